@@ -1,0 +1,254 @@
+"""Auth strategies: the headers that authorize one AppSync request.
+
+A strategy knows nothing of transports. Given the exact request about to be sent
+(:class:`AuthRequest`), it returns the headers to add. The same call gives the header
+set a real-time connect or ``start`` message needs, and every strategy is also an
+:class:`httpx.Auth`, so it works on a user's own httpx client::
+
+    httpx.Client(auth=ApiKeyAuth("da2-..."))
+
+Tokens may be a string, or a callable (sync, or async on the async client) that is
+called for every request, so a user's own refresh logic runs. AppSync wants the raw
+JWT in ``Authorization``, without a ``Bearer`` prefix.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import httpx
+
+from .errors import AppSyncConfigError
+
+__all__ = [
+    "ApiKeyAuth",
+    "AuthMode",
+    "AuthRejection",
+    "AuthRequest",
+    "AuthStrategy",
+    "CognitoUserPoolsAuth",
+    "LambdaAuth",
+    "OIDCAuth",
+    "TokenSource",
+    "check_header_value",
+    "select_strategy",
+]
+
+
+class AuthMode(str, enum.Enum):
+    """AppSync's authorization modes, named as in the AppSync API."""
+
+    API_KEY = "API_KEY"
+    AWS_IAM = "AWS_IAM"
+    AMAZON_COGNITO_USER_POOLS = "AMAZON_COGNITO_USER_POOLS"
+    OPENID_CONNECT = "OPENID_CONNECT"
+    AWS_LAMBDA = "AWS_LAMBDA"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]]
+"""A token: the string itself, or a callable returning it (called per request)."""
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """The request a strategy authorizes, exactly as it will be sent.
+
+    ``url`` is the literal URL on the wire, ``host`` the ``Host`` header value (the
+    API's own host, even when a private API is reached through a VPC endpoint), and
+    ``region`` the API's region when the client knows it.
+    """
+
+    method: str
+    url: str
+    host: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None
+
+    @classmethod
+    def from_httpx(cls, request: httpx.Request) -> AuthRequest:
+        """Describe an httpx request (its body must already be read)."""
+        return cls(
+            method=request.method,
+            url=str(request.url),
+            host=request.headers.get("host") or request.url.netloc.decode("ascii"),
+            body=request.content,
+            headers=request.headers,
+        )
+
+
+@dataclass(frozen=True)
+class AuthRejection:
+    """What a 401 or 403 said, for a strategy deciding whether a retry can help."""
+
+    status: int
+    error_type: str | None
+    message: str
+    headers: Mapping[str, str]
+
+
+def check_header_value(value: object, what: str) -> str:
+    """Return ``value`` if it is usable as a header value; raise a clear error if not.
+
+    The message names ``what`` but never repeats the value, which may be a secret.
+    """
+    if not isinstance(value, str):
+        raise AppSyncConfigError(f"{what} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise AppSyncConfigError(f"{what} is empty")
+    if any(ch in value for ch in "\r\n\x00"):
+        raise AppSyncConfigError(f"{what} contains a line break or NUL character")
+    if value != value.strip():
+        raise AppSyncConfigError(f"{what} has leading or trailing whitespace")
+    return value
+
+
+class AuthStrategy(httpx.Auth):
+    """Base class of auth strategies.
+
+    Subclasses implement :meth:`auth_headers` (and :meth:`async_auth_headers` where
+    they do I/O); :meth:`should_retry` lets a strategy recover from a rejection, e.g.
+    by refreshing credentials or correcting its clock.
+    """
+
+    mode: ClassVar[AuthMode]
+    requires_request_body = True
+    requires_response_body = True
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        """The headers that authorize ``request``."""
+        raise NotImplementedError
+
+    async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        """The headers that authorize ``request``, for async callers."""
+        return self.auth_headers(request)
+
+    def should_retry(self, rejection: AuthRejection) -> bool:
+        """Whether re-authorizing and sending once more may succeed after ``rejection``."""
+        return False
+
+    # httpx integration: one attempt, plus one retry when the strategy can recover.
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.headers.update(self.auth_headers(AuthRequest.from_httpx(request)))
+        response = yield request
+        if response.status_code in (401, 403) and self.should_retry(_rejection(response)):
+            request.headers.update(self.auth_headers(AuthRequest.from_httpx(request)))
+            yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers.update(await self.async_auth_headers(AuthRequest.from_httpx(request)))
+        response = yield request
+        if response.status_code in (401, 403) and self.should_retry(_rejection(response)):
+            request.headers.update(await self.async_auth_headers(AuthRequest.from_httpx(request)))
+            yield request
+
+
+def _rejection(response: httpx.Response) -> AuthRejection:
+    from .response import describe_rejection  # local: response imports this module
+
+    return describe_rejection(response.status_code, response.headers, response.content)
+
+
+class _TokenAuth(AuthStrategy):
+    """A strategy that sends one header holding a token."""
+
+    _header: ClassVar[str] = "Authorization"
+    _what: ClassVar[str] = "token"
+
+    def __init__(self, token: TokenSource) -> None:
+        if callable(token):
+            self._token: TokenSource = token
+        else:
+            self._token = check_header_value(token, self._what)
+
+    def __repr__(self) -> str:
+        source = "callable" if callable(self._token) else "***"
+        return f"{type(self).__name__}({self._what}={source})"
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        token = self._token
+        if callable(token):
+            value = token()
+            if inspect.isawaitable(value):
+                if inspect.iscoroutine(value):
+                    value.close()
+                raise AppSyncConfigError(
+                    f"the {self._what} callable of {type(self).__name__} is async: "
+                    "use it with the async client"
+                )
+            token = check_header_value(value, f"{self._what} returned by the callable")
+        return {self._header: token}
+
+    async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        token = self._token
+        if callable(token):
+            value = token()
+            if inspect.isawaitable(value):
+                value = await value
+            token = check_header_value(value, f"{self._what} returned by the callable")
+        return {self._header: token}
+
+
+class ApiKeyAuth(_TokenAuth):
+    """``API_KEY``: sends ``x-api-key``."""
+
+    mode = AuthMode.API_KEY
+    _header = "x-api-key"
+    _what = "api_key"
+
+
+class CognitoUserPoolsAuth(_TokenAuth):
+    """``AMAZON_COGNITO_USER_POOLS``: sends a Cognito JWT (Amplify sends the access
+    token) in ``Authorization``."""
+
+    mode = AuthMode.AMAZON_COGNITO_USER_POOLS
+
+
+class OIDCAuth(_TokenAuth):
+    """``OPENID_CONNECT``: sends the provider's JWT in ``Authorization``."""
+
+    mode = AuthMode.OPENID_CONNECT
+
+
+class LambdaAuth(_TokenAuth):
+    """``AWS_LAMBDA``: sends an opaque token for the API's Lambda authorizer."""
+
+    mode = AuthMode.AWS_LAMBDA
+
+
+def select_strategy(
+    strategies: Sequence[AuthStrategy],
+    allowed_modes: Sequence[AuthMode | str] | None,
+    operation_name: str | None,
+) -> AuthStrategy:
+    """Pick the first configured strategy whose mode the operation allows.
+
+    ``allowed_modes`` of None means the operation did not say: the first strategy wins.
+    """
+    if not strategies:
+        raise AppSyncConfigError(
+            "no auth strategy configured: pass auth=ApiKeyAuth(...), IAMAuth(), ... "
+            "to the client or to the call"
+        )
+    if allowed_modes is None:
+        return strategies[0]
+    allowed = {AuthMode(mode) for mode in allowed_modes}
+    for strategy in strategies:
+        if strategy.mode in allowed:
+            return strategy
+    configured = ", ".join(s.mode.value for s in strategies)
+    needed = ", ".join(sorted(m.value for m in allowed)) or "none"
+    raise AppSyncConfigError(
+        f"operation {operation_name or '<anonymous>'} allows auth modes [{needed}] "
+        f"but the client has [{configured}]",
+        operation_name=operation_name,
+    )

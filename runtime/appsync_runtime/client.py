@@ -1,0 +1,311 @@
+"""The clients generated code extends: :class:`AppSyncClient` (sync, httpx) and
+:class:`AsyncAppSyncClient` (async, aiohttp). Both also serve untyped calls::
+
+    with AppSyncClient(url, auth=ApiKeyAuth(key)) as client:
+        data = client.get_data(client.execute("query { ping }"))
+
+They follow ariadne-codegen's base-client contract (``execute``, ``get_data``,
+``execute_ws``) and differ only in how they perform I/O: the call itself is the shared
+:func:`~appsync_runtime.flow.call_flow`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+from pydantic import BaseModel as PydanticBaseModel
+from pydantic import ValidationError
+
+from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
+from .endpoints import Endpoint, parse_endpoint
+from .errors import AppSyncConfigError, AppSyncResponseError
+from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from .request import JSON_CONTENT_TYPE, Timeout, encode_body
+from .response import GraphQLResponse
+from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
+
+if TYPE_CHECKING:
+    import aiohttp
+    from typing_extensions import Self
+
+__all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg"]
+
+M = TypeVar("M", bound=PydanticBaseModel)
+AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
+"""One strategy, or several in order of preference."""
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
+
+
+def _strategies(auth: AuthArg, what: str = "auth") -> tuple[AuthStrategy, ...]:
+    if auth is None:
+        return ()
+    if isinstance(auth, AuthStrategy):
+        return (auth,)
+    if isinstance(auth, (str, bytes)) or not isinstance(auth, Sequence):
+        raise AppSyncConfigError(
+            f"{what} must be an auth strategy (ApiKeyAuth, IAMAuth, ...) or a sequence of them"
+        )
+    strategies = tuple(auth)
+    for strategy in strategies:
+        if not isinstance(strategy, AuthStrategy):
+            raise AppSyncConfigError(
+                f"{what} holds {type(strategy).__name__}, which is not an auth strategy"
+            )
+    return strategies
+
+
+def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    checked: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _TOKEN.match(name):
+            raise AppSyncConfigError(f"header name {name!r} is not a valid HTTP header name")
+        if name.lower() in _RESERVED_HEADERS:
+            raise AppSyncConfigError(f"header {name!r} is set by the client and cannot be given")
+        checked[name] = check_header_value(value, f"header {name!r}")
+    return checked
+
+
+class _ClientCore:
+    """What both clients share: endpoint, auth, headers, timeouts, call preparation."""
+
+    def __init__(
+        self,
+        url: str,
+        auth: AuthArg = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        host: str | None = None,
+        region: str | None = None,
+        realtime_url: str | None = None,
+    ) -> None:
+        self.endpoint: Endpoint = parse_endpoint(
+            url, host=host, region=region, realtime_url=realtime_url
+        )
+        self.auth: tuple[AuthStrategy, ...] = _strategies(auth)
+        self.timeout = Timeout.coerce(timeout)
+        self._headers = {
+            "content-type": JSON_CONTENT_TYPE,
+            "host": self.endpoint.host,
+            **_check_headers(headers),
+        }
+
+    @property
+    def url(self) -> str:
+        """The GraphQL endpoint requests are sent to."""
+        return self.endpoint.url
+
+    def __repr__(self) -> str:
+        modes = ", ".join(repr(strategy) for strategy in self.auth)
+        return f"{type(self).__name__}(url={self.endpoint.url!r}, auth=[{modes}])"
+
+    def _prepare(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        auth: AuthArg,
+        auth_modes: Sequence[AuthMode | str] | None,
+        headers: Mapping[str, str] | None,
+        timeout: Timeout | float | None,
+        extra: Mapping[str, Any],
+    ) -> Call:
+        if extra:
+            raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(extra))}")
+        strategies = _strategies(auth, "auth=") if auth is not None else self.auth
+        strategy = select_strategy(strategies, auth_modes, operation_name)
+        call_headers = (
+            {**self._headers, **_check_headers(headers)} if headers else dict(self._headers)
+        )
+        return Call(
+            url=self.endpoint.url,
+            host=self.endpoint.host,
+            region=self.endpoint.region,
+            headers=call_headers,
+            body=encode_body(query, operation_name, variables),
+            strategy=strategy,
+            timeout=self.timeout if timeout is None else Timeout.coerce(timeout),
+            operation_name=operation_name,
+        )
+
+    def get_data(self, response: GraphQLResponse) -> dict[str, Any]:
+        """The ``data`` of a response (errors were already raised by ``execute``)."""
+        return response.data
+
+    def validate_result(self, model: type[M], data: dict[str, Any]) -> M:
+        """``data`` as ``model``; a mismatch raises :class:`AppSyncResponseError`."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            problems = exc.errors(include_url=False, include_input=False)
+            first = problems[0] if problems else {"loc": (), "msg": str(exc)}
+            where = ".".join(str(part) for part in first["loc"]) or "<root>"
+            raise AppSyncResponseError(
+                f"the response does not fit {model.__name__}: {len(problems)} problem(s), "
+                f"first at {where}: {first['msg']}"
+            ) from None
+
+
+class AppSyncClient(_ClientCore):
+    """Blocking AppSync client over httpx; safe to share across threads.
+
+    ``auth`` is one strategy or several in order of preference: each call uses the
+    first one its operation allows. ``http_client`` is a user's own ``httpx.Client``
+    (proxies, custom transports, event hooks), used as given and left open.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        auth: AuthArg = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        host: str | None = None,
+        region: str | None = None,
+        realtime_url: str | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            url,
+            auth,
+            headers=headers,
+            timeout=timeout,
+            host=host,
+            region=region,
+            realtime_url=realtime_url,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise AppSyncConfigError("http_client must be an httpx.Client")
+        self._transport = HttpxTransport(http_client)
+
+    def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        **kwargs: Any,
+    ) -> GraphQLResponse:
+        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure."""
+        call = self._prepare(
+            query, operation_name, variables, auth, auth_modes, headers, timeout, kwargs
+        )
+        return run_sync(call_flow(call), self._transport)
+
+    def close(self) -> None:
+        """Close the connection pool (a user's own ``http_client`` stays open)."""
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAppSyncClient(_ClientCore):
+    """Asyncio AppSync client over aiohttp (or a user's ``httpx.AsyncClient``).
+
+    One aiohttp connection pool per client, opened lazily in the running loop and
+    capped at ``connection_limit`` connections.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        auth: AuthArg = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        host: str | None = None,
+        region: str | None = None,
+        realtime_url: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        session: aiohttp.ClientSession | None = None,
+        connection_limit: int = 100,
+    ) -> None:
+        super().__init__(
+            url,
+            auth,
+            headers=headers,
+            timeout=timeout,
+            host=host,
+            region=region,
+            realtime_url=realtime_url,
+        )
+        if http_client is not None and session is not None:
+            raise AppSyncConfigError("give http_client or session, not both")
+        self._transport: AsyncTransport
+        if http_client is not None:
+            if not isinstance(http_client, httpx.AsyncClient):
+                raise AppSyncConfigError("http_client must be an httpx.AsyncClient")
+            self._transport = AsyncHttpxTransport(http_client)
+        else:
+            if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
+                raise AppSyncConfigError("connection_limit must be an integer")
+            if connection_limit < 1:
+                raise AppSyncConfigError("connection_limit must be at least 1")
+            self._transport = AiohttpTransport(session, limit=connection_limit)
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        **kwargs: Any,
+    ) -> GraphQLResponse:
+        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure."""
+        call = self._prepare(
+            query, operation_name, variables, auth, auth_modes, headers, timeout, kwargs
+        )
+        return await run_async(call_flow(call), self._transport)
+
+    async def execute_ws(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Subscribe over AppSync's real-time WebSocket protocol; yields each event's
+        ``data``."""
+        raise NotImplementedError("real-time subscriptions are not available yet")
+        yield {}  # pragma: no cover - makes this an async generator
+
+    async def close(self) -> None:
+        """Close the connection pool (a user's own client or session stays open)."""
+        await self._transport.aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.close()

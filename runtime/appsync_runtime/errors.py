@@ -1,0 +1,214 @@
+"""The errors a call can raise: every failure is one of these, nothing else escapes.
+
+::
+
+    AppSyncError                    base of everything below
+    ├── AppSyncConfigError          bad settings, found before anything is sent (also ValueError)
+    ├── AppSyncNetworkError         no HTTP status: refused, reset, timeout, DNS, TLS
+    ├── AppSyncHTTPError            a non-2xx status (status, error_type, request_id)
+    │   ├── AppSyncAuthError        401 or 403, or credentials that cannot be had (reason)
+    │   ├── AppSyncThrottledError   429 (retry_after)
+    │   └── AppSyncErrorPageError   another status whose body is not JSON, such as a
+    │                               proxy's HTML page (also an AppSyncResponseError)
+    ├── AppSyncGraphQLError         a GraphQL response with ``errors`` (entries, partial data)
+    └── AppSyncResponseError        a body that is not a GraphQL response: HTML from a
+                                    proxy, truncated JSON, the wrong shape, a result that
+                                    does not fit the generated model
+
+Key your handling on the class, ``status`` and ``error_type``; never on message text.
+Messages never contain secrets: no keys, tokens, signatures or JWTs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AppSyncAuthError",
+    "AppSyncConfigError",
+    "AppSyncError",
+    "AppSyncErrorPageError",
+    "AppSyncGraphQLError",
+    "AppSyncHTTPError",
+    "AppSyncNetworkError",
+    "AppSyncResponseError",
+    "AppSyncThrottledError",
+    "AuthFailureReason",
+    "GraphQLErrorEntry",
+]
+
+
+class AppSyncError(Exception):
+    """Base class of every error a call raises.
+
+    ``request_id`` is AppSync's ``x-amzn-RequestId`` when a response arrived (quote it
+    in support tickets); ``attempts`` counts the HTTP attempts the call made.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        operation_name: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request_id = request_id
+        self.operation_name = operation_name
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.operation_name:
+            parts.append(f"operation={self.operation_name}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id}")
+        if self.attempts > 1:
+            parts.append(f"attempts={self.attempts}")
+        if len(parts) == 1:
+            return self.message
+        return f"{self.message} ({', '.join(parts[1:])})"
+
+
+class AppSyncConfigError(AppSyncError, ValueError):
+    """The client, an auth strategy or a call was set up wrongly; nothing was sent."""
+
+
+class AppSyncNetworkError(AppSyncError):
+    """The request got no HTTP response: connection refused or reset, timeout, DNS, TLS.
+
+    ``sent`` is False when the request provably never left this machine (connection
+    refused, DNS failure, connect timeout), so even a mutation may be retried safely.
+    """
+
+    status: None = None
+
+    def __init__(self, message: str, *, sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.sent = sent
+
+
+class AppSyncHTTPError(AppSyncError):
+    """AppSync (or something in front of it) answered with a non-2xx status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        error_type: str | None = None,
+        body: bytes = b"",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.status = status
+        self.error_type = error_type
+        self.body = body[:2048]
+
+
+class AuthFailureReason:
+    """Values of :attr:`AppSyncAuthError.reason`: why the request was refused."""
+
+    UNAUTHORIZED = "unauthorized"
+    """401: missing or wrong API key or token."""
+    SIGNATURE_MISMATCH = "signature_mismatch"
+    """403: wrong secret key or region, or a request changed after signing."""
+    CLOCK_SKEW = "clock_skew"
+    """403: the signature's time is too far from the server's clock."""
+    EXPIRED_CREDENTIALS = "expired_credentials"
+    """403: expired or invalid security token; or local credentials that expired."""
+    ACCESS_DENIED = "access_denied"
+    """403: valid identity, but its IAM policy does not allow ``appsync:GraphQL``."""
+    NO_CREDENTIALS = "no_credentials"
+    """No credentials could be loaded on this machine."""
+    FORBIDDEN = "forbidden"
+    """Any other 401/403."""
+
+
+class AppSyncAuthError(AppSyncHTTPError):
+    """The request was refused for its authentication (401 or 403), or credentials
+    could not be had at all (``status`` is then None).
+
+    ``reason`` is one of :class:`AuthFailureReason`'s values.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        reason: str = AuthFailureReason.FORBIDDEN,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, status=status, **kwargs)
+        self.reason = reason
+
+
+class AppSyncThrottledError(AppSyncHTTPError):
+    """429: AppSync throttled the call. ``retry_after`` is in seconds when given."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("status", 429)
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class GraphQLErrorEntry:
+    """One entry of a GraphQL response's ``errors`` list, as AppSync sends it."""
+
+    message: str
+    error_type: str | None = None
+    error_info: Any = None
+    path: tuple[str | int, ...] | None = None
+    locations: tuple[Mapping[str, int], ...] | None = None
+    data: Any = None
+    extensions: Mapping[str, Any] | None = field(default=None)
+
+
+class AppSyncGraphQLError(AppSyncError):
+    """The response carried GraphQL ``errors``.
+
+    ``errors`` holds every entry; ``data`` is the partial data AppSync still resolved
+    (None when nothing was); ``error_type`` is the first entry's ``errorType``.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorEntry],
+        *,
+        data: dict[str, Any] | None = None,
+        status: int = 200,
+        **kwargs: Any,
+    ) -> None:
+        first = errors[0] if errors else GraphQLErrorEntry(message="GraphQL error")
+        label = f"{first.error_type}: " if first.error_type else ""
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{label}{first.message}{more}", **kwargs)
+        self.errors = tuple(errors)
+        self.data = data
+        self.status = status
+        self.error_type = first.error_type
+
+
+class AppSyncResponseError(AppSyncError):
+    """The body is not a usable GraphQL response (HTML page, truncated JSON, wrong
+    shape, or data that does not fit the generated model). ``body`` keeps the first
+    bytes of what arrived, for diagnosis."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, body: bytes = b"", **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.status = status
+        self.body = body[:2048]
+
+
+class AppSyncErrorPageError(AppSyncHTTPError, AppSyncResponseError):
+    """A non-2xx status whose body is not JSON at all: typically an HTML error page
+    from a load balancer or proxy (502, 503, 504). It is both an
+    :class:`AppSyncHTTPError` (``status``) and an :class:`AppSyncResponseError`."""

@@ -1,0 +1,314 @@
+"""Turning AppSync's response bytes into data, or into exactly one typed error."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .auth import AuthRejection
+from .errors import (
+    AppSyncAuthError,
+    AppSyncErrorPageError,
+    AppSyncGraphQLError,
+    AppSyncHTTPError,
+    AppSyncResponseError,
+    AppSyncThrottledError,
+    AuthFailureReason,
+    GraphQLErrorEntry,
+)
+
+__all__ = [
+    "GraphQLResponse",
+    "HttpResponse",
+    "classify_auth_failure",
+    "describe_rejection",
+    "parse_response",
+    "redact",
+]
+
+_MAX_MESSAGE = 500
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """What a transport hands back: status, headers (case-insensitive) and raw body."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+@dataclass(frozen=True)
+class GraphQLResponse:
+    """A successful GraphQL response: ``data`` is never None here."""
+
+    data: dict[str, Any]
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    request_id: str | None = None
+    extensions: Mapping[str, Any] | None = None
+
+
+_SECRET_PATTERNS = (
+    # The canonical string AppSync quotes on a signature mismatch includes the
+    # session token and every signed header: drop everything from there on.
+    (re.compile(r"(?is)(The Canonical String for this request should have been).*"), r"\1 ..."),
+    (re.compile(r"(?i)(x-amz-security-token[\"']?\s*[:=]\s*)[^\s,;\"']+"), r"\1***"),
+    (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1***"),
+    (re.compile(r"(?i)(Credential=)[^\s,/]+"), r"\1***"),
+    (re.compile(r"eyJ[\w-]*\.[\w-]*\.[\w-]*"), "<jwt>"),
+    (re.compile(r"\bda2-[a-z0-9]{20,}\b"), "da2-***"),
+)
+
+
+def redact(text: str) -> str:
+    """Remove anything secret-looking from server text before it reaches a message."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    if len(text) > _MAX_MESSAGE:
+        text = text[:_MAX_MESSAGE] + "..."
+    return text
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is None:
+        value = headers.get(name.lower())
+    return value
+
+
+def _error_type_header(headers: Mapping[str, str]) -> str | None:
+    # "UnauthorizedException:http://internal.amazon.com/coral/..." -> the name only
+    value = _header(headers, "x-amzn-ErrorType")
+    return value.split(":", 1)[0].strip() or None if value else None
+
+
+def _decode(content: bytes) -> Any:
+    """JSON-decode a body; raises ValueError on anything that is not JSON."""
+    return json.loads(content)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, default=str)[:_MAX_MESSAGE]
+
+
+def _entry(raw: Any) -> GraphQLErrorEntry:
+    if not isinstance(raw, Mapping):
+        return GraphQLErrorEntry(message=redact(_text(raw)))
+    error_type = raw.get("errorType")
+    path = raw.get("path")
+    locations = raw.get("locations")
+    extensions = raw.get("extensions")
+    return GraphQLErrorEntry(
+        message=redact(_text(raw.get("message", "(no message)"))),
+        error_type=error_type if isinstance(error_type, str) else None,
+        error_info=raw.get("errorInfo"),
+        path=tuple(p for p in path if isinstance(p, (str, int)))
+        if isinstance(path, list)
+        else None,
+        locations=tuple(loc for loc in locations if isinstance(loc, Mapping))
+        if isinstance(locations, list)
+        else None,
+        data=raw.get("data"),
+        extensions=extensions if isinstance(extensions, Mapping) else None,
+    )
+
+
+def _entries(raw: Any) -> list[GraphQLErrorEntry]:
+    """AppSync sends a list; a lone object (seen in real-time frames) counts as one."""
+    if isinstance(raw, list):
+        return [_entry(item) for item in raw]
+    if raw is None or raw == {}:
+        return []
+    return [_entry(raw)]
+
+
+def _describe_body(content: bytes, headers: Mapping[str, str]) -> str:
+    kind = _header(headers, "content-type") or "no content type"
+    if not content:
+        return f"an empty body ({kind})"
+    return f"{len(content)} bytes of {kind.split(';', 1)[0]}"
+
+
+def classify_auth_failure(status: int, error_type: str | None, message: str) -> str:
+    """Which :class:`AuthFailureReason` a 401/403 means.
+
+    AppSync sends ``InvalidSignatureException`` for several distinct causes, so the
+    message text has to be consulted here (and only here).
+    """
+    lowered = message.lower()
+    if status == 401:
+        return AuthFailureReason.UNAUTHORIZED
+    if "signature expired" in lowered or "not yet current" in lowered:
+        return AuthFailureReason.CLOCK_SKEW
+    if (
+        error_type in ("UnrecognizedClientException", "ExpiredTokenException")
+        or "security token included in the request is" in lowered
+        or "token has expired" in lowered
+    ):
+        return AuthFailureReason.EXPIRED_CREDENTIALS
+    if "signature we calculated does not match" in lowered:
+        return AuthFailureReason.SIGNATURE_MISMATCH
+    if "is not authorized to perform" in lowered or error_type == "AccessDeniedException":
+        return AuthFailureReason.ACCESS_DENIED
+    return AuthFailureReason.FORBIDDEN
+
+
+_LIKELY_CAUSE = {
+    AuthFailureReason.UNAUTHORIZED: "the API key or token is missing, wrong, expired, or of "
+    "an auth mode this API or field does not allow",
+    AuthFailureReason.SIGNATURE_MISMATCH: "wrong secret key, wrong region, or the request "
+    "changed after signing (a proxy rewriting it)",
+    AuthFailureReason.CLOCK_SKEW: "this machine's clock is off by more than AppSync allows",
+    AuthFailureReason.EXPIRED_CREDENTIALS: "the session token expired or does not belong "
+    "to the access key",
+    AuthFailureReason.ACCESS_DENIED: "the IAM identity lacks appsync:GraphQL permission on "
+    "this API or field",
+    AuthFailureReason.FORBIDDEN: "the caller is not allowed to make this call",
+}
+
+
+def _server_message(payload: Any) -> tuple[str | None, str | None]:
+    """(errorType, message) from an error body of any of AppSync's shapes."""
+    if isinstance(payload, Mapping):
+        errors = _entries(payload.get("errors"))
+        if errors:
+            return errors[0].error_type, errors[0].message
+        message = payload.get("message") or payload.get("Message")
+        error_type = payload.get("errorType") or payload.get("__type")
+        return (
+            error_type if isinstance(error_type, str) else None,
+            redact(_text(message)) if message is not None else None,
+        )
+    return None, None
+
+
+def describe_rejection(status: int, headers: Mapping[str, str], content: bytes) -> AuthRejection:
+    """Summarize a 401/403 for :meth:`AuthStrategy.should_retry`."""
+    try:
+        payload = _decode(content)
+    except (ValueError, RecursionError):
+        payload = None
+    error_type, message = _server_message(payload)
+    return AuthRejection(
+        status=status,
+        error_type=error_type or _error_type_header(headers),
+        message=message or "",
+        headers=headers,
+    )
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = _header(headers, "Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        from datetime import datetime, timezone
+
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return max(0.0, seconds)
+
+
+def _http_error(
+    response: HttpResponse, request_id: str | None, operation_name: str | None
+) -> AppSyncHTTPError:
+    status, headers, content = response.status, response.headers, response.content
+    try:
+        payload = _decode(content)
+        parsed = True
+    except (ValueError, RecursionError):
+        payload, parsed = None, False
+    error_type, message = _server_message(payload)
+    error_type = error_type or _error_type_header(headers)
+    detail = message or _describe_body(content, headers)
+    common: dict[str, Any] = {
+        "status": status,
+        "error_type": error_type,
+        "body": content[:2048],
+        "request_id": request_id,
+        "operation_name": operation_name,
+    }
+    label = f"HTTP {status}" + (f" {error_type}" if error_type else "")
+    if status in (401, 403):
+        reason = classify_auth_failure(status, error_type, message or "")
+        return AppSyncAuthError(
+            f"{label}: {detail}; likely cause: {_LIKELY_CAUSE[reason]}", reason=reason, **common
+        )
+    if status == 429:
+        return AppSyncThrottledError(
+            f"{label}: {detail}", retry_after=_retry_after(headers), **common
+        )
+    if not parsed:
+        return AppSyncErrorPageError(f"{label}: {detail}", **common)
+    return AppSyncHTTPError(f"{label}: {detail}", **common)
+
+
+def parse_response(response: HttpResponse, operation_name: str | None = None) -> GraphQLResponse:
+    """Data from a response, or the one :class:`AppSyncError` that describes it."""
+    request_id = _header(response.headers, "x-amzn-RequestId")
+    if not 200 <= response.status < 300:
+        raise _http_error(response, request_id, operation_name)
+    try:
+        payload = _decode(response.content)
+    except (ValueError, RecursionError):
+        raise AppSyncResponseError(
+            "expected a JSON GraphQL response, got "
+            + _describe_body(response.content, response.headers),
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        ) from None
+    if not isinstance(payload, dict):
+        raise AppSyncResponseError(
+            f"expected a JSON object, got a JSON {type(payload).__name__}",
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        )
+    data = payload.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise AppSyncResponseError(
+            f"'data' must be an object or null, got a JSON {type(data).__name__}",
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        )
+    errors = _entries(payload.get("errors"))
+    if errors:
+        raise AppSyncGraphQLError(
+            errors,
+            data=data,
+            status=response.status,
+            request_id=request_id,
+            operation_name=operation_name,
+        )
+    if data is None:
+        raise AppSyncResponseError(
+            "the response has neither 'data' nor 'errors'",
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        )
+    extensions = payload.get("extensions")
+    return GraphQLResponse(
+        data=data,
+        status=response.status,
+        headers=response.headers,
+        request_id=request_id,
+        extensions=extensions if isinstance(extensions, Mapping) else None,
+    )
