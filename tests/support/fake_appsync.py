@@ -55,7 +55,9 @@ Handler = Callable[[Received], Reply]
 class FakeAppSync:
     """Context manager: ``with FakeAppSync() as fake: fake.url ...``."""
 
-    def __init__(self) -> None:
+    def __init__(self, setup: Callable[[web.Application], None] | None = None) -> None:
+        """``setup`` may add routes (e.g. a real-time WebSocket endpoint) to the app."""
+        self._setup = setup
         self.received: list[Received] = []
         self.replies: deque[Reply] = deque()
         self.handler: Handler | None = None
@@ -95,6 +97,8 @@ class FakeAppSync:
 
     async def _start(self) -> None:
         app = web.Application()
+        if self._setup is not None:
+            self._setup(app)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -107,6 +111,11 @@ class FakeAppSync:
     async def _stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The server's event loop (runs in its own thread)."""
+        return self._loop
 
     def __enter__(self) -> FakeAppSync:
         self._thread.start()

@@ -1,0 +1,45 @@
+# Two commands set up everything on a fresh machine:
+#   make demo   generate the example client and call a local AppSync with it
+#   make test   install everything (Python and npm) and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE_CONFIG := example_schema/pyproject.toml
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := simulator/node_modules/.installed
+
+.PHONY: demo test install lint typecheck generate check-generated clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NPM_STAMP): simulator/package.json simulator/package-lock.json
+	npm ci --prefix simulator --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(PY_STAMP) $(NPM_STAMP)
+
+generate: $(PY_STAMP)
+	$(BIN)/appsync-codegen generate --config $(EXAMPLE_CONFIG)
+
+demo: install generate
+	$(BIN)/python example_schema/demo.py
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(BIN)/mypy runtime/appsync_runtime codegen_plugin/appsync_codegen
+	cd example_schema && ../$(BIN)/mypy --strict example_client
+
+test: install lint typecheck
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) simulator/node_modules .pytest_cache .mypy_cache .ruff_cache
