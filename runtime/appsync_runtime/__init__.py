@@ -14,6 +14,17 @@ from .auth import (
     OIDCAuth,
 )
 from .client import AppSyncClient, AsyncAppSyncClient
+from .credentials import (
+    BotocoreProvider,
+    CallableProvider,
+    CredentialProvider,
+    Credentials,
+    DefaultProvider,
+    EnvironmentProvider,
+    RefreshingCredentials,
+    StaticProvider,
+    resolve_provider,
+)
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -27,9 +38,11 @@ from .errors import (
     AuthFailureReason,
     GraphQLErrorEntry,
 )
+from .iam import IAMAuth
 from .model import UNSET, BaseModel, UnsetType
 from .request import Timeout
 from .response import GraphQLResponse
+from .sigv4 import SigV4Signer
 
 __all__ = [
     "UNSET",
@@ -50,11 +63,22 @@ __all__ = [
     "AuthRequest",
     "AuthStrategy",
     "BaseModel",
+    "BotocoreProvider",
+    "CallableProvider",
     "CognitoUserPoolsAuth",
+    "CredentialProvider",
+    "Credentials",
+    "DefaultProvider",
+    "EnvironmentProvider",
     "GraphQLErrorEntry",
     "GraphQLResponse",
+    "IAMAuth",
     "LambdaAuth",
     "OIDCAuth",
+    "RefreshingCredentials",
+    "SigV4Signer",
+    "StaticProvider",
     "Timeout",
     "UnsetType",
+    "resolve_provider",
 ]

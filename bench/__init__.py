@@ -1,0 +1,1 @@
+"""Benchmark scripts: they print timings and ratios against peers; they never assert on time."""

@@ -1,0 +1,180 @@
+"""``AWS_IAM``: the SigV4 strategy, with refreshable credentials and self-correction.
+
+:class:`IAMAuth` signs the exact bytes sent, on either transport and for real-time
+connects and ``start`` messages alike. Credentials come from whatever the user gives
+(see :func:`~appsync_runtime.credentials.resolve_provider`): static keys, environment
+variables, a callable, a botocore/boto3 session, or by default the environment then
+botocore's chain. They are cached and refreshed ahead of expiry.
+
+Two rejections are recovered from, once per call:
+
+- clock skew ("Signature expired" / "not yet current"): the offset is learnt from the
+  response's ``Date`` header (or the server time quoted in the message) and kept for
+  every later request and the real-time connection;
+- an expired or invalid security token: the credentials are refreshed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from .auth import AuthMode, AuthRejection, AuthRequest, AuthStrategy
+from .credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
+from .endpoints import region_from_host
+from .errors import AppSyncConfigError, AuthFailureReason
+from .response import classify_auth_failure
+from .sigv4 import PreparedSigV4, SigV4Signer
+
+__all__ = ["IAMAuth"]
+
+_PREPARED_CACHE_SIZE = 32
+_QUOTED_SERVER_TIME = re.compile(r"\((\d{8}T\d{6}Z)\s*[-+]")
+_MIN_SKEW_CHANGE = 1.0
+
+
+def _server_clock_offset(rejection: AuthRejection) -> float | None:
+    """Seconds the server's clock is ahead of ours, from ``Date`` or the message."""
+    server: datetime | None = None
+    date_header = rejection.headers.get("date") or rejection.headers.get("Date")
+    if date_header:
+        try:
+            server = parsedate_to_datetime(date_header)
+        except (TypeError, ValueError):
+            server = None
+    if server is None:
+        # "Signature expired: 20240101T000000Z is now earlier than 20240101T000500Z
+        #  (20240101T001000Z - 5 min.)": the time in brackets is the server's now.
+        match = _QUOTED_SERVER_TIME.search(rejection.message)
+        if match:
+            server = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=timezone.utc
+            )
+    if server is None:
+        return None
+    if server.tzinfo is None:
+        server = server.replace(tzinfo=timezone.utc)
+    return server.timestamp() - time.time()
+
+
+class IAMAuth(AuthStrategy):
+    """``AWS_IAM`` strategy: SigV4 with service ``appsync``.
+
+    ``credentials``: a :class:`Credentials`, a provider, a sync or async callable
+    returning Credentials, a botocore/boto3 session or credentials object, or None for
+    the default chain (environment variables, then botocore's chain when installed).
+    ``region``: needed only for custom domains; standard AppSync hosts carry it.
+    """
+
+    mode = AuthMode.AWS_IAM
+
+    def __init__(
+        self,
+        credentials: CredentialSource = None,
+        *,
+        region: str | None = None,
+        service: str = "appsync",
+    ) -> None:
+        if isinstance(credentials, RefreshingCredentials):
+            self.credentials = credentials
+        else:
+            self.credentials = RefreshingCredentials(resolve_provider(credentials))
+        if region is not None:
+            SigV4Signer(region, service)  # validates the names
+        self._region = region
+        self._service = service
+        self._clock_skew = 0.0
+        self._signers: dict[str, SigV4Signer] = {}
+        self._prepared: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], PreparedSigV4] = {}
+        self._rejected: Credentials | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        region = f", region={self._region!r}" if self._region else ""
+        return f"IAMAuth(credentials={self.credentials!r}{region})"
+
+    @property
+    def clock_skew(self) -> float:
+        """Seconds added to the local clock, learnt from the server after a rejection."""
+        return self._clock_skew
+
+    def _signer(self, request: AuthRequest) -> SigV4Signer:
+        region = self._region or request.region or region_from_host(request.host)
+        if region is None:
+            raise AppSyncConfigError(
+                f"IAM signing needs the API's region, and host {request.host!r} is a custom "
+                "domain: pass region='us-east-1' (for example) to IAMAuth or to the client"
+            )
+        signer = self._signers.get(region)
+        if signer is None:
+            with self._lock:
+                signer = self._signers.setdefault(region, SigV4Signer(region, self._service))
+        signer.clock_skew = self._clock_skew
+        return signer
+
+    def _prepare(self, request: AuthRequest) -> PreparedSigV4:
+        source = request.headers
+        headers = tuple(
+            source.multi_items() if isinstance(source, httpx.Headers) else source.items()
+        )
+        if not any(name.lower() == "host" for name, _ in headers):
+            headers = (("host", request.host), *headers)
+        key = (request.method, request.url, request.host, headers)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._signer(request).prepare(request.url, headers, method=request.method)
+            with self._lock:
+                if len(self._prepared) >= _PREPARED_CACHE_SIZE:
+                    self._prepared.clear()
+                self._prepared[key] = prepared
+        else:
+            self._signer(request)  # keeps the signer's clock offset current
+        return prepared
+
+    def _take_rejected(self) -> Credentials | None:
+        with self._lock:
+            rejected, self._rejected = self._rejected, None
+        return rejected
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        """SigV4 headers for ``request``: Authorization, X-Amz-Date, and the token."""
+        prepared = self._prepare(request)
+        rejected = self._take_rejected()
+        if rejected is not None:
+            credentials = self.credentials.force_refresh(rejected=rejected)
+        else:
+            credentials = self.credentials.get()
+        return prepared.sign(request.body, credentials)
+
+    async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        """SigV4 headers for ``request``, loading credentials without blocking the loop."""
+        prepared = self._prepare(request)
+        rejected = self._take_rejected()
+        if rejected is not None:
+            credentials = await self.credentials.aforce_refresh(rejected=rejected)
+        else:
+            credentials = await self.credentials.aget()
+        return prepared.sign(request.body, credentials)
+
+    def should_retry(self, rejection: AuthRejection) -> bool:
+        """Recover from clock skew (learn the offset) or a rejected token (refresh)."""
+        reason = classify_auth_failure(rejection.status, rejection.error_type, rejection.message)
+        if reason == AuthFailureReason.CLOCK_SKEW:
+            offset = _server_clock_offset(rejection)
+            if offset is None or abs(offset - self._clock_skew) < _MIN_SKEW_CHANGE:
+                return False
+            self._clock_skew = offset
+            return True
+        if reason == AuthFailureReason.EXPIRED_CREDENTIALS:
+            current = self.credentials.current
+            if current is None:
+                return False
+            with self._lock:
+                self._rejected = current
+            return True
+        return False
