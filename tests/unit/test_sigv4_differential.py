@@ -112,7 +112,11 @@ header_names = st.one_of(
             "Content-Encoding",
         ]
     ),
-    st.text(alphabet=string.ascii_letters + string.digits + "-", min_size=1, max_size=10),
+    # botocore signs a caller's Date header in place of X-Amz-Date; AppSync clients
+    # always send X-Amz-Date, and so do we, so a Date header is outside the comparison.
+    st.text(alphabet=string.ascii_letters + string.digits + "-", min_size=1, max_size=10).filter(
+        lambda name: name.lower() != "date"
+    ),
 )
 value_chars = string.printable.replace("\r", "").replace("\x0b", "").replace("\x0c", "") + "é中\xa0"
 header_values = st.one_of(
