@@ -1,0 +1,980 @@
+"""The nine AWS AppSync scalars, as natural Python values.
+
+Generated code uses these functions through ariadne-codegen's scalar hooks
+(see :data:`SCALAR_TYPES`): ``parse_*`` are pydantic ``BeforeValidator`` s on result
+models, ``serialize_*`` are ``PlainSerializer`` s on input models and are also called
+directly on client method arguments. The ``*Field`` aliases bundle both for people
+writing their own models.
+
+============  ============================================  ======================================
+scalar        Python value (``parse``)                      wire value (``serialize``)
+============  ============================================  ======================================
+AWSDate       ``date``, or :class:`OffsetDate` (a ``date``  ``YYYY-MM-DD`` (an :class:`OffsetDate`
+              with ``tzinfo``) when there is an offset      adds its offset)
+AWSTime       :class:`NanoTime`, a ``time``, aware when     its exact wire text, else
+              there is an offset                            ``hh:mm:ss[.ffffff]`` and any offset
+AWSDateTime   :class:`NanoDateTime`, an aware ``datetime``  its exact wire text, else ISO 8601
+                                                            with ``Z`` for UTC; naive: ValueError
+AWSTimestamp  ``int`` seconds since the epoch               ``int``; an aware ``datetime`` on a
+                                                            whole second is converted
+AWSEmail      ``str``, exactly as sent                      the ``str``, unchanged
+AWSPhone      ``str``, exactly as sent                      the ``str``, unchanged
+AWSURL        ``str``, exactly as sent                      the ``str``, unchanged
+AWSJSON       the decoded JSON value (``Any``)              compact ``json.dumps`` text
+AWSIPAddress  ``IPv4Address``/``IPv6Address``, or           ``str(value)``
+              ``IPv4Interface``/``IPv6Interface``
+              when there is a ``/prefix``
+============  ============================================  ======================================
+
+Decisions:
+
+- **Round trip.** A date, time or datetime parsed from the wire serializes back to the
+  byte-identical text (seconds left out, 1 to 9 fractional digits, ``Z``/``z``,
+  ``-00:00``, ``+hh:mm:ss`` offsets, lowercase ``t``: all kept). :class:`NanoTime` and
+  :class:`NanoDateTime` remember their wire text and keep digits past microseconds in
+  ``nanosecond`` (0 to 999, as in pandas); they compare and hash with it. A value made
+  in Python serializes in one canonical form: seconds always written, 0, 6 or (with
+  nanoseconds) 9 fractional digits, ``Z`` for a zero offset, ``+hh:mm``, or
+  ``+hh:mm:ss`` when the offset has seconds. Copy, pickle, ``replace()`` and
+  ``astimezone()`` keep nanoseconds; arithmetic works in microseconds, like
+  ``datetime`` (the result has ``nanosecond == 0``).
+- **Dates with an offset** (``2024-05-01+05:30``, which ``date.fromisoformat`` rejects)
+  become an :class:`OffsetDate`: equal to the plain ``date``, with ``tzinfo`` and
+  ``utcoffset()`` for the offset, which serializes back exactly. Date arithmetic gives
+  a date without the offset.
+- **Years** must be 0001 to 9999: AppSync allows negative and 5-digit years, Python
+  cannot hold them, so parsing one raises ``ValueError`` rather than guessing.
+- **Validation on parse** follows AppSync's documented format exactly (offset hours
+  00-23, ``T`` and ``Z`` in either case since AppSync's ISO parser ignores case); a
+  value outside it raises ``ValueError`` naming the scalar and quoting the text, which
+  pydantic reports as a validation error. A value of the Python type already
+  (``datetime`` for AWSDateTime, ...) passes through unchanged; any other type is a
+  ``ValueError``. AWSJSON passes every non-``str`` through (it is decoded already).
+- **AWSTimestamp** from a ``datetime``: the datetime must be aware and on a whole
+  second; fractional seconds raise ``ValueError`` instead of being silently truncated
+  (use ``value.replace(microsecond=0)``). ``bool`` and ``float`` are refused.
+- **AWSEmail, AWSPhone, AWSURL** are not checked beyond being ``str``: AppSync's rules
+  are loosely documented, and a client-side check could only reject values the server
+  would take.
+- **AWSJSON**: ``serialize_aws_json`` turns the whole value into one JSON document, so a
+  Python ``list`` becomes one JSON array; ``NaN`` and infinities are refused (not JSON).
+  An argument of GraphQL type ``[AWSJSON]`` holds one JSON string per element: use
+  :func:`serialize_aws_json_list` for it (``depth`` = list nesting).
+- **AWSIPAddress** keeps the ``/prefix``; ``str()`` gives back the wire text except that
+  IPv6 is written in Python's canonical form (lowercase, zeros compressed) and a
+  netmask suffix as a prefix length: the same address, spelt the standard way.
+- **Serializers** return ``None`` and ``UNSET`` unchanged, turn lists and tuples (nested
+  to any depth) into lists, and convert each value; a value of the wrong type raises
+  ``TypeError``, an unrepresentable one ``ValueError``.
+- **Type names** for the codegen are the aliases ``AWSDate`` ... ``AWSIPAddress`` defined
+  here (``AWSDate`` is ``datetime.date``, ``AWSJSON`` is ``Any``...), not ``date`` or
+  ``time`` themselves: ariadne-codegen imports the bare name, which a generated input
+  field called ``date`` or ``time`` (with its ``= None`` default) would shadow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta, timezone
+from datetime import tzinfo as TzInfo
+from ipaddress import (
+    IPv4Address,
+    IPv4Interface,
+    IPv4Network,
+    IPv6Address,
+    IPv6Interface,
+    IPv6Network,
+    ip_address,
+    ip_interface,
+)
+from typing import TYPE_CHECKING, Annotated, Any, Final, SupportsIndex, TypeAlias
+
+from pydantic import BeforeValidator, PlainSerializer
+
+from .model import UNSET
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = [
+    "AWSJSON",
+    "AWSURL",
+    "SCALAR_TYPES",
+    "AWSDate",
+    "AWSDateField",
+    "AWSDateTime",
+    "AWSDateTimeField",
+    "AWSEmail",
+    "AWSEmailField",
+    "AWSIPAddress",
+    "AWSIPAddressField",
+    "AWSJSONField",
+    "AWSPhone",
+    "AWSPhoneField",
+    "AWSTime",
+    "AWSTimeField",
+    "AWSTimestamp",
+    "AWSTimestampField",
+    "AWSURLField",
+    "NanoDateTime",
+    "NanoTime",
+    "OffsetDate",
+    "parse_aws_date",
+    "parse_aws_datetime",
+    "parse_aws_email",
+    "parse_aws_ip_address",
+    "parse_aws_json",
+    "parse_aws_phone",
+    "parse_aws_time",
+    "parse_aws_timestamp",
+    "parse_aws_url",
+    "serialize_aws_date",
+    "serialize_aws_datetime",
+    "serialize_aws_email",
+    "serialize_aws_ip_address",
+    "serialize_aws_json",
+    "serialize_aws_json_list",
+    "serialize_aws_phone",
+    "serialize_aws_time",
+    "serialize_aws_timestamp",
+    "serialize_aws_url",
+]
+
+# Python 3.11's fromisoformat reads every form AppSync sends except a lowercase
+# ``t``/``z``; 3.10's reads only what isoformat() writes.
+_FULL_FROMISOFORMAT: Final = sys.version_info >= (3, 11)
+
+_OFFSET = r"([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)"
+_DATE = r"(\d{4})-(\d{2})-(\d{2})"
+_TIME = r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?"
+
+_DATE_RE: Final = re.compile(f"{_DATE}{_OFFSET}?", re.ASCII)
+_TIME_RE: Final = re.compile(f"{_TIME}{_OFFSET}?", re.ASCII)
+_DATETIME_RE: Final = re.compile(f"{_DATE}[Tt]{_TIME}{_OFFSET}", re.ASCII)
+# Negative and 5-digit years: valid in AppSync, beyond Python's datetime.
+_WIDE_YEAR_RE: Final = re.compile(r"[+-]\d{4,}-|\d{5,}-", re.ASCII)
+
+_DATE_FORMAT: Final = "YYYY-MM-DD, optionally followed by Z, ±hh:mm or ±hh:mm:ss"
+_TIME_FORMAT: Final = "hh:mm[:ss[.1 to 9 digits]], optionally followed by Z, ±hh:mm or ±hh:mm:ss"
+_DATETIME_FORMAT: Final = "YYYY-MM-DDThh:mm[:ss[.1 to 9 digits]] followed by Z, ±hh:mm or ±hh:mm:ss"
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ZERO: Final = timedelta(0)
+
+_TZ_CACHE: dict[str, timezone] = {}
+_OFFSET_TEXT_CACHE: dict[timedelta, str] = {}
+_CACHE_LIMIT: Final = 512
+
+
+def _show(value: object) -> str:
+    """``repr`` of a value for an error message, shortened when long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _type_name(value: object) -> str:
+    cls = type(value)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+
+
+def _check_nanosecond(nanosecond: int) -> int:
+    if not 0 <= nanosecond <= 999:
+        raise ValueError(f"nanosecond must be in 0..999, not {nanosecond!r}")
+    return nanosecond
+
+
+def _year_error(scalar: str, text: str) -> ValueError:
+    year = text[: text.index("-", 1)]
+    return ValueError(
+        f"invalid {scalar} {_show(text)}: year {year} is valid in AppSync but outside "
+        "the years 0001 to 9999 that Python's datetime can hold"
+    )
+
+
+def _format_error(scalar: str, text: str, expected: str) -> ValueError:
+    if _WIDE_YEAR_RE.match(text):
+        return _year_error(scalar, text)
+    return ValueError(f"invalid {scalar} {_show(text)}: expected {expected}")
+
+
+def _offset_tzinfo(text: str) -> timezone:
+    """The ``timezone`` for an offset already checked by the regexes."""
+    tz = _TZ_CACHE.get(text)
+    if tz is None:
+        seconds = 0
+        if text not in ("Z", "z"):
+            seconds = int(text[1:3]) * 3600 + int(text[4:6]) * 60
+            if len(text) > 6:
+                seconds += int(text[7:9])
+        if not seconds:
+            tz = timezone.utc
+        else:
+            tz = timezone(timedelta(seconds=-seconds if text[0] == "-" else seconds))
+        if len(_TZ_CACHE) < _CACHE_LIMIT:
+            _TZ_CACHE[text] = tz
+    return tz
+
+
+def _offset_text(offset: timedelta, scalar: str) -> str:
+    """Canonical wire text of a UTC offset: ``Z``, ``±hh:mm`` or ``±hh:mm:ss``."""
+    text = _OFFSET_TEXT_CACHE.get(offset)
+    if text is not None:
+        return text
+    if offset.microseconds:
+        raise ValueError(f"{scalar} offsets are whole seconds; UTC offset {offset} has a fraction")
+    if not offset:
+        text = "Z"
+    else:
+        sign = "-" if offset < _ZERO else "+"
+        hours, rest = divmod(abs(offset).seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        text = f"{sign}{hours:02d}:{minutes:02d}"
+        if seconds:
+            text += f":{seconds:02d}"
+    if len(_OFFSET_TEXT_CACHE) < _CACHE_LIMIT:
+        _OFFSET_TEXT_CACHE[offset] = text
+    return text
+
+
+def _microseconds(fraction: str | None) -> int:
+    return int(fraction[:6].ljust(6, "0")) if fraction else 0
+
+
+def _nanoseconds(fraction: str | None) -> int:
+    return int(fraction[6:].ljust(3, "0")) if fraction and len(fraction) > 6 else 0
+
+
+def _fraction_text(microsecond: int, nanosecond: int) -> str:
+    if nanosecond:
+        return f".{microsecond:06d}{nanosecond:03d}"
+    return f".{microsecond:06d}" if microsecond else ""
+
+
+def _rebuild(
+    cls: type[Any], args: tuple[Any, ...], kwargs: dict[str, Any], attrs: dict[str, Any]
+) -> Any:
+    """Unpickle or copy a value of one of the classes below."""
+    value = cls(*args, **kwargs)
+    for name, attr in attrs.items():
+        setattr(value, name, attr)
+    return value
+
+
+# --------------------------------------------------------------------------- classes
+
+
+class OffsetDate(date):
+    """A ``date`` with the UTC offset AppSync allows on ``AWSDate`` (``2024-05-01+05:30``).
+
+    ``OffsetDate(2024, 5, 1, tzinfo=timezone(timedelta(hours=5, minutes=30)))``; the
+    offset must be fixed (``datetime.timezone``). It compares and hashes like the plain
+    ``date``; :func:`serialize_aws_date` writes the offset back, exactly as parsed.
+    """
+
+    # Class-level defaults, not __slots__: date's C methods (arithmetic) make instances
+    # of a subclass without calling its __new__.
+    _tzinfo: TzInfo | None = None
+    _wire: str | None = None  # the offset's wire text, when parsed
+
+    def __new__(cls, *args: Any, tzinfo: TzInfo | None = None) -> Self:
+        """Make the date ``(year, month, day)`` with a fixed-offset ``tzinfo``."""
+        if tzinfo is not None:
+            offset = tzinfo.utcoffset(None)
+            if offset is None:
+                raise ValueError(
+                    f"OffsetDate needs a fixed UTC offset such as datetime.timezone(...), "
+                    f"not {tzinfo!r}"
+                )
+            _offset_text(offset, "AWSDate")
+        self = super().__new__(cls, *args)
+        if tzinfo is not None:
+            self._tzinfo = tzinfo
+        return self
+
+    @property
+    def tzinfo(self) -> TzInfo | None:
+        """The offset, as a ``tzinfo``."""
+        return self._tzinfo
+
+    def utcoffset(self) -> timedelta | None:
+        """The offset, as a ``timedelta`` (``None`` when there is none)."""
+        return None if self._tzinfo is None else self._tzinfo.utcoffset(None)
+
+    def replace(self, *args: Any, **kwargs: Any) -> Self:
+        """Like ``date.replace``, keeping the offset unless ``tzinfo=`` is given."""
+        tz = kwargs.pop("tzinfo", self._tzinfo)
+        plain = date.replace(self, *args, **kwargs)
+        result = type(self)(plain.year, plain.month, plain.day, tzinfo=tz)
+        if tz is self._tzinfo:
+            result._wire = self._wire
+        return result
+
+    __replace__ = replace
+
+    def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
+        args = (self.year, self.month, self.day)
+        return _rebuild, (type(self), args, {"tzinfo": self._tzinfo}, {"_wire": self._wire})
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]}, tzinfo={self._tzinfo!r})"
+
+
+class NanoTime(time):
+    """A ``time`` that keeps nanoseconds and the exact wire text it was parsed from.
+
+    ``nanosecond`` holds the digits past ``microsecond`` (0 to 999). Equality, ordering
+    and hashing include it. Build one as ``NanoTime(12, 0, 0, 5).replace(nanosecond=7)``
+    (no ``__new__`` of its own: parsing stays on the C fast path).
+    """
+
+    # Class-level defaults, not __slots__: datetime's C methods (replace, arithmetic)
+    # make instances of a subclass without calling __new__.
+    _nanosecond: int = 0
+    _wire: str | None = None
+
+    @property
+    def nanosecond(self) -> int:
+        """Nanoseconds past ``microsecond``, 0 to 999."""
+        return self._nanosecond
+
+    def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
+        """Like ``time.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
+        if nanosecond is None:
+            nanosecond = 0 if "microsecond" in kwargs or len(args) >= 4 else self._nanosecond
+        result = time.replace(self, *args, **kwargs)
+        if nanosecond:
+            result._nanosecond = _check_nanosecond(nanosecond)
+        return result
+
+    __replace__ = replace
+
+    def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
+        args = (self.hour, self.minute, self.second, self.microsecond, self.tzinfo)
+        attrs = {"_nanosecond": self._nanosecond, "_wire": self._wire}
+        return _rebuild, (type(self), args, {"fold": self.fold}, attrs)
+
+    def __repr__(self) -> str:
+        text = super().__repr__()
+        return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
+
+    def __hash__(self) -> int:
+        base = time.__hash__(self)
+        return hash((base, self._nanosecond)) if self._nanosecond else base
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, time):
+            return NotImplemented
+        return time.__eq__(self, other) is True and self._nanosecond == _nanosecond_of(other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __lt__(self, other: time) -> bool:
+        if not isinstance(other, time):
+            return NotImplemented
+        if time.__eq__(self, other) is True:
+            return self._nanosecond < _nanosecond_of(other)
+        return time.__lt__(self, other)
+
+    def __le__(self, other: time) -> bool:
+        if not isinstance(other, time):
+            return NotImplemented
+        if time.__eq__(self, other) is True:
+            return self._nanosecond <= _nanosecond_of(other)
+        return time.__lt__(self, other)
+
+    def __gt__(self, other: time) -> bool:
+        if not isinstance(other, time):
+            return NotImplemented
+        if time.__eq__(self, other) is True:
+            return self._nanosecond > _nanosecond_of(other)
+        return time.__gt__(self, other)
+
+    def __ge__(self, other: time) -> bool:
+        if not isinstance(other, time):
+            return NotImplemented
+        if time.__eq__(self, other) is True:
+            return self._nanosecond >= _nanosecond_of(other)
+        return time.__gt__(self, other)
+
+
+class NanoDateTime(datetime):
+    """A ``datetime`` that keeps nanoseconds and the exact wire text it was parsed from.
+
+    ``nanosecond`` holds the digits past ``microsecond`` (0 to 999). Equality, ordering
+    and hashing include it; arithmetic, like ``datetime``'s, works in microseconds. Build
+    one as ``NanoDateTime(2024, 5, 1, tzinfo=timezone.utc).replace(nanosecond=7)`` (no
+    ``__new__`` of its own: parsing stays on the C fast path).
+    """
+
+    # Class-level defaults, not __slots__: datetime's C methods (replace, arithmetic)
+    # make instances of a subclass without calling __new__.
+    _nanosecond: int = 0
+    _wire: str | None = None
+
+    @property
+    def nanosecond(self) -> int:
+        """Nanoseconds past ``microsecond``, 0 to 999."""
+        return self._nanosecond
+
+    def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
+        """Like ``datetime.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
+        if nanosecond is None:
+            nanosecond = 0 if "microsecond" in kwargs or len(args) >= 7 else self._nanosecond
+        result = datetime.replace(self, *args, **kwargs)
+        if nanosecond:
+            result._nanosecond = _check_nanosecond(nanosecond)
+        return result
+
+    __replace__ = replace
+
+    def astimezone(self, tz: TzInfo | None = None) -> Self:
+        """Like ``datetime.astimezone``, keeping ``nanosecond``."""
+        result = datetime.astimezone(self, tz)
+        if result is not self and self._nanosecond:
+            result._nanosecond = self._nanosecond
+        return result
+
+    def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
+        args = (
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            self.microsecond,
+            self.tzinfo,
+        )
+        attrs = {"_nanosecond": self._nanosecond, "_wire": self._wire}
+        return _rebuild, (type(self), args, {"fold": self.fold}, attrs)
+
+    def __repr__(self) -> str:
+        text = super().__repr__()
+        return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
+
+    def __hash__(self) -> int:
+        base = datetime.__hash__(self)
+        return hash((base, self._nanosecond)) if self._nanosecond else base
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, datetime):
+            return NotImplemented
+        return datetime.__eq__(self, other) is True and self._nanosecond == _nanosecond_of(other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __lt__(self, other: date) -> bool:
+        if not isinstance(other, datetime):
+            return NotImplemented
+        if datetime.__eq__(self, other) is True:
+            return self._nanosecond < _nanosecond_of(other)
+        return datetime.__lt__(self, other)
+
+    def __le__(self, other: date) -> bool:
+        if not isinstance(other, datetime):
+            return NotImplemented
+        if datetime.__eq__(self, other) is True:
+            return self._nanosecond <= _nanosecond_of(other)
+        return datetime.__lt__(self, other)
+
+    def __gt__(self, other: date) -> bool:
+        if not isinstance(other, datetime):
+            return NotImplemented
+        if datetime.__eq__(self, other) is True:
+            return self._nanosecond > _nanosecond_of(other)
+        return datetime.__gt__(self, other)
+
+    def __ge__(self, other: date) -> bool:
+        if not isinstance(other, datetime):
+            return NotImplemented
+        if datetime.__eq__(self, other) is True:
+            return self._nanosecond >= _nanosecond_of(other)
+        return datetime.__gt__(self, other)
+
+
+def _nanosecond_of(value: time | datetime) -> int:
+    return value._nanosecond if isinstance(value, (NanoTime, NanoDateTime)) else 0
+
+
+# --------------------------------------------------------------------------- type names
+
+AWSDate: TypeAlias = date
+"""Python type of ``AWSDate`` values (parsed values may be :class:`OffsetDate`)."""
+AWSTime: TypeAlias = time
+"""Python type of ``AWSTime`` values (parsed values are :class:`NanoTime`)."""
+AWSDateTime: TypeAlias = datetime
+"""Python type of ``AWSDateTime`` values (parsed values are :class:`NanoDateTime`)."""
+AWSTimestamp: TypeAlias = int
+"""Python type of ``AWSTimestamp`` values: seconds since the epoch."""
+AWSEmail: TypeAlias = str
+"""Python type of ``AWSEmail`` values."""
+AWSPhone: TypeAlias = str
+"""Python type of ``AWSPhone`` values."""
+AWSURL: TypeAlias = str
+"""Python type of ``AWSURL`` values."""
+AWSJSON: TypeAlias = Any
+"""Python type of ``AWSJSON`` values: any decoded JSON value."""
+AWSIPAddress: TypeAlias = IPv4Address | IPv6Address | IPv4Interface | IPv6Interface
+"""Python type of ``AWSIPAddress`` values: an interface when there is a ``/prefix``."""
+
+
+# --------------------------------------------------------------------------- parse
+
+
+def _build_datetime(match: re.Match[str], text: str) -> NanoDateTime:
+    """The exact path: build from the regex groups (Python 3.10, lowercase, errors)."""
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if year == "0000":
+        raise _year_error("AWSDateTime", text)
+    try:
+        return NanoDateTime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            _microseconds(fraction),
+            _offset_tzinfo(offset),
+        )
+    except ValueError as exc:
+        raise ValueError(f"invalid AWSDateTime {_show(text)}: {exc}") from None
+
+
+def _build_time(match: re.Match[str], text: str) -> NanoTime:
+    hour, minute, second, fraction, offset = match.groups()
+    return NanoTime(
+        int(hour),
+        int(minute),
+        int(second or 0),
+        _microseconds(fraction),
+        None if offset is None else _offset_tzinfo(offset),
+    )
+
+
+def parse_aws_date(value: str | date) -> date:
+    """Parse an ``AWSDate``: ``date``, or :class:`OffsetDate` when there is an offset.
+
+    A ``date`` passes through; a ``datetime`` or a malformed text is a ``ValueError``.
+    """
+    if isinstance(value, str):
+        match = _DATE_RE.fullmatch(value)
+        if match is None:
+            raise _format_error("AWSDate", value, _DATE_FORMAT)
+        year, month, day, offset = match.groups()
+        if year == "0000":
+            raise _year_error("AWSDate", value)
+        try:
+            if offset is None:
+                return date.fromisoformat(value)
+            result = OffsetDate(int(year), int(month), int(day), tzinfo=_offset_tzinfo(offset))
+        except ValueError as exc:
+            raise ValueError(f"invalid AWSDate {_show(value)}: {exc}") from None
+        result._wire = offset
+        return result
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError(f"invalid AWSDate {_show(value)}: expected a str or a datetime.date")
+
+
+def parse_aws_time(value: str | time) -> time:
+    """Parse an ``AWSTime`` into a :class:`NanoTime` (aware when there is an offset).
+
+    A ``time`` passes through; a malformed text is a ``ValueError``.
+    """
+    if isinstance(value, str):
+        match = _TIME_RE.fullmatch(value)
+        if match is None:
+            raise _format_error("AWSTime", value, _TIME_FORMAT)
+        try:
+            result = (
+                NanoTime.fromisoformat(value) if _FULL_FROMISOFORMAT else _build_time(match, value)
+            )
+        except ValueError:  # a lowercase "z": the exact path reads it
+            result = _build_time(match, value)
+        fraction = match.group(4)
+        if fraction is not None and len(fraction) > 6:
+            result._nanosecond = _nanoseconds(fraction)
+        result._wire = value
+        return result
+    if isinstance(value, time):
+        return value
+    raise ValueError(f"invalid AWSTime {_show(value)}: expected a str or a datetime.time")
+
+
+def parse_aws_datetime(value: str | datetime) -> datetime:
+    """Parse an ``AWSDateTime`` into an aware :class:`NanoDateTime`.
+
+    A ``datetime`` passes through; a malformed text, a missing offset or a year outside
+    0001 to 9999 is a ``ValueError``.
+    """
+    if isinstance(value, str):
+        match = _DATETIME_RE.fullmatch(value)
+        if match is None:
+            raise _format_error("AWSDateTime", value, _DATETIME_FORMAT)
+        try:
+            result = (
+                NanoDateTime.fromisoformat(value)
+                if _FULL_FROMISOFORMAT
+                else _build_datetime(match, value)
+            )
+        except ValueError:  # lowercase "t"/"z" or a bad day: the exact path decides
+            result = _build_datetime(match, value)
+        fraction = match.group(7)
+        if fraction is not None and len(fraction) > 6:
+            result._nanosecond = _nanoseconds(fraction)
+        result._wire = value
+        return result
+    if isinstance(value, datetime):
+        return value
+    raise ValueError(f"invalid AWSDateTime {_show(value)}: expected a str or a datetime")
+
+
+def parse_aws_timestamp(value: int) -> int:
+    """Parse an ``AWSTimestamp``: an ``int`` (seconds since the epoch), kept as it is."""
+    if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"invalid AWSTimestamp {_show(value)}: expected an integer number of seconds")
+
+
+def _parse_string(scalar: str, value: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"invalid {scalar} {_show(value)}: expected a str")
+
+
+def parse_aws_email(value: str) -> str:
+    """Parse an ``AWSEmail``: the ``str`` as sent."""
+    return _parse_string("AWSEmail", value)
+
+
+def parse_aws_phone(value: str) -> str:
+    """Parse an ``AWSPhone``: the ``str`` as sent."""
+    return _parse_string("AWSPhone", value)
+
+
+def parse_aws_url(value: str) -> str:
+    """Parse an ``AWSURL``: the ``str`` as sent."""
+    return _parse_string("AWSURL", value)
+
+
+def parse_aws_json(value: Any) -> Any:
+    """Parse an ``AWSJSON``: decode the JSON text; a non-``str`` is decoded already."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"invalid AWSJSON {_show(value)}: {exc.msg} at position {exc.pos}"
+        ) from None
+
+
+def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
+    """Parse an ``AWSIPAddress``: an address, or an interface when there is a ``/prefix``."""
+    if isinstance(value, str):
+        try:
+            return ip_interface(value) if "/" in value else ip_address(value)
+        except ValueError as exc:
+            raise ValueError(f"invalid AWSIPAddress {_show(value)}: {exc}") from None
+    if isinstance(value, (IPv4Address, IPv6Address)):  # interfaces are subclasses
+        return value
+    raise ValueError(f"invalid AWSIPAddress {_show(value)}: expected a str or an IP address")
+
+
+# --------------------------------------------------------------------------- serialize
+
+
+def _each(value: Any, one: Callable[[Any], Any]) -> Any:
+    """Apply ``one`` to a value, keeping ``None``/``UNSET`` and mapping lists and tuples."""
+    if value is None or value is UNSET:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_each(item, one) for item in value]
+    return one(value)
+
+
+def _wrong_type(scalar: str, expected: str, value: object) -> TypeError:
+    return TypeError(f"{scalar} expects {expected}, got {_type_name(value)}: {_show(value)}")
+
+
+def _date_to_wire(value: Any) -> str:
+    if type(value) is date:
+        return value.isoformat()
+    if isinstance(value, datetime):
+        raise _wrong_type("AWSDate", "a datetime.date (use value.date())", value)
+    if isinstance(value, OffsetDate):
+        if value._tzinfo is None:
+            return date.isoformat(value)
+        if value._wire is not None:
+            return date.isoformat(value) + value._wire
+        return date.isoformat(value) + _offset_text(value.utcoffset() or _ZERO, "AWSDate")
+    if isinstance(value, date):
+        return date.isoformat(value)
+    raise _wrong_type("AWSDate", "a datetime.date", value)
+
+
+def _time_to_wire(value: Any) -> str:
+    if isinstance(value, NanoTime):
+        if value._wire is not None:
+            return value._wire
+        nanosecond = value._nanosecond
+    elif isinstance(value, time):
+        nanosecond = 0
+    else:
+        raise _wrong_type("AWSTime", "a datetime.time", value)
+    suffix = ""
+    if value.tzinfo is not None:
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValueError(
+                f"AWSTime needs a fixed UTC offset, but {value.tzinfo!r} gives none for a "
+                "time of day; use datetime.timezone(...)"
+            )
+        suffix = _offset_text(offset, "AWSTime")
+    fraction = _fraction_text(value.microsecond, nanosecond)
+    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}{fraction}{suffix}"
+
+
+def _datetime_to_wire(value: Any) -> str:
+    if isinstance(value, NanoDateTime):
+        if value._wire is not None:
+            return value._wire
+        nanosecond = value._nanosecond
+    elif isinstance(value, datetime):
+        nanosecond = 0
+    else:
+        raise _wrong_type("AWSDateTime", "a datetime.datetime", value)
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(
+            f"AWSDateTime needs a UTC offset, but {_show(value)} is naive: use an aware "
+            "datetime, e.g. datetime.now(timezone.utc) or value.replace(tzinfo=timezone.utc)"
+        )
+    if offset.microseconds:
+        _offset_text(offset, "AWSDateTime")  # raises
+    if nanosecond:
+        text = datetime.isoformat(value, timespec="microseconds")
+        text = f"{text[:26]}{nanosecond:03d}{text[26:]}"
+    else:
+        text = datetime.isoformat(value)
+    return text if offset else text[:-6] + "Z"
+
+
+def _timestamp_to_wire(value: Any) -> int:
+    if type(value) is int:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError(
+                f"AWSTimestamp from a naive datetime {_show(value)} is ambiguous: use an "
+                "aware datetime"
+            )
+        delta = value - _EPOCH
+        if delta.microseconds or _nanosecond_of(value):
+            raise ValueError(
+                f"AWSTimestamp is whole seconds, but {_show(value)} has a fraction: use "
+                "value.replace(microsecond=0) to drop it"
+            )
+        return delta.days * 86400 + delta.seconds
+    raise _wrong_type("AWSTimestamp", "an int or an aware datetime", value)
+
+
+def _string_to_wire(scalar: str) -> Callable[[Any], str]:
+    def one(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        raise _wrong_type(scalar, "a str", value)
+
+    return one
+
+
+_email_to_wire: Final = _string_to_wire("AWSEmail")
+_phone_to_wire: Final = _string_to_wire("AWSPhone")
+_url_to_wire: Final = _string_to_wire("AWSURL")
+
+
+def _json_to_wire(value: Any) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise ValueError(f"AWSJSON cannot encode {_show(value)}: {exc}") from None
+    except TypeError as exc:
+        raise TypeError(f"AWSJSON cannot encode {_show(value)}: {exc}") from None
+
+
+def _ip_to_wire(value: Any) -> str:
+    if isinstance(value, (IPv4Address, IPv6Address, IPv4Network, IPv6Network)):
+        return str(value)
+    raise _wrong_type("AWSIPAddress", "an ipaddress address, interface or network", value)
+
+
+def serialize_aws_date(value: Any) -> Any:
+    """Serialize ``AWSDate``: a ``date`` becomes ``YYYY-MM-DD``.
+
+    An :class:`OffsetDate` adds its offset, exactly as parsed. ``None``/``UNSET`` pass
+    through; lists and tuples are mapped.
+    """
+    return _date_to_wire(value) if isinstance(value, date) else _each(value, _date_to_wire)
+
+
+def serialize_aws_time(value: Any) -> Any:
+    """Serialize ``AWSTime``: a ``time`` becomes ``hh:mm:ss[.fraction][offset]``.
+
+    A parsed :class:`NanoTime` gives back its exact wire text. ``None``/``UNSET`` pass
+    through; lists and tuples are mapped.
+    """
+    return _time_to_wire(value) if isinstance(value, time) else _each(value, _time_to_wire)
+
+
+def serialize_aws_datetime(value: Any) -> Any:
+    """Serialize ``AWSDateTime``: an aware ``datetime`` becomes ISO 8601 text (``Z`` for UTC).
+
+    A parsed :class:`NanoDateTime` gives back its exact wire text; a naive datetime is a
+    ``ValueError``. ``None``/``UNSET`` pass through; lists and tuples are mapped.
+    """
+    if isinstance(value, datetime):
+        return _datetime_to_wire(value)
+    return _each(value, _datetime_to_wire)
+
+
+def serialize_aws_timestamp(value: Any) -> Any:
+    """Serialize ``AWSTimestamp``: an ``int``, or an aware ``datetime`` on a whole second.
+
+    ``None``/``UNSET`` pass through; lists and tuples are mapped.
+    """
+    return _each(value, _timestamp_to_wire)
+
+
+def serialize_aws_email(value: Any) -> Any:
+    """Serialize ``AWSEmail``: the ``str`` unchanged; ``None``/``UNSET``/lists as usual."""
+    return _each(value, _email_to_wire)
+
+
+def serialize_aws_phone(value: Any) -> Any:
+    """Serialize ``AWSPhone``: the ``str`` unchanged; ``None``/``UNSET``/lists as usual."""
+    return _each(value, _phone_to_wire)
+
+
+def serialize_aws_url(value: Any) -> Any:
+    """Serialize ``AWSURL``: the ``str`` unchanged; ``None``/``UNSET``/lists as usual."""
+    return _each(value, _url_to_wire)
+
+
+def serialize_aws_json(value: Any) -> Any:
+    """Serialize one ``AWSJSON`` value into compact JSON text.
+
+    The whole value is one document: a ``list`` becomes a JSON array. ``None`` (GraphQL
+    null) and ``UNSET`` pass through. For a ``[AWSJSON]`` argument use
+    :func:`serialize_aws_json_list`.
+    """
+    if value is None or value is UNSET:
+        return value
+    return _json_to_wire(value)
+
+
+def serialize_aws_json_list(value: Any, depth: int = 1) -> Any:
+    """Serialize a ``[AWSJSON]`` argument (``depth`` levels of GraphQL list) element-wise.
+
+    Each element becomes its own JSON text; ``None`` elements and a ``None``/``UNSET``
+    argument pass through. A non-list where a list level is expected is sent as one
+    element, which GraphQL coerces into a one-item list.
+    """
+    if value is None or value is UNSET:
+        return value
+    if depth > 0 and isinstance(value, (list, tuple)):
+        return [serialize_aws_json_list(item, depth - 1) for item in value]
+    return _json_to_wire(value)
+
+
+def serialize_aws_ip_address(value: Any) -> Any:
+    """Serialize ``AWSIPAddress``: ``str()`` of an address, interface or network.
+
+    ``None``/``UNSET`` pass through; lists and tuples are mapped.
+    """
+    return _each(value, _ip_to_wire)
+
+
+# --------------------------------------------------------------------------- pydantic
+
+AWSDateField: TypeAlias = Annotated[
+    AWSDate, BeforeValidator(parse_aws_date), PlainSerializer(serialize_aws_date)
+]
+"""A pydantic field type for ``AWSDate``: parses wire text, dumps wire text."""
+AWSTimeField: TypeAlias = Annotated[
+    AWSTime, BeforeValidator(parse_aws_time), PlainSerializer(serialize_aws_time)
+]
+"""A pydantic field type for ``AWSTime``: parses wire text, dumps wire text."""
+AWSDateTimeField: TypeAlias = Annotated[
+    AWSDateTime, BeforeValidator(parse_aws_datetime), PlainSerializer(serialize_aws_datetime)
+]
+"""A pydantic field type for ``AWSDateTime``: parses wire text, dumps wire text."""
+AWSTimestampField: TypeAlias = Annotated[
+    AWSTimestamp,
+    BeforeValidator(parse_aws_timestamp),
+    PlainSerializer(serialize_aws_timestamp),
+]
+"""A pydantic field type for ``AWSTimestamp``."""
+AWSEmailField: TypeAlias = Annotated[
+    AWSEmail, BeforeValidator(parse_aws_email), PlainSerializer(serialize_aws_email)
+]
+"""A pydantic field type for ``AWSEmail``."""
+AWSPhoneField: TypeAlias = Annotated[
+    AWSPhone, BeforeValidator(parse_aws_phone), PlainSerializer(serialize_aws_phone)
+]
+"""A pydantic field type for ``AWSPhone``."""
+AWSURLField: TypeAlias = Annotated[
+    AWSURL, BeforeValidator(parse_aws_url), PlainSerializer(serialize_aws_url)
+]
+"""A pydantic field type for ``AWSURL``."""
+AWSJSONField: TypeAlias = Annotated[
+    AWSJSON, BeforeValidator(parse_aws_json), PlainSerializer(serialize_aws_json)
+]
+"""A pydantic field type for ``AWSJSON``: decodes the JSON text, dumps JSON text."""
+AWSIPAddressField: TypeAlias = Annotated[
+    AWSIPAddress,
+    BeforeValidator(parse_aws_ip_address),
+    PlainSerializer(serialize_aws_ip_address),
+]
+"""A pydantic field type for ``AWSIPAddress``."""
+
+
+# --------------------------------------------------------------------------- codegen
+
+
+def _hooks(scalar: str, suffix: str) -> dict[str, str]:
+    module = __name__
+    return {
+        "type": f"{module}.{scalar}",
+        "parse": f"{module}.parse_aws_{suffix}",
+        "serialize": f"{module}.serialize_aws_{suffix}",
+    }
+
+
+SCALAR_TYPES: Final[Mapping[str, Mapping[str, str]]] = {
+    "AWSDate": _hooks("AWSDate", "date"),
+    "AWSTime": _hooks("AWSTime", "time"),
+    "AWSDateTime": _hooks("AWSDateTime", "datetime"),
+    "AWSTimestamp": _hooks("AWSTimestamp", "timestamp"),
+    "AWSEmail": _hooks("AWSEmail", "email"),
+    "AWSPhone": _hooks("AWSPhone", "phone"),
+    "AWSURL": _hooks("AWSURL", "url"),
+    "AWSJSON": _hooks("AWSJSON", "json"),
+    "AWSIPAddress": _hooks("AWSIPAddress", "ip_address"),
+}
+"""ariadne-codegen's ``[tool.ariadne-codegen.scalars.<Name>]`` settings, per scalar.
+
+Plain ariadne-codegen passes a list argument whole to ``serialize``: right for every
+scalar but AWSJSON, whose ``serialize`` reads a list as one JSON array. appsync-codegen's
+plugin serializes list items one by one; without it, serialize a ``[AWSJSON]``
+argument with :func:`serialize_aws_json_list`.
+"""
