@@ -40,6 +40,7 @@ from .errors import (
 )
 from .iam import IAMAuth
 from .model import UNSET, BaseModel, UnsetType
+from .realtime import AppSyncSubscriptionError, RealtimeOptions, SubscriptionGap
 from .request import Timeout
 from .response import GraphQLResponse
 from .sigv4 import SigV4Signer
@@ -56,6 +57,7 @@ __all__ = [
     "AppSyncHTTPError",
     "AppSyncNetworkError",
     "AppSyncResponseError",
+    "AppSyncSubscriptionError",
     "AppSyncThrottledError",
     "AsyncAppSyncClient",
     "AuthFailureReason",
@@ -75,9 +77,11 @@ __all__ = [
     "IAMAuth",
     "LambdaAuth",
     "OIDCAuth",
+    "RealtimeOptions",
     "RefreshingCredentials",
     "SigV4Signer",
     "StaticProvider",
+    "SubscriptionGap",
     "Timeout",
     "UnsetType",
     "resolve_provider",

@@ -12,7 +12,7 @@ They follow ariadne-codegen's base-client contract (``execute``, ``get_data``,
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +24,14 @@ from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
 from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from .realtime import (
+    GapCallback,
+    ReadyCallback,
+    RealtimeManager,
+    RealtimeOptions,
+    RealtimeThread,
+    SubscriptionGap,
+)
 from .request import JSON_CONTENT_TYPE, Timeout, encode_body
 from .response import GraphQLResponse
 from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
@@ -171,6 +179,7 @@ class AppSyncClient(_ClientCore):
         region: str | None = None,
         realtime_url: str | None = None,
         http_client: httpx.Client | None = None,
+        realtime: RealtimeOptions | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -184,6 +193,8 @@ class AppSyncClient(_ClientCore):
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
         self._transport = HttpxTransport(http_client)
+        # real-time (subscribe): a loop thread started with the first subscription
+        self._realtime = RealtimeThread(self.endpoint, realtime)
 
     def execute(
         self,
@@ -203,8 +214,31 @@ class AppSyncClient(_ClientCore):
         )
         return run_sync(call_flow(call), self._transport)
 
+    def subscribe(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        on_ready: Callable[[], object] | None = None,
+        on_gap: Callable[[SubscriptionGap], object] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """Subscribe over AppSync's real-time WebSocket; a blocking iterator of each
+        event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
+        subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
+        up), both in the iterating thread. Leaving the loop stops the subscription."""
+        call = self._prepare(query, operation_name, variables, auth, auth_modes, None, None, kwargs)
+        return self._realtime.subscribe(
+            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap
+        )
+
     def close(self) -> None:
-        """Close the connection pool (a user's own ``http_client`` stays open)."""
+        """Close the connection pool (a user's own ``http_client`` stays open) and end
+        every subscription."""
+        self._realtime.close()
         self._transport.close()
 
     def __enter__(self) -> Self:
@@ -239,6 +273,7 @@ class AsyncAppSyncClient(_ClientCore):
         http_client: httpx.AsyncClient | None = None,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
+        realtime: RealtimeOptions | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -262,6 +297,8 @@ class AsyncAppSyncClient(_ClientCore):
             if connection_limit < 1:
                 raise AppSyncConfigError("connection_limit must be at least 1")
             self._transport = AiohttpTransport(session, limit=connection_limit)
+        # real-time (execute_ws): one multiplexed connection, opened lazily
+        self._realtime = RealtimeManager(self.endpoint, realtime)
 
     async def execute(
         self,
@@ -281,20 +318,34 @@ class AsyncAppSyncClient(_ClientCore):
         )
         return await run_async(call_flow(call), self._transport)
 
-    async def execute_ws(
+    def execute_ws(
         self,
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        on_ready: ReadyCallback | None = None,
+        on_gap: GapCallback | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Subscribe over AppSync's real-time WebSocket protocol; yields each event's
-        ``data``."""
-        raise NotImplementedError("real-time subscriptions are not available yet")
-        yield {}  # pragma: no cover - makes this an async generator
+        """Subscribe over AppSync's real-time WebSocket; an async iterator of each
+        event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
+        subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
+        up); both may be async and run where the loop iterates. Leaving the loop
+        (closing the iterator) stops the subscription."""
+        call = self._prepare(query, operation_name, variables, auth, auth_modes, None, None, kwargs)
+        return self._realtime.iterate(
+            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap, hooks=True
+        )
 
     async def close(self) -> None:
-        """Close the connection pool (a user's own client or session stays open)."""
+        """Close the connection pool (a user's own client or session stays open) and end
+        every subscription."""
+        realtime = self._realtime
+        self._realtime = RealtimeManager(self.endpoint, realtime.options)
+        await realtime.aclose()
         await self._transport.aclose()
 
     aclose = close
