@@ -1,0 +1,99 @@
+"""Loading the operations a client is generated from, checked against the schema.
+
+Beyond GraphQL validation (unknown fields, undefined variables, ...), an operation
+needs a name, which becomes the method, the result class and the module it lives
+in; names that would overwrite another generated module are refused too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    specified_rules,
+    validate,
+)
+
+from .errors import CodegenError, Diagnostic
+from .schema import graphql_diagnostics, graphql_files, parse_files
+
+__all__ = ["Operations", "load_operations"]
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The named operations and the fragments they use."""
+
+    operations: list[OperationDefinitionNode]
+    fragments: list[FragmentDefinitionNode]
+
+
+def load_operations(
+    queries_path: Path,
+    schema: GraphQLSchema,
+    *,
+    skip_rules: Sequence[Any],
+    taken_modules: Collection[str],
+) -> Operations:
+    """Parse and validate every operation file under ``queries_path``.
+
+    ``taken_modules`` names the modules the package holds besides one per
+    operation; an operation whose module would replace one of them is an error.
+    """
+    from ariadne_codegen.utils import str_to_snake_case
+
+    files = graphql_files(queries_path)
+    if not files:
+        raise CodegenError.at(queries_path, "no .graphql files with operations here")
+    document = parse_files(files)
+    rules = [rule for rule in specified_rules if rule not in skip_rules]
+    problems = graphql_diagnostics(validate(schema, document, rules), queries_path)
+
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
+    modules: dict[str, str] = {}
+    for operation in operations:
+        kind = operation.operation.value
+        if operation.name is None:
+            problems.append(
+                _at(
+                    operation,
+                    f"anonymous {kind}: give it a name (`{kind} GetNote {{ ... }}`); "
+                    "the name becomes the client method",
+                )
+            )
+            continue
+        name = operation.name.value
+        module = str_to_snake_case(name)
+        if module in taken_modules:
+            problems.append(
+                _at(
+                    operation.name,
+                    f"{kind} {name} would generate {module}.py, which the package already "
+                    "uses: rename the operation",
+                )
+            )
+        elif module in modules and modules[module] != name:
+            problems.append(
+                _at(
+                    operation.name,
+                    f"{kind} {name} and {modules[module]} would both generate {module}.py: "
+                    "rename one of them",
+                )
+            )
+        modules.setdefault(module, name)
+    if problems:
+        raise CodegenError(sorted(set(problems), key=lambda d: (d.file, d.line, d.column)))
+    return Operations(operations=operations, fragments=fragments)
+
+
+def _at(node: Any, message: str) -> Diagnostic:
+    loc = node.loc
+    location = loc.source.get_location(loc.start)
+    return Diagnostic(loc.source.name, location.line, location.column, message)

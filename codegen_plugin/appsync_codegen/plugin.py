@@ -1,0 +1,707 @@
+"""The ariadne-codegen plugin that makes a generated package an AppSync client.
+
+All of its work is done on ariadne-codegen's AST hooks; see :class:`AppSyncPlugin`.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+from ariadne_codegen.plugins.base import Plugin
+from ariadne_codegen.utils import format_code
+from graphql import (
+    ExecutableDefinitionNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    TypeNode,
+    VariableDefinitionNode,
+    get_named_type,
+    parse,
+    print_ast,
+)
+
+from .auth_modes import operation_auth_modes
+from .base_clients import ASYNC_BASE_CLIENT_PATH, SYNC_BASE_CLIENT_PATH
+from .docstrings import rewrap_docstrings
+
+__all__ = ["DEFAULT_LINE_LENGTH", "AppSyncPlugin"]
+
+DEFAULT_LINE_LENGTH = 88
+"""Line length of generated code (ariadne-codegen's), unless configured."""
+
+RUNTIME_MODEL_MODULE = "appsync_runtime.model"
+# Columns before the query text in a client method: ariadne-codegen indents it by 12.
+_QUERY_INDENT = 12
+_FORWARD_REFS_PLUGIN = "ariadne_codegen.contrib.client_forward_refs.ClientForwardRefsPlugin"
+# ConfigDict keywords of ariadne-codegen's stock base model: the runtime's base
+# model sets them already. Anything else was added for a generation option.
+_STOCK_MODEL_CONFIG = {
+    "populate_by_name",
+    "validate_assignment",
+    "arbitrary_types_allowed",
+    "protected_namespaces",
+}
+# ariadne-codegen's default base clients, replaced by the runtime's in plain mode.
+_DEFAULT_BASE_CLIENTS = {
+    "BaseClient": SYNC_BASE_CLIENT_PATH,
+    "AsyncBaseClient": ASYNC_BASE_CLIENT_PATH,
+}
+
+
+class AppSyncPlugin(Plugin):
+    """Turns ariadne-codegen's output into a typed client of the appsync_runtime.
+
+    What it changes, each on ariadne-codegen's AST hooks:
+
+    * ``base_model.py`` re-exports ``UNSET``, ``UnsetType`` and ``BaseModel`` from
+      ``appsync_runtime.model`` (``BaseModel`` is subclassed only to carry the
+      generation options, e.g. ``defer_build``), so the runtime recognises
+      omitted arguments; ariadne's default base clients are replaced by
+      subclasses of ``appsync_runtime.AppSyncClient`` / ``AsyncAppSyncClient``.
+    * Client methods return ``self.validate_result(Model, data)``, which wraps a
+      pydantic ``ValidationError`` in the runtime's ``AppSyncResponseError``.
+    * Custom scalar arguments are serialized only when present: ``None`` and
+      ``UNSET`` pass through, lists are serialized item by item.
+    * Queries and mutations pass the auth modes their root fields allow (read
+      from the ``@aws_*`` directives, :mod:`appsync_codegen.auth_modes`) as the
+      default ``auth_modes``, so a multi-auth client picks a fitting strategy.
+    * Methods, clients, result models and their fields, and enums get docstrings
+      from the operations and the schema, wrapped to the line length; operation
+      descriptions are kept out of the query text sent to AppSync, and long
+      variable lists are written one per line.
+    * The lazy package ``__init__`` is annotated, so the package passes
+      ``mypy --strict``.
+
+    ``appsync-codegen`` applies this plugin itself. With plain ``ariadne-codegen``,
+    configure it like so::
+
+        [tool.ariadne-codegen]
+        schema_paths = ["appsync_codegen.prelude.PRELUDE_PATH", "schema.graphql"]
+        queries_path = "operations"
+        plugins = ["appsync_codegen.AppSyncPlugin"]
+        multipart_uploads = false
+        lazy_imports = true
+        defer_model_build = true
+        use_alias_generator = true
+
+        [tool.ariadne-codegen.appsync]   # optional
+        default_auth_mode = "API_KEY"
+        line_length = 88
+
+        # followed by the scalar mappings `appsync-codegen scalars` prints:
+        [tool.ariadne-codegen.scalars.AWSDateTime]
+        type = "appsync_runtime.scalars.AWSDateTime"
+        parse = "appsync_runtime.scalars.parse_aws_datetime"
+        serialize = "appsync_runtime.scalars.serialize_aws_datetime"
+        # ... and the other eight
+
+    Plain ariadne-codegen writes one client (async unless ``async_client = false``)
+    and adds the whole prelude, so there the schema must not declare the AWS
+    scalars or directives itself; it also keeps its own ``exceptions.py``, unused.
+    """
+
+    def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
+        super().__init__(schema, config_dict)
+        section = config_dict.get("tool", {}).get("ariadne-codegen", config_dict)
+        plugins = section.get("plugins", [])
+        self._forward_refs = bool(section.get("lazy_imports")) or _FORWARD_REFS_PLUGIN in plugins
+        appsync = section.get("appsync", {})
+        self._line_length = int(appsync.get("line_length") or DEFAULT_LINE_LENGTH)
+        self._default_auth_mode: str | None = appsync.get("default_auth_mode")
+        self._fragments: dict[str, FragmentDefinitionNode] = {}
+        self._selection_types: dict[int, dict[int, GraphQLNamedType]] = {}
+        self._result_fields: dict[int, str] = {}
+        self._deprecated_inputs: dict[int, str] = {}
+
+    def add_fragments(self, fragments: Iterable[FragmentDefinitionNode]) -> None:
+        """Make fragments known, so fields selected through them get docstrings too.
+
+        ``appsync-codegen`` calls this; under plain ariadne-codegen such fields
+        simply go without.
+        """
+        self._fragments.update((fragment.name.value, fragment) for fragment in fragments)
+
+    # -- client ------------------------------------------------------------------
+
+    def generate_client_import(self, import_: ast.ImportFrom) -> ast.ImportFrom:
+        """Import ``UNSET``/``UnsetType`` from the runtime, not through ``base_model``.
+
+        The same objects either way; importing them absolutely keeps ``UnsetType``
+        a run-time name when ariadne's forward-reference plugin moves the
+        package's own imports under ``TYPE_CHECKING``, which the ``isinstance``
+        checks written by :meth:`generate_arguments_dict` need.
+        """
+        names = {alias.name for alias in import_.names}
+        if (
+            import_.level == 1
+            and import_.module == "base_model"
+            and names <= {"UNSET", "UnsetType"}
+        ):
+            return ast.ImportFrom(module=RUNTIME_MODEL_MODULE, names=import_.names, level=0)
+        return import_
+
+    def generate_client_class(self, class_def: ast.ClassDef) -> ast.ClassDef:
+        """Give the client class a docstring."""
+        is_async = any(isinstance(node, ast.AsyncFunctionDef) for node in class_def.body) or any(
+            isinstance(base, ast.Name) and base.id.startswith("Async") for base in class_def.bases
+        )
+        if is_async:
+            text = (
+                "Asyncio AppSync client: one typed method per operation.\n\n"
+                "Subscriptions are async iterators of their events."
+            )
+        else:
+            text = "Blocking AppSync client: one typed method per operation."
+        body = [node for node in class_def.body if not isinstance(node, ast.Pass)]
+        class_def.body = [_docstring(text), *body]
+        return class_def
+
+    def generate_client_method(
+        self,
+        method_def: ast.FunctionDef | ast.AsyncFunctionDef,
+        operation_definition: OperationDefinitionNode,
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        """Validate results through the runtime, pass the auth modes, document the method."""
+        method_def = _ValidateResultRewriter().visit(method_def)
+        modes = None
+        if operation_definition.operation != OperationType.SUBSCRIPTION:
+            modes = operation_auth_modes(self.schema, operation_definition, self._default_auth_mode)
+        if modes is not None:
+            method_def.body.insert(_execute_index(method_def), _auth_modes_default(modes))
+        if not _has_docstring(method_def.body):
+            text = self._method_docstring(operation_definition, modes)
+            method_def.body.insert(0, _docstring(text))
+        return method_def
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        """Import each result model inside the method that validates it.
+
+        With forward references (``lazy_imports``) ariadne-codegen moves the
+        result models' imports under ``TYPE_CHECKING``; it re-imports a model in
+        the method only where the method calls ``Model.model_validate``, so
+        methods calling ``self.validate_result(Model, ...)`` import it here.
+        """
+        if not self._forward_refs:
+            return module
+        origins = {
+            alias.name: node.module
+            for node in module.body
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+            for alias in node.names
+        }
+        for class_def in (node for node in module.body if isinstance(node, ast.ClassDef)):
+            for method in class_def.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                position = 1 if _has_docstring(method.body) else 0
+                for name in sorted(_validated_models(method) & origins.keys()):
+                    method.body.insert(
+                        position,
+                        ast.ImportFrom(module=origins[name], names=[ast.alias(name)], level=1),
+                    )
+        return module
+
+    def generate_arguments_dict(
+        self,
+        dict_: ast.Dict,
+        variable_definitions: tuple[VariableDefinitionNode, ...],
+    ) -> ast.Dict:
+        """Serialize custom scalar arguments value by value, and only real values.
+
+        ariadne-codegen writes ``serialize(argument)``: a list argument reaches a
+        serializer made for one value (``[AWSJSON]`` would go out as one JSON
+        document instead of one per item), and ``None``/``UNSET`` reach it too.
+        """
+        types = {d.variable.name.value: d.type for d in variable_definitions}
+        values: list[ast.expr] = []
+        for key, value in zip(dict_.keys, dict_.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value in types
+                and isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and len(value.args) == 1
+                and isinstance(value.args[0], ast.Name)
+                and not value.keywords
+            ):
+                value = _serialize_expr(value.args[0], types[key.value], value.func, depth=0)
+            values.append(value)
+        dict_.values = values
+        return dict_
+
+    def generate_operation_str(
+        self, operation_str: str, operation_definition: ExecutableDefinitionNode
+    ) -> str:
+        """The query text sent to AppSync, fitting the client module's line length.
+
+        Operation descriptions (they become docstrings) are left out, and a long
+        variable list is written one variable per line, which graphql-core's
+        printer never does.
+        """
+        limit = self._line_length - _QUERY_INDENT
+        too_long = any(len(line) > limit for line in operation_str.splitlines())
+        described = isinstance(operation_definition, OperationDefinitionNode) and bool(
+            operation_definition.description
+        )
+        if not (too_long or described):
+            return operation_str
+        printed = []
+        for definition in parse(operation_str, no_location=True).definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                definition.description = None
+                text = print_ast(definition)
+                if len(text.partition("\n")[0]) > limit and definition.variable_definitions:
+                    text = _print_with_variables_wrapped(definition)
+            else:
+                text = print_ast(definition)
+            printed.append(text)
+        return "\n\n".join(printed)
+
+    # -- models ------------------------------------------------------------------
+
+    def generate_enum(self, class_def: ast.ClassDef, enum_type: GraphQLEnumType) -> ast.ClassDef:
+        """Document an enum and its values from the schema."""
+        body: list[ast.stmt] = []
+        if enum_type.description and not _has_docstring(class_def.body):
+            body.append(_docstring(enum_type.description))
+        values = iter(enum_type.values.values())
+        for node in class_def.body:
+            body.append(node)
+            if isinstance(node, ast.Assign):
+                value = next(values, None)
+                text = _member_doc(value.description, value.deprecation_reason) if value else ""
+                if text:
+                    body.append(_docstring(text))
+        class_def.body = body
+        return class_def
+
+    def generate_input_field(
+        self,
+        field_implementation: ast.AnnAssign,
+        input_field: GraphQLInputField,
+        field_name: str,
+    ) -> ast.AnnAssign:
+        """Remember deprecated input fields (for their docstrings)."""
+        if input_field.deprecation_reason:
+            self._deprecated_inputs[id(field_implementation)] = input_field.deprecation_reason
+        return field_implementation
+
+    def generate_input_class(
+        self, class_def: ast.ClassDef, input_type: GraphQLInputObjectType
+    ) -> ast.ClassDef:
+        """Mark deprecated input fields (ariadne-codegen adds the descriptions)."""
+        body: list[ast.stmt] = []
+        for index, node in enumerate(class_def.body):
+            body.append(node)
+            reason = self._deprecated_inputs.pop(id(node), None)
+            if reason is None:
+                continue
+            following = class_def.body[index + 1 : index + 2]
+            if _has_docstring(following):
+                docstring = following[0]
+                assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
+                text = str(docstring.value.value)
+                docstring.value.value = f"{text}\n\nDeprecated: {reason}"
+            else:
+                body.append(_docstring(f"Deprecated: {reason}"))
+        class_def.body = body
+        return class_def
+
+    def generate_result_field(
+        self,
+        field_implementation: ast.AnnAssign,
+        operation_definition: ExecutableDefinitionNode,
+        field: FieldNode,
+    ) -> ast.AnnAssign:
+        """Remember which schema field a model attribute holds (for its docstring)."""
+        self._result_fields[id(field_implementation)] = field.name.value
+        return field_implementation
+
+    def generate_result_class(
+        self,
+        class_def: ast.ClassDef,
+        operation_definition: ExecutableDefinitionNode,
+        selection_set: SelectionSetNode,
+    ) -> ast.ClassDef:
+        """Document a result model and its fields from the schema."""
+        parent = self._selection_types_of(operation_definition).get(id(selection_set))
+        body: list[ast.stmt] = []
+        if not _has_docstring(class_def.body):
+            text = ""
+            if selection_set is operation_definition.selection_set and isinstance(
+                operation_definition, OperationDefinitionNode
+            ):
+                name = operation_definition.name.value if operation_definition.name else ""
+                text = f"Result of the ``{name}`` {operation_definition.operation.value}."
+            elif parent is not None and parent.description:
+                text = parent.description
+            if text:
+                body.append(_docstring(text))
+        fields = (
+            parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else {}
+        )
+        for node in class_def.body:
+            if isinstance(node, ast.Pass) and body:
+                continue
+            body.append(node)
+            schema_name = self._result_fields.pop(id(node), None)
+            field_def: GraphQLField | None = fields.get(schema_name) if schema_name else None
+            if field_def is not None:
+                text = _member_doc(field_def.description, field_def.deprecation_reason)
+                if text:
+                    body.append(_docstring(text))
+        class_def.body = body
+        return class_def
+
+    # -- package files -----------------------------------------------------------
+
+    def copy_code(self, copied_code: str) -> str:
+        """Re-export the runtime's model pieces; use the runtime's base clients."""
+        header, code = _split_header(copied_code)
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            return copied_code
+        classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+        if "appsync_runtime" in code:
+            return copied_code
+        if {"BaseModel", "UnsetType"} <= classes:
+            if "Upload" in classes:
+                warnings.warn(
+                    "multipart_uploads is on: base_model.py keeps its own UNSET, which "
+                    "appsync_runtime does not recognise; set multipart_uploads = false",
+                    stacklevel=2,
+                )
+                return copied_code
+            return header + _base_model_code(tree)
+        for name, path in _DEFAULT_BASE_CLIENTS.items():
+            if name in classes and "httpx" in code:
+                return header + path.read_text(encoding="utf-8")
+        return copied_code
+
+    def generate_init_module(self, module: ast.Module) -> ast.Module:
+        """Annotate the lazy ``__init__``'s ``__getattr__`` and ``__dir__``."""
+        for node in module.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            if node.name == "__getattr__" and node.returns is None:
+                for arg in node.args.args:
+                    arg.annotation = ast.Name(id="str")
+                node.returns = ast.Name(id="object")
+            elif node.name == "__dir__" and node.returns is None:
+                node.returns = ast.Subscript(
+                    value=ast.Name(id="list"), slice=ast.Name(id="str"), ctx=ast.Load()
+                )
+        return module
+
+    # -- generated code ----------------------------------------------------------
+
+    def generate_client_code(self, generated_code: str) -> str:
+        """Wrap docstrings to the line length (see :mod:`appsync_codegen.docstrings`)."""
+        return rewrap_docstrings(generated_code, self._line_length)
+
+    def generate_enums_code(self, generated_code: str) -> str:
+        """Wrap docstrings to the line length."""
+        return rewrap_docstrings(generated_code, self._line_length)
+
+    def generate_inputs_code(self, generated_code: str) -> str:
+        """Wrap docstrings to the line length."""
+        return rewrap_docstrings(generated_code, self._line_length)
+
+    def generate_result_types_code(self, generated_code: str) -> str:
+        """Wrap docstrings to the line length."""
+        return rewrap_docstrings(generated_code, self._line_length)
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _method_docstring(
+        self, operation: OperationDefinitionNode, modes: tuple[str, ...] | None
+    ) -> str:
+        kind = operation.operation.value
+        name = operation.name.value if operation.name else ""
+        root = self.schema.get_root_type(operation.operation)
+        fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
+        lines: list[str] = []
+        if operation.description:
+            lines.append(operation.description.value.strip())
+        for field in fields:
+            definition = root.fields.get(field.name.value) if root else None
+            if definition is None:
+                continue
+            if not operation.description and definition.description:
+                text = definition.description.strip()
+                lines.append(text if len(fields) == 1 else f"``{field.name.value}``: {text}")
+            if definition.deprecation_reason:
+                lines.append(
+                    f"``{field.name.value}`` is deprecated: {definition.deprecation_reason}"
+                )
+        if operation.operation == OperationType.SUBSCRIPTION:
+            sends = (
+                f"Subscribes with the ``{name}`` subscription and yields each event; "
+                "other keyword arguments go to ``execute_ws``."
+            )
+        else:
+            sends = (
+                f"Sends the ``{name}`` {kind}; other keyword arguments (``auth``, "
+                "``headers``, ``timeout``) go to ``execute``."
+            )
+        if modes:
+            sends += "\n\nAuth modes: " + ", ".join(f"``{m}``" for m in modes) + "."
+        return "\n\n".join([*lines, sends])
+
+    def _selection_types_of(
+        self, definition: ExecutableDefinitionNode
+    ) -> dict[int, GraphQLNamedType]:
+        """The type each selection set in ``definition`` selects from, by node id."""
+        key = id(definition)
+        if key not in self._selection_types:
+            found: dict[int, GraphQLNamedType] = {}
+            root: GraphQLNamedType | None
+            if isinstance(definition, OperationDefinitionNode):
+                root = self.schema.get_root_type(definition.operation)
+            elif isinstance(definition, FragmentDefinitionNode):
+                root = self.schema.get_type(definition.type_condition.name.value)
+            else:  # pragma: no cover - no other executable definitions exist
+                root = None
+            if root is not None:
+                self._walk(definition.selection_set, root, found)
+            self._selection_types[key] = found
+        return self._selection_types[key]
+
+    def _walk(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType,
+        found: dict[int, GraphQLNamedType],
+    ) -> None:
+        if id(selection_set) in found:
+            return
+        found[id(selection_set)] = parent
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode) and selection.selection_set is not None:
+                if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+                    field_def = parent.fields.get(selection.name.value)
+                    if field_def is not None:
+                        self._walk(selection.selection_set, get_named_type(field_def.type), found)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                if inner is not None:
+                    self._walk(selection.selection_set, inner, found)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self._fragments.get(selection.name.value)
+                if fragment is not None:
+                    condition_type = self.schema.get_type(fragment.type_condition.name.value)
+                    if condition_type is not None:
+                        self._walk(fragment.selection_set, condition_type, found)
+
+
+def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:
+    """``operation`` printed with one variable definition per line."""
+    name = operation.name.value if operation.name else ""
+    variables = "".join(f"  {print_ast(v)}\n" for v in operation.variable_definitions)
+    directives = "".join(f" {print_ast(d)}" for d in operation.directives)
+    selection = print_ast(operation.selection_set)
+    return f"{operation.operation.value} {name}(\n{variables}){directives} {selection}"
+
+
+def _execute_index(method: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Index of the statement that sends the operation (or the end of the body)."""
+    for index, statement in enumerate(method.body):
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "self.execute":
+                return index
+    return len(method.body)
+
+
+def _auth_modes_default(modes: tuple[str, ...]) -> ast.stmt:
+    """``kwargs.setdefault("auth_modes", (...))``: the caller's ``auth_modes=`` wins."""
+    call = ast.Call(
+        func=ast.Attribute(value=ast.Name(id="kwargs"), attr="setdefault"),
+        args=[
+            ast.Constant("auth_modes"),
+            ast.Tuple(elts=[ast.Constant(mode) for mode in modes], ctx=ast.Load()),
+        ],
+        keywords=[],
+    )
+    return ast.Expr(value=call)
+
+
+class _ValidateResultRewriter(ast.NodeTransformer):
+    """``Model.model_validate(data)`` becomes ``self.validate_result(Model, data)``."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "model_validate"
+            and isinstance(func.value, ast.Name)
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            return ast.Call(
+                func=ast.Attribute(value=ast.Name(id="self"), attr="validate_result"),
+                args=[ast.Name(id=func.value.id), node.args[0]],
+                keywords=[],
+            )
+        return node
+
+
+def _validated_models(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names of the models a method passes to ``self.validate_result``."""
+    names = set()
+    for node in ast.walk(method):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "validate_result"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+        ):
+            names.add(node.args[0].id)
+    return names
+
+
+def _serialize_expr(
+    value: ast.expr, type_node: TypeNode, serializer: ast.expr, depth: int
+) -> ast.expr:
+    """``serializer`` applied to ``value`` of GraphQL type ``type_node``, null-safe.
+
+    At the top (``depth == 0``) an optional argument may also be ``UNSET``, which
+    passes through for the runtime to drop; list items are serialized one by one.
+    """
+    nullable = not isinstance(type_node, NonNullTypeNode)
+    inner = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
+    core: ast.expr
+    if isinstance(inner, ListTypeNode):
+        item = "item" if depth == 0 else f"item_{depth}"
+        core = ast.ListComp(
+            elt=_serialize_expr(ast.Name(id=item), inner.type, serializer, depth + 1),
+            generators=[
+                ast.comprehension(
+                    target=ast.Name(id=item, ctx=ast.Store()), iter=value, ifs=[], is_async=0
+                )
+            ],
+        )
+    else:
+        core = ast.Call(func=serializer, args=[value], keywords=[])
+    if not nullable:
+        return core
+    test: ast.expr = ast.Compare(left=value, ops=[ast.Is()], comparators=[ast.Constant(None)])
+    if depth == 0:
+        unset = ast.Call(
+            func=ast.Name(id="isinstance"), args=[value, ast.Name(id="UnsetType")], keywords=[]
+        )
+        test = ast.BoolOp(op=ast.Or(), values=[test, unset])
+    return ast.IfExp(test=test, body=value, orelse=core)
+
+
+def _base_model_code(tree: ast.Module) -> str:
+    """``base_model.py`` re-exporting the runtime's pieces, plus this package's options.
+
+    ``tree`` is ariadne-codegen's base model after it applied the generation
+    options (``defer_build``, ``alias_generator``, ``extra``) to its ``ConfigDict``:
+    those options, and the imports they need, move onto a subclass of the
+    runtime's ``BaseModel``. Without options the runtime's class is re-exported.
+    """
+    options: list[ast.keyword] = []
+    option_imports: list[ast.stmt] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "pydantic.alias_generators":
+            option_imports.append(node)
+        if isinstance(node, ast.ClassDef) and node.name == "BaseModel":
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                    options.extend(
+                        keyword
+                        for keyword in statement.value.keywords
+                        if keyword.arg not in _STOCK_MODEL_CONFIG
+                    )
+    if not options:
+        return _BASE_MODEL_REEXPORT
+    module = ast.parse(_BASE_MODEL_WITH_OPTIONS)
+    for node in module.body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                    statement.value.keywords = options
+    first_import = next(i for i, node in enumerate(module.body) if isinstance(node, ast.ImportFrom))
+    module.body[first_import:first_import] = option_imports
+    # Formatted here too: plain ariadne-codegen writes copied files as they are.
+    return format_code(ast.unparse(ast.fix_missing_locations(module)), remove_unused_imports=False)
+
+
+_BASE_MODEL_REEXPORT = '''\
+"""The appsync_runtime's model base, ``UNSET`` and ``UnsetType``."""
+
+from appsync_runtime.model import UNSET, BaseModel, UnsetType
+
+__all__ = ["UNSET", "BaseModel", "UnsetType"]
+'''
+
+# Filled in by `_base_model_code`: the `ConfigDict` receives the package's options.
+_BASE_MODEL_WITH_OPTIONS = '''\
+"""The appsync_runtime's model base with this package's options, ``UNSET`` and ``UnsetType``."""
+
+from pydantic import ConfigDict
+
+from appsync_runtime.model import UNSET, UnsetType
+from appsync_runtime.model import BaseModel as RuntimeBaseModel
+
+__all__ = ["UNSET", "BaseModel", "UnsetType"]
+
+
+class BaseModel(RuntimeBaseModel):
+    """Base of this package's models: the runtime's, with the generation options."""
+
+    model_config = ConfigDict()
+'''
+
+
+def _split_header(code: str) -> tuple[str, str]:
+    """The leading comment block of ``code`` (with its blank lines) and the rest."""
+    lines = code.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return "".join(lines[:index]), "".join(lines[index:])
+    return code, ""
+
+
+def _member_doc(description: str | None, deprecation_reason: str | None) -> str:
+    parts = [description.strip()] if description else []
+    if deprecation_reason:
+        parts.append(f"Deprecated: {deprecation_reason}")
+    return "\n\n".join(parts)
+
+
+def _docstring(text: str) -> ast.Expr:
+    return ast.Expr(value=ast.Constant(value=text))
+
+
+def _has_docstring(body: list[ast.stmt]) -> bool:
+    first = body[0] if body else None
+    return (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )

@@ -1,0 +1,109 @@
+"""Loading an AppSync schema: the user's files plus the AppSync prelude, in memory.
+
+Every file is parsed on its own so that syntax and validation errors name the file,
+line and column they concern (:func:`graphql_diagnostics`). The prelude's
+definitions that the schema makes itself are left out, so declaring
+``scalar AWSDateTime`` in the schema is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphql import (
+    DefinitionNode,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    Source,
+    build_ast_schema,
+    parse,
+    validate_schema,
+)
+from graphql.validation.validate import validate_sdl
+
+from .config import CodegenConfig
+from .errors import CodegenError, Diagnostic, display_path
+from .prelude import defined_names, prelude_document
+
+__all__ = [
+    "GRAPHQL_EXTENSIONS",
+    "check_schema",
+    "graphql_diagnostics",
+    "graphql_files",
+    "load_schema",
+    "parse_files",
+]
+
+GRAPHQL_EXTENSIONS = (".graphql", ".graphqls", ".gql")
+
+
+def graphql_files(path: Path) -> list[Path]:
+    """``path`` itself, or the GraphQL files under the directory ``path`` in a stable order."""
+    if path.is_dir():
+        found = [p for p in path.rglob("*") if p.suffix in GRAPHQL_EXTENSIONS and p.is_file()]
+        return sorted(found, key=lambda p: p.relative_to(path).as_posix())
+    return [path]
+
+
+def parse_files(files: Iterable[Path]) -> DocumentNode:
+    """One document holding the definitions of every file; syntax errors are collected.
+
+    Each definition keeps its own source, so later errors still name the right file.
+    """
+    definitions: list[DefinitionNode] = []
+    problems: list[Diagnostic] = []
+    for file in files:
+        source = Source(file.read_text(encoding="utf-8"), display_path(file))
+        try:
+            document = parse(source)
+        except GraphQLSyntaxError as exc:
+            problems.extend(graphql_diagnostics([exc], file))
+            continue
+        definitions.extend(document.definitions)
+    if problems:
+        raise CodegenError(problems)
+    return DocumentNode(definitions=tuple(definitions))
+
+
+def load_schema(config: CodegenConfig, files: list[Path]) -> GraphQLSchema:
+    """The schema in ``files`` with the AppSync prelude added where it is missing."""
+    user = parse_files(files)
+    prelude = prelude_document(skip=defined_names(user))
+    document = DocumentNode(definitions=prelude.definitions + user.definitions)
+    errors = validate_sdl(document)
+    if errors:
+        raise CodegenError(graphql_diagnostics(errors, config.path))
+    try:
+        return build_ast_schema(document, assume_valid_sdl=True)
+    except (TypeError, GraphQLError) as exc:  # pragma: no cover - validate_sdl catches these
+        raise CodegenError.at(files[0] if files else config.path, str(exc)) from None
+
+
+def check_schema(schema: GraphQLSchema, fallback: Path) -> None:
+    """Raise the schema's validation errors (bad interfaces, unions, ...) as diagnostics."""
+    errors = validate_schema(schema)
+    if errors:
+        raise CodegenError(graphql_diagnostics(errors, fallback))
+
+
+def graphql_diagnostics(errors: Iterable[GraphQLError], fallback: Path | str) -> list[Diagnostic]:
+    """One diagnostic per error, at the error's first located node (else ``fallback``)."""
+    diagnostics = []
+    for error in errors:
+        message = error.message
+        file, line, column = display_path(fallback), 1, 1
+        located = False
+        for node in error.nodes or ():
+            if node.loc is not None:
+                location = node.loc.source.get_location(node.loc.start)
+                file, line, column = node.loc.source.name, location.line, location.column
+                located = True
+                break
+        if not located and error.source is not None and error.locations:
+            file = error.source.name
+            line, column = error.locations[0].line, error.locations[0].column
+        diagnostics.append(Diagnostic(file, line, column, message))
+    return sorted(diagnostics, key=lambda d: (d.file, d.line, d.column, d.message))

@@ -1,0 +1,234 @@
+"""The codegen's small pieces: prelude, docstring wrapping, config reading, plain ariadne."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from graphql import DirectiveLocation, build_ast_schema, parse
+
+from appsync_codegen import PRELUDE_PATH, AppSyncPlugin
+from appsync_codegen.config import key_position, load_config
+from appsync_codegen.docstrings import rewrap_docstrings
+from appsync_codegen.prelude import AWS_DIRECTIVES, AWS_SCALARS, defined_names, prelude_document
+
+from .conftest import make_project, run_cli, tool
+
+# -- prelude ---------------------------------------------------------------------
+
+
+def test_prelude_declares_appsync_scalars_and_directives() -> None:
+    schema = build_ast_schema(parse(PRELUDE_PATH.read_text() + "type Query { a: String }"))
+    for name in AWS_SCALARS:
+        assert schema.get_type(name) is not None
+    both = {DirectiveLocation.OBJECT, DirectiveLocation.FIELD_DEFINITION}
+    expected = {
+        "aws_subscribe": ({DirectiveLocation.FIELD_DEFINITION}, {"mutations"}),
+        "aws_api_key": (both, set()),
+        "aws_iam": (both, set()),
+        "aws_oidc": (both, set()),
+        "aws_lambda": (both, set()),
+        "aws_cognito_user_pools": (both, {"cognito_groups"}),
+        "aws_auth": ({DirectiveLocation.FIELD_DEFINITION}, {"cognito_groups"}),
+    }
+    assert set(expected) == set(AWS_DIRECTIVES)
+    for name, (locations, args) in expected.items():
+        directive = schema.get_directive(name)
+        assert directive is not None
+        assert set(directive.locations) == locations
+        assert set(directive.args) == args
+        for arg in directive.args.values():
+            assert str(arg.type) == "[String]"
+
+
+def test_prelude_skips_what_the_schema_defines() -> None:
+    user = parse("scalar AWSJSON\ndirective @aws_iam on OBJECT\ntype Query { a: AWSJSON }")
+    names = defined_names(prelude_document(skip=defined_names(user)))
+    assert "AWSJSON" not in names and "aws_iam" not in names
+    assert "AWSDate" in names and "aws_subscribe" in names
+
+
+def test_prelude_command(tmp_path: Path) -> None:
+    printed = run_cli(["prelude"], tmp_path)
+    assert printed.returncode == 0
+    assert printed.stdout == PRELUDE_PATH.read_text()
+    path = run_cli(["prelude", "--path"], tmp_path)
+    assert Path(path.stdout.strip()) == PRELUDE_PATH
+
+
+def test_importing_appsync_codegen_is_cheap(tmp_path: Path) -> None:
+    code = (
+        "import sys, appsync_codegen\n"
+        "assert 'ariadne_codegen' not in sys.modules and 'graphql' not in sys.modules\n"
+        "assert appsync_codegen.AppSyncPlugin.__name__ == 'AppSyncPlugin'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
+
+
+# -- docstrings -------------------------------------------------------------------
+
+
+def _rewrapped(code: str, width: int = 40) -> str:
+    result = rewrap_docstrings(code, width)
+    assert rewrap_docstrings(result, width) == result  # idempotent
+    ast.parse(result)
+    return result
+
+
+def test_docstrings_are_wrapped_to_the_line_length() -> None:
+    code = (
+        "class A:\n"
+        "    'A fairly long class description that needs wrapping.'\n"
+        "    x: int\n"
+        "    'Attribute text\\nover two lines.'\n"
+        "    y: int\n"
+    )
+    result = _rewrapped(code)
+    assert all(len(line) <= 40 for line in result.splitlines())
+    tree = ast.parse(result)
+    class_def = tree.body[0]
+    assert isinstance(class_def, ast.ClassDef)
+    assert ast.get_docstring(class_def, clean=True) == (
+        "A fairly long class description\nthat needs wrapping."
+    )
+    assert '    """Attribute text\n    over two lines.\n    """\n' in result
+
+
+def test_docstring_quotes_and_backslashes_survive() -> None:
+    text = 'Say "hi" \\ then """ end"'
+    result = _rewrapped(f"def f():\n    {text!r}\n", 100)
+    function = ast.parse(result).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert ast.get_docstring(function, clean=False) == text
+
+
+def test_short_docstrings_stay_on_one_line() -> None:
+    assert _rewrapped("x = 1\n'Short.'\n") == 'x = 1\n"""Short."""\n'
+
+
+# -- config -----------------------------------------------------------------------
+
+
+def test_key_position_finds_keys_in_their_table() -> None:
+    text = (
+        "[tool.other]\nschema_path = 1\n\n[tool.ariadne-codegen]\n"
+        'queries_path = "q"\n  schema_path = "s"\n'
+    )
+    assert key_position(text, "tool.ariadne-codegen", "schema_path") == (6, 3)
+    assert key_position(text, "tool.ariadne-codegen", "absent") == (4, 1)
+    assert key_position(text, "tool.nowhere", "absent") == (1, 1)
+
+
+def test_config_defaults_and_relative_paths(tmp_path: Path) -> None:
+    config = load_config(make_project(tmp_path / "p"))
+    root = (tmp_path / "p").resolve()
+    assert config.section["schema_path"] == (root / "schema.graphql").as_posix()
+    assert config.section["target_package_path"] == root.as_posix()
+    assert config.section["lazy_imports"] is True
+    assert config.section["defer_model_build"] is True
+    assert config.section["use_alias_generator"] is True
+    assert config.section["multipart_uploads"] is False
+    assert config.options.clients == ("sync", "async")
+
+
+def test_the_config_is_found_upward(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    nested = tmp_path / "deep" / "er"
+    nested.mkdir(parents=True)
+    result = run_cli([], nested)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fixture_client" / "async_client.py").is_file()
+
+
+# -- plain ariadne-codegen ----------------------------------------------------------
+
+
+def test_the_plugin_works_under_plain_ariadne_codegen(tmp_path: Path) -> None:
+    """The configuration documented on AppSyncPlugin, run by ariadne-codegen itself."""
+    assert "appsync_codegen.prelude.PRELUDE_PATH" in (AppSyncPlugin.__doc__ or "")
+    make_project(tmp_path)
+    scalars = run_cli(["scalars"], tmp_path).stdout
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.ariadne-codegen]\n"
+        'schema_paths = ["appsync_codegen.prelude.PRELUDE_PATH", "schema.graphql"]\n'
+        'queries_path = "operations"\n'
+        'target_package_name = "plain_client"\n'
+        'plugins = ["appsync_codegen.AppSyncPlugin"]\n'
+        "multipart_uploads = false\n"
+        "lazy_imports = true\n"
+        "defer_model_build = true\n"
+        "use_alias_generator = true\n\n" + scalars,
+        encoding="utf-8",
+    )
+    generated = subprocess.run(
+        [tool("ariadne-codegen")], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    package = tmp_path / "plain_client"
+    client = (package / "client.py").read_text(encoding="utf-8")
+    assert "self.validate_result(GetTask, data)" in client
+    base = (package / "async_base_client.py").read_text(encoding="utf-8")
+    assert "class AsyncBaseClient(AsyncAppSyncClient)" in base
+    assert "from appsync_runtime.model import UNSET" in (package / "base_model.py").read_text()
+    typed = subprocess.run(
+        [tool("mypy"), "--strict", "--no-incremental", "plain_client"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["generate", "--help"]])
+def test_help(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(command, tmp_path)
+    assert result.returncode == 0
+    assert "appsync-codegen" in result.stdout
+
+
+# -- auth modes ---------------------------------------------------------------------
+
+AUTH_SCHEMA = """
+type Query @aws_api_key @aws_iam {
+  open: String
+  iamOnly: String @aws_iam
+  admins: String @aws_cognito_user_pools(cognito_groups: ["admins"]) @aws_auth
+}
+type Mutation {
+  plain: String
+}
+extend type Mutation @aws_lambda
+type Subscription {
+  bare: String
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("operation", "default", "expected"),
+    [
+        ("query Q { open }", None, ("API_KEY", "AWS_IAM")),
+        ("query Q { iamOnly }", None, ("AWS_IAM",)),
+        ("query Q { admins }", None, ("AMAZON_COGNITO_USER_POOLS",)),
+        ("query Q { open iamOnly __typename }", None, ("AWS_IAM",)),
+        ("query Q { iamOnly admins }", None, ()),
+        ("mutation M { plain }", None, ("AWS_LAMBDA",)),  # from the type extension
+        ("subscription S { bare }", None, None),  # only the unknown default mode
+        ("subscription S { bare }", "OPENID_CONNECT", ("OPENID_CONNECT",)),
+    ],
+)
+def test_operation_auth_modes(
+    operation: str, default: str | None, expected: tuple[str, ...] | None
+) -> None:
+    from graphql import OperationDefinitionNode
+
+    from appsync_codegen.auth_modes import operation_auth_modes
+
+    schema = build_ast_schema(parse(PRELUDE_PATH.read_text() + AUTH_SCHEMA))
+    definition = parse(operation).definitions[0]
+    assert isinstance(definition, OperationDefinitionNode)
+    assert operation_auth_modes(schema, definition, default) == expected
