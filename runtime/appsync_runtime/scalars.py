@@ -90,7 +90,7 @@ from ipaddress import (
     ip_address,
     ip_interface,
 )
-from typing import TYPE_CHECKING, Annotated, Any, Final, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias
 
 from pydantic import BeforeValidator, PlainSerializer
 
@@ -322,7 +322,65 @@ class OffsetDate(date):
         return f"{super().__repr__()[:-1]}, tzinfo={self._tzinfo!r})"
 
 
-class NanoTime(time):
+class _Nano:
+    """What :class:`NanoTime` and :class:`NanoDateTime` share: the nanosecond digits
+    and the comparisons, equality and hashing that include them."""
+
+    # Class-level defaults, not __slots__: datetime's C methods (replace, arithmetic)
+    # make instances of a subclass without calling __new__.
+    _nanosecond: int = 0
+    _wire: str | None = None
+    _base: ClassVar[type[time] | type[datetime]]
+
+    @property
+    def nanosecond(self) -> int:
+        """Nanoseconds past ``microsecond``, 0 to 999."""
+        return self._nanosecond
+
+    def __repr__(self) -> str:
+        text = self._base.__repr__(self)
+        return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
+
+    def __hash__(self) -> int:
+        base = self._base.__hash__(self)  # type: ignore[arg-type]
+        return hash((base, self._nanosecond)) if self._nanosecond else base
+
+    def _compare(self, other: object) -> Any:
+        """-1, 0 or 1; NotImplemented for another type (the base type decides errors)."""
+        base: Any = self._base
+        if not isinstance(other, base):
+            return NotImplemented
+        if base.__eq__(self, other) is True:
+            theirs = _nanosecond_of(other)
+            return (self._nanosecond > theirs) - (self._nanosecond < theirs)
+        return -1 if base.__lt__(self, other) else 1
+
+    def __eq__(self, other: object) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result == 0
+
+    def __ne__(self, other: object) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result != 0
+
+    def __lt__(self, other: Any) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result < 0
+
+    def __le__(self, other: Any) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result <= 0
+
+    def __gt__(self, other: Any) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result > 0
+
+    def __ge__(self, other: Any) -> bool:
+        result = self._compare(other)
+        return result if result is NotImplemented else result >= 0
+
+
+class NanoTime(_Nano, time):
     """A ``time`` that keeps nanoseconds and the exact wire text it was parsed from.
 
     ``nanosecond`` holds the digits past ``microsecond`` (0 to 999). Equality, ordering
@@ -330,15 +388,7 @@ class NanoTime(time):
     (no ``__new__`` of its own: parsing stays on the C fast path).
     """
 
-    # Class-level defaults, not __slots__: datetime's C methods (replace, arithmetic)
-    # make instances of a subclass without calling __new__.
-    _nanosecond: int = 0
-    _wire: str | None = None
-
-    @property
-    def nanosecond(self) -> int:
-        """Nanoseconds past ``microsecond``, 0 to 999."""
-        return self._nanosecond
+    _base = time
 
     def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
         """Like ``time.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
@@ -356,53 +406,8 @@ class NanoTime(time):
         attrs = {"_nanosecond": self._nanosecond, "_wire": self._wire}
         return _rebuild, (type(self), args, {"fold": self.fold}, attrs)
 
-    def __repr__(self) -> str:
-        text = super().__repr__()
-        return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
 
-    def __hash__(self) -> int:
-        base = time.__hash__(self)
-        return hash((base, self._nanosecond)) if self._nanosecond else base
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, time):
-            return NotImplemented
-        return time.__eq__(self, other) is True and self._nanosecond == _nanosecond_of(other)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __lt__(self, other: time) -> bool:
-        if not isinstance(other, time):
-            return NotImplemented
-        if time.__eq__(self, other) is True:
-            return self._nanosecond < _nanosecond_of(other)
-        return time.__lt__(self, other)
-
-    def __le__(self, other: time) -> bool:
-        if not isinstance(other, time):
-            return NotImplemented
-        if time.__eq__(self, other) is True:
-            return self._nanosecond <= _nanosecond_of(other)
-        return time.__lt__(self, other)
-
-    def __gt__(self, other: time) -> bool:
-        if not isinstance(other, time):
-            return NotImplemented
-        if time.__eq__(self, other) is True:
-            return self._nanosecond > _nanosecond_of(other)
-        return time.__gt__(self, other)
-
-    def __ge__(self, other: time) -> bool:
-        if not isinstance(other, time):
-            return NotImplemented
-        if time.__eq__(self, other) is True:
-            return self._nanosecond >= _nanosecond_of(other)
-        return time.__gt__(self, other)
-
-
-class NanoDateTime(datetime):
+class NanoDateTime(_Nano, datetime):
     """A ``datetime`` that keeps nanoseconds and the exact wire text it was parsed from.
 
     ``nanosecond`` holds the digits past ``microsecond`` (0 to 999). Equality, ordering
@@ -411,15 +416,7 @@ class NanoDateTime(datetime):
     ``__new__`` of its own: parsing stays on the C fast path).
     """
 
-    # Class-level defaults, not __slots__: datetime's C methods (replace, arithmetic)
-    # make instances of a subclass without calling __new__.
-    _nanosecond: int = 0
-    _wire: str | None = None
-
-    @property
-    def nanosecond(self) -> int:
-        """Nanoseconds past ``microsecond``, 0 to 999."""
-        return self._nanosecond
+    _base = datetime
 
     def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
         """Like ``datetime.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
@@ -452,51 +449,6 @@ class NanoDateTime(datetime):
         )
         attrs = {"_nanosecond": self._nanosecond, "_wire": self._wire}
         return _rebuild, (type(self), args, {"fold": self.fold}, attrs)
-
-    def __repr__(self) -> str:
-        text = super().__repr__()
-        return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
-
-    def __hash__(self) -> int:
-        base = datetime.__hash__(self)
-        return hash((base, self._nanosecond)) if self._nanosecond else base
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, datetime):
-            return NotImplemented
-        return datetime.__eq__(self, other) is True and self._nanosecond == _nanosecond_of(other)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __lt__(self, other: date) -> bool:
-        if not isinstance(other, datetime):
-            return NotImplemented
-        if datetime.__eq__(self, other) is True:
-            return self._nanosecond < _nanosecond_of(other)
-        return datetime.__lt__(self, other)
-
-    def __le__(self, other: date) -> bool:
-        if not isinstance(other, datetime):
-            return NotImplemented
-        if datetime.__eq__(self, other) is True:
-            return self._nanosecond <= _nanosecond_of(other)
-        return datetime.__lt__(self, other)
-
-    def __gt__(self, other: date) -> bool:
-        if not isinstance(other, datetime):
-            return NotImplemented
-        if datetime.__eq__(self, other) is True:
-            return self._nanosecond > _nanosecond_of(other)
-        return datetime.__gt__(self, other)
-
-    def __ge__(self, other: date) -> bool:
-        if not isinstance(other, datetime):
-            return NotImplemented
-        if datetime.__eq__(self, other) is True:
-            return self._nanosecond >= _nanosecond_of(other)
-        return datetime.__gt__(self, other)
 
 
 def _nanosecond_of(value: time | datetime) -> int:
