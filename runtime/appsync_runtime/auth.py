@@ -136,20 +136,28 @@ class AuthStrategy(httpx.Auth):
 
     # httpx integration: one attempt, plus one retry when the strategy can recover.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.read()
         request.headers.update(self.auth_headers(AuthRequest.from_httpx(request)))
         response = yield request
-        if response.status_code in (401, 403) and self.should_retry(_rejection(response)):
-            request.headers.update(self.auth_headers(AuthRequest.from_httpx(request)))
-            yield request
+        if response.status_code in (401, 403):
+            response.read()
+            if self.should_retry(_rejection(response)):
+                request.headers.update(self.auth_headers(AuthRequest.from_httpx(request)))
+                yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
         request.headers.update(await self.async_auth_headers(AuthRequest.from_httpx(request)))
         response = yield request
-        if response.status_code in (401, 403) and self.should_retry(_rejection(response)):
-            request.headers.update(await self.async_auth_headers(AuthRequest.from_httpx(request)))
-            yield request
+        if response.status_code in (401, 403):
+            await response.aread()
+            if self.should_retry(_rejection(response)):
+                request.headers.update(
+                    await self.async_auth_headers(AuthRequest.from_httpx(request))
+                )
+                yield request
 
 
 def _rejection(response: httpx.Response) -> AuthRejection:

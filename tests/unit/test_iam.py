@@ -259,3 +259,27 @@ def test_expired_local_credentials_raise_before_sending(fake: FakeAppSync) -> No
         c.execute("query { a }")
     assert isinstance(info.value.__cause__, RuntimeError) and fake.received == []
     assert "sts unreachable" in str(info.value.__cause__)
+
+
+def test_httpx_auth_recovers_from_skew_on_users_own_clients(
+    fake: FakeAppSync, check: SigV4Check
+) -> None:
+    """As an httpx.Auth, the strategy reads the rejection and re-signs once."""
+    check.clock_offset = 600.0
+    auth = IAMAuth(STATIC, region="us-east-1")
+    with httpx.Client(auth=auth) as own:
+        response = own.post(fake.url, json={"query": "{ a }"})
+    assert response.status_code == 200 and len(fake.received) == 2
+
+    async def run() -> int:
+        async with httpx.AsyncClient(auth=auth) as aown:
+            return (await aown.post(fake.url, json={"query": "{ a }"})).status_code
+
+    assert asyncio.run(run()) == 200 and len(fake.received) == 3
+
+
+def test_httpx_auth_passes_a_final_rejection_through(fake: FakeAppSync, check: SigV4Check) -> None:
+    check.keys[AKID].revoked = True
+    with httpx.Client(auth=IAMAuth(STATIC, region="us-east-1")) as own:
+        response = own.post(fake.url, json={"query": "{ a }"})
+    assert response.status_code == 403 and len(fake.received) == 2
