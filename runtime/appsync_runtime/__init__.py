@@ -1,7 +1,9 @@
 """appsync_runtime: what generated AppSync clients import at run time.
 
 Clients (:class:`AppSyncClient`, :class:`AsyncAppSyncClient`), auth strategies, the
-error hierarchy (see :mod:`appsync_runtime.errors`) and AppSync scalars.
+error hierarchy (see :mod:`appsync_runtime.errors`), retries and timeouts
+(:class:`RetryPolicy`, :class:`Timeout`), per-attempt hooks (:class:`CallHooks`; logs go
+to the ``appsync_runtime`` logger) and AppSync scalars.
 """
 
 from .auth import (
@@ -35,14 +37,17 @@ from .errors import (
     AppSyncNetworkError,
     AppSyncResponseError,
     AppSyncThrottledError,
+    AppSyncTimeoutError,
     AuthFailureReason,
     GraphQLErrorEntry,
 )
 from .iam import IAMAuth
 from .model import UNSET, BaseModel, UnsetType
+from .observe import AttemptRecord, CallHooks
 from .realtime import AppSyncSubscriptionError, RealtimeOptions, SubscriptionGap
 from .request import Timeout
 from .response import GraphQLResponse
+from .retry import RetryEvent, RetryPolicy
 from .sigv4 import SigV4Signer
 
 __all__ = [
@@ -59,13 +64,16 @@ __all__ = [
     "AppSyncResponseError",
     "AppSyncSubscriptionError",
     "AppSyncThrottledError",
+    "AppSyncTimeoutError",
     "AsyncAppSyncClient",
+    "AttemptRecord",
     "AuthFailureReason",
     "AuthMode",
     "AuthRequest",
     "AuthStrategy",
     "BaseModel",
     "BotocoreProvider",
+    "CallHooks",
     "CallableProvider",
     "CognitoUserPoolsAuth",
     "CredentialProvider",
@@ -79,6 +87,8 @@ __all__ = [
     "OIDCAuth",
     "RealtimeOptions",
     "RefreshingCredentials",
+    "RetryEvent",
+    "RetryPolicy",
     "SigV4Signer",
     "StaticProvider",
     "SubscriptionGap",

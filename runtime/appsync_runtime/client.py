@@ -6,7 +6,12 @@
 
 They follow ariadne-codegen's base-client contract (``execute``, ``get_data``,
 ``execute_ws``) and differ only in how they perform I/O: the call itself is the shared
-:func:`~appsync_runtime.flow.call_flow`.
+:func:`~appsync_runtime.flow.call_flow`, retries and deadlines included.
+
+Reliability settings, on the client and per call (see :mod:`appsync_runtime.retry`):
+``retry=RetryPolicy(...)`` (``None`` turns retries off), ``timeout=Timeout(...)``,
+``idempotent=True`` to let a mutation be retried like a query, ``operation_type=`` to
+skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
 from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from .model import UNSET, UnsetType
+from .observe import CallHooks
 from .realtime import (
     GapCallback,
     ReadyCallback,
@@ -32,8 +39,9 @@ from .realtime import (
     RealtimeThread,
     SubscriptionGap,
 )
-from .request import JSON_CONTENT_TYPE, Timeout, encode_body
+from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from .response import GraphQLResponse
+from .retry import DEFAULT_RETRY, RetryPolicy
 from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
 
 if TYPE_CHECKING:
@@ -48,6 +56,14 @@ AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
+_OPERATION_TYPES = ("query", "mutation", "subscription")
+
+
+def _retry_policy(retry: object, what: str) -> RetryPolicy | None:
+    """None (retries off) or a policy: what a ``retry=`` argument may say."""
+    if retry is None or isinstance(retry, RetryPolicy):
+        return retry
+    raise AppSyncConfigError(f"{what} must be a RetryPolicy or None (no retries)")
 
 
 def _strategies(auth: AuthArg, what: str = "auth") -> tuple[AuthStrategy, ...]:
@@ -92,12 +108,20 @@ class _ClientCore:
         host: str | None = None,
         region: str | None = None,
         realtime_url: str | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        hooks: CallHooks | None = None,
     ) -> None:
         self.endpoint: Endpoint = parse_endpoint(
             url, host=host, region=region, realtime_url=realtime_url
         )
         self.auth: tuple[AuthStrategy, ...] = _strategies(auth)
         self.timeout = Timeout.coerce(timeout)
+        self.retry: RetryPolicy | None = (
+            DEFAULT_RETRY if retry is UNSET else _retry_policy(retry, "retry")
+        )
+        if hooks is not None and not isinstance(hooks, CallHooks):
+            raise AppSyncConfigError("hooks must be a CallHooks")
+        self.hooks = hooks
         self._headers = {
             "content-type": JSON_CONTENT_TYPE,
             "host": self.endpoint.host,
@@ -123,6 +147,9 @@ class _ClientCore:
         headers: Mapping[str, str] | None,
         timeout: Timeout | float | None,
         extra: Mapping[str, Any],
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        idempotent: bool = False,
+        kind: str | None = None,
     ) -> Call:
         if extra:
             raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(extra))}")
@@ -131,15 +158,28 @@ class _ClientCore:
         call_headers = (
             {**self._headers, **_check_headers(headers)} if headers else dict(self._headers)
         )
+        body = encode_body(query, operation_name, variables)
+        if kind is None:
+            kind = operation_type(query, operation_name)
+        elif kind not in _OPERATION_TYPES:
+            raise AppSyncConfigError(
+                f"operation_type must be 'query', 'mutation' or 'subscription', not {kind!r}"
+            )
+        if idempotent is not False and idempotent is not True:
+            raise AppSyncConfigError("idempotent must be True or False")
         return Call(
             url=self.endpoint.url,
             host=self.endpoint.host,
             region=self.endpoint.region,
             headers=call_headers,
-            body=encode_body(query, operation_name, variables),
+            body=body,
             strategy=strategy,
             timeout=self.timeout if timeout is None else Timeout.coerce(timeout),
             operation_name=operation_name,
+            operation_type=kind,
+            retry=self.retry if retry is UNSET else _retry_policy(retry, "retry="),
+            idempotent=idempotent,
+            hooks=self.hooks,
         )
 
     def get_data(self, response: GraphQLResponse) -> dict[str, Any]:
@@ -158,6 +198,11 @@ class _ClientCore:
                 f"the response does not fit {model.__name__}: {len(problems)} problem(s), "
                 f"first at {where}: {first['msg']}"
             ) from None
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            # a validator that raised outside pydantic's own error types
+            raise AppSyncResponseError(
+                f"the response does not fit {model.__name__}: {type(exc).__name__}"
+            ) from None
 
 
 class AppSyncClient(_ClientCore):
@@ -166,6 +211,9 @@ class AppSyncClient(_ClientCore):
     ``auth`` is one strategy or several in order of preference: each call uses the
     first one its operation allows. ``http_client`` is a user's own ``httpx.Client``
     (proxies, custom transports, event hooks), used as given and left open.
+    ``retry`` is the :class:`RetryPolicy` of every call (default: 3 attempts; None
+    turns retries off), ``timeout`` the :class:`Timeout`, ``hooks`` the
+    :class:`CallHooks` run for each attempt.
     """
 
     def __init__(
@@ -180,6 +228,8 @@ class AppSyncClient(_ClientCore):
         realtime_url: str | None = None,
         http_client: httpx.Client | None = None,
         realtime: RealtimeOptions | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        hooks: CallHooks | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -189,6 +239,8 @@ class AppSyncClient(_ClientCore):
             host=host,
             region=region,
             realtime_url=realtime_url,
+            retry=retry,
+            hooks=hooks,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
@@ -206,11 +258,28 @@ class AppSyncClient(_ClientCore):
         auth_modes: Sequence[AuthMode | str] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        idempotent: bool = False,
+        operation_type: str | None = None,
         **kwargs: Any,
     ) -> GraphQLResponse:
-        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure."""
+        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure.
+
+        ``retry`` overrides the client's policy for this call (None: no retry);
+        ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
+        (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(
-            query, operation_name, variables, auth, auth_modes, headers, timeout, kwargs
+            query,
+            operation_name,
+            variables,
+            auth,
+            auth_modes,
+            headers,
+            timeout,
+            kwargs,
+            retry,
+            idempotent,
+            operation_type,
         )
         return run_sync(call_flow(call), self._transport)
 
@@ -274,6 +343,8 @@ class AsyncAppSyncClient(_ClientCore):
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
         realtime: RealtimeOptions | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        hooks: CallHooks | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -283,6 +354,8 @@ class AsyncAppSyncClient(_ClientCore):
             host=host,
             region=region,
             realtime_url=realtime_url,
+            retry=retry,
+            hooks=hooks,
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
@@ -310,11 +383,28 @@ class AsyncAppSyncClient(_ClientCore):
         auth_modes: Sequence[AuthMode | str] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        idempotent: bool = False,
+        operation_type: str | None = None,
         **kwargs: Any,
     ) -> GraphQLResponse:
-        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure."""
+        """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure.
+
+        ``retry`` overrides the client's policy for this call (None: no retry);
+        ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
+        (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(
-            query, operation_name, variables, auth, auth_modes, headers, timeout, kwargs
+            query,
+            operation_name,
+            variables,
+            auth,
+            auth_modes,
+            headers,
+            timeout,
+            kwargs,
+            retry,
+            idempotent,
+            operation_type,
         )
         return await run_async(call_flow(call), self._transport)
 

@@ -4,7 +4,8 @@
 
     AppSyncError                    base of everything below
     ├── AppSyncConfigError          bad settings, found before anything is sent (also ValueError)
-    ├── AppSyncNetworkError         no HTTP status: refused, reset, timeout, DNS, TLS
+    ├── AppSyncNetworkError         no HTTP status: refused, reset, DNS, TLS (sent)
+    │   └── AppSyncTimeoutError     connect or read timeout, or the call's deadline passed
     ├── AppSyncHTTPError            a non-2xx status (status, error_type, request_id)
     │   ├── AppSyncAuthError        401 or 403, or credentials that cannot be had (reason)
     │   ├── AppSyncThrottledError   429 (retry_after)
@@ -17,6 +18,10 @@
 
 Key your handling on the class, ``status`` and ``error_type``; never on message text.
 Messages never contain secrets: no keys, tokens, signatures or JWTs.
+
+Every error that ends a call carries ``attempts``: how many attempts the call made
+(retries and an auth re-sign included), also shown in ``str()`` when more than one.
+Retries (:mod:`appsync_runtime.retry`) only ever raise the error of the last attempt.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ __all__ = [
     "AppSyncNetworkError",
     "AppSyncResponseError",
     "AppSyncThrottledError",
+    "AppSyncTimeoutError",
     "AuthFailureReason",
     "GraphQLErrorEntry",
 ]
@@ -92,8 +98,20 @@ class AppSyncNetworkError(AppSyncError):
         self.sent = sent
 
 
+class AppSyncTimeoutError(AppSyncNetworkError):
+    """No response in time: the connect timeout (``sent`` is False), the read timeout,
+    or the call's total deadline (:attr:`Timeout.total <appsync_runtime.Timeout.total>`,
+    retries and their waits included) passed; ``deadline`` tells the last case apart."""
+
+    def __init__(self, message: str, *, deadline: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.deadline = deadline
+
+
 class AppSyncHTTPError(AppSyncError):
-    """AppSync (or something in front of it) answered with a non-2xx status."""
+    """AppSync (or something in front of it) answered with a non-2xx status.
+
+    ``retry_after`` is the response's ``Retry-After`` in seconds, when it had one."""
 
     def __init__(
         self,
@@ -102,12 +120,14 @@ class AppSyncHTTPError(AppSyncError):
         status: int | None,
         error_type: str | None = None,
         body: bytes = b"",
+        retry_after: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)
         self.status = status
         self.error_type = error_type
         self.body = body[:2048]
+        self.retry_after = retry_after
 
 
 class AuthFailureReason:
@@ -153,8 +173,7 @@ class AppSyncThrottledError(AppSyncHTTPError):
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("status", 429)
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
+        super().__init__(message, retry_after=retry_after, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -173,8 +192,9 @@ class GraphQLErrorEntry:
 class AppSyncGraphQLError(AppSyncError):
     """The response carried GraphQL ``errors``.
 
-    ``errors`` holds every entry; ``data`` is the partial data AppSync still resolved
-    (None when nothing was); ``error_type`` is the first entry's ``errorType``.
+    ``errors`` holds every entry (the first 1,000 of a longer list: ``total`` counts
+    them all); ``data`` is the partial data AppSync still resolved (None when nothing
+    was); ``error_type`` is the first entry's ``errorType``.
     """
 
     def __init__(
@@ -183,13 +203,16 @@ class AppSyncGraphQLError(AppSyncError):
         *,
         data: dict[str, Any] | None = None,
         status: int = 200,
+        total: int | None = None,
         **kwargs: Any,
     ) -> None:
         first = errors[0] if errors else GraphQLErrorEntry(message="GraphQL error")
         label = f"{first.error_type}: " if first.error_type else ""
-        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        count = max(total or 0, len(errors))
+        more = f" (+{count - 1} more)" if count > 1 else ""
         super().__init__(f"{label}{first.message}{more}", **kwargs)
         self.errors = tuple(errors)
+        self.total = count
         self.data = data
         self.status = status
         self.error_type = first.error_type

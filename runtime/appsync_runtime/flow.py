@@ -1,36 +1,64 @@
 """The call flow: written once, free of I/O, driven by a sync or an async driver.
 
 :func:`call_flow` is a generator. It yields *steps* (authorize this request, send this
-request) and receives their results; it returns the :class:`GraphQLResponse` or raises
-one :class:`AppSyncError`. The drivers :func:`run_sync` and :func:`run_async` perform
-the steps, and are the only code that differs between the sync and async clients.
-An exception raised while performing a step is thrown back into the flow, so recovery
-logic lives here too.
+request, wait this long) and receives their results; it returns the
+:class:`GraphQLResponse` or raises one :class:`AppSyncError`. The drivers
+:func:`run_sync` and :func:`run_async` perform the steps, and are the only code that
+differs between the sync and async clients. An exception raised while performing a
+step is thrown back into the flow, so recovery, retries, deadlines, logging and hooks
+all live here.
+
+One call::
+
+    attempt: authorize -> send -> [401/403 the strategy can fix: re-sign once]
+             -> parse -> done
+                      -> error: retry allowed, and time left? wait, next attempt
+                                otherwise: raise it (attempts set)
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from dataclasses import dataclass
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from .auth import AuthRequest, AuthStrategy
+from .errors import (
+    AppSyncAuthError,
+    AppSyncError,
+    AppSyncGraphQLError,
+    AppSyncHTTPError,
+    AppSyncNetworkError,
+    AppSyncResponseError,
+    AppSyncTimeoutError,
+    AuthFailureReason,
+)
+from .observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
 from .request import HttpRequest, Timeout
-from .response import GraphQLResponse, HttpResponse, describe_rejection, parse_response
+from .response import GraphQLResponse, HttpResponse, describe_rejection, parse_response, redact
+from .retry import RetryEvent, RetryPolicy
 
 __all__ = [
     "AsyncTransport",
     "AuthStep",
     "Call",
     "SendStep",
+    "SleepStep",
     "SyncTransport",
     "call_flow",
     "run_async",
     "run_sync",
 ]
 
+_DEBUG = logging.DEBUG
+_MIN_SECRET = 8  # shorter header values are not scrubbed out of server text
+_DEADLINE_SLACK = 0.001
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class Call:
     """Everything one GraphQL call needs, prepared by the client."""
 
@@ -42,9 +70,13 @@ class Call:
     strategy: AuthStrategy
     timeout: Timeout
     operation_name: str | None
+    operation_type: str = "mutation"
+    retry: RetryPolicy | None = None
+    idempotent: bool = False
+    hooks: CallHooks | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthStep:
     """Ask the strategy for the headers that authorize ``request``."""
 
@@ -52,14 +84,21 @@ class AuthStep:
     request: AuthRequest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SendStep:
     """Send ``request``; the driver answers with an :class:`HttpResponse`."""
 
     request: HttpRequest
 
 
-Step = AuthStep | SendStep
+@dataclass(frozen=True, slots=True)
+class SleepStep:
+    """Wait ``seconds`` before the next attempt; the driver answers with None."""
+
+    seconds: float
+
+
+Step = AuthStep | SendStep | SleepStep
 Flow = Generator[Step, Any, GraphQLResponse]
 
 
@@ -80,9 +119,55 @@ class AsyncTransport(Protocol):
     async def aclose(self) -> None: ...
 
 
-def call_flow(call: Call) -> Flow:
+def _scrub(error: AppSyncError, auth_headers: Mapping[str, str]) -> None:
+    """Remove the exact values of this call's auth headers from server text that
+    ``error`` carries (a server may echo a key or token back)."""
+    secrets = [value for value in auth_headers.values() if len(value) >= _MIN_SECRET]
+    if not secrets:
+        return
+
+    def clean(text: str) -> str:
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
+    message = clean(error.message)
+    if message != error.message:
+        error.message = message
+        error.args = (message,)
+    if isinstance(error, AppSyncGraphQLError):
+        error.errors = tuple(replace(entry, message=clean(entry.message)) for entry in error.errors)
+    if isinstance(error, (AppSyncHTTPError, AppSyncResponseError)) and error.body:
+        body = error.body
+        for secret in secrets:
+            body = body.replace(secret.encode("utf-8", "replace"), b"***")
+        error.body = body
+
+
+def _auth_failure(strategy: AuthStrategy, exc: Exception) -> AppSyncAuthError:
+    detail = redact(str(exc))
+    return AppSyncAuthError(
+        f"{type(strategy).__name__} could not authorize the request: "
+        f"{type(exc).__name__}" + (f": {detail}" if detail else ""),
+        reason=AuthFailureReason.NO_CREDENTIALS,
+    )
+
+
+def _name(call: Call) -> str:
+    return call.operation_name or "<anonymous>"
+
+
+def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
     """One GraphQL call: authorize, send, recover once from a fixable auth rejection,
-    parse."""
+    retry what the policy allows within the deadline, parse."""
+    policy = call.retry
+    max_attempts = policy.attempts if policy is not None else 1
+    hooks = call.hooks
+    debug = logger.isEnabledFor(_DEBUG)
+    timed = debug or hooks is not None
+    total = call.timeout.total
+    deadline = None if total is None else clock() + total
     auth_request = AuthRequest(
         method="POST",
         url=call.url,
@@ -92,23 +177,163 @@ def call_flow(call: Call) -> Flow:
         region=call.region,
     )
     recovered = False
+    attempt = 0
+    retries = 0
     while True:
-        auth_headers: dict[str, str] = yield AuthStep(call.strategy, auth_request)
-        response: HttpResponse = yield SendStep(
-            HttpRequest(
+        attempt += 1
+        error: AppSyncError
+        record: AttemptRecord | None = None
+        try:
+            auth_headers: dict[str, str] = yield AuthStep(call.strategy, auth_request)
+        except AppSyncError as exc:
+            error = exc
+        except Exception as exc:
+            failure = _auth_failure(call.strategy, exc)
+            failure.attempts = attempt
+            failure.operation_name = call.operation_name
+            raise failure from exc
+        else:
+            request = HttpRequest(
                 method="POST",
                 url=call.url,
                 headers={**call.headers, **auth_headers},
                 content=call.body,
                 timeout=call.timeout,
+                deadline=deadline,
             )
+            if hooks is not None:
+                record = AttemptRecord(
+                    operation_name=call.operation_name,
+                    operation_type=call.operation_type,
+                    attempt=attempt,
+                    method="POST",
+                    url=call.url,
+                    headers=redact_headers(request.headers),
+                )
+                if hooks.on_request is not None:
+                    run_hook(hooks.on_request, record)
+            started = clock() if timed else 0.0
+            try:
+                response: HttpResponse = yield SendStep(request)
+            except AppSyncNetworkError as exc:
+                error = exc
+                if timed:
+                    elapsed = clock() - started
+                    if debug:
+                        logger.debug(
+                            "%s %s: attempt %d failed after %.1f ms: %s",
+                            call.operation_type,
+                            _name(call),
+                            attempt,
+                            elapsed * 1000,
+                            exc,
+                        )
+                    if record is not None:
+                        record = replace(record, elapsed=elapsed)
+            else:
+                if timed:
+                    elapsed = clock() - started
+                    request_id = response.headers.get("x-amzn-RequestId")
+                    if debug:
+                        logger.debug(
+                            "%s %s: attempt %d got HTTP %d in %.1f ms, request id %s",
+                            call.operation_type,
+                            _name(call),
+                            attempt,
+                            response.status,
+                            elapsed * 1000,
+                            request_id,
+                        )
+                    if record is not None:
+                        record = replace(
+                            record, status=response.status, request_id=request_id, elapsed=elapsed
+                        )
+                        if hooks is not None and hooks.on_response is not None:
+                            run_hook(hooks.on_response, record)
+                if response.status in (401, 403) and not recovered:
+                    rejection = describe_rejection(
+                        response.status, response.headers, response.content
+                    )
+                    if call.strategy.should_retry(rejection):
+                        recovered = True
+                        logger.debug(
+                            "%s %s: attempt %d refused (HTTP %d) for a reason %s can fix; "
+                            "re-authorizing once",
+                            call.operation_type,
+                            _name(call),
+                            attempt,
+                            response.status,
+                            type(call.strategy).__name__,
+                        )
+                        continue
+                try:
+                    return parse_response(response, call.operation_name)
+                except AppSyncError as exc:
+                    error = exc
+                    _scrub(error, auth_headers)
+        # The attempt failed: retry, or raise.
+        if error.operation_name is None:
+            error.operation_name = call.operation_name
+        now = clock()
+        if (
+            deadline is not None
+            and now >= deadline - _DEADLINE_SLACK
+            and isinstance(error, AppSyncNetworkError)
+        ):
+            late = AppSyncTimeoutError(
+                f"the call's deadline of {total:g} s passed during attempt {attempt}: "
+                f"{error.message}",
+                sent=error.sent,
+                deadline=True,
+                operation_name=call.operation_name,
+                attempts=attempt,
+            )
+            _notify_error(hooks, record, late, False)
+            raise late from error
+        sleep = 0.0
+        will_retry = False
+        if (
+            policy is not None
+            and retries + 1 < max_attempts
+            and policy.should_retry(error, call.operation_type, call.idempotent)
+        ):
+            sleep = policy.wait(retries + 1, error)
+            will_retry = deadline is None or now + sleep < deadline
+        _notify_error(hooks, record, error, will_retry)
+        if not will_retry or policy is None:
+            error.attempts = attempt
+            raise error
+        retries += 1
+        logger.warning(
+            "%s %s: attempt %d failed (%s: %s); retry %d of %d in %.3f s",
+            call.operation_type,
+            _name(call),
+            attempt,
+            type(error).__name__,
+            error,
+            retries,
+            max_attempts - 1,
+            sleep,
         )
-        if response.status in (401, 403) and not recovered:
-            rejection = describe_rejection(response.status, response.headers, response.content)
-            if call.strategy.should_retry(rejection):
-                recovered = True
-                continue
-        return parse_response(response, call.operation_name)
+        if policy.hooks:
+            event = RetryEvent(
+                attempt=attempt,
+                error=error,
+                sleep=sleep,
+                operation_name=call.operation_name,
+                operation_type=call.operation_type,
+            )
+            for hook in policy.hooks:
+                run_hook(hook, event)
+        if sleep > 0:
+            yield SleepStep(sleep)
+
+
+def _notify_error(
+    hooks: CallHooks | None, record: AttemptRecord | None, error: AppSyncError, will_retry: bool
+) -> None:
+    if hooks is not None and hooks.on_error is not None and record is not None:
+        run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry))
 
 
 def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse:
@@ -123,10 +348,14 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse:
             return result
         error = None
         try:
-            if isinstance(step, SendStep):
+            if type(step) is SendStep:
                 value = transport.send(step.request)
-            else:
+            elif type(step) is AuthStep:
                 value = step.strategy.auth_headers(step.request)
+            else:
+                assert isinstance(step, SleepStep)
+                time.sleep(step.seconds)
+                value = None
         except Exception as exc:
             error = exc
 
@@ -143,9 +372,13 @@ async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse:
             return result
         error = None
         try:
-            if isinstance(step, SendStep):
+            if type(step) is SendStep:
                 value = await transport.send(step.request)
-            else:
+            elif type(step) is AuthStep:
                 value = await step.strategy.async_auth_headers(step.request)
+            else:
+                assert isinstance(step, SleepStep)
+                await asyncio.sleep(step.seconds)
+                value = None
         except Exception as exc:
             error = exc

@@ -1,11 +1,13 @@
-"""Building the request: variables serialized once to the JSON bytes that are sent."""
+"""Building the request: variables serialized once to the JSON bytes that are sent;
+timeouts; and the operation type of a document, found without parsing it per call."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic_core import PydanticSerializationError, to_jsonable_python
@@ -13,47 +15,80 @@ from pydantic_core import PydanticSerializationError, to_jsonable_python
 from .errors import AppSyncConfigError
 from .model import UnsetType
 
-__all__ = ["JSON_CONTENT_TYPE", "HttpRequest", "Timeout", "encode_body", "encode_variables"]
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "HttpRequest",
+    "OperationType",
+    "Timeout",
+    "encode_body",
+    "encode_variables",
+    "operation_type",
+]
 
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+
+OperationType = Literal["query", "mutation", "subscription"]
+"""The kind of a GraphQL operation, which decides what may be retried."""
+
+_DEFAULT_TOTAL = 60.0
 
 
 @dataclass(frozen=True)
 class Timeout:
-    """Seconds allowed to connect, to wait for each read, and for the whole call
-    (``total``; None for no overall deadline)."""
+    """Seconds allowed to connect, to wait for each read of the response, and for the
+    whole call (``total``: every attempt, retry wait and re-sign included; None for no
+    overall deadline).
+
+    The defaults (10 s connect, 30 s read, 60 s total) suit AppSync, whose resolvers
+    time out at 30 s. Each attempt's connect and read waits are also cut to what is
+    left of the total.
+    """
 
     connect: float = 10.0
     read: float = 30.0
-    total: float | None = None
+    total: float | None = _DEFAULT_TOTAL
 
     def __post_init__(self) -> None:
         for name in ("connect", "read", "total"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, (int, float)) or value <= 0):
+            if value is None and name == "total":
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 < value < float("inf")
+            ):
                 raise AppSyncConfigError(f"timeout {name} must be a positive number of seconds")
 
     @classmethod
     def coerce(cls, value: Timeout | float | None) -> Timeout:
-        """A :class:`Timeout` from a Timeout, a number (connect and read), or None."""
+        """A :class:`Timeout` from a Timeout, None (the defaults), or a number: connect
+        and read waits of that many seconds, and a total of 60 s or the number when
+        larger."""
         if isinstance(value, Timeout):
             return value
         if value is None:
             return cls()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise AppSyncConfigError("timeout must be a Timeout or a number of seconds")
-        return cls(connect=float(value), read=float(value))
+        seconds = float(value)
+        return cls(connect=seconds, read=seconds, total=max(seconds, _DEFAULT_TOTAL))
 
 
 @dataclass(frozen=True)
 class HttpRequest:
-    """One HTTP request for a transport to send."""
+    """One HTTP request for a transport to send.
+
+    ``deadline`` is the :func:`time.monotonic` instant by which the whole call must be
+    over (None: none); a transport cuts its connect and read waits to fit it.
+    """
 
     method: str
     url: str
     headers: dict[str, str]
     content: bytes
     timeout: Timeout
+    deadline: float | None = None
 
 
 def _encode(value: Any) -> Any:
@@ -86,6 +121,9 @@ def encode_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
         raise AppSyncConfigError(f"variables cannot be serialized to JSON: {exc}") from None
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def encode_body(
     query: str, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> bytes:
@@ -96,7 +134,80 @@ def encode_body(
     if operation_name is not None:
         body["operationName"] = operation_name
     try:
-        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        return text.encode("utf-8")
+        return _ENCODER.encode(body).encode("utf-8")
     except ValueError as exc:  # NaN/Infinity, or a lone surrogate (UnicodeEncodeError)
         raise AppSyncConfigError(f"variables cannot be serialized to JSON: {exc}") from None
+
+
+# ---------------------------------------------------------------- operation type
+
+_OPERATION_KEYWORDS = frozenset(("query", "mutation", "subscription"))
+# GraphQL's lexical grammar, reduced to what finding definitions needs: ignored
+# tokens (whitespace, commas, BOM, comments), strings (braces inside them do not
+# count), names, and any other single character.
+_LEX = re.compile(
+    r"[\s,\ufeff]+"  # ignored: whitespace, commas, byte order mark
+    r"|#[^\n\r]*"  # a comment
+    r'|"""(?:\\"""|(?!""")[\s\S])*"""'  # a block string
+    r'|"(?:\\.|[^"\\\n\r])*"'  # a string
+    r"|([_A-Za-z][_0-9A-Za-z]*)"  # group 1: a name
+    r"|([{}()\[\]])"  # group 2: a bracket
+    r"|[\s\S]"  # anything else, one character at a time
+)
+_TYPE_CACHE: dict[tuple[str, str | None], OperationType] = {}
+_TYPE_CACHE_SIZE = 1024
+
+
+def _scan_operation_type(document: str, operation_name: str | None) -> OperationType:
+    """The type of the operation ``operation_name`` selects (the first operation when
+    None), found by lexing top-level definitions only. Anything unclear counts as a
+    mutation, the type that is never re-sent once it may have reached the server."""
+    depth = 0
+    at_definition = True  # the next top-level token starts a definition
+    keyword: str | None = None  # the current definition's keyword, until its name
+    for match in _LEX.finditer(document):
+        name, bracket = match.group(1), match.group(2)
+        if bracket is not None:
+            if depth == 0 and at_definition and bracket == "{":  # "{ ... }": a query
+                if operation_name is None:
+                    return "query"
+                at_definition = False
+            if keyword is not None and depth == 0:
+                # "query {" / "query(": an anonymous operation
+                if operation_name is None:
+                    return keyword  # type: ignore[return-value]
+                keyword = None
+            if bracket in "{([":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0 and bracket == "}":
+                    at_definition = True
+                elif depth < 0:
+                    break
+            continue
+        if depth != 0 or name is None:
+            continue
+        if at_definition:
+            at_definition = False
+            keyword = name if name in _OPERATION_KEYWORDS else None
+        elif keyword is not None:
+            if operation_name is None or name == operation_name:
+                return keyword  # type: ignore[return-value]
+            keyword = None
+    return "mutation"
+
+
+def operation_type(document: str, operation_name: str | None = None) -> OperationType:
+    """``"query"``, ``"mutation"`` or ``"subscription"``: the type of the operation
+    ``operation_name`` selects in ``document`` (comments, ``{`` shorthand, fragments
+    first and several operations are all understood). Cached per document, so a call
+    pays a dictionary lookup; a document it cannot read counts as a mutation."""
+    key = (document, operation_name)
+    kind = _TYPE_CACHE.get(key)
+    if kind is None:
+        kind = _scan_operation_type(document, operation_name)
+        if len(_TYPE_CACHE) >= _TYPE_CACHE_SIZE:
+            _TYPE_CACHE.clear()
+        _TYPE_CACHE[key] = kind
+    return kind

@@ -11,6 +11,7 @@ from typing import Any
 from .auth import AuthRejection
 from .errors import (
     AppSyncAuthError,
+    AppSyncError,
     AppSyncErrorPageError,
     AppSyncGraphQLError,
     AppSyncHTTPError,
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 _MAX_MESSAGE = 500
+_MAX_ENTRIES = 1000  # GraphQL error entries kept; a hostile body may hold millions
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,26 @@ def _error_type_header(headers: Mapping[str, str]) -> str | None:
     return value.split(":", 1)[0].strip() or None if value else None
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _decode(content: bytes) -> Any:
-    """JSON-decode a body; raises ValueError on anything that is not JSON."""
-    return json.loads(content)
+    """JSON-decode a body; raises ValueError on anything that is not JSON.
+
+    UTF-8 (what AppSync sends) is decoded directly; anything else goes through
+    ``json.loads``'s encoding detection (UTF-16/32, BOMs)."""
+    if content[:3] == b"\xef\xbb\xbf" or b"\x00" in content[:4]:
+        return json.loads(content)
+    return _DECODER.decode(content.decode("utf-8"))
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, default=str)[:_MAX_MESSAGE]
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, default=str)[:_MAX_MESSAGE]
+    except (ValueError, TypeError, RecursionError):  # too deep, or a circular oddity
+        return f"(a JSON {type(value).__name__})"
 
 
 def _entry(raw: Any) -> GraphQLErrorEntry:
@@ -118,9 +133,10 @@ def _entry(raw: Any) -> GraphQLErrorEntry:
 
 
 def _entries(raw: Any) -> list[GraphQLErrorEntry]:
-    """AppSync sends a list; a lone object (seen in real-time frames) counts as one."""
+    """AppSync sends a list; a lone object (seen in real-time frames) counts as one.
+    Only the first ``_MAX_ENTRIES`` are kept."""
     if isinstance(raw, list):
-        return [_entry(item) for item in raw]
+        return [_entry(item) for item in raw[:_MAX_ENTRIES]]
     if raw is None or raw == {}:
         return []
     return [_entry(raw)]
@@ -202,21 +218,25 @@ def describe_rejection(status: int, headers: Mapping[str, str], content: bytes) 
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds (delta-seconds or an HTTP date); None if absent or bad."""
     value = _header(headers, "Retry-After")
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
+        from datetime import datetime, timezone
         from email.utils import parsedate_to_datetime
 
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+            if when.tzinfo is None:  # "-0000": UTC by RFC 5322
+                when = when.replace(tzinfo=timezone.utc)
+            seconds = (when - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        from datetime import datetime, timezone
-
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
     return max(0.0, seconds)
 
 
@@ -249,13 +269,31 @@ def _http_error(
         return AppSyncThrottledError(
             f"{label}: {detail}", retry_after=_retry_after(headers), **common
         )
+    if status >= 500:
+        common["retry_after"] = _retry_after(headers)
     if not parsed:
         return AppSyncErrorPageError(f"{label}: {detail}", **common)
     return AppSyncHTTPError(f"{label}: {detail}", **common)
 
 
 def parse_response(response: HttpResponse, operation_name: str | None = None) -> GraphQLResponse:
-    """Data from a response, or the one :class:`AppSyncError` that describes it."""
+    """Data from a response, or the one :class:`AppSyncError` that describes it.
+
+    Whatever the bytes, nothing but an :class:`AppSyncError` is raised."""
+    try:
+        return _parse(response, operation_name)
+    except AppSyncError:
+        raise
+    except Exception as exc:  # a body hostile in a way not foreseen above
+        raise AppSyncResponseError(
+            f"could not interpret the response ({type(exc).__name__})",
+            status=response.status,
+            body=response.content,
+            operation_name=operation_name,
+        ) from None
+
+
+def _parse(response: HttpResponse, operation_name: str | None) -> GraphQLResponse:
     request_id = _header(response.headers, "x-amzn-RequestId")
     if not 200 <= response.status < 300:
         raise _http_error(response, request_id, operation_name)
@@ -287,10 +325,12 @@ def parse_response(response: HttpResponse, operation_name: str | None = None) ->
             request_id=request_id,
             operation_name=operation_name,
         )
-    errors = _entries(payload.get("errors"))
+    raw_errors = payload.get("errors")
+    errors = _entries(raw_errors)
     if errors:
         raise AppSyncGraphQLError(
             errors,
+            total=len(raw_errors) if isinstance(raw_errors, list) else None,
             data=data,
             status=response.status,
             request_id=request_id,

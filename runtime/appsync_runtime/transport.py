@@ -1,7 +1,9 @@
 """Thin transports: send one :class:`HttpRequest`, return one :class:`HttpResponse`.
 
-They add nothing to the request and raise only :class:`AppSyncNetworkError` (with
-``sent=False`` when the request provably never left the machine). The sync default
+They add nothing to the request, never follow redirects (a 3xx is an error: a redirect
+must not carry a key or token to another host), and raise only
+:class:`AppSyncNetworkError` (with ``sent=False`` when the request provably never left
+the machine; :class:`AppSyncTimeoutError` for timeouts). The sync default
 is httpx; the async default is aiohttp, imported on first async use only, so sync
 users (most Lambda functions) never pay for importing it. A user's own
 ``httpx.Client`` or ``httpx.AsyncClient`` is used as given.
@@ -11,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .errors import AppSyncNetworkError
+from .errors import AppSyncNetworkError, AppSyncTimeoutError
 from .request import HttpRequest, Timeout
 from .response import HttpResponse
 
@@ -28,15 +31,51 @@ __all__ = ["AiohttpTransport", "AsyncHttpxTransport", "HttpxTransport"]
 _NO_AUTH = httpx.Auth()
 
 
-def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
-    return httpx.Timeout(timeout.read, connect=timeout.connect, pool=timeout.connect)
+def _remaining(request: HttpRequest) -> float | None:
+    """Seconds left before the call's deadline; raises when none are."""
+    if request.deadline is None:
+        return None
+    remaining = request.deadline - time.monotonic()
+    if remaining <= 0:
+        raise AppSyncTimeoutError(
+            "no time left before the call's deadline to send the request", sent=False
+        )
+    return remaining
+
+
+class _HttpxTimeouts:
+    """``httpx.Timeout`` for a request: the last one is reused while the deadline is
+    far, so the common call builds none. Thread-safe: the cache is one tuple,
+    replaced whole."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[Timeout | None, httpx.Timeout] = (None, httpx.Timeout(None))
+
+    def __call__(self, request: HttpRequest) -> httpx.Timeout:
+        timeout = request.timeout
+        connect, read = timeout.connect, timeout.read
+        remaining = _remaining(request)
+        if remaining is not None and remaining < (connect if connect > read else read):
+            connect, read = min(connect, remaining), min(read, remaining)
+            return httpx.Timeout(read, connect=connect, pool=connect)
+        last = self._last
+        if last[0] is timeout:
+            return last[1]
+        converted = httpx.Timeout(read, connect=connect, pool=connect)
+        self._last = (timeout, converted)
+        return converted
 
 
 def _httpx_error(exc: httpx.TransportError) -> AppSyncNetworkError:
     # A failed connect (refused, DNS, TLS handshake, connect timeout) sent nothing.
     sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     kind = type(exc).__name__
-    return AppSyncNetworkError(f"{kind}: {exc}" if str(exc) else kind, sent=sent)
+    message = f"{kind}: {exc}" if str(exc) else kind
+    if isinstance(exc, httpx.TimeoutException):
+        return AppSyncTimeoutError(message, sent=sent)
+    return AppSyncNetworkError(message, sent=sent)
 
 
 class HttpxTransport:
@@ -46,6 +85,7 @@ class HttpxTransport:
         self._owned = client is None
         self._client = client
         self._lock = threading.Lock()
+        self._timeouts = _HttpxTimeouts()
 
     def _ensure(self) -> httpx.Client:
         # Created on first use: building the TLS context costs milliseconds at start-up.
@@ -65,8 +105,9 @@ class HttpxTransport:
                 request.url,
                 content=request.content,
                 headers=request.headers,
-                timeout=_httpx_timeout(request.timeout),
+                timeout=self._timeouts(request),
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
+                follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
         except httpx.TransportError as exc:
             raise _httpx_error(exc) from exc
@@ -86,6 +127,7 @@ class AsyncHttpxTransport:
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
+        self._timeouts = _HttpxTimeouts()
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response."""
@@ -94,8 +136,9 @@ class AsyncHttpxTransport:
                 request.url,
                 content=request.content,
                 headers=request.headers,
-                timeout=_httpx_timeout(request.timeout),
+                timeout=self._timeouts(request),
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
+                follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
         except httpx.TransportError as exc:
             raise _httpx_error(exc) from exc
@@ -140,7 +183,7 @@ class AiohttpTransport:
         aiohttp = self._aiohttp
         timeout = request.timeout
         client_timeout = aiohttp.ClientTimeout(
-            total=timeout.total, connect=timeout.connect, sock_read=timeout.read
+            total=_remaining(request), sock_connect=timeout.connect, sock_read=timeout.read
         )
         try:
             async with session.post(
@@ -148,15 +191,16 @@ class AiohttpTransport:
                 data=request.content,
                 headers=request.headers,
                 timeout=client_timeout,
+                allow_redirects=False,  # a redirect must not carry our auth elsewhere
             ) as response:
                 content = await response.read()
                 return HttpResponse(response.status, response.headers, content)
         except aiohttp.ClientConnectorError as exc:
             raise AppSyncNetworkError(f"cannot connect: {exc}", sent=False) from exc
         except aiohttp.ConnectionTimeoutError as exc:
-            raise AppSyncNetworkError("connect timed out", sent=False) from exc
+            raise AppSyncTimeoutError("connect timed out", sent=False) from exc
         except asyncio.TimeoutError as exc:
-            raise AppSyncNetworkError("timed out waiting for the response") from exc
+            raise AppSyncTimeoutError("timed out waiting for the response") from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
 

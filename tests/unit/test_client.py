@@ -58,14 +58,14 @@ class Note(BaseModel):
 def call_both(fake: FakeAppSync, query: str, **kwargs: object) -> list[object]:
     """Run the same call on the sync and the async client; return both outcomes."""
     outcomes: list[object] = []
-    with AppSyncClient(fake.url, auth=ApiKeyAuth(KEY)) as client:
+    with AppSyncClient(fake.url, auth=ApiKeyAuth(KEY), retry=None) as client:
         try:
             outcomes.append(client.execute(query, **kwargs))  # type: ignore[arg-type]
         except Exception as exc:
             outcomes.append(exc)
 
     async def run() -> None:
-        async with AsyncAppSyncClient(fake.url, auth=ApiKeyAuth(KEY)) as client:
+        async with AsyncAppSyncClient(fake.url, auth=ApiKeyAuth(KEY), retry=None) as client:
             try:
                 outcomes.append(await client.execute(query, **kwargs))  # type: ignore[arg-type]
             except Exception as exc:
@@ -144,13 +144,13 @@ def test_nothing_listening_is_network_error_not_sent() -> None:
 
 def test_read_timeout_is_network_error(fake: FakeAppSync) -> None:
     fake.reply(Reply(200, {"data": {}}, delay=1.0), Reply(200, {"data": {}}, delay=1.0))
-    client = AppSyncClient(fake.url, auth=ApiKeyAuth(KEY), timeout=Timeout(read=0.2))
+    client = AppSyncClient(fake.url, auth=ApiKeyAuth(KEY), timeout=Timeout(read=0.2), retry=None)
     with client, pytest.raises(AppSyncNetworkError) as info:
         client.execute("query { a }")
     assert info.value.sent is True
 
     async def run() -> None:
-        async with AsyncAppSyncClient(fake.url, auth=ApiKeyAuth(KEY)) as client:
+        async with AsyncAppSyncClient(fake.url, auth=ApiKeyAuth(KEY), retry=None) as client:
             with pytest.raises(AppSyncNetworkError):
                 await client.execute("query { a }", timeout=Timeout(read=0.2))
 

@@ -1,0 +1,100 @@
+"""Seeing what calls do: standard logging, and per-attempt hooks for tracing.
+
+Logging goes to the ``appsync_runtime`` logger (nothing is configured here):
+
+- ``DEBUG``: one line per attempt: operation, attempt, HTTP status or network error,
+  duration and AppSync's request id;
+- ``WARNING``: each retry, with the error and the wait before the next attempt;
+- nothing at ``INFO``; a call's final error is raised, not logged.
+
+Log lines and hook records never hold a header value that authorizes a request, a
+key, token, signature or body: only operation names, statuses, timings, request ids
+and error messages (which are already scrubbed of secrets).
+
+:class:`CallHooks` (``hooks=`` on a client) runs your callables for each attempt, with
+an :class:`AttemptRecord`; use it to feed a tracer or metrics. Hooks run inline in the
+calling thread or task, so keep them quick; an exception they raise is logged and
+ignored, never breaking the call. httpx ``event_hooks`` on your own ``http_client`` and
+aiohttp ``trace_configs`` on your own ``session`` keep working alongside.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .errors import AppSyncConfigError, AppSyncError
+
+__all__ = ["AttemptRecord", "CallHook", "CallHooks", "logger", "redact_headers"]
+
+logger = logging.getLogger("appsync_runtime")
+"""The logger every call logs to."""
+
+_SECRET_HEADERS = frozenset(("authorization", "x-api-key", "x-amz-security-token", "cookie"))
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with the value of every header that authorizes a request masked."""
+    return {
+        name: "***" if name.lower() in _SECRET_HEADERS else value for name, value in headers.items()
+    }
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt of a call, as hooks see it (no secrets, no body).
+
+    ``status``, ``request_id`` and ``elapsed`` (seconds) are set once a response or an
+    error came back; ``error`` when the attempt failed, with ``will_retry`` telling
+    whether another attempt follows.
+    """
+
+    operation_name: str | None
+    operation_type: str
+    attempt: int
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(repr=False)
+    """The request's headers, authorization values masked."""
+    status: int | None = None
+    request_id: str | None = None
+    elapsed: float | None = None
+    error: AppSyncError | None = None
+    will_retry: bool = False
+
+
+CallHook = Callable[[AttemptRecord], object]
+"""A hook: called with an :class:`AttemptRecord`; its return value is ignored."""
+
+
+@dataclass(frozen=True)
+class CallHooks:
+    """Callables run for each attempt of each call.
+
+    ``on_request`` before the request is sent; ``on_response`` when an HTTP response
+    arrived (any status); ``on_error`` when the attempt failed (a network error, an
+    error status, GraphQL errors or an unusable body), with ``will_retry`` set.
+    """
+
+    on_request: CallHook | None = None
+    on_response: CallHook | None = None
+    on_error: CallHook | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("on_request", "on_response", "on_error"):
+            hook = getattr(self, name)
+            if hook is not None and not callable(hook):
+                raise AppSyncConfigError(f"CallHooks.{name} must be callable or None")
+
+
+_R = TypeVar("_R")
+
+
+def run_hook(hook: Callable[[_R], object], record: _R) -> None:
+    """Run a user hook; log and swallow what it raises."""
+    try:
+        hook(record)
+    except Exception:
+        logger.warning("hook %r raised; ignored", hook, exc_info=True)
