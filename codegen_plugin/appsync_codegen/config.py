@@ -14,7 +14,15 @@ working directory up, or the file given with ``--config``) holds the ordinary
     async_client_name = "AsyncClient"     # the async client (module async_client.py)
     clients = ["sync", "async"]           # which clients to generate
     default_auth_mode = "API_KEY"         # the API's default authorization mode
+    additional_auth_modes = ["AWS_IAM"]   # the API's other modes ([] for none)
+    unrunnable_operations = "error"       # or "warn": an operation no mode can run
     line_length = 100                     # default: the ruff configuration's, else 88
+
+``default_auth_mode`` and ``additional_auth_modes`` go together: with both, each
+operation's auth modes are worked out from the schema's ``@aws_*`` directives
+(:mod:`appsync_codegen.auth_modes`) and passed by its method; with neither, there
+is no analysis and generation says so in one warning line; one without the other
+is an error.
 
 appsync-codegen decides what the two clients need (base classes, the client
 names, multipart uploads off) and turns on ariadne's fast-import options
@@ -38,12 +46,17 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "AppSyncOptions",
     "CodegenConfig",
+    "effective_section",
     "find_config",
     "load_config",
     "read_toml",
+    "ruff_config_for",
+    "ruff_line_length",
 ]
 
 CONFIG_FILE_NAME = "pyproject.toml"
+DEFAULT_LINE_LENGTH = 88
+"""Line length of generated code (ariadne-codegen's) without configuration."""
 ARIADNE_TABLE = "ariadne-codegen"
 APPSYNC_TABLE = "appsync"
 
@@ -89,10 +102,21 @@ class AppSyncOptions:
     """Which clients to generate: ``"sync"``, ``"async"`` or both."""
     default_auth_mode: str | None = None
     """The API's default authorization mode (``API_KEY``, ``AWS_IAM``, ...): what a
-    field without auth directives allows. Unset, such operations name no modes."""
+    field without auth directives allows."""
+    additional_auth_modes: tuple[str, ...] | None = None
+    """The API's additional authorization modes. With ``default_auth_mode``, turns
+    on the auth-mode analysis; unset (both), methods name no modes."""
+    unrunnable_operations: str = "error"
+    """An operation that no configured mode can run: ``"error"`` stops generation,
+    ``"warn"`` reports it and generates a method that fails before sending."""
     line_length: int | None = None
     """Line length of the generated code; default: that of the ruff configuration
     governing the config file's directory, else 88."""
+
+    @property
+    def auth_analysis(self) -> bool:
+        """Whether the auth modes are configured, so operations are analysed."""
+        return self.default_auth_mode is not None and self.additional_auth_modes is not None
 
 
 @dataclass(frozen=True)
@@ -188,6 +212,30 @@ def read_toml(path: Path) -> dict[str, Any]:
     return _parse_toml(path, path.read_text(encoding="utf-8"))
 
 
+def ruff_config_for(start: Path) -> Path | None:
+    """The ruff configuration governing ``start``, found the way ruff finds it."""
+    for directory in (start, *start.parents):
+        for name in (".ruff.toml", "ruff.toml"):
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "ruff" in read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def ruff_line_length(config: Path | None) -> int:
+    """The ``line-length`` of a ruff configuration file (default 88)."""
+    if config is None:
+        return DEFAULT_LINE_LENGTH
+    document = read_toml(config)
+    table = (
+        document.get("tool", {}).get("ruff", {}) if config.name == "pyproject.toml" else document
+    )
+    value = table.get("line-length", DEFAULT_LINE_LENGTH)
+    return value if isinstance(value, int) else DEFAULT_LINE_LENGTH
+
+
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -259,6 +307,31 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
             f"default_auth_mode must be one of {', '.join(_AUTH_MODES)}, got {default_auth_mode!r}",
             f"{ARIADNE_TABLE}.appsync",
         )
+    additional = table.get("additional_auth_modes")
+    if additional is not None and (
+        not isinstance(additional, list) or any(mode not in _AUTH_MODES for mode in additional)
+    ):
+        raise config.error(
+            "additional_auth_modes",
+            f"additional_auth_modes must be a list of {', '.join(_AUTH_MODES)}, got {additional!r}",
+            f"{ARIADNE_TABLE}.appsync",
+        )
+    if (default_auth_mode is None) != (additional is None):
+        missing = "additional_auth_modes" if additional is None else "default_auth_mode"
+        given = "default_auth_mode" if additional is None else "additional_auth_modes"
+        raise config.error(
+            given,
+            f"{given} needs {missing} too (the API's other modes; [] for none): "
+            "both describe the API's auth setup",
+            f"{ARIADNE_TABLE}.appsync",
+        )
+    unrunnable = table.get("unrunnable_operations", "error")
+    if unrunnable not in ("error", "warn"):
+        raise config.error(
+            "unrunnable_operations",
+            f'unrunnable_operations must be "error" or "warn", got {unrunnable!r}',
+            f"{ARIADNE_TABLE}.appsync",
+        )
     options = AppSyncOptions(
         client_name=identifier("client_name"),
         async_client_name=identifier("async_client_name"),
@@ -266,6 +339,8 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
         async_client_module=identifier("async_client_module"),
         clients=tuple(kind for kind in _CLIENT_KINDS if kind in clients),
         default_auth_mode=default_auth_mode,
+        additional_auth_modes=(None if additional is None else tuple(dict.fromkeys(additional))),
+        unrunnable_operations=unrunnable,
         line_length=line_length,
     )
     if len(options.clients) == 2:
@@ -282,6 +357,14 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
                 f"{ARIADNE_TABLE}.appsync",
             )
     return options
+
+
+def effective_section(written: Mapping[str, Any]) -> dict[str, Any]:
+    """``[tool.ariadne-codegen]`` as written (paths as spelled), with our defaults applied."""
+    section = {key: value for key, value in written.items() if key != APPSYNC_TABLE}
+    for key, value in _DEFAULTS.items():
+        section.setdefault(key, value)
+    return section
 
 
 def _complete_section(config: CodegenConfig, written: Mapping[str, Any]) -> dict[str, Any]:

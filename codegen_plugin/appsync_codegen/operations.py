@@ -33,6 +33,11 @@ class Operations:
     operations: list[OperationDefinitionNode]
     fragments: list[FragmentDefinitionNode]
 
+    @property
+    def fragment_map(self) -> dict[str, FragmentDefinitionNode]:
+        """The fragments by name."""
+        return {fragment.name.value: fragment for fragment in self.fragments}
+
 
 def load_operations(
     queries_path: Path,

@@ -6,8 +6,11 @@ All of its work is done on ariadne-codegen's AST hooks; see :class:`AppSyncPlugi
 from __future__ import annotations
 
 import ast
+import copy
+import re
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
@@ -18,6 +21,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLInputField,
     GraphQLInputObjectType,
@@ -38,14 +42,18 @@ from graphql import (
     print_ast,
 )
 
-from .auth_modes import operation_auth_modes
+from .auth_modes import (
+    AuthModesConfig,
+    OperationAuth,
+    analyse_operation,
+    schema_has_directives,
+)
 from .base_clients import ASYNC_BASE_CLIENT_PATH, SYNC_BASE_CLIENT_PATH
+from .config import DEFAULT_LINE_LENGTH
 from .docstrings import rewrap_docstrings
 
 __all__ = ["DEFAULT_LINE_LENGTH", "AppSyncPlugin"]
 
-DEFAULT_LINE_LENGTH = 88
-"""Line length of generated code (ariadne-codegen's), unless configured."""
 
 RUNTIME_MODEL_MODULE = "appsync_runtime.model"
 # Columns before the query text in a client method: ariadne-codegen indents it by 12.
@@ -80,9 +88,20 @@ class AppSyncPlugin(Plugin):
       pydantic ``ValidationError`` in the runtime's ``AppSyncResponseError``.
     * Custom scalar arguments are serialized only when present: ``None`` and
       ``UNSET`` pass through, lists are serialized item by item.
-    * Queries and mutations pass the auth modes their root fields allow (read
-      from the ``@aws_*`` directives, :mod:`appsync_codegen.auth_modes`) as the
-      default ``auth_modes``, so a multi-auth client picks a fitting strategy.
+    * Every method (queries, mutations and subscriptions) passes the auth modes
+      that can read everything its operation selects (read from the ``@aws_*``
+      directives, :mod:`appsync_codegen.auth_modes`) as the default
+      ``auth_modes``, so a multi-auth client picks a fitting strategy; the modes
+      and any Cognito groups needed are in the method's docstring. Needs
+      ``default_auth_mode`` and ``additional_auth_modes``.
+    * Subscriptions of a blocking client are blocking iterators over the
+      runtime's ``subscribe`` (ariadne-codegen has subscriptions on async
+      clients only; ``appsync-codegen`` asks for them on both).
+    * Deprecated result fields become, for type checkers, ``@deprecated``
+      read-only properties (editors strike their uses through; mypy and pyright
+      report them), and at run time pydantic fields with ``deprecated=`` (reading
+      one warns). Deprecated input fields get ``Field(deprecated=...)`` and a
+      docstring note.
     * Methods, clients, result models and their fields, and enums get docstrings
       from the operations and the schema, wrapped to the line length; operation
       descriptions are kept out of the query text sent to AppSync, and long
@@ -104,6 +123,7 @@ class AppSyncPlugin(Plugin):
 
         [tool.ariadne-codegen.appsync]   # optional
         default_auth_mode = "API_KEY"
+        additional_auth_modes = ["AWS_IAM"]
         line_length = 88
 
         # followed by the scalar mappings `appsync-codegen scalars` prints:
@@ -125,19 +145,31 @@ class AppSyncPlugin(Plugin):
         self._forward_refs = bool(section.get("lazy_imports")) or _FORWARD_REFS_PLUGIN in plugins
         appsync = section.get("appsync", {})
         self._line_length = int(appsync.get("line_length") or DEFAULT_LINE_LENGTH)
-        self._default_auth_mode: str | None = appsync.get("default_auth_mode")
+        self._auth_config = _auth_config(appsync)
+        self._async_client = bool(section.get("async_client", True))
+        self._queries_path: str | None = section.get("queries_path")
         self._fragments: dict[str, FragmentDefinitionNode] = {}
+        self._fragments_given = False
         self._selection_types: dict[int, dict[int, GraphQLNamedType]] = {}
         self._result_fields: dict[int, str] = {}
         self._deprecated_inputs: dict[int, str] = {}
 
     def add_fragments(self, fragments: Iterable[FragmentDefinitionNode]) -> None:
-        """Make fragments known, so fields selected through them get docstrings too.
+        """Make fragments known: fields selected through them get docstrings, and
+        the auth analysis follows spreads.
 
-        ``appsync-codegen`` calls this; under plain ariadne-codegen such fields
-        simply go without.
+        ``appsync-codegen`` calls this; under plain ariadne-codegen the analysis
+        reads the fragments from ``queries_path`` itself, and fields selected
+        through fragments go without docstrings.
         """
+        self._fragments_given = True
         self._fragments.update((fragment.name.value, fragment) for fragment in fragments)
+
+    def operation_auth(self, operation: OperationDefinitionNode) -> OperationAuth | None:
+        """The auth analysis of ``operation``; None without the auth-mode options."""
+        if self._auth_config is None or not schema_has_directives(self.schema):
+            return None
+        return analyse_operation(self.schema, operation, self._known_fragments(), self._auth_config)
 
     # -- client ------------------------------------------------------------------
 
@@ -169,7 +201,10 @@ class AppSyncPlugin(Plugin):
                 "Subscriptions are async iterators of their events."
             )
         else:
-            text = "Blocking AppSync client: one typed method per operation."
+            text = (
+                "Blocking AppSync client: one typed method per operation.\n\n"
+                "Subscriptions are blocking iterators of their events."
+            )
         body = [node for node in class_def.body if not isinstance(node, ast.Pass)]
         class_def.body = [_docstring(text), *body]
         return class_def
@@ -179,15 +214,24 @@ class AppSyncPlugin(Plugin):
         method_def: ast.FunctionDef | ast.AsyncFunctionDef,
         operation_definition: OperationDefinitionNode,
     ) -> ast.FunctionDef | ast.AsyncFunctionDef:
-        """Validate results through the runtime, pass the auth modes, document the method."""
+        """Validate results through the runtime, pass the auth modes, document the method.
+
+        A subscription on the blocking client arrives as ariadne's async generator
+        and leaves as a generator over ``self.subscribe``.
+        """
         method_def = _ValidateResultRewriter().visit(method_def)
-        modes = None
-        if operation_definition.operation != OperationType.SUBSCRIPTION:
-            modes = operation_auth_modes(self.schema, operation_definition, self._default_auth_mode)
-        if modes is not None:
-            method_def.body.insert(_execute_index(method_def), _auth_modes_default(modes))
+        if (
+            operation_definition.operation == OperationType.SUBSCRIPTION
+            and not self._async_client
+            and isinstance(method_def, ast.AsyncFunctionDef)
+        ):
+            method_def = _blocking_subscription(method_def)
+        auth = self.operation_auth(operation_definition)
+        if auth is not None:
+            method_def.body.insert(_execute_index(method_def), _auth_modes_default(auth.modes))
         if not _has_docstring(method_def.body):
-            text = self._method_docstring(operation_definition, modes)
+            is_async = isinstance(method_def, ast.AsyncFunctionDef)
+            text = self._method_docstring(operation_definition, auth, is_async)
             method_def.body.insert(0, _docstring(text))
         return method_def
 
@@ -199,6 +243,7 @@ class AppSyncPlugin(Plugin):
         the method only where the method calls ``Model.model_validate``, so
         methods calling ``self.validate_result(Model, ...)`` import it here.
         """
+        _import_iterator(module)
         if not self._forward_refs:
             return module
         origins = {
@@ -307,13 +352,21 @@ class AppSyncPlugin(Plugin):
     def generate_input_class(
         self, class_def: ast.ClassDef, input_type: GraphQLInputObjectType
     ) -> ast.ClassDef:
-        """Mark deprecated input fields (ariadne-codegen adds the descriptions)."""
+        """Mark deprecated input fields: ``Field(deprecated=...)`` and a docstring note.
+
+        (ariadne-codegen adds the descriptions.) Type checkers cannot flag a
+        deprecated keyword of a model's constructor, so there is no static mark.
+        """
         body: list[ast.stmt] = []
         for index, node in enumerate(class_def.body):
             body.append(node)
+            if isinstance(node, ast.AnnAssign):
+                _split_alias(node)
             reason = self._deprecated_inputs.pop(id(node), None)
             if reason is None:
                 continue
+            if isinstance(node, ast.AnnAssign):
+                _add_field_keyword(node, "deprecated", ast.Constant(reason))
             following = class_def.body[index + 1 : index + 2]
             if _has_docstring(following):
                 docstring = following[0]
@@ -361,15 +414,49 @@ class AppSyncPlugin(Plugin):
         for node in class_def.body:
             if isinstance(node, ast.Pass) and body:
                 continue
-            body.append(node)
+            if isinstance(node, ast.AnnAssign):
+                _split_alias(node)
             schema_name = self._result_fields.pop(id(node), None)
             field_def: GraphQLField | None = fields.get(schema_name) if schema_name else None
-            if field_def is not None:
-                text = _member_doc(field_def.description, field_def.deprecation_reason)
-                if text:
-                    body.append(_docstring(text))
+            text = (
+                _member_doc(field_def.description, field_def.deprecation_reason)
+                if field_def
+                else ""
+            )
+            if (
+                field_def is not None
+                and field_def.deprecation_reason
+                and isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+            ):
+                body.append(_deprecated_result_field(node, field_def.deprecation_reason, text))
+                continue
+            body.append(node)
+            if text:
+                body.append(_docstring(text))
         class_def.body = body
         return class_def
+
+    def generate_result_types_module(
+        self, module: ast.Module, operation_definition: ExecutableDefinitionNode
+    ) -> ast.Module:
+        """Import what deprecated fields need."""
+        _import_deprecation_helpers(module)
+        return module
+
+    def generate_fragments_module(
+        self,
+        module: ast.Module,
+        fragments_definitions: dict[str, FragmentDefinitionNode] | None = None,
+    ) -> ast.Module:
+        """Import what deprecated fields need."""
+        _import_deprecation_helpers(module)
+        return module
+
+    def generate_inputs_module(self, module: ast.Module) -> ast.Module:
+        """Import what deprecated fields need."""
+        _import_deprecation_helpers(module)
+        return module
 
     # -- package files -----------------------------------------------------------
 
@@ -427,13 +514,18 @@ class AppSyncPlugin(Plugin):
         return rewrap_docstrings(generated_code, self._line_length)
 
     def generate_result_types_code(self, generated_code: str) -> str:
-        """Wrap docstrings to the line length."""
-        return rewrap_docstrings(generated_code, self._line_length)
+        """Wrap docstrings to the line length; keep mixin imports as explicit re-exports.
+
+        ariadne-codegen imports the fragment classes a mixin's inherited annotations
+        name with ``# noqa: F401``; written ``from .fragments import X as X``
+        instead, pyright's strict mode accepts them too.
+        """
+        return rewrap_docstrings(_reexport_noqa_imports(generated_code), self._line_length)
 
     # -- helpers -----------------------------------------------------------------
 
     def _method_docstring(
-        self, operation: OperationDefinitionNode, modes: tuple[str, ...] | None
+        self, operation: OperationDefinitionNode, auth: OperationAuth | None, is_async: bool
     ) -> str:
         kind = operation.operation.value
         name = operation.name.value if operation.name else ""
@@ -453,19 +545,38 @@ class AppSyncPlugin(Plugin):
                 lines.append(
                     f"``{field.name.value}`` is deprecated: {definition.deprecation_reason}"
                 )
-        if operation.operation == OperationType.SUBSCRIPTION:
-            sends = (
-                f"Subscribes with the ``{name}`` subscription and yields each event; "
-                "other keyword arguments go to ``execute_ws``."
-            )
-        else:
+        if operation.operation != OperationType.SUBSCRIPTION:
             sends = (
                 f"Sends the ``{name}`` {kind}; other keyword arguments (``auth``, "
                 "``headers``, ``timeout``) go to ``execute``."
             )
-        if modes:
-            sends += "\n\nAuth modes: " + ", ".join(f"``{m}``" for m in modes) + "."
-        return "\n\n".join([*lines, sends])
+        elif is_async:
+            sends = (
+                f"Subscribes with the ``{name}`` subscription and yields each event; "
+                "other keyword arguments (``auth``, ``on_ready``, ``on_gap``) go to "
+                "``execute_ws``."
+            )
+        else:
+            sends = (
+                f"Subscribes with the ``{name}`` subscription and yields each event, "
+                "blocking between events; other keyword arguments (``auth``, ``on_ready``, "
+                "``on_gap``) go to ``subscribe``."
+            )
+        parts = [*lines, sends]
+        if auth is not None:
+            parts.append(auth_summary(auth))
+        return "\n\n".join(parts)
+
+    def _known_fragments(self) -> dict[str, FragmentDefinitionNode]:
+        """The fragments operations may spread.
+
+        ``appsync-codegen`` hands them over (:meth:`add_fragments`); under plain
+        ariadne-codegen they are read from ``queries_path`` on first need.
+        """
+        if not self._fragments_given and self._queries_path:
+            self._fragments_given = True
+            self._fragments.update(_read_fragments(Path(self._queries_path)))
+        return self._fragments
 
     def _selection_types_of(
         self, definition: ExecutableDefinitionNode
@@ -514,6 +625,219 @@ class AppSyncPlugin(Plugin):
                         self._walk(fragment.selection_set, condition_type, found)
 
 
+def auth_summary(auth: OperationAuth) -> str:
+    """The docstring paragraph naming an operation's auth modes and Cognito groups."""
+    if not auth.modes:
+        return (
+            "Auth modes: none of the API's modes can read everything this operation "
+            "selects, so calling it raises ``AppSyncConfigError`` (unless ``auth_modes=`` "
+            "says otherwise)."
+        )
+    text = "Auth modes: " + ", ".join(f"``{mode}``" for mode in auth.modes) + "."
+    for groups in auth.cognito_groups:
+        names = ", ".join(f"``{group}``" for group in groups)
+        which = "the group" if len(groups) == 1 else "one of the groups"
+        text += f" Cognito callers must belong to {which} {names}."
+    return text
+
+
+def _auth_config(appsync: dict[str, Any]) -> AuthModesConfig | None:
+    default = appsync.get("default_auth_mode")
+    additional = appsync.get("additional_auth_modes")
+    if not isinstance(default, str) or not isinstance(additional, (list, tuple)):
+        return None
+    return AuthModesConfig(default, tuple(str(mode) for mode in additional))
+
+
+def _read_fragments(queries_path: Path) -> dict[str, FragmentDefinitionNode]:
+    """Fragment definitions in the ``.graphql`` files under ``queries_path``."""
+    from .schema import graphql_files
+
+    found: dict[str, FragmentDefinitionNode] = {}
+    if not queries_path.exists():
+        return found
+    for file in graphql_files(queries_path):
+        try:
+            document = parse(file.read_text(encoding="utf-8"))
+        except GraphQLError:
+            continue  # ariadne-codegen reports it
+        for definition in document.definitions:
+            if isinstance(definition, FragmentDefinitionNode):
+                found[definition.name.value] = definition
+    return found
+
+
+class _BlockingSubscription(ast.NodeTransformer):
+    """``async for data in self.execute_ws(...)`` becomes ``for data in self.subscribe(...)``."""
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.AST:
+        self.generic_visit(node)
+        loop = ast.For(target=node.target, iter=node.iter, body=node.body, orelse=node.orelse)
+        return ast.copy_location(loop, node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        if (
+            isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and node.attr == "execute_ws"
+        ):
+            node.attr = "subscribe"
+        return node
+
+
+def _blocking_subscription(method: ast.AsyncFunctionDef) -> ast.FunctionDef:
+    """An async generator method over ``execute_ws`` as a generator over ``subscribe``."""
+    body = [_BlockingSubscription().visit(statement) for statement in method.body]
+    returns = method.returns
+    if (
+        isinstance(returns, ast.Subscript)
+        and isinstance(returns.value, ast.Name)
+        and returns.value.id == "AsyncIterator"
+    ):
+        returns = ast.Subscript(value=ast.Name(id="Iterator"), slice=returns.slice, ctx=ast.Load())
+    blocking = ast.FunctionDef(
+        name=method.name,
+        args=method.args,
+        body=body,
+        decorator_list=method.decorator_list,
+        returns=returns,
+    )
+    return ast.copy_location(blocking, method)
+
+
+def _import_iterator(module: ast.Module) -> None:
+    """Add ``Iterator`` to ``from collections.abc import ...`` when a method returns one."""
+    used = any(isinstance(node, ast.Name) and node.id == "Iterator" for node in ast.walk(module))
+    if not used:
+        return
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "collections.abc":
+            if not any(alias.name == "Iterator" for alias in node.names):
+                node.names.append(ast.alias(name="Iterator"))
+            return
+    module.body.insert(
+        0, ast.ImportFrom(module="collections.abc", names=[ast.alias("Iterator")], level=0)
+    )
+
+
+def _reexport_noqa_imports(code: str) -> str:
+    """``from m import A, B  # noqa: F401`` as ``from m import A as A, B as B``."""
+    if "# noqa: F401" not in code:
+        return code
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", node.value))
+    lines = code.splitlines(keepends=True)
+    for node in sorted(tree.body, key=lambda n: n.lineno, reverse=True):
+        if not isinstance(node, ast.ImportFrom) or node.end_lineno is None:
+            continue
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if "# noqa: F401" not in "".join(lines[first : last + 1]):
+            continue
+        for alias in node.names:
+            if alias.name not in used:
+                alias.asname = alias.asname or alias.name
+        lines[first : last + 1] = [ast.unparse(node) + "\n"]
+    return "".join(lines)
+
+
+def _deprecated_result_field(node: ast.AnnAssign, reason: str, doc: str) -> ast.If:
+    """A deprecated result field: a ``@deprecated`` property for type checkers (editors
+    strike its uses through), a pydantic field with ``deprecated=`` at run time."""
+    assert isinstance(node.target, ast.Name)
+    getter = ast.FunctionDef(
+        name=node.target.id,
+        args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(arg="self")], kwonlyargs=[], kw_defaults=[], defaults=[]
+        ),
+        body=[_docstring(doc), ast.Expr(value=ast.Constant(value=Ellipsis))],
+        decorator_list=[
+            ast.Name(id="property"),
+            ast.Call(func=ast.Name(id="deprecated"), args=[ast.Constant(reason)], keywords=[]),
+        ],
+        returns=copy.deepcopy(node.annotation),
+    )
+    _add_field_keyword(node, "deprecated", ast.Constant(reason))
+    block = ast.If(test=ast.Name(id="TYPE_CHECKING"), body=[getter], orelse=[node])
+    ast.copy_location(getter, node)
+    return ast.copy_location(block, node)
+
+
+def _split_alias(node: ast.AnnAssign) -> None:
+    """``Field(alias="from")`` as ``Field(validation_alias="from", serialization_alias="from")``.
+
+    Same wire names; but type checkers build a model's ``__init__`` from ``alias=``
+    (``dataclass_transform``), which would ask for ``from=`` where Python allows
+    only ``from_=``. Without ``alias=`` they use the attribute name, as pydantic
+    does too (``populate_by_name``).
+    """
+    call = node.value
+    if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "Field"):
+        return
+    keywords: list[ast.keyword] = []
+    for keyword in call.keywords:
+        if keyword.arg == "alias":
+            keywords.append(ast.keyword(arg="validation_alias", value=keyword.value))
+            keywords.append(
+                ast.keyword(arg="serialization_alias", value=copy.deepcopy(keyword.value))
+            )
+        else:
+            keywords.append(keyword)
+    call.keywords = keywords
+
+
+def _add_field_keyword(node: ast.AnnAssign, name: str, value: ast.expr) -> None:
+    """Give a model field ``Field(..., name=value)``, keeping its alias or default."""
+    keyword = ast.keyword(arg=name, value=value)
+    current = node.value
+    if isinstance(current, ast.Call) and ast.unparse(current.func) == "Field":
+        current.keywords.append(keyword)
+    elif current is None:
+        node.value = ast.Call(func=ast.Name(id="Field"), args=[], keywords=[keyword])
+    else:
+        default = ast.keyword(arg="default", value=current)
+        node.value = ast.Call(func=ast.Name(id="Field"), args=[], keywords=[default, keyword])
+    node.simple = 1
+
+
+def _import_deprecation_helpers(module: ast.Module) -> None:
+    """Add the imports deprecated fields use (``Field``, ``TYPE_CHECKING``, ``deprecated``)."""
+    names = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    if "deprecated" not in names:
+        return
+    imports = [node for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    position = module.body.index(imports[-1]) + 1 if imports else 0
+    wanted = [("typing", "TYPE_CHECKING"), ("pydantic", "Field")]
+    added: list[ast.stmt] = []
+    for source, name in wanted:
+        present = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == source
+            and any(alias.name == name for alias in node.names)
+            for node in imports
+        )
+        if not present:
+            added.append(ast.ImportFrom(module=source, names=[ast.alias(name=name)], level=0))
+    type_checking = ast.If(
+        test=ast.Name(id="TYPE_CHECKING"),
+        body=[
+            ast.ImportFrom(
+                module="typing_extensions", names=[ast.alias(name="deprecated")], level=0
+            )
+        ],
+        orelse=[],
+    )
+    module.body[position:position] = [*added, type_checking]
+
+
 def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:
     """``operation`` printed with one variable definition per line."""
     name = operation.name.value if operation.name else ""
@@ -523,11 +847,14 @@ def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:
     return f"{operation.operation.value} {name}(\n{variables}){directives} {selection}"
 
 
+_SENDING_CALLS = {"self.execute", "self.execute_ws", "self.subscribe"}
+
+
 def _execute_index(method: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     """Index of the statement that sends the operation (or the end of the body)."""
     for index, statement in enumerate(method.body):
         for node in ast.walk(statement):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) == "self.execute":
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in _SENDING_CALLS:
                 return index
     return len(method.body)
 

@@ -95,13 +95,17 @@ def graphql_diagnostics(errors: Iterable[GraphQLError], fallback: Path | str) ->
     for error in errors:
         message = error.message
         file, line, column = display_path(fallback), 1, 1
-        located = False
+        places = []
         for node in error.nodes or ():
             if node.loc is not None:
                 location = node.loc.source.get_location(node.loc.start)
-                file, line, column = node.loc.source.name, location.line, location.column
-                located = True
-                break
+                places.append((node.loc.source.name, location.line, location.column))
+        located = bool(places)
+        if places:
+            file, line, column = places[0]
+            others = [f"{f}:{ln}:{col}" for f, ln, col in dict.fromkeys(places[1:])]
+            if others:
+                message += f" (see also {', '.join(others)})"
         if not located and error.source is not None and error.locations:
             file = error.source.name
             line, column = error.locations[0].line, error.locations[0].column

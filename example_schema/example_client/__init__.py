@@ -4,6 +4,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ._operations import OPERATIONS, OperationInfo
     from .add_comment import AddComment, AddCommentAddComment
     from .async_base_client import AsyncBaseClient
     from .async_client import AsyncClient
@@ -87,12 +88,14 @@ _LAZY_IMPORTS = {
     "NoteStatus": ".enums",
     "NotesByTagGroups": ".notes_by_tag_groups",
     "NotesByTagGroupsNotesByTagGroups": ".notes_by_tag_groups",
+    "OPERATIONS": "._operations",
     "OnCommentAdded": ".on_comment_added",
     "OnCommentAddedOnCommentAdded": ".on_comment_added",
     "OnNoteChanged": ".on_note_changed",
     "OnNoteChangedOnNoteChanged": ".on_note_changed",
     "OnNoteCreated": ".on_note_created",
     "OnNoteCreatedOnNoteCreated": ".on_note_created",
+    "OperationInfo": "._operations",
     "Priority": ".enums",
     "Search": ".search",
     "SearchKind": ".enums",
@@ -120,6 +123,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "OPERATIONS",
     "AddComment",
     "AddCommentAddComment",
     "AddCommentInput",
@@ -165,6 +169,7 @@ __all__ = [
     "OnNoteChangedOnNoteChanged",
     "OnNoteCreated",
     "OnNoteCreatedOnNoteCreated",
+    "OperationInfo",
     "Priority",
     "Search",
     "SearchKind",

@@ -4,10 +4,8 @@
 from typing import Optional
 
 from .base_model import BaseModel
-from .fragments import (
-    CommentFields,
-    CommentFieldsAuthor,  # noqa: F401
-)
+from .fragments import CommentFields
+from .fragments import CommentFieldsAuthor as CommentFieldsAuthor
 
 
 class AddComment(BaseModel):

@@ -157,7 +157,8 @@ class AsyncClient(AsyncBaseClient):
         Sends the ``DeleteNote`` mutation; other keyword arguments (``auth``, ``headers``,
         ``timeout``) go to ``execute``.
 
-        Auth modes: ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``.
+        Auth modes: ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``. Cognito callers must belong to
+        the group ``admins``.
         """
         from .delete_note import DeleteNote
 
@@ -341,7 +342,8 @@ class AsyncClient(AsyncBaseClient):
         Sends the ``GetNoteForModeration`` query; other keyword arguments (``auth``, ``headers``,
         ``timeout``) go to ``execute``.
 
-        Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
+        Auth modes: ``AMAZON_COGNITO_USER_POOLS``. Cognito callers must belong to the group
+        ``admins``.
         """
         from .get_note_for_moderation import GetNoteForModeration
 
@@ -361,9 +363,7 @@ class AsyncClient(AsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"id": id}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
+        kwargs.setdefault("auth_modes", ("AMAZON_COGNITO_USER_POOLS",))
         response = await self.execute(
             query=query, operation_name="GetNoteForModeration", variables=variables, **kwargs
         )
@@ -574,7 +574,9 @@ class AsyncClient(AsyncBaseClient):
         """A note was created (by the given author, if given).
 
         Subscribes with the ``OnNoteCreated`` subscription and yields each event; other keyword
-        arguments go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+
+        Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
         from .on_note_created import OnNoteCreated
 
@@ -621,6 +623,9 @@ class AsyncClient(AsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"authorId": author_id}
+        kwargs.setdefault(
+            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
+        )
         async for data in self.execute_ws(
             query=query, operation_name="OnNoteCreated", variables=variables, **kwargs
         ):
@@ -632,7 +637,9 @@ class AsyncClient(AsyncBaseClient):
         """A note (the given one, if given) was updated or deleted.
 
         Subscribes with the ``OnNoteChanged`` subscription and yields each event; other keyword
-        arguments go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+
+        Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
         from .on_note_changed import OnNoteChanged
 
@@ -679,6 +686,9 @@ class AsyncClient(AsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"id": id}
+        kwargs.setdefault(
+            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
+        )
         async for data in self.execute_ws(
             query=query, operation_name="OnNoteChanged", variables=variables, **kwargs
         ):
@@ -690,7 +700,9 @@ class AsyncClient(AsyncBaseClient):
         """A comment was added to the given note.
 
         Subscribes with the ``OnCommentAdded`` subscription and yields each event; other keyword
-        arguments go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+
+        Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
         from .on_comment_added import OnCommentAdded
 
@@ -721,6 +733,9 @@ class AsyncClient(AsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"noteId": note_id}
+        kwargs.setdefault(
+            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
+        )
         async for data in self.execute_ws(
             query=query, operation_name="OnCommentAdded", variables=variables, **kwargs
         ):

@@ -26,7 +26,9 @@ class GetNode(BaseModel):
 class GetNodeNodeNode(BaseModel):
     """Anything addressable by a globally unique id."""
 
-    typename__: Literal["Node"] = Field(alias="__typename")
+    typename__: Literal["Node"] = Field(
+        validation_alias="__typename", serialization_alias="__typename"
+    )
     id: str
     """Globally unique identifier."""
 
@@ -34,7 +36,9 @@ class GetNodeNodeNode(BaseModel):
 class GetNodeNodeComment(BaseModel):
     """Anything addressable by a globally unique id."""
 
-    typename__: Literal["Comment"] = Field(alias="__typename")
+    typename__: Literal["Comment"] = Field(
+        validation_alias="__typename", serialization_alias="__typename"
+    )
     id: str
     """Globally unique identifier."""
     note_id: str
@@ -44,7 +48,9 @@ class GetNodeNodeComment(BaseModel):
 class GetNodeNodeNote(BaseModel):
     """Anything addressable by a globally unique id."""
 
-    typename__: Literal["Note"] = Field(alias="__typename")
+    typename__: Literal["Note"] = Field(
+        validation_alias="__typename", serialization_alias="__typename"
+    )
     id: str
     """Globally unique identifier."""
     title: str

@@ -4,12 +4,9 @@
 from typing import Optional
 
 from .base_model import BaseModel
-from .fragments import (  # noqa: F401
-    CommentFields,
-    CommentFieldsAuthor,
-    NoteFields,
-    NoteFieldsAuthor,
-)
+from .fragments import CommentFields, NoteFields
+from .fragments import CommentFieldsAuthor as CommentFieldsAuthor
+from .fragments import NoteFieldsAuthor as NoteFieldsAuthor
 
 
 class GetNote(BaseModel):

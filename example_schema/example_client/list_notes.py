@@ -3,10 +3,8 @@
 
 
 from .base_model import BaseModel
-from .fragments import (
-    NoteFields,
-    NoteFieldsAuthor,  # noqa: F401
-)
+from .fragments import NoteFields
+from .fragments import NoteFieldsAuthor as NoteFieldsAuthor
 
 
 class ListNotes(BaseModel):

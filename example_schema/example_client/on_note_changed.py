@@ -4,10 +4,8 @@
 from typing import Optional
 
 from .base_model import BaseModel
-from .fragments import (
-    NoteFields,
-    NoteFieldsAuthor,  # noqa: F401
-)
+from .fragments import NoteFields
+from .fragments import NoteFieldsAuthor as NoteFieldsAuthor
 
 
 class OnNoteChanged(BaseModel):

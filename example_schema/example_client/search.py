@@ -23,7 +23,9 @@ class Search(BaseModel):
 class SearchSearchNote(BaseModel):
     """A search hit."""
 
-    typename__: Literal["Note"] = Field(alias="__typename")
+    typename__: Literal["Note"] = Field(
+        validation_alias="__typename", serialization_alias="__typename"
+    )
     id: str
     title: str
     status: NoteStatus
@@ -33,7 +35,9 @@ class SearchSearchNote(BaseModel):
 class SearchSearchComment(BaseModel):
     """A search hit."""
 
-    typename__: Literal["Comment"] = Field(alias="__typename")
+    typename__: Literal["Comment"] = Field(
+        validation_alias="__typename", serialization_alias="__typename"
+    )
     id: str
     note_id: str
     body: str

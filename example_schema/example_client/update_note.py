@@ -8,10 +8,8 @@ from pydantic import BeforeValidator
 from appsync_runtime.scalars import AWSDateTime, parse_aws_datetime
 
 from .base_model import BaseModel
-from .fragments import (
-    NoteFields,
-    NoteFieldsAuthor,  # noqa: F401
-)
+from .fragments import NoteFields
+from .fragments import NoteFieldsAuthor as NoteFieldsAuthor
 
 
 class UpdateNote(BaseModel):

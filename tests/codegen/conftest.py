@@ -15,6 +15,11 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = REPO / "example_schema"
 PACKAGE = "fixture_client"
+AUTH_OPTIONS = (
+    'default_auth_mode = "API_KEY"\n'
+    'additional_auth_modes = ["AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"]\n'
+)
+"""The fixture API's auth setup, for ``make_project(appsync=...)``."""
 
 
 def make_project(
@@ -91,7 +96,7 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project's config file, generated once (package at ``<dir>/fixture_client``)."""
     from appsync_codegen.generate import generate
 
-    config = make_project(tmp_path_factory.mktemp("fixture") / "project")
+    config = make_project(tmp_path_factory.mktemp("fixture") / "project", appsync=AUTH_OPTIONS)
     generate(config)
     return config
 

@@ -74,6 +74,13 @@ def _generate(config: Path) -> tuple[str, int]:
             "would generate enums.py, which the package already uses",
             id="module-clash",
         ),
+        pytest.param(
+            'query Q {\n  task(id: "1") { ...Nowhere }\n}\n',
+            2,
+            22,
+            "Unknown fragment 'Nowhere'.",
+            id="unknown-fragment",
+        ),
     ],
 )
 def test_operation_mistakes(
@@ -97,6 +104,23 @@ def test_every_mistake_is_reported_at_once(tmp_path: Path) -> None:
     )
     found = _fails(*_generate(config))
     assert [Path(m["file"]).name for m in found] == ["a.graphql", "b.graphql"]
+
+
+def test_duplicate_operation_names_point_at_both(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        operations={
+            "a.graphql": 'query Same {\n  task(id: "1") { id }\n}\n',
+            "b.graphql": '\nquery Same {\n  task(id: "2") { id }\n}\n',
+        },
+    )
+    found = _fails(*_generate(config))
+    assert len(found) == 1
+    assert found[0]["file"].endswith("operations/a.graphql")
+    assert (found[0]["line"], found[0]["column"]) == ("1", "7")
+    message = found[0]["message"]
+    assert message.startswith("There can be only one operation named 'Same'.")
+    assert message.endswith("operations/b.graphql:2:7)")
 
 
 @pytest.mark.parametrize(
@@ -164,6 +188,34 @@ def test_schema_mistakes(tmp_path: Path, schema: str, line: int, column: int, me
             "include_comments",
             'include_comments = "timestamp" makes every run differ',
             id="timestamps",
+        ),
+        pytest.param(
+            "",
+            'default_auth_mode = "API_KEY"',
+            "default_auth_mode",
+            "default_auth_mode needs additional_auth_modes too",
+            id="default-mode-alone",
+        ),
+        pytest.param(
+            "",
+            'additional_auth_modes = ["AWS_IAM"]',
+            "additional_auth_modes",
+            "additional_auth_modes needs default_auth_mode too",
+            id="additional-modes-alone",
+        ),
+        pytest.param(
+            "",
+            'default_auth_mode = "API_KEY"\nadditional_auth_modes = ["IAM"]',
+            "additional_auth_modes",
+            "additional_auth_modes must be a list of API_KEY",
+            id="unknown-mode",
+        ),
+        pytest.param(
+            "",
+            'unrunnable_operations = "ignore"',
+            "unrunnable_operations",
+            'unrunnable_operations must be "error" or "warn"',
+            id="unrunnable-option",
         ),
         pytest.param(
             'skip_validation_rules = ["NoSuchRule"]',

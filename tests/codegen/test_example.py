@@ -57,7 +57,9 @@ def test_importing_the_sync_client_stays_light() -> None:
         "import sys, example_client\n"
         "example_client.Client\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'aiohttp', 'graphql', 'ariadne_codegen'})\n"
+        "{'aiohttp', 'botocore', 'graphql', 'ariadne_codegen', 'appsync_codegen'})\n"
         "assert not heavy, heavy\n"
+        "assert 'example_client.get_note' not in sys.modules\n"
+        "assert 'example_client._operations' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=EXAMPLE, check=True)

@@ -33,8 +33,7 @@ def test_both_clients_share_one_package(fixture_package: Path) -> None:
     async_ = _methods(_class(_module(fixture_package, "async_client"), "AsyncClient"))
 
     queries = {"get_task", "list_tasks", "find", "get_entity", "admin_report", "create_task"}
-    assert set(sync) == queries  # subscriptions need the async client
-    assert set(async_) == queries | {"on_task_created"}
+    assert set(sync) == set(async_) == queries | {"on_task_created"}
     assert all(isinstance(m, ast.FunctionDef) for m in sync.values())
     assert all(isinstance(m, ast.AsyncFunctionDef) for m in async_.values())
 
@@ -212,7 +211,10 @@ def test_one_client_only(tmp_path: Path) -> None:
     result = generate(config)
     assert "client.py" in result.files
     assert "async_client.py" not in result.files
-    assert "on_task_created.py" in result.files  # its models are still there
+    assert "on_task_created.py" in result.files
+    client = (tmp_path / PACKAGE / "client.py").read_text(encoding="utf-8")
+    assert "def on_task_created(" in client  # a blocking iterator
+    assert "for data in self.subscribe(" in client
 
 
 def test_stale_modules_are_removed(tmp_path: Path) -> None:
@@ -264,6 +266,9 @@ from fixture_client import AsyncClient, Client, GetTask, NewTask, TaskState
 
 
 def use(client: Client) -> str:
+    for event in client.on_task_created():
+        created: str | None = event.on_task_created.title if event.on_task_created else None
+        print(created)
     result: GetTask = client.get_task(id="1")
     task = result.task
     assert task is not None
@@ -283,7 +288,7 @@ def misuse(client: Client) -> None:
     client.get_task(id=1)
     client.get_task()
     client.get_task(id="1").task.nope
-    client.on_task_created()
+    next(client.on_task_created()).nope
 """
 
 

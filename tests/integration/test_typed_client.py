@@ -19,6 +19,7 @@ import pytest
 from appsync_runtime import (
     ApiKeyAuth,
     AppSyncAuthError,
+    AppSyncConfigError,
     AppSyncErrorPageError,
     AppSyncGraphQLError,
     AppSyncNetworkError,
@@ -145,9 +146,17 @@ def test_resolver_error_carries_error_type_info_and_data(call: Caller) -> None:
     assert err.data == {"updateNote": None}
 
 
-def test_field_the_caller_may_not_read_gives_partial_data(call: Caller) -> None:
-    with pytest.raises(AppSyncGraphQLError) as info:
+def test_operation_no_configured_mode_can_run_is_refused_before_sending(call: Caller) -> None:
+    """GetNoteForModeration reads Cognito-only fields: an API-key-only client refuses it."""
+    with pytest.raises(AppSyncConfigError, match="AMAZON_COGNITO_USER_POOLS"):
         call("get_note_for_moderation", id="note-1")
+
+
+def test_field_the_caller_may_not_read_gives_partial_data(call: Caller) -> None:
+    """Forcing the API key past the generated auth modes: AppSync answers with
+    partial data and a field-level Unauthorized error."""
+    with pytest.raises(AppSyncGraphQLError) as info:
+        call("get_note_for_moderation", id="note-1", auth_modes=["API_KEY"])
     err = info.value
     assert err.error_type == "Unauthorized"
     assert {e.path for e in err.errors} >= {("getNote", "moderationNotes")}
@@ -172,12 +181,13 @@ def test_jwt_modes(kind: str, simulator: AppSyncSimulator, mode: str) -> None:
 
 
 def test_operation_specific_strategy_is_picked(kind: str, simulator: AppSyncSimulator) -> None:
-    """With a list of strategies, a per-call auth= wins."""
+    """With a list of strategies, each operation uses the first one it allows."""
     admin = CognitoUserPoolsAuth(simulator.cognito_token(groups=["admins"]))
     call = Caller(kind, simulator.url, [ApiKeyAuth(simulator.api_key), admin])
+    assert call("get_note_for_moderation", id="note-1").get_note is not None
     with pytest.raises(AppSyncGraphQLError):
-        call("get_note_for_moderation", id="note-1")
-    assert call("get_note_for_moderation", id="note-1", auth=admin).get_note is not None
+        call("get_note_for_moderation", id="note-1", auth_modes=["API_KEY"])
+    assert call("get_note", id="note-1", auth=admin).get_note is not None
 
 
 def test_wrong_key_is_auth_error(kind: str, simulator: AppSyncSimulator) -> None:
