@@ -27,6 +27,9 @@ install: $(PY_STAMP) $(NPM_STAMP)
 generate: $(PY_STAMP)
 	$(BIN)/appsync-codegen generate --config $(EXAMPLE_CONFIG)
 
+check-generated: $(PY_STAMP)
+	$(BIN)/appsync-codegen check --config $(EXAMPLE_CONFIG)
+
 demo: install generate
 	$(BIN)/python example_schema/demo.py
 
@@ -38,7 +41,7 @@ typecheck: $(PY_STAMP)
 	$(BIN)/mypy runtime/appsync_runtime codegen_plugin/appsync_codegen
 	cd example_schema && ../$(BIN)/mypy --strict example_client
 
-test: install lint typecheck
+test: install lint typecheck check-generated
 	$(BIN)/pytest
 
 clean:
