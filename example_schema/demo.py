@@ -1,8 +1,9 @@
 """The appsync-typed demo: the generated example client against a local AppSync.
 
 Starts the AWS AppSync simulator on 127.0.0.1 with the example schema, calls queries
-and a mutation through the typed client, prints the typed results, and stops the
-simulator. Run it with ``make demo`` (which generates ``example_client`` first).
+and a mutation through the typed client, receives an event through a real-time
+subscription, prints the typed results, and stops the simulator. Run it with
+``make demo`` (which generates ``example_client`` first).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ sys.path.insert(0, str(HERE))
 
 from appsync_runtime import (  # noqa: E402
     ApiKeyAuth,
+    AppSyncConfigError,
     AppSyncGraphQLError,
     CognitoUserPoolsAuth,
 )
@@ -71,10 +73,18 @@ def sync_part(simulator: AppSyncSimulator) -> str:
         show("scheduled_at", created.scheduled_at)
         show("metadata", created.metadata)
 
+        print("\n  get_note_for_moderation with an API key (a Cognito-admins-only field):")
         try:
             client.get_note_for_moderation(id="note-1")
+        except AppSyncConfigError as error:
+            # The operation allows only Cognito user pools: refused before sending.
+            show("refused locally", str(error).split(" (operation=")[0])
+        except AppSyncGraphQLError:
+            pass  # a client generated without auth modes sends it: answered below
+        try:
+            # Override the operation's auth modes to see what AppSync answers.
+            client.get_note_for_moderation(id="note-1", auth_modes=["API_KEY"])
         except AppSyncGraphQLError as error:
-            print("\n  get_note_for_moderation with an API key (a Cognito-admins-only field):")
             show("error_type", error.error_type)
             show("partial data", error.data)
     return created.id
@@ -90,13 +100,46 @@ async def async_part(simulator: AppSyncSimulator, note_id: str) -> None:
         show("moderation_notes", moderated.moderation_notes)
 
 
+async def subscription_part(simulator: AppSyncSimulator) -> None:
+    print("\nAsync client, real-time subscription (WebSocket), API key:")
+    async with AsyncClient(url=simulator.url, auth=ApiKeyAuth(simulator.api_key)) as client:
+
+        async def on_ready() -> None:
+            # AppSync acknowledged the subscription: from now on nothing is missed.
+            print("  subscribed to onNoteCreated; creating a note over HTTP ...")
+            await client.create_note(
+                input=CreateNoteInput(
+                    title="Hello from a subscription",
+                    priority=Priority.LOW,
+                    due_date=date(2027, 1, 15),
+                    metadata={"via": "on_ready"},
+                )
+            )
+
+        async for event in client.on_note_created(on_ready=on_ready):
+            note = event.on_note_created
+            assert note is not None
+            print(f"  on_note_created -> {type(event).__name__}.{type(note).__name__}")
+            show("title", note.title)
+            show("priority", note.priority)
+            show("due_date", note.due_date)
+            show("created_at", note.created_at)
+            show("metadata", note.metadata)
+            break  # leaving the loop stops the subscription; close() ends the rest
+
+
+async def main_async(simulator: AppSyncSimulator, note_id: str) -> None:
+    await async_part(simulator, note_id)
+    await asyncio.wait_for(subscription_part(simulator), 30)
+
+
 def main() -> None:
     config = HERE / "simulator.json"
     print("Starting the local AppSync simulator (127.0.0.1) ...")
     with AppSyncSimulator(config) as simulator:
         print(f"  listening at {simulator.url}")
         note_id = sync_part(simulator)
-        asyncio.run(async_part(simulator, note_id))
+        asyncio.run(main_async(simulator, note_id))
     print("\nSimulator stopped.")
 
 
