@@ -56,7 +56,7 @@ TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]]
 """A token: the string itself, or a callable returning it (called per request)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthRequest:
     """The request a strategy authorizes, exactly as it will be sent.
 
@@ -233,6 +233,26 @@ class LambdaAuth(_TokenAuth):
     mode = AuthMode.AWS_LAMBDA
 
 
+_ALLOWED: dict[tuple[AuthMode | str, ...], frozenset[AuthMode]] = {}
+
+
+def _allowed(modes: Sequence[AuthMode | str]) -> frozenset[AuthMode]:
+    """The modes as :class:`AuthMode` members; cached for tuples (what generated code
+    passes), whose conversion then costs one lookup per call."""
+    if type(modes) is not tuple:
+        return frozenset(AuthMode(mode) for mode in modes)
+    try:
+        allowed = _ALLOWED.get(modes)
+    except TypeError:  # an unhashable member: AuthMode() below says what is wrong
+        return frozenset(AuthMode(mode) for mode in modes)
+    if allowed is None:
+        allowed = frozenset(AuthMode(mode) for mode in modes)
+        if len(_ALLOWED) >= 256:
+            _ALLOWED.clear()
+        _ALLOWED[modes] = allowed
+    return allowed
+
+
 def select_strategy(
     strategies: Sequence[AuthStrategy],
     allowed_modes: Sequence[AuthMode | str] | None,
@@ -249,7 +269,7 @@ def select_strategy(
         )
     if allowed_modes is None:
         return strategies[0]
-    allowed = {AuthMode(mode) for mode in allowed_modes}
+    allowed = _allowed(allowed_modes)
     for strategy in strategies:
         if strategy.mode in allowed:
             return strategy

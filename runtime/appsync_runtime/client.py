@@ -17,40 +17,42 @@ skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
-from pydantic import BaseModel as PydanticBaseModel
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
 from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
-from .model import UNSET, UnsetType
 from .observe import CallHooks
-from .realtime import (
-    GapCallback,
-    ReadyCallback,
-    RealtimeManager,
-    RealtimeOptions,
-    RealtimeThread,
-    SubscriptionGap,
-)
 from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
-from .response import GraphQLResponse
+from .response import GraphQLResponse, Validated
 from .retry import DEFAULT_RETRY, RetryPolicy
 from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
+from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
+    from pydantic import BaseModel as PydanticBaseModel
     from typing_extensions import Self
+
+    from .realtime import (
+        GapCallback,
+        ReadyCallback,
+        RealtimeManager,
+        RealtimeOptions,
+        RealtimeThread,
+        SubscriptionGap,
+    )
 
 __all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg"]
 
-M = TypeVar("M", bound=PydanticBaseModel)
+M = TypeVar("M", bound="PydanticBaseModel")
 AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 """One strategy, or several in order of preference."""
 
@@ -122,11 +124,21 @@ class _ClientCore:
         if hooks is not None and not isinstance(hooks, CallHooks):
             raise AppSyncConfigError("hooks must be a CallHooks")
         self.hooks = hooks
-        self._headers = {
-            "content-type": JSON_CONTENT_TYPE,
-            "host": self.endpoint.host,
-            **_check_headers(headers),
-        }
+        # read-only and shared by every call: IAMAuth prepares its signer once for it
+        self._headers: Mapping[str, str] = MappingProxyType(
+            {
+                "content-type": JSON_CONTENT_TYPE,
+                "host": self.endpoint.host,
+                **_check_headers(headers),
+            }
+        )
+        cls = type(self)
+        # execute_validated may validate straight from the bytes only where it would
+        # otherwise run exactly the methods below (a subclass may override them)
+        self._results_from_json = (
+            cls.get_data is _ClientCore.get_data
+            and cls.validate_result is _ClientCore.validate_result
+        )
 
     @property
     def url(self) -> str:
@@ -156,7 +168,9 @@ class _ClientCore:
         strategies = _strategies(auth, "auth=") if auth is not None else self.auth
         strategy = select_strategy(strategies, auth_modes, operation_name)
         call_headers = (
-            {**self._headers, **_check_headers(headers)} if headers else dict(self._headers)
+            MappingProxyType({**self._headers, **_check_headers(headers)})
+            if headers
+            else self._headers
         )
         body = encode_body(query, operation_name, variables)
         if kind is None:
@@ -181,6 +195,12 @@ class _ClientCore:
             idempotent=idempotent,
             hooks=self.hooks,
         )
+
+    def _result(self, model: type[M], result: GraphQLResponse | Validated) -> M:
+        if type(result) is Validated:
+            value: M = result.value
+            return value
+        return self.validate_result(model, self.get_data(cast(GraphQLResponse, result)))
 
     def get_data(self, response: GraphQLResponse) -> dict[str, Any]:
         """The ``data`` of a response (errors were already raised by ``execute``)."""
@@ -246,7 +266,23 @@ class AppSyncClient(_ClientCore):
             raise AppSyncConfigError("http_client must be an httpx.Client")
         self._transport = HttpxTransport(http_client)
         # real-time (subscribe): a loop thread started with the first subscription
-        self._realtime = RealtimeThread(self.endpoint, realtime)
+        self._realtime_options = realtime
+        self._realtime_thread: RealtimeThread | None = None
+        self._realtime_lock = threading.Lock()
+
+    @property
+    def _realtime(self) -> RealtimeThread:
+        """The real-time machinery, created (and its module imported) on first use."""
+        realtime = self._realtime_thread
+        if realtime is None:
+            from .realtime import RealtimeThread
+
+            with self._realtime_lock:
+                realtime = self._realtime_thread
+                if realtime is None:
+                    realtime = RealtimeThread(self.endpoint, self._realtime_options)
+                    self._realtime_thread = realtime
+        return realtime
 
     def execute(
         self,
@@ -281,7 +317,45 @@ class AppSyncClient(_ClientCore):
             idempotent,
             operation_type,
         )
-        return run_sync(call_flow(call), self._transport)
+        return cast(GraphQLResponse, run_sync(call_flow(call), self._transport))
+
+    def execute_validated(
+        self,
+        model: type[M],
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        idempotent: bool = False,
+        operation_type: str | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """``validate_result(model, get_data(execute(...)))`` in one call: the same
+        arguments, result and errors. A plain success is validated straight from the
+        response bytes (pydantic's JSON mode, see
+        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        the three-step path."""
+        call = self._prepare(
+            query,
+            operation_name,
+            variables,
+            auth,
+            auth_modes,
+            headers,
+            timeout,
+            kwargs,
+            retry,
+            idempotent,
+            operation_type,
+        )
+        if self._results_from_json:
+            call.model = model
+        return self._result(model, run_sync(call_flow(call), self._transport))
 
     def subscribe(
         self,
@@ -307,7 +381,8 @@ class AppSyncClient(_ClientCore):
     def close(self) -> None:
         """Close the connection pool (a user's own ``http_client`` stays open) and end
         every subscription."""
-        self._realtime.close()
+        if self._realtime_thread is not None:
+            self._realtime_thread.close()
         self._transport.close()
 
     def __enter__(self) -> Self:
@@ -371,7 +446,20 @@ class AsyncAppSyncClient(_ClientCore):
                 raise AppSyncConfigError("connection_limit must be at least 1")
             self._transport = AiohttpTransport(session, limit=connection_limit)
         # real-time (execute_ws): one multiplexed connection, opened lazily
-        self._realtime = RealtimeManager(self.endpoint, realtime)
+        self._realtime_options = realtime
+        self._realtime_manager: RealtimeManager | None = None
+
+    @property
+    def _realtime(self) -> RealtimeManager:
+        """The real-time machinery, created (and its module imported) on first use."""
+        realtime = self._realtime_manager
+        if realtime is None:
+            from .realtime import RealtimeManager
+
+            realtime = self._realtime_manager = RealtimeManager(
+                self.endpoint, self._realtime_options
+            )
+        return realtime
 
     async def execute(
         self,
@@ -406,7 +494,45 @@ class AsyncAppSyncClient(_ClientCore):
             idempotent,
             operation_type,
         )
-        return await run_async(call_flow(call), self._transport)
+        return cast(GraphQLResponse, await run_async(call_flow(call), self._transport))
+
+    async def execute_validated(
+        self,
+        model: type[M],
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        auth: AuthArg = None,
+        auth_modes: Sequence[AuthMode | str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None | UnsetType = UNSET,
+        idempotent: bool = False,
+        operation_type: str | None = None,
+        **kwargs: Any,
+    ) -> M:
+        """``validate_result(model, get_data(await execute(...)))`` in one call: the
+        same arguments, result and errors. A plain success is validated straight from
+        the response bytes (pydantic's JSON mode, see
+        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        the three-step path."""
+        call = self._prepare(
+            query,
+            operation_name,
+            variables,
+            auth,
+            auth_modes,
+            headers,
+            timeout,
+            kwargs,
+            retry,
+            idempotent,
+            operation_type,
+        )
+        if self._results_from_json:
+            call.model = model
+        return self._result(model, await run_async(call_flow(call), self._transport))
 
     def execute_ws(
         self,
@@ -433,9 +559,9 @@ class AsyncAppSyncClient(_ClientCore):
     async def close(self) -> None:
         """Close the connection pool (a user's own client or session stays open) and end
         every subscription."""
-        realtime = self._realtime
-        self._realtime = RealtimeManager(self.endpoint, realtime.options)
-        await realtime.aclose()
+        realtime, self._realtime_manager = self._realtime_manager, None
+        if realtime is not None:
+            await realtime.aclose()
         await self._transport.aclose()
 
     aclose = close

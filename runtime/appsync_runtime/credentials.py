@@ -61,7 +61,6 @@ A plain callable works too: ``CallableProvider(lambda: Credentials(...))``.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import os
@@ -70,9 +69,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol, TypeAlias, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast, runtime_checkable
 
 from .errors import AppSyncAuthError, AppSyncConfigError, AuthFailureReason
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "BotocoreProvider",
@@ -293,6 +295,8 @@ class CallableProvider:
             type(factory).__call__  # an object whose __call__ is async
         ):
             return await cast(Callable[[], Awaitable[Credentials]], factory)()
+        import asyncio  # here, not at import time: sync users never need it
+
         result: object = await asyncio.to_thread(factory)
         if inspect.isawaitable(result):
             result = await result
@@ -370,6 +374,8 @@ class BotocoreProvider:
 
     async def aload(self) -> Credentials:
         """As :meth:`load`, in a worker thread (botocore's refresh is blocking I/O)."""
+        import asyncio  # here, not at import time: sync users never need it
+
         return await asyncio.to_thread(self.load)
 
 
@@ -428,6 +434,8 @@ class DefaultProvider:
         """Load from the first source found (botocore's chain runs in a worker thread)."""
         provider = self._provider
         if provider is None:
+            import asyncio  # here, not at import time: sync users never need it
+
             provider = await asyncio.to_thread(self._resolve)
         return await provider.aload()
 
@@ -658,6 +666,13 @@ class RefreshingCredentials:
 
     # -- async driver -------------------------------------------------------------------
 
+    def fresh(self) -> Credentials | None:
+        """The cached set while no refresh is due, else None (never blocks)."""
+        creds = self._creds
+        if creds is not None and self._clock() < self._check_at:
+            return creds
+        return None
+
     async def aget(self) -> Credentials:
         """The current credentials, refreshed first when due, for async callers."""
         creds = self._creds
@@ -677,6 +692,8 @@ class RefreshingCredentials:
         return await self.aget()
 
     async def _arefresh(self, *, force: bool, generation: int) -> Credentials:
+        import asyncio  # here, not at import time: sync users never need it
+
         loop = asyncio.get_running_loop()
         while True:
             task = self._inflight
@@ -703,6 +720,8 @@ class RefreshingCredentials:
             # A forced refresh joined one that kept the rejected set: go round once more.
 
     async def _arun(self, force: bool) -> Credentials:
+        import asyncio  # here, not at import time: sync users never need it
+
         try:
             try:
                 result: object = await self._provider.aload()

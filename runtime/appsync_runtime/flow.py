@@ -2,15 +2,17 @@
 
 :func:`call_flow` is a generator. It yields *steps* (authorize this request, send this
 request, wait this long) and receives their results; it returns the
-:class:`GraphQLResponse` or raises one :class:`AppSyncError`. The drivers
-:func:`run_sync` and :func:`run_async` perform the steps, and are the only code that
-differs between the sync and async clients. An exception raised while performing a
-step is thrown back into the flow, so recovery, retries, deadlines, logging and hooks
-all live here.
+:class:`GraphQLResponse` (or, when the call names a result model and the response is
+a plain success, the :class:`Validated` data) or raises one :class:`AppSyncError`.
+The drivers :func:`run_sync` and :func:`run_async` perform the steps, and are the only
+code that differs between the sync and async clients. An exception raised while
+performing a step is thrown back into the flow, so recovery, retries, deadlines,
+logging and hooks all live here.
 
 One call::
 
     attempt: authorize -> send -> [401/403 the strategy can fix: re-sign once]
+             -> [result model: validate a plain success from the bytes -> done]
              -> parse -> done
                       -> error: retry allowed, and time left? wait, next attempt
                                 otherwise: raise it (attempts set)
@@ -18,7 +20,6 @@ One call::
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -38,7 +39,15 @@ from .errors import (
 )
 from .observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
 from .request import HttpRequest, Timeout
-from .response import GraphQLResponse, HttpResponse, describe_rejection, parse_response, redact
+from .response import (
+    GraphQLResponse,
+    HttpResponse,
+    Validated,
+    describe_rejection,
+    parse_response,
+    redact,
+    validate_json,
+)
 from .retry import RetryEvent, RetryPolicy
 
 __all__ = [
@@ -65,7 +74,7 @@ class Call:
     url: str
     host: str
     region: str | None
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes
     strategy: AuthStrategy
     timeout: Timeout
@@ -74,6 +83,10 @@ class Call:
     retry: RetryPolicy | None = None
     idempotent: bool = False
     hooks: CallHooks | None = None
+    model: type[Any] | None = None
+    """A result model to validate a plain success's ``data`` with, straight from the
+    response bytes (see :func:`~appsync_runtime.response.validate_json`); the flow
+    then returns a :class:`Validated` instead of a :class:`GraphQLResponse`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +112,7 @@ class SleepStep:
 
 
 Step = AuthStep | SendStep | SleepStep
-Flow = Generator[Step, Any, GraphQLResponse]
+Flow = Generator[Step, Any, "GraphQLResponse | Validated"]
 
 
 class SyncTransport(Protocol):
@@ -168,13 +181,9 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
     timed = debug or hooks is not None
     total = call.timeout.total
     deadline = None if total is None else clock() + total
-    auth_request = AuthRequest(
-        method="POST",
-        url=call.url,
-        host=call.host,
-        body=call.body,
-        headers=call.headers,
-        region=call.region,
+    auth_step = AuthStep(
+        call.strategy,
+        AuthRequest("POST", call.url, call.host, call.body, call.headers, call.region),
     )
     recovered = False
     attempt = 0
@@ -184,7 +193,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         error: AppSyncError
         record: AttemptRecord | None = None
         try:
-            auth_headers: dict[str, str] = yield AuthStep(call.strategy, auth_request)
+            auth_headers: dict[str, str] = yield auth_step
         except AppSyncError as exc:
             error = exc
         except Exception as exc:
@@ -194,12 +203,12 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             raise failure from exc
         else:
             request = HttpRequest(
-                method="POST",
-                url=call.url,
-                headers={**call.headers, **auth_headers},
-                content=call.body,
-                timeout=call.timeout,
-                deadline=deadline,
+                "POST",
+                call.url,
+                {**call.headers, **auth_headers},
+                call.body,
+                call.timeout,
+                deadline,
             )
             if hooks is not None:
                 record = AttemptRecord(
@@ -266,6 +275,10 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             type(call.strategy).__name__,
                         )
                         continue
+                if call.model is not None and 200 <= response.status < 300:
+                    validated = validate_json(call.model, response.content)
+                    if validated is not None:
+                        return validated
                 try:
                     return parse_response(response, call.operation_name)
                 except AppSyncError as exc:
@@ -336,7 +349,7 @@ def _notify_error(
         run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry))
 
 
-def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse:
+def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with blocking I/O."""
     value: Any = None
     error: BaseException | None = None
@@ -344,7 +357,7 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse:
         try:
             step = flow.throw(error) if error is not None else flow.send(value)
         except StopIteration as stop:
-            result: GraphQLResponse = stop.value
+            result: GraphQLResponse | Validated = stop.value
             return result
         error = None
         try:
@@ -360,7 +373,7 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse:
             error = exc
 
 
-async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse:
+async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with asyncio I/O."""
     value: Any = None
     error: BaseException | None = None
@@ -368,7 +381,7 @@ async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse:
         try:
             step = flow.throw(error) if error is not None else flow.send(value)
         except StopIteration as stop:
-            result: GraphQLResponse = stop.value
+            result: GraphQLResponse | Validated = stop.value
             return result
         error = None
         try:
@@ -378,6 +391,8 @@ async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse:
                 value = await step.strategy.async_auth_headers(step.request)
             else:
                 assert isinstance(step, SleepStep)
+                import asyncio  # loaded already: this driver runs in its loop
+
                 await asyncio.sleep(step.seconds)
                 value = None
         except Exception as exc:

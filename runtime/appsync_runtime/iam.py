@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+from types import MappingProxyType
 
 import httpx
 
@@ -43,6 +43,8 @@ def _server_clock_offset(rejection: AuthRejection) -> float | None:
     server: datetime | None = None
     date_header = rejection.headers.get("date") or rejection.headers.get("Date")
     if date_header:
+        from email.utils import parsedate_to_datetime
+
         try:
             server = parsedate_to_datetime(date_header)
         except (TypeError, ValueError):
@@ -91,6 +93,8 @@ class IAMAuth(AuthStrategy):
         self._clock_skew = 0.0
         self._signers: dict[str, SigV4Signer] = {}
         self._prepared: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], PreparedSigV4] = {}
+        # the last read-only header mapping prepared for: (headers, (method, url, host), ...)
+        self._last_prepared: tuple[object, tuple[str, str, str], PreparedSigV4] | None = None
         self._rejected: Credentials | None = None
         self._lock = threading.Lock()
 
@@ -119,6 +123,16 @@ class IAMAuth(AuthStrategy):
 
     def _prepare(self, request: AuthRequest) -> PreparedSigV4:
         source = request.headers
+        last = self._last_prepared
+        if (
+            last is not None
+            and last[0] is source
+            and type(source) is MappingProxyType
+            and last[1] == (request.method, request.url, request.host)
+        ):
+            # the client's own read-only headers again: what was prepared for them
+            last[2].signer.clock_skew = self._clock_skew
+            return last[2]
         headers = tuple(
             source.multi_items() if isinstance(source, httpx.Headers) else source.items()
         )
@@ -134,9 +148,13 @@ class IAMAuth(AuthStrategy):
                 self._prepared[key] = prepared
         else:
             self._signer(request)  # keeps the signer's clock offset current
+        if type(source) is MappingProxyType:
+            self._last_prepared = (source, key[:3], prepared)
         return prepared
 
     def _take_rejected(self) -> Credentials | None:
+        if self._rejected is None:  # the usual case, decided without the lock
+            return None
         with self._lock:
             rejected, self._rejected = self._rejected, None
         return rejected
@@ -158,7 +176,7 @@ class IAMAuth(AuthStrategy):
         if rejected is not None:
             credentials = await self.credentials.aforce_refresh(rejected=rejected)
         else:
-            credentials = await self.credentials.aget()
+            credentials = self.credentials.fresh() or await self.credentials.aget()
         return prepared.sign(request.body, credentials)
 
     def should_retry(self, rejection: AuthRejection) -> bool:

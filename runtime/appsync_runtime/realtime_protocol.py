@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from .auth import AuthMode, AuthRequest
 from .errors import GraphQLErrorEntry
-from .response import _entries
+from .response import _entries, loads
 
 __all__ = [
     "CONNECT_HEADERS",
@@ -396,7 +396,7 @@ class RealtimeProtocol:
         """Parse one text frame (once) and return what it means."""
         self.last_message_at = now
         try:
-            message = json.loads(frame)
+            message = loads(frame)
         except (ValueError, RecursionError):
             return ProtocolError(f"frame is not JSON ({len(frame)} characters)")
         return self._dispatch(message, now)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
-from pydantic import BaseModel as PydanticBaseModel
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from .errors import AppSyncConfigError
-from .model import UnsetType
+from .unset import UnsetType
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -75,7 +76,7 @@ class Timeout:
         return cls(connect=seconds, read=seconds, total=max(seconds, _DEFAULT_TOTAL))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HttpRequest:
     """One HTTP request for a transport to send.
 
@@ -92,7 +93,18 @@ class HttpRequest:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, PydanticBaseModel):
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {
+            str(key): _encode(item)
+            for key, item in value.items()
+            if not isinstance(item, UnsetType)
+        }
+    # A pydantic model can only exist once pydantic.main is imported: no import here.
+    pydantic_main = sys.modules.get("pydantic.main")
+    if pydantic_main is not None and isinstance(value, pydantic_main.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         return {
@@ -102,7 +114,7 @@ def _encode(value: Any) -> Any:
         }
     if isinstance(value, (list, tuple)):
         return [_encode(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, (str, int, float, bool)):
         return value
     return to_jsonable_python(value)
 
@@ -124,17 +136,60 @@ def encode_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def _no_default(value: object) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The C encoder behind _ENCODER, built once instead of once per call (check_circular
+# off: what it encodes is the fresh tree encode_variables built, never circular).
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE: Any = (
+    _c_make_encoder(None, _no_default, encode_basestring, None, ":", ",", False, False, False)
+    if _c_make_encoder is not None
+    else None
+)
+
+
+def _dumps(value: Any) -> str:
+    if _C_ENCODE is not None and type(value) is dict:
+        return "".join(_C_ENCODE(value, 0))
+    return _ENCODER.encode(value)
+
+
+# Per (query, operation name): the body's bytes before and after the variables.
+_BODY_PARTS: dict[tuple[str, str | None], tuple[bytes, bytes]] = {}
+_BODY_PARTS_SIZE = 1024
+
+
+def _body_parts(query: str, operation_name: str | None) -> tuple[bytes, bytes]:
+    head = '{"query":' + _ENCODER.encode(query) + ',"variables":'
+    tail = "}"
+    if operation_name is not None:
+        tail = ',"operationName":' + _ENCODER.encode(operation_name) + "}"
+    parts = (head.encode("utf-8"), tail.encode("utf-8"))
+    if len(_BODY_PARTS) >= _BODY_PARTS_SIZE:
+        _BODY_PARTS.clear()
+    _BODY_PARTS[query, operation_name] = parts
+    return parts
+
+
 def encode_body(
     query: str, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> bytes:
-    """The exact bytes of a GraphQL POST body."""
-    if not isinstance(query, str) or not query.strip():
+    """The exact bytes of a GraphQL POST body: ``{"query":...,"variables":...,
+    "operationName":...}``. The parts around the variables are encoded once per
+    (query, operation name); only the variables are serialized per call."""
+    if not isinstance(query, str):
         raise AppSyncConfigError("query must be a non-empty GraphQL document")
-    body: dict[str, Any] = {"query": query, "variables": encode_variables(variables)}
-    if operation_name is not None:
-        body["operationName"] = operation_name
+    parts = _BODY_PARTS.get((query, operation_name))
+    if parts is None and not query.strip():
+        raise AppSyncConfigError("query must be a non-empty GraphQL document")
+    encoded = encode_variables(variables)
     try:
-        return _ENCODER.encode(body).encode("utf-8")
+        text = _dumps(encoded)
+        if parts is None:
+            parts = _body_parts(query, operation_name)
+        return b"".join((parts[0], text.encode("utf-8"), parts[1]))
     except ValueError as exc:  # NaN/Infinity, or a lone surrogate (UnicodeEncodeError)
         raise AppSyncConfigError(f"variables cannot be serialized to JSON: {exc}") from None
 

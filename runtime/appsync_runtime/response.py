@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_core import from_json
+
 from .auth import AuthRejection
 from .errors import (
     AppSyncAuthError,
@@ -24,17 +26,19 @@ from .errors import (
 __all__ = [
     "GraphQLResponse",
     "HttpResponse",
+    "Validated",
     "classify_auth_failure",
     "describe_rejection",
     "parse_response",
     "redact",
+    "validate_json",
 ]
 
 _MAX_MESSAGE = 500
 _MAX_ENTRIES = 1000  # GraphQL error entries kept; a hostile body may hold millions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HttpResponse:
     """What a transport hands back: status, headers (case-insensitive) and raw body."""
 
@@ -43,7 +47,7 @@ class HttpResponse:
     content: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GraphQLResponse:
     """A successful GraphQL response: ``data`` is never None here."""
 
@@ -89,16 +93,37 @@ def _error_type_header(headers: Mapping[str, str]) -> str | None:
 
 
 _DECODER = json.JSONDecoder()
+try:  # pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request
+    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys"}
+    from_json(b"{}", **_FROM_JSON_OPTIONS)
+except TypeError:  # pragma: no cover - older pydantic-core
+    _FROM_JSON_OPTIONS = {}
 
 
 def _decode(content: bytes) -> Any:
-    """JSON-decode a body; raises ValueError on anything that is not JSON.
+    """JSON-decode a body; raises ValueError (or RecursionError) on anything that is
+    not JSON.
 
-    UTF-8 (what AppSync sends) is decoded directly; anything else goes through
-    ``json.loads``'s encoding detection (UTF-16/32, BOMs)."""
+    pydantic-core's parser takes the common case (UTF-8 JSON, what AppSync sends) at
+    about two thirds of the cost of :mod:`json`, with the same values. Whatever it
+    refuses (a BOM, UTF-16/32, lone surrogate escapes, nesting deeper than 200, not
+    JSON at all) goes to :mod:`json`, which decides: the result, or the error."""
+    try:
+        return from_json(content, **_FROM_JSON_OPTIONS)
+    except (ValueError, TypeError):
+        pass
     if content[:3] == b"\xef\xbb\xbf" or b"\x00" in content[:4]:
         return json.loads(content)
     return _DECODER.decode(content.decode("utf-8"))
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads(text)``: the same values and errors, through pydantic-core's
+    faster parser whenever it accepts the text (see :func:`_decode`)."""
+    try:
+        return from_json(text, **_FROM_JSON_OPTIONS)
+    except (ValueError, TypeError):  # TypeError: a str holding a lone surrogate
+        return json.loads(text)
 
 
 def _text(value: Any) -> str:
@@ -352,3 +377,57 @@ def _parse(response: HttpResponse, operation_name: str | None) -> GraphQLRespons
         request_id=request_id,
         extensions=extensions if isinstance(extensions, Mapping) else None,
     )
+
+
+# ---------------------------------------------------------------- typed fast path
+
+
+class Validated:
+    """A response's ``data`` already validated as the call's result model."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+_NO_FAST_PATH: Any = object()
+_ENVELOPES: dict[type[Any], Any] = {}  # model -> pydantic model of {"data": model, ...}
+
+
+def _envelope(model: type[Any]) -> Any:
+    """A pydantic model of the GraphQL envelope around ``model`` (built once per
+    model), or ``_NO_FAST_PATH`` when none can be built for it."""
+    envelope = _ENVELOPES.get(model)
+    if envelope is None:
+        from pydantic import create_model
+
+        try:
+            envelope = create_model(
+                f"{model.__name__}Envelope", data=(model, ...), errors=(Any, None)
+            )
+            envelope.model_rebuild()
+        except Exception:  # a model pydantic cannot build a validator for
+            envelope = _NO_FAST_PATH
+        _ENVELOPES[model] = envelope
+    return envelope
+
+
+def validate_json(model: type[Any], content: bytes) -> Validated | None:
+    """``data`` of a 2xx response body validated as ``model`` in one pass over the
+    bytes (pydantic's JSON mode: no intermediate dicts), when the body is a plain
+    success: a JSON object whose ``data`` fits ``model`` and whose ``errors`` is
+    absent, null or empty. Anything else gives None, and the caller takes the
+    ordinary path (:func:`parse_response`, then ``model.model_validate``), whose
+    result or error is then exactly what it would have been."""
+    envelope = _envelope(model)
+    if envelope is _NO_FAST_PATH:
+        return None
+    try:
+        parsed = envelope.model_validate_json(content)
+    except Exception:  # not JSON, not this shape, or a validator that raised
+        return None
+    errors = parsed.errors
+    if errors is None or errors == [] or errors == {}:
+        return Validated(parsed.data)
+    return None

@@ -1,10 +1,12 @@
 """The nine AWS AppSync scalars, as natural Python values.
 
 Generated code uses these functions through ariadne-codegen's scalar hooks
-(see :data:`SCALAR_TYPES`): ``parse_*`` are pydantic ``BeforeValidator`` s on result
-models, ``serialize_*`` are ``PlainSerializer`` s on input models and are also called
-directly on client method arguments. The ``*Field`` aliases bundle both for people
-writing their own models.
+(see :data:`SCALAR_TYPES`): ``parse_*`` are pydantic ``PlainValidator`` s on result
+models (their result is final: pydantic does not validate it again, in Python or JSON
+mode), ``serialize_*`` are ``PlainSerializer`` s on input models and are also called
+directly on client method arguments. AWSEmail, AWSPhone and AWSURL are plain ``str``
+in models, which pydantic checks without a Python call. The ``*Field`` aliases bundle
+both for people writing their own models.
 
 ============  ============================================  ======================================
 scalar        Python value (``parse``)                      wire value (``serialize``)
@@ -53,6 +55,12 @@ Decisions:
 - **AWSTimestamp** from a ``datetime``: the datetime must be aware and on a whole
   second; fractional seconds raise ``ValueError`` instead of being silently truncated
   (use ``value.replace(microsecond=0)``). ``bool`` and ``float`` are refused.
+- **Speed.** Parsing is on the hot path of every typed result. The common shapes take
+  fast paths that give the same values and errors as the exact ones (tests compare
+  them on near-miss texts): a date, time or datetime whose punctuation is checked
+  goes straight to ``fromisoformat`` (3.11+; at most 6 fractional digits, uppercase
+  ``T``/``Z``), AWSJSON to ``json``'s C scanner, an address without a prefix to
+  ``inet_pton``.
 - **AWSEmail, AWSPhone, AWSURL** are not checked beyond being ``str``: AppSync's rules
   are loosely documented, and a client-side check could only reject values the server
   would take.
@@ -77,6 +85,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from _socket import AF_INET, AF_INET6, inet_pton
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from datetime import tzinfo as TzInfo
@@ -90,11 +99,12 @@ from ipaddress import (
     ip_address,
     ip_interface,
 )
+from json.scanner import make_scanner
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import PlainSerializer, PlainValidator
 
-from .model import UNSET
+from .unset import UNSET
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -163,6 +173,14 @@ _DATETIME_FORMAT: Final = "YYYY-MM-DDThh:mm[:ss[.1 to 9 digits]] followed by Z, 
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ZERO: Final = timedelta(0)
+
+# C-level pieces of the fast paths: json.loads's own scanner without the Python
+# wrapper around it, which costs twice the scan of a small document; and (imported
+# above) the C library's address parser, which reads what ipaddress reads at a quarter
+# of the cost (``_socket``: the socket module's C half, without its enum and
+# selectors imports). typeshed gives make_scanner's argument a type of its own: any
+# JSONDecoder serves.
+_scan_json: Final = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 _TZ_CACHE: dict[str, timezone] = {}
 _OFFSET_TEXT_CACHE: dict[timedelta, str] = {}
@@ -511,12 +529,44 @@ def _build_time(match: re.Match[str], text: str) -> NanoTime:
     )
 
 
+def _fast_offset_start(text: str, size: int) -> int:
+    """Where the ``Z``, ``±hh:mm`` or ``±hh:mm:ss`` that ends ``text`` begins (its minutes
+    and seconds at most 59), else ``size``: the offsets of the fast paths below.
+
+    The fast paths of :func:`parse_aws_time` and :func:`parse_aws_datetime` give Python
+    3.11+'s ``fromisoformat`` only the shapes on which it reads exactly what AppSync's
+    format allows: ``hh:mm``, ``hh:mm:ss`` or ``hh:mm:ss.`` and 1 to 6 digits, then one
+    of these offsets (or, for a time, none), checked by the positions of ``-``, ``T``,
+    ``:`` and ``.``. ``fromisoformat`` checks the rest: every other character a digit,
+    the ranges (hour, minute, second, day, an offset under 24 hours); a sign or ``Z``
+    inside the fraction makes it fail. The shapes leave out what it reads beyond the
+    format: another date/time separator, ``hh`` or ``hhmmss`` alone, a ``,`` or an empty
+    fraction, more than 6 digits (it drops the rest), an offset ``±hh``, ``±hhmm`` or
+    with minutes or seconds past 59, hour 24. Those, lowercase ``t``/``z``, and any text
+    ``fromisoformat`` refuses take the regexes, which also word the errors.
+    """
+    if text[-1] == "Z":
+        return size - 1
+    if size >= 9 and text[-3] == ":" and text[-2] <= "5":
+        if text[-6] in "+-":
+            return size - 6
+        if text[-9] in "+-" and text[-6] == ":" and text[-5] <= "5":
+            return size - 9
+    return size
+
+
 def parse_aws_date(value: str | date) -> date:
     """Parse an ``AWSDate``: ``date``, or :class:`OffsetDate` when there is an offset.
 
     A ``date`` passes through; a ``datetime`` or a malformed text is a ``ValueError``.
     """
     if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            # YYYY-MM-DD: exactly what date.fromisoformat reads in this shape
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass  # the exact path explains
         match = _DATE_RE.fullmatch(value)
         if match is None:
             raise _format_error("AWSDate", value, _DATE_FORMAT)
@@ -542,6 +592,35 @@ def parse_aws_time(value: str | time) -> time:
     A ``time`` passes through; a malformed text is a ``ValueError``.
     """
     if isinstance(value, str):
+        size = len(value)
+        if (
+            _FULL_FROMISOFORMAT
+            and size >= 5
+            and value[2] == ":"
+            and (value[0] != "2" or value[1] < "4")
+            and (
+                (end := _fast_offset_start(value, size)) == 5
+                or (
+                    end >= 8
+                    and value[5] == ":"
+                    and (
+                        end == 8
+                        or (
+                            10 <= end <= 15
+                            and value[8] == "."
+                            and (end < size or value[9:].isdigit())  # no "+hh" offset
+                        )
+                    )
+                )
+            )
+        ):  # hh:mm, hh:mm:ss or hh:mm:ss.f{1,6}; an offset or none (see _fast_offset_start)
+            try:
+                result = NanoTime.fromisoformat(value)
+            except ValueError:
+                pass  # the exact path explains
+            else:
+                result._wire = value
+                return result
         match = _TIME_RE.fullmatch(value)
         if match is None:
             raise _format_error("AWSTime", value, _TIME_FORMAT)
@@ -568,6 +647,28 @@ def parse_aws_datetime(value: str | datetime) -> datetime:
     0001 to 9999 is a ``ValueError``.
     """
     if isinstance(value, str):
+        size = len(value)
+        if (
+            _FULL_FROMISOFORMAT
+            and size >= 17
+            and value[10] == "T"
+            and value[13] == ":"
+            and value[4] == "-"
+            and value[7] == "-"
+            and (value[11] != "2" or value[12] < "4")
+            and (
+                (end := _fast_offset_start(value, size)) == 16
+                or (value[16] == ":" and (end == 19 or (21 <= end <= 26 and value[19] == ".")))
+            )
+            and end < size
+        ):  # YYYY-MM-DDThh:mm[:ss[.f{1,6}]] and an offset (see _fast_offset_start)
+            try:
+                result = NanoDateTime.fromisoformat(value)
+            except ValueError:
+                pass  # the exact path explains
+            else:
+                result._wire = value
+                return result
         match = _DATETIME_RE.fullmatch(value)
         if match is None:
             raise _format_error("AWSDateTime", value, _DATETIME_FORMAT)
@@ -603,17 +704,17 @@ def _parse_string(scalar: str, value: str) -> str:
 
 
 def parse_aws_email(value: str) -> str:
-    """Parse an ``AWSEmail``: the ``str`` as sent."""
+    """Parse an ``AWSEmail``: the ``str`` as sent (models annotate it as plain ``str``)."""
     return _parse_string("AWSEmail", value)
 
 
 def parse_aws_phone(value: str) -> str:
-    """Parse an ``AWSPhone``: the ``str`` as sent."""
+    """Parse an ``AWSPhone``: the ``str`` as sent (models annotate it as plain ``str``)."""
     return _parse_string("AWSPhone", value)
 
 
 def parse_aws_url(value: str) -> str:
-    """Parse an ``AWSURL``: the ``str`` as sent."""
+    """Parse an ``AWSURL``: the ``str`` as sent (models annotate it as plain ``str``)."""
     return _parse_string("AWSURL", value)
 
 
@@ -621,6 +722,13 @@ def parse_aws_json(value: Any) -> Any:
     """Parse an ``AWSJSON``: decode the JSON text; a non-``str`` is decoded already."""
     if not isinstance(value, str):
         return value
+    try:
+        # json.loads without its wrapper: the same scanner, one document filling the text
+        result, end = _scan_json(value, 0)
+        if end == len(value):
+            return result
+    except (StopIteration, ValueError):
+        pass  # json.loads explains (or reads surrounding whitespace)
     try:
         return json.loads(value)
     except json.JSONDecodeError as exc:
@@ -632,6 +740,13 @@ def parse_aws_json(value: Any) -> Any:
 def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
     """Parse an ``AWSIPAddress``: an address, or an interface when there is a ``/prefix``."""
     if isinstance(value, str):
+        if "/" not in value:
+            try:
+                if ":" in value:
+                    return IPv6Address(inet_pton(AF_INET6, value))
+                return IPv4Address(inet_pton(AF_INET, value))
+            except (OSError, ValueError):
+                pass  # ipaddress explains, or reads a scope ("fe80::1%eth0")
         try:
             return ip_interface(value) if "/" in value else ip_address(value)
         except ValueError as exc:
@@ -859,42 +974,34 @@ def serialize_aws_ip_address(value: Any) -> Any:
 # --------------------------------------------------------------------------- pydantic
 
 AWSDateField: TypeAlias = Annotated[
-    AWSDate, BeforeValidator(parse_aws_date), PlainSerializer(serialize_aws_date)
+    AWSDate, PlainValidator(parse_aws_date), PlainSerializer(serialize_aws_date)
 ]
 """A pydantic field type for ``AWSDate``: parses wire text, dumps wire text."""
 AWSTimeField: TypeAlias = Annotated[
-    AWSTime, BeforeValidator(parse_aws_time), PlainSerializer(serialize_aws_time)
+    AWSTime, PlainValidator(parse_aws_time), PlainSerializer(serialize_aws_time)
 ]
 """A pydantic field type for ``AWSTime``: parses wire text, dumps wire text."""
 AWSDateTimeField: TypeAlias = Annotated[
-    AWSDateTime, BeforeValidator(parse_aws_datetime), PlainSerializer(serialize_aws_datetime)
+    AWSDateTime, PlainValidator(parse_aws_datetime), PlainSerializer(serialize_aws_datetime)
 ]
 """A pydantic field type for ``AWSDateTime``: parses wire text, dumps wire text."""
 AWSTimestampField: TypeAlias = Annotated[
-    AWSTimestamp,
-    BeforeValidator(parse_aws_timestamp),
-    PlainSerializer(serialize_aws_timestamp),
+    AWSTimestamp, PlainValidator(parse_aws_timestamp), PlainSerializer(serialize_aws_timestamp)
 ]
 """A pydantic field type for ``AWSTimestamp``."""
-AWSEmailField: TypeAlias = Annotated[
-    AWSEmail, BeforeValidator(parse_aws_email), PlainSerializer(serialize_aws_email)
-]
-"""A pydantic field type for ``AWSEmail``."""
-AWSPhoneField: TypeAlias = Annotated[
-    AWSPhone, BeforeValidator(parse_aws_phone), PlainSerializer(serialize_aws_phone)
-]
-"""A pydantic field type for ``AWSPhone``."""
-AWSURLField: TypeAlias = Annotated[
-    AWSURL, BeforeValidator(parse_aws_url), PlainSerializer(serialize_aws_url)
-]
-"""A pydantic field type for ``AWSURL``."""
+AWSEmailField: TypeAlias = AWSEmail
+"""A pydantic field type for ``AWSEmail``: a plain ``str``, which pydantic checks itself."""
+AWSPhoneField: TypeAlias = AWSPhone
+"""A pydantic field type for ``AWSPhone``: a plain ``str``, which pydantic checks itself."""
+AWSURLField: TypeAlias = AWSURL
+"""A pydantic field type for ``AWSURL``: a plain ``str``, which pydantic checks itself."""
 AWSJSONField: TypeAlias = Annotated[
-    AWSJSON, BeforeValidator(parse_aws_json), PlainSerializer(serialize_aws_json)
+    AWSJSON, PlainValidator(parse_aws_json), PlainSerializer(serialize_aws_json)
 ]
 """A pydantic field type for ``AWSJSON``: decodes the JSON text, dumps JSON text."""
 AWSIPAddressField: TypeAlias = Annotated[
     AWSIPAddress,
-    BeforeValidator(parse_aws_ip_address),
+    PlainValidator(parse_aws_ip_address),
     PlainSerializer(serialize_aws_ip_address),
 ]
 """A pydantic field type for ``AWSIPAddress``."""
@@ -903,8 +1010,10 @@ AWSIPAddressField: TypeAlias = Annotated[
 # --------------------------------------------------------------------------- codegen
 
 
-def _hooks(scalar: str, suffix: str) -> dict[str, str]:
+def _hooks(scalar: str, suffix: str | None) -> dict[str, str]:
     module = __name__
+    if suffix is None:  # a plain str: no Python call either way
+        return {"type": f"{module}.{scalar}"}
     return {
         "type": f"{module}.{scalar}",
         "parse": f"{module}.parse_aws_{suffix}",
@@ -917,13 +1026,19 @@ SCALAR_TYPES: Final[Mapping[str, Mapping[str, str]]] = {
     "AWSTime": _hooks("AWSTime", "time"),
     "AWSDateTime": _hooks("AWSDateTime", "datetime"),
     "AWSTimestamp": _hooks("AWSTimestamp", "timestamp"),
-    "AWSEmail": _hooks("AWSEmail", "email"),
-    "AWSPhone": _hooks("AWSPhone", "phone"),
-    "AWSURL": _hooks("AWSURL", "url"),
+    "AWSEmail": _hooks("AWSEmail", None),
+    "AWSPhone": _hooks("AWSPhone", None),
+    "AWSURL": _hooks("AWSURL", None),
     "AWSJSON": _hooks("AWSJSON", "json"),
     "AWSIPAddress": _hooks("AWSIPAddress", "ip_address"),
 }
 """ariadne-codegen's ``[tool.ariadne-codegen.scalars.<Name>]`` settings, per scalar.
+
+``AWSEmail``, ``AWSPhone`` and ``AWSURL`` have a ``type`` only: they are ``str``, which
+pydantic checks without calling Python (their ``parse_*``/``serialize_*`` functions
+would only check the type again). ariadne-codegen writes every other ``parse`` as a
+``BeforeValidator``; appsync-codegen's plugin makes it a ``PlainValidator`` (the
+function's result is final: pydantic does not validate it again).
 
 Plain ariadne-codegen passes a list argument whole to ``serialize``: right for every
 scalar but AWSJSON, whose ``serialize`` reads a list as one JSON array. appsync-codegen's

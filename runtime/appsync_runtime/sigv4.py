@@ -405,7 +405,6 @@ class PreparedSigV4:
 
     __slots__ = (
         "_date_head",
-        "_signer",
         "_tail_plain",
         "_tail_token",
         "_token",
@@ -413,11 +412,13 @@ class PreparedSigV4:
         "method",
         "signed_headers",
         "signed_headers_with_token",
+        "signer",
         "url",
     )
 
     def __init__(self, signer: SigV4Signer, method: str, url: str, headers: HeadersLike) -> None:
-        self._signer = signer
+        self.signer = signer
+        """The signer this shape belongs to (its region, service, clock and keys)."""
         self._token: tuple[str | None, str] = (None, "")
         self.method = method.upper()
         self.url = url
@@ -454,7 +455,7 @@ class PreparedSigV4:
         self, body: bytes, credentials: Credentials, now: datetime | None = None
     ) -> dict[str, str]:
         """Sign ``body`` sent to the prepared URL; return the headers to add."""
-        signer = self._signer
+        signer = self.signer
         stamp = signer._now(now)
         date = stamp[:8]
         token = credentials.session_token
