@@ -9,7 +9,7 @@ import ast
 import copy
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,30 @@ from .docstrings import rewrap_docstrings
 __all__ = ["DEFAULT_LINE_LENGTH", "AppSyncPlugin"]
 
 
-RUNTIME_MODEL_MODULE = "appsync_runtime.model"
+RUNTIME_MODEL_MODULE = "appsync_runtime.unset"
+"""Where client modules import ``UNSET`` and ``UnsetType`` from: the runtime's
+pydantic-free module, so importing a client loads no model machinery (``base_model.py``
+still re-exports them, with ``BaseModel``, from ``appsync_runtime.model``)."""
+# The runtime's parse functions: ariadne-codegen writes each as a BeforeValidator,
+# made a PlainValidator here; those of the plain-string scalars are dropped.
+_SCALARS_MODULE = "appsync_runtime.scalars"
+_PLAIN_STRING_PARSERS = {"parse_aws_email", "parse_aws_phone", "parse_aws_url"}
+_FINAL_PARSERS = {
+    "parse_aws_date",
+    "parse_aws_time",
+    "parse_aws_datetime",
+    "parse_aws_timestamp",
+    "parse_aws_json",
+    "parse_aws_ip_address",
+}
+# Parsers whose values pydantic cannot dump in JSON mode behind a PlainValidator
+# without warnings (it checks its string against the date/time type): JSON dumps of
+# these use the runtime's serializer, which writes the exact wire text.
+_WIRE_SERIALIZERS = {
+    "parse_aws_date": "serialize_aws_date",
+    "parse_aws_time": "serialize_aws_time",
+    "parse_aws_datetime": "serialize_aws_datetime",
+}
 # Columns before the query text in a client method: ariadne-codegen indents it by 12.
 _QUERY_INDENT = 12
 _FORWARD_REFS_PLUGIN = "ariadne_codegen.contrib.client_forward_refs.ClientForwardRefsPlugin"
@@ -82,10 +105,18 @@ class AppSyncPlugin(Plugin):
     * ``base_model.py`` re-exports ``UNSET``, ``UnsetType`` and ``BaseModel`` from
       ``appsync_runtime.model`` (``BaseModel`` is subclassed only to carry the
       generation options, e.g. ``defer_build``), so the runtime recognises
-      omitted arguments; ariadne's default base clients are replaced by
+      omitted arguments; client modules import ``UNSET`` from the pydantic-free
+      ``appsync_runtime.unset``. ariadne's default base clients are replaced by
       subclasses of ``appsync_runtime.AppSyncClient`` / ``AsyncAppSyncClient``.
+    * Result models validate AppSync scalars with the runtime's parsers as final
+      ``PlainValidator`` s (ariadne writes ``BeforeValidator`` s, after which
+      pydantic validates the parsed value again); dates, times and datetimes dump
+      their exact wire text in JSON mode. ``AWSEmail``, ``AWSPhone`` and ``AWSURL``
+      are plain ``str``.
     * Client methods return ``self.validate_result(Model, data)``, which wraps a
       pydantic ``ValidationError`` in the runtime's ``AppSyncResponseError``.
+      Queries and mutations pass ``operation_type=`` so the runtime need not
+      find it in the document on each call.
     * Custom scalar arguments are serialized only when present: ``None`` and
       ``UNSET`` pass through, lists are serialized item by item.
     * Every method (queries, mutations and subscriptions) passes the auth modes
@@ -96,7 +127,11 @@ class AppSyncPlugin(Plugin):
       ``default_auth_mode`` and ``additional_auth_modes``.
     * Subscriptions of a blocking client are blocking iterators over the
       runtime's ``subscribe`` (ariadne-codegen has subscriptions on async
-      clients only; ``appsync-codegen`` asks for them on both).
+      clients only; ``appsync-codegen`` asks for them on both). Every
+      subscription method is a generator (``AsyncGenerator``/``Generator``) that
+      closes the runtime's iterator when it is closed itself (``aclose()``/
+      ``close()``, ``contextlib.aclosing``, or the interpreter finalizing it after
+      a ``break``): AppSync's ``stop`` goes out in that same step.
     * Deprecated result fields become, for type checkers, ``@deprecated``
       read-only properties (editors strike their uses through; mypy and pyright
       report them), and at run time pydantic fields with ``deprecated=`` (reading
@@ -220,12 +255,12 @@ class AppSyncPlugin(Plugin):
         and leaves as a generator over ``self.subscribe``.
         """
         method_def = _ValidateResultRewriter().visit(method_def)
-        if (
-            operation_definition.operation == OperationType.SUBSCRIPTION
-            and not self._async_client
-            and isinstance(method_def, ast.AsyncFunctionDef)
-        ):
-            method_def = _blocking_subscription(method_def)
+        if operation_definition.operation == OperationType.SUBSCRIPTION:
+            if not self._async_client and isinstance(method_def, ast.AsyncFunctionDef):
+                method_def = _blocking_subscription(method_def)
+            _close_subscription(method_def)
+        else:
+            _pass_operation_type(method_def, operation_definition.operation.value)
         auth = self.operation_auth(operation_definition)
         if auth is not None:
             method_def.body.insert(_execute_index(method_def), _auth_modes_default(auth.modes))
@@ -243,7 +278,9 @@ class AppSyncPlugin(Plugin):
         the method only where the method calls ``Model.model_validate``, so
         methods calling ``self.validate_result(Model, ...)`` import it here.
         """
-        _import_iterator(module)
+        _import_used(module, "collections.abc", ("AsyncGenerator", "Generator", "Iterator"))
+        _import_used(module, "contextlib", ("aclosing", "closing"))
+        _import_used(module, "typing", ("cast",))
         if not self._forward_refs:
             return module
         origins = {
@@ -440,7 +477,9 @@ class AppSyncPlugin(Plugin):
     def generate_result_types_module(
         self, module: ast.Module, operation_definition: ExecutableDefinitionNode
     ) -> ast.Module:
-        """Import what deprecated fields need."""
+        """Validate AppSync scalars with final validators; import what deprecated
+        fields need."""
+        _final_scalar_validators(module)
         _import_deprecation_helpers(module)
         return module
 
@@ -449,7 +488,9 @@ class AppSyncPlugin(Plugin):
         module: ast.Module,
         fragments_definitions: dict[str, FragmentDefinitionNode] | None = None,
     ) -> ast.Module:
-        """Import what deprecated fields need."""
+        """Validate AppSync scalars with final validators; import what deprecated
+        fields need."""
+        _final_scalar_validators(module)
         _import_deprecation_helpers(module)
         return module
 
@@ -706,19 +747,201 @@ def _blocking_subscription(method: ast.AsyncFunctionDef) -> ast.FunctionDef:
     return ast.copy_location(blocking, method)
 
 
-def _import_iterator(module: ast.Module) -> None:
-    """Add ``Iterator`` to ``from collections.abc import ...`` when a method returns one."""
-    used = any(isinstance(node, ast.Name) and node.id == "Iterator" for node in ast.walk(module))
-    if not used:
-        return
+def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -> None:
+    """Add ``from source import name`` for each candidate the module uses but lacks."""
+    used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    wanted = [name for name in candidates if name in used]
+    if wanted:
+        _add_import(module, source, wanted)
+
+
+def _close_subscription(method: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    """Close the runtime's iterator as soon as the method's own generator ends.
+
+    ``for data in self.subscribe(...)`` (or ``async for ... self.execute_ws(...)``)
+    becomes ``events = self.subscribe(...)`` and a loop over ``events`` inside
+    ``with closing(...)`` (``async with aclosing(...)``): closing the method's
+    generator closes the runtime's in the same step, which sends AppSync's
+    ``stop``, instead of leaving it to the interpreter to finalize the inner
+    iterator some time later (at once on CPython only, and then as a task of its
+    own on an event loop). The method is annotated as returning a
+    ``Generator`` (``AsyncGenerator``), so typed code can call ``close()``
+    (``aclose()``) on it too. The runtime annotates its iterators as ariadne-codegen's
+    contract does (``Iterator``/``AsyncIterator``); they are generators, hence the
+    ``cast``.
+    """
+    is_async = isinstance(method, ast.AsyncFunctionDef)
+    for index, statement in enumerate(method.body):
+        if not (
+            isinstance(statement, (ast.For, ast.AsyncFor))
+            and isinstance(statement.iter, ast.Call)
+            and ast.unparse(statement.iter.func) in _SENDING_CALLS
+        ):
+            continue
+        data_type = ast.parse("dict[str, Any]", mode="eval").body
+        generator_type = ast.Subscript(
+            value=ast.Name(id="AsyncGenerator" if is_async else "Generator"),
+            slice=ast.Tuple(
+                elts=[data_type, ast.Constant(None)]
+                if is_async
+                else [data_type, ast.Constant(None), ast.Constant(None)],
+                ctx=ast.Load(),
+            ),
+            ctx=ast.Load(),
+        )
+        closer = ast.Call(
+            func=ast.Name(id="aclosing" if is_async else "closing"),
+            args=[
+                ast.Call(
+                    func=ast.Name(id="cast"),
+                    args=[generator_type, ast.Name(id="events")],
+                    keywords=[],
+                )
+            ],
+            keywords=[],
+        )
+        loop_type = ast.AsyncFor if is_async else ast.For
+        loop = loop_type(
+            target=statement.target,
+            iter=ast.Name(id="events"),
+            body=statement.body,
+            orelse=statement.orelse,
+        )
+        with_type = ast.AsyncWith if is_async else ast.With
+        method.body[index : index + 1] = [
+            ast.Assign(targets=[ast.Name(id="events", ctx=ast.Store())], value=statement.iter),
+            with_type(items=[ast.withitem(context_expr=closer)], body=[loop]),
+        ]
+        break
+    returns = method.returns
+    if (
+        isinstance(returns, ast.Subscript)
+        and isinstance(returns.value, ast.Name)
+        and returns.value.id in ("AsyncIterator", "Iterator")
+    ):
+        item = returns.slice
+        returns.value = ast.Name(id="AsyncGenerator" if is_async else "Generator")
+        returns.slice = ast.Tuple(
+            elts=[item, ast.Constant(None)]
+            if is_async
+            else [item, ast.Constant(None), ast.Constant(None)],
+            ctx=ast.Load(),
+        )
+    ast.fix_missing_locations(method)
+
+
+def _pass_operation_type(method: ast.FunctionDef | ast.AsyncFunctionDef, kind: str) -> None:
+    """``self.execute(..., operation_type="query")``: the runtime need not look for it
+    in the document on every call."""
+    for node in ast.walk(method):
+        if (
+            isinstance(node, ast.Call)
+            and ast.unparse(node.func) == "self.execute"
+            and not any(keyword.arg == "operation_type" for keyword in node.keywords)
+        ):
+            position = next(
+                (i for i, keyword in enumerate(node.keywords) if keyword.arg is None),
+                len(node.keywords),
+            )
+            node.keywords.insert(
+                position, ast.keyword(arg="operation_type", value=ast.Constant(kind))
+            )
+
+
+def _final_scalar_validators(module: ast.Module) -> None:
+    """The runtime's scalar parsers as ``PlainValidator`` s, the plain strings bare.
+
+    ariadne-codegen annotates a scalar with ``parse`` as ``Annotated[T,
+    BeforeValidator(parse)]``: pydantic then validates the parsed value as ``T`` once
+    more, in JSON mode through a union that rejects the already-parsed value for
+    ``AWSIPAddress``. The runtime's parsers accept values of ``T`` already and refuse
+    the rest, so their result can be final: ``PlainValidator``. ``AWSEmail``,
+    ``AWSPhone`` and ``AWSURL`` are ``str`` (if a configuration still maps their
+    parsers, pydantic's own check replaces the call). Other parsers (a user's own
+    scalars) keep their ``BeforeValidator``.
+    """
+    runtime = {
+        alias.asname or alias.name: alias.name
+        for node in module.body
+        if isinstance(node, ast.ImportFrom) and node.module == _SCALARS_MODULE
+        for alias in node.names
+    }
+    rewriter = _ScalarValidatorRewriter(runtime)
     for node in module.body:
-        if isinstance(node, ast.ImportFrom) and node.module == "collections.abc":
-            if not any(alias.name == "Iterator" for alias in node.names):
-                node.names.append(ast.alias(name="Iterator"))
+        if isinstance(node, ast.ClassDef):
+            rewriter.visit(node)
+    used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    if rewriter.serializers:
+        _add_import(module, _SCALARS_MODULE, sorted(rewriter.serializers))
+    pydantic = [name for name in ("PlainSerializer", "PlainValidator") if name in used]
+    if pydantic:
+        _add_import(module, "pydantic", pydantic)
+    if "BeforeValidator" not in used:
+        for node in module.body:
+            if isinstance(node, ast.ImportFrom) and node.module == "pydantic":
+                node.names = [alias for alias in node.names if alias.name != "BeforeValidator"]
+        module.body = [
+            node
+            for node in module.body
+            if not (isinstance(node, ast.ImportFrom) and not node.names)
+        ]
+
+
+def _add_import(module: ast.Module, source: str, names: Sequence[str]) -> None:
+    """``from source import names`` in ``module``, into its import of ``source`` if any."""
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and node.module == source and node.level == 0:
+            present = {alias.name for alias in node.names}
+            node.names.extend(ast.alias(name) for name in names if name not in present)
             return
     module.body.insert(
-        0, ast.ImportFrom(module="collections.abc", names=[ast.alias("Iterator")], level=0)
+        0, ast.ImportFrom(module=source, names=[ast.alias(name) for name in names], level=0)
     )
+
+
+class _ScalarValidatorRewriter(ast.NodeTransformer):
+    """``Annotated[T, BeforeValidator(parse_aws_...)]`` as described in
+    :func:`_final_scalar_validators`."""
+
+    def __init__(self, runtime_names: dict[str, str]) -> None:
+        self.runtime_names = runtime_names
+        self.serializers: set[str] = set()
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if not (
+            isinstance(node.value, ast.Name)
+            and node.value.id == "Annotated"
+            and isinstance(node.slice, ast.Tuple)
+            and len(node.slice.elts) == 2
+        ):
+            return node
+        annotated, validator = node.slice.elts
+        if not (
+            isinstance(validator, ast.Call)
+            and isinstance(validator.func, ast.Name)
+            and validator.func.id == "BeforeValidator"
+            and len(validator.args) == 1
+            and not validator.keywords
+            and isinstance(validator.args[0], ast.Name)
+        ):
+            return node
+        parser = self.runtime_names.get(validator.args[0].id)
+        if parser in _PLAIN_STRING_PARSERS:
+            return annotated
+        if parser in _FINAL_PARSERS:
+            validator.func = ast.Name(id="PlainValidator")
+            serializer = _WIRE_SERIALIZERS.get(parser)
+            if serializer is not None:
+                self.serializers.add(serializer)
+                node.slice.elts.append(
+                    ast.Call(
+                        func=ast.Name(id="PlainSerializer"),
+                        args=[ast.Name(id=serializer)],
+                        keywords=[ast.keyword(arg="when_used", value=ast.Constant("json"))],
+                    )
+                )
+        return node
 
 
 def _reexport_noqa_imports(code: str) -> str:

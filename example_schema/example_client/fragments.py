@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import PlainSerializer, PlainValidator
 
 from appsync_runtime.scalars import (
     AWSJSON,
@@ -17,13 +17,13 @@ from appsync_runtime.scalars import (
     AWSTimestamp,
     parse_aws_date,
     parse_aws_datetime,
-    parse_aws_email,
     parse_aws_ip_address,
     parse_aws_json,
-    parse_aws_phone,
     parse_aws_time,
     parse_aws_timestamp,
-    parse_aws_url,
+    serialize_aws_date,
+    serialize_aws_datetime,
+    serialize_aws_time,
 )
 
 from .base_model import BaseModel
@@ -37,13 +37,20 @@ class AuthorFields(BaseModel):
     """Stable author id (the Cognito `sub` for signed-in users)."""
     name: str
     """Display name."""
-    email: Annotated[AWSEmail, BeforeValidator(parse_aws_email)]
+    email: AWSEmail
     """Contact address."""
-    phone: Annotated[AWSPhone, BeforeValidator(parse_aws_phone)] | None
+    phone: AWSPhone | None
     """Phone number, if the author shared one."""
-    homepage: Annotated[AWSURL, BeforeValidator(parse_aws_url)] | None
+    homepage: AWSURL | None
     """Personal homepage."""
-    joined_on: Annotated[AWSDate, BeforeValidator(parse_aws_date)] | None
+    joined_on: (
+        Annotated[
+            AWSDate,
+            PlainValidator(parse_aws_date),
+            PlainSerializer(serialize_aws_date, when_used="json"),
+        ]
+        | None
+    )
     """Day the author joined the team."""
 
 
@@ -56,7 +63,11 @@ class CommentFields(BaseModel):
     """The note this comment belongs to."""
     body: str
     """Comment text."""
-    created_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)]
+    created_at: Annotated[
+        AWSDateTime,
+        PlainValidator(parse_aws_datetime),
+        PlainSerializer(serialize_aws_datetime, when_used="json"),
+    ]
     """Creation time."""
     author: "CommentFieldsAuthor"
     """Who wrote it."""
@@ -87,27 +98,56 @@ class NoteFields(BaseModel):
     """Id of the author (subscription filters match on it)."""
     author: "NoteFieldsAuthor"
     """The author."""
-    due_date: Annotated[AWSDate, BeforeValidator(parse_aws_date)] | None
+    due_date: (
+        Annotated[
+            AWSDate,
+            PlainValidator(parse_aws_date),
+            PlainSerializer(serialize_aws_date, when_used="json"),
+        ]
+        | None
+    )
     """Day the note is due."""
-    reminder_time: Annotated[AWSTime, BeforeValidator(parse_aws_time)] | None
+    reminder_time: (
+        Annotated[
+            AWSTime,
+            PlainValidator(parse_aws_time),
+            PlainSerializer(serialize_aws_time, when_used="json"),
+        ]
+        | None
+    )
     """Time of day for the daily reminder, with a UTC offset."""
-    scheduled_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)] | None
+    scheduled_at: (
+        Annotated[
+            AWSDateTime,
+            PlainValidator(parse_aws_datetime),
+            PlainSerializer(serialize_aws_datetime, when_used="json"),
+        ]
+        | None
+    )
     """Moment the note is scheduled to be published."""
-    expires_at: Annotated[AWSTimestamp, BeforeValidator(parse_aws_timestamp)] | None
+    expires_at: Annotated[AWSTimestamp, PlainValidator(parse_aws_timestamp)] | None
     """Unix time (seconds) after which the note expires."""
-    contact_email: Annotated[AWSEmail, BeforeValidator(parse_aws_email)] | None
+    contact_email: AWSEmail | None
     """Who to contact about this note."""
-    contact_phone: Annotated[AWSPhone, BeforeValidator(parse_aws_phone)] | None
+    contact_phone: AWSPhone | None
     """Phone number for urgent questions."""
-    link: Annotated[AWSURL, BeforeValidator(parse_aws_url)] | None
+    link: AWSURL | None
     """Related web page."""
-    metadata: Annotated[AWSJSON, BeforeValidator(parse_aws_json)] | None
+    metadata: Annotated[AWSJSON, PlainValidator(parse_aws_json)] | None
     """Arbitrary client data, a JSON document."""
-    source_ip: Annotated[AWSIPAddress, BeforeValidator(parse_aws_ip_address)] | None
+    source_ip: Annotated[AWSIPAddress, PlainValidator(parse_aws_ip_address)] | None
     """Address the note was created from."""
-    created_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)]
+    created_at: Annotated[
+        AWSDateTime,
+        PlainValidator(parse_aws_datetime),
+        PlainSerializer(serialize_aws_datetime, when_used="json"),
+    ]
     """Server-side creation time."""
-    updated_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)]
+    updated_at: Annotated[
+        AWSDateTime,
+        PlainValidator(parse_aws_datetime),
+        PlainSerializer(serialize_aws_datetime, when_used="json"),
+    ]
     """Server-side time of the last change."""
     version: int
     """Optimistic-locking version, incremented by every update."""

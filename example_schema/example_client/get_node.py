@@ -3,9 +3,9 @@
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field, PlainSerializer, PlainValidator
 
-from appsync_runtime.scalars import AWSDateTime, parse_aws_datetime
+from appsync_runtime.scalars import AWSDateTime, parse_aws_datetime, serialize_aws_datetime
 
 from .base_model import BaseModel
 
@@ -54,4 +54,8 @@ class GetNodeNodeNote(BaseModel):
     id: str
     """Globally unique identifier."""
     title: str
-    updated_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)]
+    updated_at: Annotated[
+        AWSDateTime,
+        PlainValidator(parse_aws_datetime),
+        PlainSerializer(serialize_aws_datetime, when_used="json"),
+    ]

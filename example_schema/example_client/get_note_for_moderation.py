@@ -3,7 +3,7 @@
 
 from typing import Annotated, Optional
 
-from pydantic import BeforeValidator
+from pydantic import PlainValidator
 
 from appsync_runtime.scalars import AWSIPAddress, parse_aws_ip_address
 
@@ -40,5 +40,5 @@ class GetNoteForModerationGetNoteAuthor(BaseModel):
     """Stable author id (the Cognito `sub` for signed-in users)."""
     name: str
     """Display name."""
-    last_login_ip: Annotated[AWSIPAddress, BeforeValidator(parse_aws_ip_address)] | None
+    last_login_ip: Annotated[AWSIPAddress, PlainValidator(parse_aws_ip_address)] | None
     """Address of the author's last sign-in. Visible to Cognito admins only."""

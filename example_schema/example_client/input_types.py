@@ -17,13 +17,10 @@ from appsync_runtime.scalars import (
     AWSTimestamp,
     serialize_aws_date,
     serialize_aws_datetime,
-    serialize_aws_email,
     serialize_aws_ip_address,
     serialize_aws_json,
-    serialize_aws_phone,
     serialize_aws_time,
     serialize_aws_timestamp,
-    serialize_aws_url,
 )
 
 from .base_model import BaseModel
@@ -59,9 +56,9 @@ class CreateNoteInput(BaseModel):
     reminder_time: Annotated[AWSTime, PlainSerializer(serialize_aws_time)] | None = None
     scheduled_at: Annotated[AWSDateTime, PlainSerializer(serialize_aws_datetime)] | None = None
     expires_at: Annotated[AWSTimestamp, PlainSerializer(serialize_aws_timestamp)] | None = None
-    contact_email: Annotated[AWSEmail, PlainSerializer(serialize_aws_email)] | None = None
-    contact_phone: Annotated[AWSPhone, PlainSerializer(serialize_aws_phone)] | None = None
-    link: Annotated[AWSURL, PlainSerializer(serialize_aws_url)] | None = None
+    contact_email: AWSEmail | None = None
+    contact_phone: AWSPhone | None = None
+    link: AWSURL | None = None
     metadata: Annotated[AWSJSON, PlainSerializer(serialize_aws_json)] | None = None
     source_ip: Annotated[AWSIPAddress, PlainSerializer(serialize_aws_ip_address)] | None = None
 
@@ -82,9 +79,9 @@ class UpdateNoteInput(BaseModel):
     reminder_time: Annotated[AWSTime, PlainSerializer(serialize_aws_time)] | None = None
     scheduled_at: Annotated[AWSDateTime, PlainSerializer(serialize_aws_datetime)] | None = None
     expires_at: Annotated[AWSTimestamp, PlainSerializer(serialize_aws_timestamp)] | None = None
-    contact_email: Annotated[AWSEmail, PlainSerializer(serialize_aws_email)] | None = None
-    contact_phone: Annotated[AWSPhone, PlainSerializer(serialize_aws_phone)] | None = None
-    link: Annotated[AWSURL, PlainSerializer(serialize_aws_url)] | None = None
+    contact_email: AWSEmail | None = None
+    contact_phone: AWSPhone | None = None
+    link: AWSURL | None = None
     metadata: Annotated[AWSJSON, PlainSerializer(serialize_aws_json)] | None = None
     source_ip: Annotated[AWSIPAddress, PlainSerializer(serialize_aws_ip_address)] | None = None
 

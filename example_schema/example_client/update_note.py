@@ -3,9 +3,9 @@
 
 from typing import Annotated, Optional
 
-from pydantic import BeforeValidator
+from pydantic import PlainSerializer, PlainValidator
 
-from appsync_runtime.scalars import AWSDateTime, parse_aws_datetime
+from appsync_runtime.scalars import AWSDateTime, parse_aws_datetime, serialize_aws_datetime
 
 from .base_model import BaseModel
 from .fragments import NoteFields
@@ -26,5 +26,9 @@ class UpdateNoteUpdateNote(NoteFields):
     """Globally unique identifier."""
     version: int
     """Optimistic-locking version, incremented by every update."""
-    updated_at: Annotated[AWSDateTime, BeforeValidator(parse_aws_datetime)]
+    updated_at: Annotated[
+        AWSDateTime,
+        PlainValidator(parse_aws_datetime),
+        PlainSerializer(serialize_aws_datetime, when_used="json"),
+    ]
     """Server-side time of the last change."""

@@ -93,11 +93,36 @@ def test_base_model_reexports_the_runtime(fixture_package: Path) -> None:
 
 def test_scalars_map_to_the_runtime(fixture_package: Path) -> None:
     fragments = (fixture_package / "fragments.py").read_text(encoding="utf-8")
-    for scalar in ("date", "time", "datetime", "timestamp", "email", "phone", "url", "json"):
-        assert f"parse_aws_{scalar}" in fragments
-    assert "parse_aws_ip_address" in fragments
+    # The runtime's parsers accept their own result and refuse the rest: final validators,
+    # with no second validation by pydantic (which, in JSON mode, would refuse an
+    # already-parsed AWSIPAddress).
+    for scalar in ("date", "time", "datetime", "timestamp", "json", "ip_address"):
+        assert f"PlainValidator(parse_aws_{scalar})" in fragments
+    assert "BeforeValidator" not in fragments
+    # AWSEmail, AWSPhone and AWSURL are str: pydantic checks them without a Python call.
+    for scalar in ("email", "phone", "url"):
+        assert f"parse_aws_{scalar}" not in fragments
+    assert "owner: AWSEmail | None" in fragments
     inputs = (fixture_package / "input_types.py").read_text(encoding="utf-8")
     assert "PlainSerializer(serialize_aws_datetime)" in inputs
+    assert "serialize_aws_email" not in inputs
+
+
+def test_a_users_own_parser_keeps_its_before_validator(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        config=(
+            '[tool.ariadne-codegen.scalars.AWSURL]\ntype = "str"\nparse = "builtins.str"\n'
+            '[tool.ariadne-codegen.scalars.AWSEmail]\ntype = "appsync_runtime.scalars.AWSEmail"\n'
+            'parse = "appsync_runtime.scalars.parse_aws_email"\n'
+        ),
+    )
+    generate(config)
+    fragments = (tmp_path / PACKAGE / "fragments.py").read_text(encoding="utf-8")
+    assert "BeforeValidator(str)" in fragments  # not ours: pydantic validates after it
+    assert "PlainValidator(parse_aws_datetime)" in fragments
+    assert "parse_aws_email" not in fragments  # ours, mapped explicitly: a plain str still
+    assert "owner: AWSEmail | None" in fragments
 
 
 def test_generated_package_passes_mypy_strict(fixture_package: Path) -> None:
@@ -191,8 +216,8 @@ def test_user_scalar_mappings_win(tmp_path: Path) -> None:
     generate(config)
     fragments = (tmp_path / PACKAGE / "fragments.py").read_text(encoding="utf-8")
     assert "link: str | None" in fragments
-    assert "parse_aws_url" not in fragments
-    assert "parse_aws_email" in fragments  # the others still come from the runtime
+    assert "AWSURL" not in fragments
+    assert "parse_aws_datetime" in fragments  # the others still come from the runtime
 
 
 def test_client_names_are_configurable(tmp_path: Path) -> None:
@@ -214,7 +239,8 @@ def test_one_client_only(tmp_path: Path) -> None:
     assert "on_task_created.py" in result.files
     client = (tmp_path / PACKAGE / "client.py").read_text(encoding="utf-8")
     assert "def on_task_created(" in client  # a blocking iterator
-    assert "for data in self.subscribe(" in client
+    assert "events = self.subscribe(" in client
+    assert "with closing(" in client and "for data in events:" in client
 
 
 def test_stale_modules_are_removed(tmp_path: Path) -> None:

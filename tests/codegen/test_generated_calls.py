@@ -160,3 +160,98 @@ def test_methods_pass_the_auth_modes_the_schema_allows(client_package: ModuleTyp
         # A caller's own auth_modes win.
         client.get_task(id="t1", auth_modes=["API_KEY"])
     assert len(seen) == 2
+
+
+def test_queries_and_mutations_name_their_operation_type(
+    client_package: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runtime need not find the operation's type in the document on every call."""
+    kinds: list[str | None] = []
+    original = client_package.Client.execute
+
+    def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        kinds.append(kwargs.get("operation_type"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_package.Client, "execute", execute)
+    new = client_package.NewTask(title="Ship")
+    reply = {"data": {"task": TASK, "createTask": TASK}}
+    with _sync_client(client_package, lambda _: reply, []) as client:
+        client.get_task(id="t1")
+        client.create_task(input=new)
+    assert kinds == ["query", "mutation"]
+
+
+EVENT = {"onTaskCreated": TASK}
+
+
+async def test_leaving_an_async_subscription_closes_the_runtimes_iterator_at_once(
+    client_package: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[bool] = []
+
+    async def events() -> Any:
+        try:
+            while True:
+                yield EVENT
+        finally:
+            closed.append(True)  # where the runtime sends AppSync's "stop"
+
+    monkeypatch.setattr(
+        client_package.AsyncClient, "execute_ws", lambda self, *args, **kwargs: events()
+    )
+    async with client_package.AsyncClient(url=URL, auth=ApiKeyAuth("da2-test")) as client:
+        stream = client.on_task_created()
+        first = await stream.__anext__()  # an AsyncGenerator: typed code may aclose() it
+        assert first.on_task_created is not None and first.on_task_created.id == "t1"
+        assert closed == []
+        await stream.aclose()
+        assert closed == [True]  # not left to the interpreter's finalizer
+
+
+def test_leaving_a_blocking_subscription_closes_the_runtimes_iterator_at_once(
+    client_package: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[bool] = []
+
+    def events() -> Any:
+        try:
+            while True:
+                yield EVENT
+        finally:
+            closed.append(True)
+
+    monkeypatch.setattr(client_package.Client, "subscribe", lambda self, *args, **kwargs: events())
+    with _sync_client(client_package, lambda _: {}, []) as client:
+        stream = client.on_task_created()
+        for event in stream:
+            assert event.on_task_created.title == "Write tests"
+            break
+        assert closed == []
+        stream.close()  # a Generator: typed code may close() it
+        assert closed == [True]
+
+
+def test_results_validate_the_same_from_json(client_package: ModuleType) -> None:
+    """pydantic's JSON mode gives the same values as json.loads + model_validate: the
+    scalar validators are final, so an AWSIPAddress is not refused by the union of
+    address types once parsed."""
+    from appsync_runtime.scalars import serialize_aws_datetime
+
+    model = client_package.GetTask
+    data = {"task": TASK}
+    from_python = model.model_validate(data)
+    from_json = model.model_validate_json(json.dumps(data))
+    assert from_json == from_python
+    assert from_json.task.origin == from_python.task.origin
+    assert type(from_json.task.origin).__name__ == "IPv4Interface"
+    assert serialize_aws_datetime(from_json.task.created_at) == TASK["createdAt"]
+    assert from_json.model_dump(mode="json") == from_python.model_dump(mode="json")
+    # JSON dumps give the wire text back (nanoseconds included), Python dumps the values.
+    dumped = from_json.model_dump(mode="json", by_alias=True)["task"]
+    assert (dumped["createdAt"], dumped["remindAt"], dumped["due"]) == (
+        TASK["createdAt"],
+        TASK["remindAt"],
+        TASK["due"],
+    )
+    assert from_json.model_dump()["task"]["created_at"] is from_json.task.created_at

@@ -907,6 +907,275 @@ def test_property_timestamp_from_datetime_matches_the_int(seconds: int) -> None:
     assert parse_aws_timestamp(serialize_aws_timestamp(seconds)) == seconds
 
 
+# --------------------------------------------------------------------------- fast paths
+#
+# Dates, times and datetimes in the common shapes go straight to fromisoformat (3.11+)
+# after a check of their punctuation; AWSJSON to json's C scanner; an AWSIPAddress
+# without a prefix to the C library's inet_pton. Each must read exactly what the
+# exact path reads, and refuse exactly what it refuses.
+
+NEVER = re.compile(r"(?!)")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the fast path needs 3.11's fromisoformat")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-08-02T15:30:45.123Z",
+        "2026-08-02T15:30:45Z",
+        "2026-08-02T15:30Z",
+        "2026-08-02T15:30:45.1+05:30",
+        "2026-08-02T15:30:45.123456-00:00",
+        "2026-08-02T23:59:59.999999-23:59:59",
+    ],
+)
+def test_datetime_fast_path_reads_the_common_shapes(text: str) -> None:
+    with mock.patch.object(scalars, "_DATETIME_RE", NEVER):  # the exact path is off
+        fast = parse_aws_datetime(text)
+    assert isinstance(fast, NanoDateTime)
+    assert serialize_aws_datetime(fast) == text
+    assert same_value(fast, parse_slow_path(parse_aws_datetime, text))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the fast path needs 3.11's fromisoformat")
+@pytest.mark.parametrize(
+    "text",
+    ["09:30", "09:30:00", "09:30:00Z", "23:59:59.123456", "00:00:00.5-08:00", "12:00+05:30:10"],
+)
+def test_time_fast_path_reads_the_common_shapes(text: str) -> None:
+    with mock.patch.object(scalars, "_TIME_RE", NEVER):
+        fast = parse_aws_time(text)
+    assert isinstance(fast, NanoTime)
+    assert serialize_aws_time(fast) == text
+    assert same_value(fast, parse_slow_path(parse_aws_time, text))
+
+
+def test_date_fast_path_reads_plain_dates() -> None:
+    with mock.patch.object(scalars, "_DATE_RE", NEVER):
+        value = parse_aws_date("2024-02-29")
+    assert type(value) is date and value == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # forms Python 3.11+'s fromisoformat reads that AppSync's format does not allow
+        "2024-05-01T12:00+05:75",
+        "2024-05-01T12:00+05:30:75",
+        "2024-05-01T12:00:00,5Z",
+        "2024-05-01T12:00:00.Z",
+        "2024-05-01T12:00:00.+05:00",
+        "2024-05-01T12:00:00+05",
+        "2024-05-01T12:00:00+0530",
+        "2024-05-01T12:00:00+05:30:00.5",
+        "2024-05-01T1230Z",
+        "2024-05-01T12Z",
+        "2024-05-01X12:00Z",
+        "2024-05-01 12:00:00Z",
+        "2024-W18-3T12:00Z",
+        "20240501T12:00Z",
+        "2024-05-01T24:00Z",
+        "2024-05-01T12:00:00.1+05+05:30",
+        "2024-05-01T12:00:00.1-0530Z",
+        "2024-05-01T12:00:00.123",
+        "2024-05-01T12:00:00.1234567",
+        "\uff12\uff10\uff12\uff14-05-01T12:00Z",  # fullwidth digits
+    ],
+)
+def test_datetime_fast_path_refuses_what_appsync_does_not_allow(text: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid AWSDateTime"):
+        parse_aws_datetime(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12",
+        "1230",
+        "123045",
+        "12:30:45,5",
+        "12:30:45.",
+        "12:30:45.12+05",
+        "12:30:45.1+0530",
+        "12:30+05",
+        "12:30+05:75",
+        "12:30:45-05:30:61",
+        "T12:30",
+        "24:00",
+        "12:30:45.1234567890",
+        "12:3\uff10",  # a fullwidth digit
+    ],
+)
+def test_time_fast_path_refuses_what_appsync_does_not_allow(text: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid AWSTime"):
+        parse_aws_time(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-W18-3", "20240501", "2024-05-0\u0661", "0000-01-01", "2024-02-30"]
+)
+def test_date_fast_path_refuses_what_appsync_does_not_allow(text: str) -> None:
+    with pytest.raises(ValueError, match=r"invalid AWSDate"):
+        parse_aws_date(text)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Same type, fields, nanoseconds, offset and wire text."""
+    if type(a) is not type(b) or a != b:
+        return False
+    if isinstance(a, (time, datetime)) and a.utcoffset() != b.utcoffset():
+        return False
+    return getattr(a, "_wire", None) == getattr(b, "_wire", None) and getattr(
+        a, "nanosecond", 0
+    ) == getattr(b, "nanosecond", 0)
+
+
+def outcome(parse: Any, text: str) -> Any:
+    try:
+        value = parse(text)
+    except ValueError:
+        return "refused"
+    return (type(value), value, getattr(value, "utcoffset", lambda: None)(), str(value))
+
+
+NEAR_MISS_CHARACTERS = "0123456789:+-.,TtZzW /\u0661"  # and an Arabic-Indic digit
+
+
+@st.composite
+def near_misses(draw: st.DrawFn, valid: st.SearchStrategy[str]) -> str:
+    """A valid text with up to three characters replaced, inserted or deleted."""
+    text = draw(valid)
+    for _ in range(draw(st.integers(0, 3))):
+        where = draw(st.integers(0, len(text)))
+        char = draw(st.sampled_from(NEAR_MISS_CHARACTERS))
+        edit = draw(st.sampled_from(["replace", "insert", "delete"]))
+        if edit == "insert" or where == len(text):
+            text = text[:where] + char + text[where:]
+        elif edit == "replace":
+            text = text[:where] + char + text[where + 1 :]
+        else:
+            text = text[:where] + text[where + 1 :]
+    return text
+
+
+@given(near_misses(wire_datetimes().map(lambda case: case[0])))
+def test_property_datetime_fast_path_agrees_with_the_exact_path(text: str) -> None:
+    fast = outcome(parse_aws_datetime, text)
+    assert fast == outcome(lambda t: parse_slow_path(parse_aws_datetime, t), text)
+    if fast != "refused":
+        assert same_value(parse_aws_datetime(text), parse_slow_path(parse_aws_datetime, text))
+
+
+@given(near_misses(st.tuples(wire_times(), st.none() | wire_offsets()).map(
+    lambda case: case[0][0] + (case[1][0] if case[1] else "")
+)))  # fmt: skip
+def test_property_time_fast_path_agrees_with_the_exact_path(text: str) -> None:
+    fast = outcome(parse_aws_time, text)
+    assert fast == outcome(lambda t: parse_slow_path(parse_aws_time, t), text)
+    if fast != "refused":
+        assert same_value(parse_aws_time(text), parse_slow_path(parse_aws_time, text))
+
+
+def exact_date(text: str) -> Any:
+    """AWSDate without an offset by its definition: four, two and two ASCII digits."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return "refused"
+    try:
+        value = date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return "refused"
+    return (date, value, None, str(value))
+
+
+@given(near_misses(st.dates().map(date.isoformat)))
+def test_property_date_fast_path_agrees_with_the_definition(text: str) -> None:
+    if len(text) == 10:  # with an offset the text is longer and goes the exact way
+        assert outcome(parse_aws_date, text) == exact_date(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ' {"a": 1}',
+        '{"a": 1} ',
+        "\n[1]\t",
+        '\ufeff{"a": 1}',
+        '{"a": 1}x',
+        '{"a": 1}{"b": 2}',
+        "NaN",
+        "-Infinity",
+        "1e400",
+        '"\\ud800"',
+        '{"a": 1, "a": 2}',
+    ],
+)
+def test_json_fast_path_reads_what_json_loads_reads(text: str) -> None:
+    try:
+        expected: Any = json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError, match="invalid AWSJSON"):
+            parse_aws_json(text)
+    else:
+        assert json.dumps(parse_aws_json(text)) == json.dumps(expected)  # NaN, 1 vs 1.0, True
+
+
+@given(
+    near_misses(json_values.map(lambda value: json.dumps(value, separators=(",", ":"))))
+    | st.text(max_size=20)
+)
+def test_property_json_fast_path_agrees_with_json_loads(text: str) -> None:
+    try:
+        expected: Any = json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_aws_json(text)
+        return
+    assert json.dumps(parse_aws_json(text)) == json.dumps(expected)  # NaN, 1 vs 1.0, True
+
+
+def exact_ip(text: str) -> Any:
+    try:
+        value = ip_interface(text) if "/" in text else ip_address(text)
+    except ValueError:
+        return "refused"
+    return (type(value), value, None, str(value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01.2.3.4",
+        "1.2.3.04",
+        "1.2.3",
+        "1.2.3.4.5",
+        "1.2.3.256",
+        " 1.2.3.4",
+        "1.2.3.4\x00",
+        "::ffff:1.2.3.4",
+        "::ffff:1.2.3.04",
+        "1::2::3",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7::",
+        "12345::",
+        "fe80::1%eth0",
+        "FE80::A",
+        "::",
+        "\u0661.2.3.4",  # an Arabic-Indic digit
+    ],
+)
+def test_ip_fast_path_reads_what_ipaddress_reads(text: str) -> None:
+    assert outcome(parse_aws_ip_address, text) == exact_ip(text)
+
+
+ipv4_texts = st.ip_addresses(v=4).map(str)
+ipv6_texts = st.ip_addresses(v=6).map(str) | st.ip_addresses(v=6).map(lambda a: a.exploded.upper())
+
+
+@given(near_misses(ipv4_texts) | near_misses(ipv6_texts))
+def test_property_ip_fast_path_agrees_with_ipaddress(text: str) -> None:
+    assert outcome(parse_aws_ip_address, text) == exact_ip(text)
+
+
 # --------------------------------------------------------------------------- pydantic
 
 
@@ -1029,8 +1298,9 @@ def test_scalar_types_cover_the_nine_scalars_with_importable_names() -> None:
         "AWSJSON": Any,
         "AWSIPAddress": IPv4Address | IPv6Address | IPv4Interface | IPv6Interface,
     }
+    plain_strings = {"AWSEmail", "AWSPhone", "AWSURL"}  # pydantic checks a str itself
     for name, hooks in SCALAR_TYPES.items():
-        assert set(hooks) == {"type", "parse", "serialize"}
+        assert set(hooks) == ({"type"} if name in plain_strings else {"type", "parse", "serialize"})
         resolved = {}
         for key, dotted in hooks.items():
             module, _, attr = dotted.rpartition(".")
@@ -1039,8 +1309,9 @@ def test_scalar_types_cover_the_nine_scalars_with_importable_names() -> None:
         assert resolved["type"] == expected_types[name]
         # The type's bare name is what ariadne imports: it must not be a likely field name.
         assert dotted_name(hooks["type"]) == name
-        assert callable(resolved["parse"])
-        assert callable(resolved["serialize"])
+        if name not in plain_strings:
+            assert callable(resolved["parse"])
+            assert callable(resolved["serialize"])
     assert SCALAR_TYPES["AWSDateTime"]["parse"] == "appsync_runtime.scalars.parse_aws_datetime"
     assert SCALAR_TYPES["AWSJSON"]["serialize"] == "appsync_runtime.scalars.serialize_aws_json"
 
