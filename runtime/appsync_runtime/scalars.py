@@ -349,11 +349,26 @@ class _Nano:
     _nanosecond: int = 0
     _wire: str | None = None
     _base: ClassVar[type[time] | type[datetime]]
+    _microsecond_position: ClassVar[int]  # index of ``microsecond`` in positional args
 
     @property
     def nanosecond(self) -> int:
         """Nanoseconds past ``microsecond``, 0 to 999."""
         return self._nanosecond
+
+    def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
+        """Like the base type's ``replace``; keeps ``nanosecond`` unless it or
+        ``microsecond`` is given."""
+        if nanosecond is None:
+            given = "microsecond" in kwargs or len(args) > self._microsecond_position
+            nanosecond = 0 if given else self._nanosecond
+        base: Any = self._base
+        result: Self = base.replace(self, *args, **kwargs)
+        if nanosecond:
+            result._nanosecond = _check_nanosecond(nanosecond)
+        return result
+
+    __replace__ = replace
 
     def __repr__(self) -> str:
         text = self._base.__repr__(self)
@@ -407,17 +422,7 @@ class NanoTime(_Nano, time):
     """
 
     _base = time
-
-    def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
-        """Like ``time.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
-        if nanosecond is None:
-            nanosecond = 0 if "microsecond" in kwargs or len(args) >= 4 else self._nanosecond
-        result = time.replace(self, *args, **kwargs)
-        if nanosecond:
-            result._nanosecond = _check_nanosecond(nanosecond)
-        return result
-
-    __replace__ = replace
+    _microsecond_position = 3
 
     def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
         args = (self.hour, self.minute, self.second, self.microsecond, self.tzinfo)
@@ -435,17 +440,7 @@ class NanoDateTime(_Nano, datetime):
     """
 
     _base = datetime
-
-    def replace(self, *args: Any, nanosecond: int | None = None, **kwargs: Any) -> Self:
-        """Like ``datetime.replace``; keeps ``nanosecond`` unless it or ``microsecond`` is given."""
-        if nanosecond is None:
-            nanosecond = 0 if "microsecond" in kwargs or len(args) >= 7 else self._nanosecond
-        result = datetime.replace(self, *args, **kwargs)
-        if nanosecond:
-            result._nanosecond = _check_nanosecond(nanosecond)
-        return result
-
-    __replace__ = replace
+    _microsecond_position = 6
 
     def astimezone(self, tz: TzInfo | None = None) -> Self:
         """Like ``datetime.astimezone``, keeping ``nanosecond``."""
