@@ -80,6 +80,7 @@ from .config import (
 from .docstrings import rewrap_docstrings
 from .errors import CodegenError, Diagnostic, display_path
 from .manifest import MANIFEST_NAME, build_manifest
+from .names import package_modules
 from .operations import Operations, load_operations
 from .plugin import AppSyncPlugin
 from .schema import (
@@ -567,16 +568,7 @@ class _Run:
             skip = [get_validation_rule(rule) for rule in settings.skip_validation_rules]
         except ValueError as exc:
             raise self.config.error("skip_validation_rules", str(exc)) from None
-        taken = {
-            "__init__",
-            "base_model",
-            settings.enums_module_name,
-            settings.input_types_module_name,
-            settings.fragments_module_name,
-            OPERATIONS_MODULE,
-        }
-        for kind in self.kinds:
-            taken |= {kind.module, kind.base_module}
+        taken = package_modules(self.section)
         return load_operations(
             Path(settings.queries_path), schema, skip_rules=skip, taken_modules=taken
         )

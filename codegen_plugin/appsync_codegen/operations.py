@@ -49,9 +49,11 @@ def load_operations(
     """Parse and validate every operation file under ``queries_path``.
 
     ``taken_modules`` names the modules the package holds besides one per
-    operation; an operation whose module would replace one of them is an error.
+    operation; an operation named like one of them, or like a client member, gets a
+    trailing underscore (:mod:`appsync_codegen.names`). Two operations whose
+    methods would meet (``GetNote`` and ``getNote``) are an error.
     """
-    from ariadne_codegen.utils import str_to_snake_case
+    from .names import client_members, python_name
 
     files = graphql_files(queries_path)
     if not files:
@@ -63,6 +65,7 @@ def load_operations(
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = [d for d in document.definitions if isinstance(d, FragmentDefinitionNode)]
     modules: dict[str, str] = {}
+    reserved = client_members() | frozenset(taken_modules)
     for operation in operations:
         kind = operation.operation.value
         if operation.name is None:
@@ -75,16 +78,8 @@ def load_operations(
             )
             continue
         name = operation.name.value
-        module = str_to_snake_case(name)
-        if module in taken_modules:
-            problems.append(
-                _at(
-                    operation.name,
-                    f"{kind} {name} would generate {module}.py, which the package already "
-                    "uses: rename the operation",
-                )
-            )
-        elif module in modules and modules[module] != name:
+        module = python_name(name, snake_case=True, reserved=reserved)
+        if module in modules and modules[module] != name:
             problems.append(
                 _at(
                     operation.name,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
-from ariadne_codegen.utils import format_code
+from ariadne_codegen.utils import format_code, needs_explicit_alias
 from graphql import (
     ExecutableDefinitionNode,
     FieldNode,
@@ -31,6 +31,8 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     ListTypeNode,
+    NameNode,
+    Node,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
@@ -51,6 +53,15 @@ from .auth_modes import (
 from .base_clients import ASYNC_BASE_CLIENT_PATH, SYNC_BASE_CLIENT_PATH
 from .config import DEFAULT_LINE_LENGTH
 from .docstrings import rewrap_docstrings
+from .errors import CodegenError, Diagnostic
+from .names import (
+    ENUM_RESERVED,
+    FIELD_RESERVED,
+    argument_reserved,
+    assign_names,
+    method_reserved,
+    python_name,
+)
 
 __all__ = ["DEFAULT_LINE_LENGTH", "AppSyncPlugin"]
 
@@ -187,7 +198,17 @@ class AppSyncPlugin(Plugin):
         self._fragments_given = False
         self._selection_types: dict[int, dict[int, GraphQLNamedType]] = {}
         self._result_fields: dict[int, str] = {}
+        self._result_keys: dict[int, str] = {}
         self._deprecated_inputs: dict[int, str] = {}
+        self._snake_case = bool(section.get("convert_to_snake_case", True))
+        self._alias_generator = bool(section.get("use_alias_generator", False))
+        self._method_reserved = method_reserved(section)
+        self._argument_reserved = argument_reserved()
+        self._field_reserved = FIELD_RESERVED | _model_members()
+        self._argument_names: dict[int, dict[str, tuple[str, str]]] = {}
+        self._methods: dict[str, OperationDefinitionNode] = {}
+        self._class_fields: dict[str, dict[str, str]] = {}
+        self._enum_members: dict[str, dict[str, str]] = {}
 
     def add_fragments(self, fragments: Iterable[FragmentDefinitionNode]) -> None:
         """Make fragments known: fields selected through them get docstrings, and
@@ -205,6 +226,58 @@ class AppSyncPlugin(Plugin):
         if self._auth_config is None or not schema_has_directives(self.schema):
             return None
         return analyse_operation(self.schema, operation, self._known_fragments(), self._auth_config)
+
+    # -- names (see appsync_codegen.names) ----------------------------------------
+
+    def process_name(self, name: str, node: Node | None = None) -> str:
+        """The Python name of a result field, input field, argument or method.
+
+        Computed from the GraphQL name itself (ariadne-codegen hands over a name
+        already stripped of leading underscores); collisions within a class or a
+        method are settled by the class and argument hooks.
+        """
+        if isinstance(node, FieldNode):
+            key = (node.alias or node.name).value
+            return python_name(key, snake_case=self._snake_case, reserved=self._field_reserved)
+        if isinstance(node, GraphQLInputField):
+            graphql_name = _input_field_name(node)
+            if graphql_name is None:
+                return name
+            return python_name(
+                graphql_name, snake_case=self._snake_case, reserved=self._field_reserved
+            )
+        if isinstance(node, VariableDefinitionNode):
+            return python_name(
+                node.variable.name.value,
+                snake_case=self._snake_case,
+                reserved=self._argument_reserved,
+            )
+        if isinstance(node, OperationDefinitionNode) and node.name is not None:
+            return python_name(node.name.value, snake_case=True, reserved=self._method_reserved)
+        return name
+
+    def generate_arguments(
+        self,
+        arguments: ast.arguments,
+        variable_definitions: tuple[VariableDefinitionNode, ...],
+    ) -> ast.arguments:
+        """Give each variable an argument of its own (``createdAt`` next to ``created_at``)."""
+        ordered = [d for d in variable_definitions if isinstance(d.type, NonNullTypeNode)] + [
+            d for d in variable_definitions if not isinstance(d.type, NonNullTypeNode)
+        ]
+        graphql_names = [d.variable.name.value for d in ordered]
+        assigned = assign_names(
+            graphql_names, snake_case=self._snake_case, reserved=self._argument_reserved
+        )
+        written = arguments.args[1:]
+        if len(written) != len(ordered):
+            raise CodegenError([_internal(ordered[0] if ordered else None, "arguments")])
+        renames: dict[str, tuple[str, str]] = {}
+        for arg, graphql_name in zip(written, graphql_names, strict=True):
+            renames[graphql_name] = (arg.arg, assigned[graphql_name])
+            arg.arg = assigned[graphql_name]
+        self._argument_names[id(variable_definitions)] = renames
+        return arguments
 
     # -- client ------------------------------------------------------------------
 
@@ -254,6 +327,7 @@ class AppSyncPlugin(Plugin):
         A subscription on the blocking client arrives as ariadne's async generator
         and leaves as a generator over ``self.subscribe``.
         """
+        self._check_method(method_def, operation_definition)
         method_def = _ValidateResultRewriter().visit(method_def)
         if operation_definition.operation == OperationType.SUBSCRIPTION:
             if not self._async_client and isinstance(method_def, ast.AsyncFunctionDef):
@@ -312,6 +386,13 @@ class AppSyncPlugin(Plugin):
         serializer made for one value (``[AWSJSON]`` would go out as one JSON
         document instead of one per item), and ``None``/``UNSET`` reach it too.
         """
+        renames = self._argument_names.pop(id(variable_definitions), {})
+        for key, value in zip(dict_.keys, dict_.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value in renames:
+                old, new = renames[key.value]
+                for node in ast.walk(value):
+                    if isinstance(node, ast.Name) and node.id == old:
+                        node.id = new
         types = {d.variable.name.value: d.type for d in variable_definitions}
         values: list[ast.expr] = []
         for key, value in zip(dict_.keys, dict_.values, strict=True):
@@ -360,7 +441,16 @@ class AppSyncPlugin(Plugin):
     # -- models ------------------------------------------------------------------
 
     def generate_enum(self, class_def: ast.ClassDef, enum_type: GraphQLEnumType) -> ast.ClassDef:
-        """Document an enum and its values from the schema."""
+        """Name enum members by :mod:`appsync_codegen.names`; document them from the schema."""
+        members = self._enum_names(enum_type)
+        for node in class_def.body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and node.value.value in members
+            ):
+                node.targets = [ast.Name(id=members[node.value.value], ctx=ast.Store())]
         body: list[ast.stmt] = []
         if enum_type.description and not _has_docstring(class_def.body):
             body.append(_docstring(enum_type.description))
@@ -393,7 +483,15 @@ class AppSyncPlugin(Plugin):
 
         (ariadne-codegen adds the descriptions.) Type checkers cannot flag a
         deprecated keyword of a model's constructor, so there is no static mark.
+        Each field gets a name of its own (:mod:`appsync_codegen.names`), and enum
+        defaults name the members as generated.
         """
+        nodes = [node for node in class_def.body if isinstance(node, ast.AnnAssign)]
+        keys = list(input_type.fields)
+        if len(nodes) != len(keys):
+            raise CodegenError([_internal(input_type.ast_node, f"input {input_type.name}")])
+        self._name_fields(class_def, dict(zip((id(n) for n in nodes), keys, strict=True)))
+        self._rename_enum_references(class_def)
         body: list[ast.stmt] = []
         for index, node in enumerate(class_def.body):
             body.append(node)
@@ -423,6 +521,7 @@ class AppSyncPlugin(Plugin):
     ) -> ast.AnnAssign:
         """Remember which schema field a model attribute holds (for its docstring)."""
         self._result_fields[id(field_implementation)] = field.name.value
+        self._result_keys[id(field_implementation)] = (field.alias or field.name).value
         return field_implementation
 
     def generate_result_class(
@@ -431,7 +530,13 @@ class AppSyncPlugin(Plugin):
         operation_definition: ExecutableDefinitionNode,
         selection_set: SelectionSetNode,
     ) -> ast.ClassDef:
-        """Document a result model and its fields from the schema."""
+        """Give each field a name of its own; document the model and its fields."""
+        keys: dict[int, str] = {}
+        for node in class_def.body:
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                key = self._result_keys.pop(id(node), None)
+                keys[id(node)] = key if key is not None else _wire_name(node)
+        self._name_fields(class_def, keys)
         parent = self._selection_types_of(operation_definition).get(id(selection_set))
         body: list[ast.stmt] = []
         if not _has_docstring(class_def.body):
@@ -526,7 +631,9 @@ class AppSyncPlugin(Plugin):
         return copied_code
 
     def generate_init_module(self, module: ast.Module) -> ast.Module:
-        """Annotate the lazy ``__init__``'s ``__getattr__`` and ``__dir__``."""
+        """Annotate the lazy ``__init__``'s ``__getattr__`` and ``__dir__``; refuse two
+        generated names that would be exported under one name."""
+        self._check_exports(module)
         for node in module.body:
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -564,6 +671,135 @@ class AppSyncPlugin(Plugin):
         return rewrap_docstrings(_reexport_noqa_imports(generated_code), self._line_length)
 
     # -- helpers -----------------------------------------------------------------
+
+    def _enum_names(self, enum_type: GraphQLEnumType) -> dict[str, str]:
+        names = self._enum_members.get(enum_type.name)
+        if names is None:
+            names = assign_names(enum_type.values, snake_case=False, reserved=ENUM_RESERVED)
+            self._enum_members[enum_type.name] = names
+        return names
+
+    def _rename_enum_references(self, class_def: ast.ClassDef) -> None:
+        """``Status._null`` (ariadne-codegen's spelling of an enum default) as generated."""
+        for node in ast.walk(class_def):
+            if isinstance(node, ast.Name) and node.id.count(".") == 1:
+                type_name, _, member = node.id.partition(".")
+                node.id = f"{type_name}.{self._enum_member(type_name, member)}"
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                node.attr = self._enum_member(node.value.id, node.attr)
+
+    def _enum_member(self, type_name: str, written: str) -> str:
+        enum_type = self.schema.type_map.get(type_name)
+        if not isinstance(enum_type, GraphQLEnumType):
+            return written
+        names = self._enum_names(enum_type)
+        value = next((v for v in names if _escaped(v) == written), None)
+        return written if value is None else names[value]
+
+    def _name_fields(self, class_def: ast.ClassDef, keys: dict[int, str]) -> None:
+        """Rename ``class_def``'s fields so that each wire name has its own attribute,
+        consistent with the classes it inherits from; every renamed field carries
+        its wire name as its alias."""
+        inherited: dict[str, str] = {}
+        for base in class_def.bases:
+            if isinstance(base, ast.Name):
+                inherited.update(self._class_fields.get(base.id, {}))
+        wire_names = set(keys.values()) | set(inherited)
+        reserved = set(self._field_reserved) | _referenced_names(class_def)
+        typename = "__typename" in wire_names
+        if typename:
+            reserved.add("typename__")
+        assigned = assign_names(
+            wire_names - {"__typename"}, snake_case=self._snake_case, reserved=reserved
+        )
+        if typename:
+            assigned["__typename"] = "typename__"
+        for key, name in inherited.items():
+            if assigned[key] != name:
+                clash = next((k for k, v in assigned.items() if v == name and k != key), None)
+                if clash is not None:
+                    assigned[clash], assigned[key] = assigned[key], name
+                else:
+                    assigned[key] = name
+        for field_node in class_def.body:
+            if not (
+                isinstance(field_node, ast.AnnAssign) and isinstance(field_node.target, ast.Name)
+            ):
+                continue
+            wire = keys.get(id(field_node))
+            if wire is None:
+                continue
+            name = assigned[wire]
+            field_node.target.id = name
+            explicit = needs_explicit_alias(name, wire, self._alias_generator)
+            _set_alias(field_node, wire if explicit else None)
+        self._class_fields[class_def.name] = {key: assigned[key] for key in wire_names}
+
+    def _check_method(
+        self, method_def: ast.FunctionDef | ast.AsyncFunctionDef, operation: OperationDefinitionNode
+    ) -> None:
+        """Refuse a method that two operations would share, or an argument that the
+        method's own code would overwrite or read as something else."""
+        seen = self._methods.get(method_def.name)
+        if seen is not None and seen.name and operation.name and seen.name != operation.name:
+            raise CodegenError(
+                [
+                    _located(
+                        operation.name,
+                        f"{operation.operation.value} {operation.name.value} and "
+                        f"{seen.name.value} would both generate the method "
+                        f"{method_def.name}: rename one of them",
+                    )
+                ]
+            )
+        self._methods[method_def.name] = operation
+        parameters = {arg.arg for arg in (*method_def.args.args[1:], *method_def.args.kwonlyargs)}
+        clashes = parameters & _names_used_besides_arguments(method_def)
+        if not clashes:
+            return
+        variables = {
+            python_name(d.variable.name.value, snake_case=self._snake_case): d
+            for d in operation.variable_definitions
+        }
+        problems = [
+            _located(
+                variables[name].variable if name in variables else operation,
+                f"argument {name} of {method_def.name} is a name the generated method "
+                "uses itself: rename the variable",
+            )
+            for name in sorted(clashes)
+        ]
+        raise CodegenError(problems)
+
+    def _check_exports(self, module: ast.Module) -> None:
+        sources: dict[str, set[str]] = {}
+        for node in ast.walk(module):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                for alias in node.names:
+                    sources.setdefault(alias.asname or alias.name, set()).add(node.module)
+        clashes = {name: mods for name, mods in sources.items() if len(mods) > 1}
+        if not clashes:
+            return
+        problems: list[Diagnostic] = []
+        for name, modules in sorted(clashes.items()):
+            where = sorted(modules)
+            culprit = next(
+                (self._methods[m] for m in where if m in self._methods),
+                None,
+            )
+            schema_type = self.schema.type_map.get(name)
+            located: Node | None = (
+                culprit.name if culprit is not None else getattr(schema_type, "ast_node", None)
+            )
+            problems.append(
+                _located(
+                    located,
+                    f"the package would export two names {name} (from "
+                    f"{' and '.join(m + '.py' for m in where)}): rename the "
+                    + ("operation" if culprit is not None else "type"),
+                )
+            )
+        raise CodegenError(problems)
 
     def _method_docstring(
         self, operation: OperationDefinitionNode, auth: OperationAuth | None, is_async: bool
@@ -664,6 +900,122 @@ class AppSyncPlugin(Plugin):
                     condition_type = self.schema.get_type(fragment.type_condition.name.value)
                     if condition_type is not None:
                         self._walk(fragment.selection_set, condition_type, found)
+
+
+def _model_members() -> frozenset[str]:
+    """Public attributes of the generated models' base class."""
+    from appsync_runtime.model import BaseModel as RuntimeModel
+
+    return frozenset(name for name in dir(RuntimeModel) if not name.startswith("_"))
+
+
+def _input_field_name(field: GraphQLInputField) -> str | None:
+    node = field.ast_node
+    return node.name.value if node is not None else None
+
+
+def _escaped(graphql_name: str) -> str:
+    """ariadne-codegen's spelling of an enum member in a default value."""
+    import keyword
+
+    return graphql_name + "_" if keyword.iskeyword(graphql_name) else graphql_name
+
+
+def _wire_name(node: ast.AnnAssign) -> str:
+    """The alias a field was generated with, else its attribute name."""
+    call = node.value
+    if isinstance(call, ast.Call):
+        for keyword in call.keywords:
+            if keyword.arg in {"alias", "validation_alias"} and isinstance(
+                keyword.value, ast.Constant
+            ):
+                return str(keyword.value.value)
+    assert isinstance(node.target, ast.Name)
+    return node.target.id
+
+
+def _set_alias(node: ast.AnnAssign, alias: str | None) -> None:
+    """Make ``node``'s ``Field(alias=...)`` say ``alias`` (None: no alias)."""
+    call = node.value
+    if isinstance(call, ast.Call) and ast.unparse(call.func) == "Field":
+        kept = [
+            k
+            for k in call.keywords
+            if k.arg not in {"alias", "validation_alias", "serialization_alias"}
+        ]
+        if alias is not None:
+            kept.insert(0, ast.keyword(arg="alias", value=ast.Constant(alias)))
+        call.keywords = kept
+        if not kept and not call.args:
+            node.value = None
+        elif not call.args and [k.arg for k in kept] == ["default"]:
+            node.value = kept[0].value
+        return
+    if alias is not None:
+        _add_field_keyword(node, "alias", ast.Constant(alias))
+
+
+def _referenced_names(class_def: ast.ClassDef) -> set[str]:
+    """Names a class body reads: a field of that name would shadow them."""
+    names: set[str] = set()
+    for statement in class_def.body:
+        parts: list[ast.expr] = []
+        if isinstance(statement, ast.AnnAssign):
+            parts = [statement.annotation] + ([statement.value] if statement.value else [])
+        elif isinstance(statement, ast.Assign):
+            parts = [statement.value]
+        for part in parts:
+            for node in ast.walk(part):
+                if isinstance(node, ast.Name):
+                    names.add(node.id)
+                elif (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and node.value.isidentifier()
+                    and part is getattr(statement, "annotation", None)
+                ):
+                    names.add(node.value)
+    return names
+
+
+def _names_used_besides_arguments(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names a generated method binds, or reads outside its ``variables`` dict."""
+    names: set[str] = set()
+    for statement in method.body:
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.target.id == "variables"
+        ):
+            names.add("variables")
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+    for default in (*method.args.defaults, *method.args.kw_defaults):
+        if default is not None:
+            names.update(n.id for n in ast.walk(default) if isinstance(n, ast.Name))
+    return names
+
+
+def _located(node: Node | NameNode | None, message: str) -> Diagnostic:
+    loc = getattr(node, "loc", None)
+    if loc is None or loc.source is None:
+        return Diagnostic("<schema>", 1, 1, message)
+    where = loc.source.get_location(loc.start)
+    return Diagnostic(loc.source.name, where.line, where.column, message)
+
+
+def _internal(node: Node | None, what: str) -> Diagnostic:
+    return _located(
+        node,
+        f"appsync-codegen cannot match ariadne-codegen's output for {what}: "
+        "please report this with the schema",
+    )
 
 
 def auth_summary(auth: OperationAuth) -> str:

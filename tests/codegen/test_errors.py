@@ -68,11 +68,12 @@ def _generate(config: Path) -> tuple[str, int]:
             id="wrong-variable-type",
         ),
         pytest.param(
-            'query Enums {\n  task(id: "1") { id }\n}\n',
-            1,
+            'query GetTask {\n  task(id: "1") { id }\n}\n'
+            'query getTask {\n  task(id: "2") { id }\n}\n',
+            4,
             7,
-            "would generate enums.py, which the package already uses",
-            id="module-clash",
+            "query getTask and GetTask would both generate get_task.py",
+            id="method-clash",
         ),
         pytest.param(
             'query Q {\n  task(id: "1") { ...Nowhere }\n}\n',
