@@ -181,20 +181,28 @@ def python_name(graphql_name: str, *, snake_case: bool = True, reserved: Iterabl
 
 
 def assign_names(
-    graphql_names: Iterable[str], *, snake_case: bool = True, reserved: Iterable[str] = ()
+    graphql_names: Iterable[str],
+    *,
+    snake_case: bool = True,
+    reserved: Iterable[str] = (),
+    apart_from_wire_names: bool = False,
 ) -> dict[str, str]:
     """Distinct Python names for the GraphQL names of one scope (rules 1 to 4).
 
-    The result depends only on the set of names, not on their order.
+    The result depends only on the set of names, not on their order. With
+    ``apart_from_wire_names`` (model fields) no Python name equals another
+    field's GraphQL name: pydantic accepts a field by its alias or its name, so
+    ``version_`` (for ``_version``) beside a field named ``version_`` would take
+    its value.
     """
+    names = list(dict.fromkeys(graphql_names))
     fixed = frozenset(reserved)
-    wanted = {
-        name: python_name(name, snake_case=snake_case, reserved=fixed) for name in graphql_names
-    }
+    wanted = {name: python_name(name, snake_case=snake_case, reserved=fixed) for name in names}
     taken: set[str] = set(fixed)
     assigned: dict[str, str] = {}
-    for name in sorted(wanted, key=lambda n: (wanted[n] != n, n)):
-        chosen = _free(wanted[name], taken)
+    for name in sorted(names, key=lambda n: (wanted[n] != n, n)):
+        avoid = taken | (set(names) - {name}) if apart_from_wire_names else taken
+        chosen = _free(wanted[name], avoid)
         taken.add(chosen)
         assigned[name] = chosen
     return assigned

@@ -536,7 +536,14 @@ class AppSyncPlugin(Plugin):
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 key = self._result_keys.pop(id(node), None)
                 keys[id(node)] = key if key is not None else _wire_name(node)
-        self._name_fields(class_def, keys)
+        fragment = (
+            operation_definition.name.value
+            if isinstance(operation_definition, FragmentDefinitionNode)
+            and operation_definition.name.value == class_def.name
+            and selection_set is operation_definition.selection_set
+            else None
+        )
+        self._name_fields(class_def, keys, fragment)
         parent = self._selection_types_of(operation_definition).get(id(selection_set))
         body: list[ast.stmt] = []
         if not _has_docstring(class_def.body):
@@ -696,31 +703,25 @@ class AppSyncPlugin(Plugin):
         value = next((v for v in names if _escaped(v) == written), None)
         return written if value is None else names[value]
 
-    def _name_fields(self, class_def: ast.ClassDef, keys: dict[int, str]) -> None:
+    def _name_fields(
+        self, class_def: ast.ClassDef, keys: dict[int, str], fragment: str | None = None
+    ) -> None:
         """Rename ``class_def``'s fields so that each wire name has its own attribute,
         consistent with the classes it inherits from; every renamed field carries
-        its wire name as its alias."""
-        inherited: dict[str, str] = {}
-        for base in class_def.bases:
-            if isinstance(base, ast.Name):
-                inherited.update(self._class_fields.get(base.id, {}))
-        wire_names = set(keys.values()) | set(inherited)
-        reserved = set(self._field_reserved) | _referenced_names(class_def)
-        typename = "__typename" in wire_names
-        if typename:
-            reserved.add("typename__")
-        assigned = assign_names(
-            wire_names - {"__typename"}, snake_case=self._snake_case, reserved=reserved
-        )
-        if typename:
-            assigned["__typename"] = "typename__"
-        for key, name in inherited.items():
-            if assigned[key] != name:
-                clash = next((k for k, v in assigned.items() if v == name and k != key), None)
-                if clash is not None:
-                    assigned[clash], assigned[key] = assigned[key], name
-                else:
-                    assigned[key] = name
+        its wire name as its alias. ``fragment``: the class is that fragment's."""
+        referenced = _referenced_names(class_def)
+        if fragment is not None:
+            assigned = self._fragment_fields(fragment)
+            if any(name in referenced for name in assigned.values()):
+                raise CodegenError([_internal(self._fragments[fragment], f"fragment {fragment}")])
+        else:
+            inherited: dict[str, str] = {}
+            for base in class_def.bases:
+                if isinstance(base, ast.Name):
+                    inherited.update(self._inherited_fields(base.id))
+            assigned = self._resolve_fields(
+                keys.values(), inherited, self._field_reserved | referenced
+            )
         for field_node in class_def.body:
             if not (
                 isinstance(field_node, ast.AnnAssign) and isinstance(field_node.target, ast.Name)
@@ -729,11 +730,55 @@ class AppSyncPlugin(Plugin):
             wire = keys.get(id(field_node))
             if wire is None:
                 continue
-            name = assigned[wire]
+            name = assigned.get(wire)
+            if name is None:
+                raise CodegenError([_internal(None, f"class {class_def.name}")])
             field_node.target.id = name
             explicit = needs_explicit_alias(name, wire, self._alias_generator)
             _set_alias(field_node, wire if explicit else None)
-        self._class_fields[class_def.name] = {key: assigned[key] for key in wire_names}
+
+    def _resolve_fields(
+        self, own: Iterable[str], inherited: dict[str, str], reserved: Iterable[str]
+    ) -> dict[str, str]:
+        """Python names of a model's wire names: inherited ones keep theirs."""
+        fixed = dict(inherited)
+        new = [key for key in dict.fromkeys(own) if key not in fixed]
+        if "__typename" in new:
+            new.remove("__typename")
+            fixed["__typename"] = "typename__"
+        taken = {*reserved, *fixed.values(), *fixed, "typename__"}
+        assigned = assign_names(
+            new, snake_case=self._snake_case, reserved=taken, apart_from_wire_names=True
+        )
+        return {**fixed, **assigned}
+
+    def _inherited_fields(self, class_name: str) -> dict[str, str]:
+        if class_name in self._known_fragments():
+            return self._fragment_fields(class_name)
+        return {}
+
+    def _fragment_fields(self, name: str) -> dict[str, str]:
+        """The Python names of a fragment's model fields (also those it inherits),
+        known before the fragments module is written: models that spread the
+        fragment inherit them."""
+        cached = self._class_fields.get(name)
+        if cached is not None:
+            return cached
+        definition = self._known_fragments()[name]
+        own: list[str] = []
+        inherited: dict[str, str] = {}
+        pending = list(definition.selection_set.selections)
+        while pending:
+            selection = pending.pop(0)
+            if isinstance(selection, FieldNode):
+                own.append((selection.alias or selection.name).value)
+            elif isinstance(selection, FragmentSpreadNode):
+                inherited.update(self._inherited_fields(selection.name.value))
+            elif isinstance(selection, InlineFragmentNode):
+                pending.extend(selection.selection_set.selections)
+        result = self._resolve_fields(own, inherited, self._field_reserved)
+        self._class_fields[name] = result
+        return result
 
     def _check_method(
         self, method_def: ast.FunctionDef | ast.AsyncFunctionDef, operation: OperationDefinitionNode
@@ -906,7 +951,8 @@ def _model_members() -> frozenset[str]:
     """Public attributes of the generated models' base class."""
     from appsync_runtime.model import BaseModel as RuntimeModel
 
-    return frozenset(name for name in dir(RuntimeModel) if not name.startswith("_"))
+    members = {*dir(RuntimeModel), *dir(type(RuntimeModel))}
+    return frozenset(name for name in members if not name.startswith("_"))
 
 
 def _input_field_name(field: GraphQLInputField) -> str | None:
