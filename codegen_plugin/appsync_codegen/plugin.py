@@ -6,6 +6,7 @@ All of its work is done on ariadne-codegen's AST hooks; see :class:`AppSyncPlugi
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import re
 import warnings
@@ -355,6 +356,7 @@ class AppSyncPlugin(Plugin):
         _import_used(module, "collections.abc", ("AsyncGenerator", "Generator", "Iterator"))
         _import_used(module, "contextlib", ("aclosing", "closing"))
         _import_used(module, "typing", ("cast",))
+        self._check_module_names(module, None)
         if not self._forward_refs:
             return module
         origins = {
@@ -593,6 +595,7 @@ class AppSyncPlugin(Plugin):
         fields need."""
         _final_scalar_validators(module)
         _import_deprecation_helpers(module)
+        self._check_module_names(module, operation_definition)
         return module
 
     def generate_fragments_module(
@@ -604,11 +607,18 @@ class AppSyncPlugin(Plugin):
         fields need."""
         _final_scalar_validators(module)
         _import_deprecation_helpers(module)
+        self._check_module_names(module, None)
         return module
 
     def generate_inputs_module(self, module: ast.Module) -> ast.Module:
         """Import what deprecated fields need."""
         _import_deprecation_helpers(module)
+        self._check_module_names(module, None)
+        return module
+
+    def generate_enums_module(self, module: ast.Module) -> ast.Module:
+        """Refuse an enum named like a name the module uses."""
+        self._check_module_names(module, None)
         return module
 
     # -- package files -----------------------------------------------------------
@@ -814,6 +824,53 @@ class AppSyncPlugin(Plugin):
             )
             for name in sorted(clashes)
         ]
+        raise CodegenError(problems)
+
+    def _check_module_names(
+        self, module: ast.Module, operation: ExecutableDefinitionNode | None
+    ) -> None:
+        """Refuse a generated class named like a name its module imports or a builtin
+        it uses (an input ``Field``, an enum ``str``, an operation ``Optional``): the
+        class would silently replace it for the code below it."""
+        imported: set[str] = set()
+        sources: dict[str, set[tuple[int, str | None]]] = {}
+        for node in ast.walk(module):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                source = (getattr(node, "level", 0) or 0, getattr(node, "module", None))
+                for alias in node.names:
+                    bound = (alias.asname or alias.name).split(".")[0]
+                    imported.add(bound)
+                    sources.setdefault(bound, set()).add(source)
+        classes = [node for node in module.body if isinstance(node, ast.ClassDef)]
+        used = {
+            node.id
+            for node in ast.walk(module)
+            if isinstance(node, ast.Name) and hasattr(builtins, node.id)
+        }
+        own = {c.name for c in classes}
+        clashes = sorted(
+            name for name in own if (name in used and hasattr(builtins, name)) or name in imported
+        ) + sorted(name for name, where in sources.items() if len(where) > 1 and name not in own)
+        if not clashes:
+            return
+        problems: list[Diagnostic] = []
+        for name in clashes:
+            schema_type = self.schema.type_map.get(name)
+            method = self._methods.get(python_name(name, reserved=self._method_reserved))
+            where: Node | None = (
+                operation.name
+                if operation is not None and operation.name is not None
+                else getattr(schema_type, "ast_node", None)
+                or (method.name if method is not None else None)
+            )
+            problems.append(
+                _located(
+                    where,
+                    f"the generated class {name} would replace the name {name} that its "
+                    "module uses: rename the "
+                    + ("type" if schema_type is not None and operation is None else "operation"),
+                )
+            )
         raise CodegenError(problems)
 
     def _check_exports(self, module: ast.Module) -> None:
