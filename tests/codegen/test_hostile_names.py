@@ -80,8 +80,10 @@ OPERATION_NAMES = st.one_of(
 TYPE_NAMES = st.one_of(
     st.sampled_from(["E", "I", "Status", "NoteInput", "Kind"]),
     st.sampled_from(
-        ["Enum", "BaseModel", "Field", "Optional", "Literal", "Any", "str", "Client"]
-        + ["AsyncClient", "UnsetType", "UNSET", "Upload", "OPERATIONS", "date", "T"]
+        [
+            *("Enum", "BaseModel", "Field", "Optional", "Literal", "Any", "str", "Client"),
+            *("AsyncClient", "UnsetType", "UNSET", "Upload", "OPERATIONS", "date", "T"),
+        ]
     ),
 )
 FIELD_TYPES = ("Int", "String", "E")
@@ -187,8 +189,8 @@ def _operations(spec: dict[str, Any]) -> str:
     return (
         f"query {spec['query']}{f'({declared})' if declared else ''} "
         f"{{ q{f'({passed})' if passed else ''} {{ {selection} }} }}\n"
-        f"mutation {spec['mutation']}($input: {spec.get('input', 'I')}!) {{ m(input: $input) {{ __typename }} }}\n"
-        + fragment
+        f"mutation {spec['mutation']}($input: {spec.get('input', 'I')}!) "
+        "{ m(input: $input) { __typename } }\n" + fragment
     )
 
 
