@@ -68,6 +68,7 @@ ARGUMENT_RESERVED: frozenset[str] = frozenset(
         "variables",
         "response",
         "data",
+        "events",
         "gql",
         "cast",
         "closing",

@@ -55,7 +55,7 @@ HOSTILE = sorted(
         *("execute", "execute_ws", "subscribe", "close", "aclose", "get_data"),
         *("validate_result", "auth", "auth_modes", "timeout", "headers", "retry"),
         *("idempotent", "on_gap", "on_ready", "self", "kwargs", "query", "variables"),
-        *("response", "data", "gql", "UNSET", "UnsetType", "cast", "closing"),
+        *("response", "data", "events", "gql", "UNSET", "UnsetType", "cast", "closing"),
         # the package's own modules and the names its code uses
         *("client", "enums", "input_types", "base_model", "Optional", "Field", "Any"),
         *("Literal", "BaseModel", "typename__", "typename"),
@@ -129,8 +129,8 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     keys = [aliases.get(field, field) for field in fields]
     if len(set(keys)) != len(keys):
         aliases = {}
-    query_name, mutation_name = draw(
-        st.lists(OPERATION_NAMES, min_size=2, max_size=2, unique_by=str_to_snake_case)
+    query_name, mutation_name, subscription_name = draw(
+        st.lists(OPERATION_NAMES, min_size=3, max_size=3, unique_by=str_to_snake_case)
     )
     enum_name, input_name = draw(st.lists(TYPE_NAMES, min_size=2, max_size=2, unique=True))
     return {
@@ -143,6 +143,7 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
         "aliases": aliases,
         "query": query_name,
         "mutation": mutation_name,
+        "subscription": subscription_name,
         "typename": draw(st.booleans()),
         "fragment": draw(st.integers(min_value=0, max_value=len(fields))),
     }
@@ -168,6 +169,7 @@ def _schema(spec: dict[str, Any]) -> str:
         f"type T {{\n{fields}\n}}\n"
         f"type Query {{ q{arguments}: T }}\n"
         f"type Mutation {{ m(input: {input_}!): T }}\n"
+        f"type Subscription {{ s{arguments}: T }}\n"
     )
 
 
@@ -190,7 +192,9 @@ def _operations(spec: dict[str, Any]) -> str:
         f"query {spec['query']}{f'({declared})' if declared else ''} "
         f"{{ q{f'({passed})' if passed else ''} {{ {selection} }} }}\n"
         f"mutation {spec['mutation']}($input: {spec.get('input', 'I')}!) "
-        "{ m(input: $input) { __typename } }\n" + fragment
+        "{ m(input: $input) { __typename } }\n"
+        f"subscription {spec['subscription']}{f'({declared})' if declared else ''} "
+        f"{{ s{f'({passed})' if passed else ''} {{ {selection} }} }}\n" + fragment
     )
 
 
@@ -290,6 +294,23 @@ def _check_package(pkg: ModuleType, spec: dict[str, Any]) -> None:
     assert sent[-1]["variables"] == {"input": expected}
     defaults = input_class().model_dump(mode="json", by_alias=True)
     assert all(defaults[w] == values[0] for w, kind in kinds.items() if kind == "E")
+
+    # the subscription: the same arguments, events validated into their own fields
+    subscribed: list[Any] = []
+
+    def subscribe(**call: Any) -> Iterator[dict[str, Any]]:
+        subscribed.append(call["variables"])
+        yield {"s": response_t}
+
+    client.subscribe = subscribe  # type: ignore[method-assign]
+    subscription = getattr(client, methods[spec["subscription"]])
+    arguments = {p: f"sub{value}" for p, value in arguments.items()}
+    events = list(subscription(**arguments))
+    assert {subscribed[0][name]: name for name in subscribed[0]} == {
+        f"sub{value}": name for value, name in by_value.items()
+    }
+    assert events[0].s is not None
+    assert events[0].s.model_dump(mode="json", by_alias=True) == response_t
     client.close()
     http.close()
 
@@ -335,6 +356,7 @@ def _everything() -> dict[str, Any]:
         "aliases": {},
         "query": "Execute",
         "mutation": "Close",
+        "subscription": "Subscribe",
         "typename": True,
         "fragment": len(names) // 2,
     }
