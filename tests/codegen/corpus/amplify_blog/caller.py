@@ -6,7 +6,6 @@ run against the AppSync simulator by ``tests/codegen/test_corpus.py``.
 
 from __future__ import annotations
 
-from appsync_runtime import ApiKeyAuth
 from blog_client import (
     AsyncBlogClient,
     BlogClient,
@@ -26,6 +25,8 @@ from blog_client import (
     PostSummary,
     UpdatePostInput,
 )
+
+from appsync_runtime import ApiKeyAuth
 
 
 def connect(url: str, api_key: str) -> BlogClient:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from appsync_runtime import CognitoUserPoolsAuth
 from owner_todo_client import (
     AsyncTodoClient,
     CreateTodoInput,
@@ -23,6 +22,8 @@ from owner_todo_client import (
     TodoFields,
     UpdateTodoInput,
 )
+
+from appsync_runtime import CognitoUserPoolsAuth
 
 
 def connect(url: str, access_token: Callable[[], str]) -> TodoClient:

@@ -9,10 +9,9 @@ the generated ``scalars_client`` package.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from typing import cast
 from ipaddress import IPv4Address, IPv6Address, IPv6Interface, ip_address, ip_interface
+from typing import cast
 
-from appsync_runtime import ApiKeyAuth
 from scalars_client import (
     AllValues,
     AsyncClient,
@@ -28,6 +27,8 @@ from scalars_client import (
     Tag,
     UpdatePostInput,
 )
+
+from appsync_runtime import ApiKeyAuth
 
 
 def connect(url: str, api_key: str) -> Client:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from appsync_runtime import ApiKeyAuth
 from datastore_client import (
     AsyncDataStoreClient,
     CreatePostInput,
@@ -30,6 +29,8 @@ from datastore_client import (
     TagInput,
     UpdatePostInput,
 )
+
+from appsync_runtime import ApiKeyAuth
 
 
 @dataclass

@@ -8,7 +8,6 @@ with the generated ``todo_sync_client`` package.
 
 from __future__ import annotations
 
-from appsync_runtime import ApiKeyAuth, IAMAuth
 from todo_sync_client import (
     OPERATIONS,
     AsyncClient,
@@ -16,12 +15,14 @@ from todo_sync_client import (
     CreateTodoInput,
     DeleteTodoInput,
     ModelStringInput,
-    ModelSubscriptionTodoFilterInput,
     ModelSubscriptionStringInput,
+    ModelSubscriptionTodoFilterInput,
     ModelTodoConditionInput,
     TodoSync,
     UpdateTodoInput,
 )
+
+from appsync_runtime import ApiKeyAuth, IAMAuth
 
 
 def connect(url: str, api_key: str) -> Client:

@@ -8,7 +8,6 @@ calls them. Type-checked (mypy and pyright, strict) with the generated
 
 from __future__ import annotations
 
-from appsync_runtime import ApiKeyAuth
 from books_client import (
     AsyncBooksClient,
     BookFields,
@@ -17,6 +16,8 @@ from books_client import (
     DeleteBookInput,
     UpdateBookInput,
 )
+
+from appsync_runtime import ApiKeyAuth
 
 
 def connect(url: str, api_key: str) -> BooksClient:

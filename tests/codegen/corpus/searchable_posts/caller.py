@@ -10,7 +10,6 @@ aggregate field enums hold values named like ``str`` and ``Enum`` members (``tit
 
 from __future__ import annotations
 
-from appsync_runtime import ApiKeyAuth
 from search_client import (
     AsyncSearchClient,
     CreatePostInput,
@@ -33,6 +32,8 @@ from search_client import (
     SearchPostsSearchPostsAggregateItemsResultSearchableAggregateBucketResult,
     SearchPostsSearchPostsAggregateItemsResultSearchableAggregateScalarResult,
 )
+
+from appsync_runtime import ApiKeyAuth
 
 Buckets = SearchPostsSearchPostsAggregateItemsResultSearchableAggregateBucketResult
 Scalar = SearchPostsSearchPostsAggregateItemsResultSearchableAggregateScalarResult
