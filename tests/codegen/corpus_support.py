@@ -39,6 +39,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    get_named_type,
     type_from_ast,
 )
 
@@ -154,9 +155,7 @@ def _refers_to_input_object(type_: GraphQLInputType) -> bool:
 
 
 def _named(type_: GraphQLOutputType) -> GraphQLNamedType:
-    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
-        type_ = type_.of_type
-    return type_
+    return get_named_type(type_)
 
 
 class ResponseBuilder:

@@ -380,6 +380,7 @@ def _markers(method: Callable[..., Any]) -> tuple[dict[str, Any], dict[str, str]
     for index, parameter in enumerate(parameters):
         kinds = _leaf_types(parameter.annotation)
         value: Any
+        wire: Any
         if bool in kinds:
             assert sum(bool in _leaf_types(p.annotation) for p in parameters) == 1, parameters
             value, wire = True, True
@@ -436,11 +437,15 @@ def test_every_operation_round_trips_through_its_method(corpus: Corpus, name: st
             markers, owners = _markers(method)
             method(**markers)
             sent = recorder.requests[-1]["variables"]
-            by_variable = {v: owners.get(json.dumps(w, sort_keys=True)) for v, w in sent.items()}
+            by_variable = {
+                variable: owners[json.dumps(value, sort_keys=True)]
+                for variable, value in sent.items()
+                if json.dumps(value, sort_keys=True) in owners
+            }
             variables = [d.variable.name.value for d in operation.variable_definitions]
-            if sorted(by_variable) != sorted(variables) or sorted(
-                str(p) for p in by_variable.values()
-            ) != sorted(parameters):
+            if sorted(by_variable) != sorted(variables) or sorted(by_variable.values()) != sorted(
+                parameters
+            ):
                 problems.append(f"{info.name}: arguments {markers} reach variables as {sent}")
                 continue
             values = variables_for(schema, operation, counter)
