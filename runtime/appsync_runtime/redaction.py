@@ -76,7 +76,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1***"),
     (re.compile(r"(?i)(Credential=)[^\s,/&]+"), r"\1***"),
-    (re.compile(r"(?<![\w-])eyJ[\w-]*\.[\w-]*\.[\w-]*"), "<jwt>"),
+    (re.compile(r"(?<![\w-])eyJ[\w-]*\.[\w-]+\.[\w-]*"), "<jwt>"),
     (re.compile(r"\bda2-[a-z0-9]{20,}\b"), "da2-***"),
 )
 
