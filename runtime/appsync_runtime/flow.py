@@ -20,7 +20,6 @@ One call::
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Generator, Mapping
@@ -30,6 +29,7 @@ from typing import Any, Protocol
 from .auth import AuthRequest, AuthStrategy
 from .errors import (
     AppSyncAuthError,
+    AppSyncConfigError,
     AppSyncError,
     AppSyncNetworkError,
     AppSyncTimeoutError,
@@ -145,7 +145,7 @@ def _secrets(call: Call, auth_headers: Mapping[str, str] | None) -> list[str]:
 
 def _scrubber(call: Call, auth_headers: Mapping[str, str] | None) -> Scrubber:
     """A scrubber of this call's secrets, worked out when first needed."""
-    return Scrubber(functools.partial(_secrets, call, auth_headers))
+    return Scrubber(_secrets, call, auth_headers)
 
 
 def _auth_failure(strategy: AuthStrategy, exc: Exception, scrubber: Scrubber) -> AppSyncAuthError:
@@ -362,6 +362,22 @@ def _notify_error(
         run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry))
 
 
+def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
+    """``headers`` from ``strategy``, refused before anything is sent when a value
+    holds a line break or another control character (a token read from a file with
+    its newline): HTTP clients refuse such a header with an error, and log lines,
+    that quote it."""
+    for name, value in headers.items():
+        # a user's strategy may return anything: only strings are judged here
+        if isinstance(value, str) and not value.isprintable():  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise AppSyncConfigError(
+                f"{type(strategy).__name__} returned a {name} header holding a line break "
+                "or control character (strip the token: one read from a file keeps its "
+                "newline); nothing was sent"
+            )
+    return headers
+
+
 def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with blocking I/O."""
     value: Any = None
@@ -377,7 +393,7 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validate
             if type(step) is SendStep:
                 value = transport.send(step.request)
             elif type(step) is AuthStep:
-                value = step.strategy.auth_headers(step.request)
+                value = _checked(step.strategy.auth_headers(step.request), step.strategy)
             else:
                 assert isinstance(step, SleepStep)
                 time.sleep(step.seconds)
@@ -401,7 +417,9 @@ async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | 
             if type(step) is SendStep:
                 value = await transport.send(step.request)
             elif type(step) is AuthStep:
-                value = await step.strategy.async_auth_headers(step.request)
+                value = _checked(
+                    await step.strategy.async_auth_headers(step.request), step.strategy
+                )
             else:
                 assert isinstance(step, SleepStep)
                 import asyncio  # loaded already: this driver runs in its loop

@@ -302,25 +302,26 @@ class Scrubber:
     """Masks the secrets it was given (and anything secret-looking) in text, bytes,
     JSON values, GraphQL error entries and errors (module docstring)."""
 
-    __slots__ = ("_edges", "_exact", "_short", "_source", "_targets", "_values")
+    __slots__ = ("_args", "_edges", "_exact", "_short", "_source", "_targets", "_values")
 
-    def __init__(self, secrets: Iterable[str] | Callable[[], Iterable[str]] = ()) -> None:
-        """``secrets``: the values, or a callable giving them when first needed."""
-        self._source = secrets
-        self._values: tuple[str, ...] = ()
-        self._exact: tuple[str, ...] = ()
-        self._targets: tuple[_Target, ...] | None = None  # built on first use
-        self._short: tuple[str, ...] = ()
-        self._edges = ""
+    def __init__(
+        self, secrets: Iterable[str] | Callable[..., Iterable[str]] = (), *args: Any
+    ) -> None:
+        """``secrets``: the values, or a callable giving them (called with ``args``)
+        when first needed: making a scrubber that is never used costs next to
+        nothing."""
+        self._source: Iterable[str] | Callable[..., Iterable[str]] | None = secrets
+        self._args = args
+        self._targets: tuple[_Target, ...] | None = None  # the rest is set on first use
 
     def _resolve(self) -> None:
         source = self._source
-        if source == ():
+        if source is None:
             return
-        self._source = ()
+        self._source = None
         values: dict[str, None] = {}
         exact: dict[str, None] = {}
-        for secret in source() if callable(source) else source:
+        for secret in source(*self._args) if callable(source) else source:
             if isinstance(secret, str):  # pyright: ignore[reportUnnecessaryIsInstance]
                 parts, whole = _parts(secret)
                 values.update(dict.fromkeys(parts))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import from_json
 
@@ -114,26 +114,33 @@ def _text(value: Any) -> str:
         return f"(a JSON {type(value).__name__})"
 
 
+def _items(value: object) -> list[Any] | None:
+    """``value`` if it is a list (of JSON values), else None."""
+    items: list[Any] | None = value if isinstance(value, list) else None  # pyright: ignore[reportUnknownVariableType]
+    return items
+
+
 def _entry(raw: Any, scrubber: Scrubber) -> GraphQLErrorEntry:
     """One entry, every field scrubbed (the message scrubbed, then cut)."""
     if not isinstance(raw, Mapping):
         return GraphQLErrorEntry(message=scrubber.text(_text(raw), MAX_MESSAGE))
-    error_type = raw.get("errorType")
-    path = raw.get("path")
-    locations = raw.get("locations")
-    extensions = raw.get("extensions")
+    fields = cast("Mapping[str, Any]", raw)
+    error_type = fields.get("errorType")
+    path = _items(fields.get("path"))
+    locations = _items(fields.get("locations"))
+    extensions = fields.get("extensions")
     value = scrubber.value
     return GraphQLErrorEntry(
-        message=scrubber.text(_text(raw.get("message", "(no message)")), MAX_MESSAGE),
+        message=scrubber.text(_text(fields.get("message", "(no message)")), MAX_MESSAGE),
         error_type=scrubber.text(error_type, 200) if isinstance(error_type, str) else None,
-        error_info=value(raw.get("errorInfo")),
+        error_info=value(fields.get("errorInfo")),
         path=tuple(value(p) for p in path if isinstance(p, (str, int)))
-        if isinstance(path, list)
+        if path is not None
         else None,
         locations=tuple(value(loc) for loc in locations if isinstance(loc, Mapping))
-        if isinstance(locations, list)
+        if locations is not None
         else None,
-        data=value(raw.get("data")),
+        data=value(fields.get("data")),
         extensions=value(extensions) if isinstance(extensions, Mapping) else None,
     )
 
@@ -141,8 +148,9 @@ def _entry(raw: Any, scrubber: Scrubber) -> GraphQLErrorEntry:
 def _entries(raw: Any, scrubber: Scrubber = NO_SECRETS) -> list[GraphQLErrorEntry]:
     """AppSync sends a list; a lone object (seen in real-time frames) counts as one.
     Only the first ``_MAX_ENTRIES`` are kept."""
-    if isinstance(raw, list):
-        return [_entry(item, scrubber) for item in raw[:_MAX_ENTRIES]]
+    items = _items(raw)
+    if items is not None:
+        return [_entry(item, scrubber) for item in items[:_MAX_ENTRIES]]
     if raw is None or raw == {}:
         return []
     return [_entry(raw, scrubber)]
@@ -196,11 +204,12 @@ _LIKELY_CAUSE = {
 def _server_message(payload: Any, scrubber: Scrubber) -> tuple[str | None, str | None]:
     """(errorType, message) from an error body of any of AppSync's shapes, scrubbed."""
     if isinstance(payload, Mapping):
-        errors = _entries(payload.get("errors"), scrubber)
+        fields = cast("Mapping[str, Any]", payload)
+        errors = _entries(fields.get("errors"), scrubber)
         if errors:
             return errors[0].error_type, errors[0].message
-        message = payload.get("message") or payload.get("Message")
-        error_type = payload.get("errorType") or payload.get("__type")
+        message = fields.get("message") or fields.get("Message")
+        error_type = fields.get("errorType") or fields.get("__type")
         return (
             scrubber.text(error_type, 200) if isinstance(error_type, str) else None,
             scrubber.text(_text(message), MAX_MESSAGE) if message is not None else None,
@@ -316,57 +325,72 @@ def parse_response(
         ) from None
 
 
+def _unusable(
+    response: HttpResponse,
+    request_id: str | None,
+    operation_name: str | None,
+    scrubber: Scrubber,
+    message: str,
+) -> AppSyncResponseError:
+    return AppSyncResponseError(
+        message,
+        status=response.status,
+        body=scrubber.data(response.content, MAX_BODY),
+        request_id=scrubber.text(request_id, 200) if request_id is not None else None,
+        operation_name=operation_name,
+    )
+
+
 def _parse(
     response: HttpResponse, operation_name: str | None, scrubber: Scrubber
 ) -> GraphQLResponse:
     request_id = _header(response.headers, "x-amzn-RequestId")
-
-    def failed(message: str) -> AppSyncResponseError:
-        return AppSyncResponseError(
-            message,
-            status=response.status,
-            body=scrubber.data(response.content, MAX_BODY),
-            request_id=scrubber.text(request_id, 200) if request_id is not None else None,
-            operation_name=operation_name,
-        )
-
+    where = (response, request_id, operation_name, scrubber)
     if not 200 <= response.status < 300:
         clean_id = scrubber.text(request_id, 200) if request_id is not None else None
         raise _http_error(response, clean_id, operation_name, scrubber)
     try:
         payload = _decode(response.content)
     except (ValueError, RecursionError):
-        raise failed(
+        raise _unusable(
+            *where,
             "expected a JSON GraphQL response, got "
             + _describe_body(response.content, response.headers, scrubber),
         ) from None
     if not isinstance(payload, dict):
-        raise failed(f"expected a JSON object, got a JSON {type(payload).__name__}")
-    data = payload.get("data")
+        raise _unusable(*where, f"expected a JSON object, got a JSON {type(payload).__name__}")
+    payload = cast("dict[str, Any]", payload)
+    data: Any = payload.get("data")
     if data is not None and not isinstance(data, dict):
-        raise failed(
+        raise _unusable(
+            *where,
             f"'data' must be an object or null, got a JSON {type(data).__name__}",
         )
-    raw_errors = payload.get("errors")
+    raw_errors: Any = payload.get("errors")
     errors = _entries(raw_errors, scrubber)
     if errors:
+        partial: dict[str, Any] | None = data  # pyright: ignore[reportUnknownVariableType]
+        listed = _items(raw_errors)
         raise AppSyncGraphQLError(
             errors,
-            total=len(raw_errors) if isinstance(raw_errors, list) else None,
-            data=scrubber.value(data, patterns=False) if scrubber else data,
+            total=len(listed) if listed is not None else None,
+            data=scrubber.value(partial, patterns=False) if scrubber else partial,
             status=response.status,
             request_id=scrubber.text(request_id, 200) if request_id is not None else None,
             operation_name=operation_name,
         )
     if data is None:
-        raise failed("the response has neither 'data' nor 'errors'")
-    extensions = payload.get("extensions")
+        raise _unusable(*where, "the response has neither 'data' nor 'errors'")
+    extensions: Any = payload.get("extensions")
+    result: dict[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
     return GraphQLResponse(
-        data=data,
+        data=result,
         status=response.status,
         headers=response.headers,
         request_id=request_id,
-        extensions=extensions if isinstance(extensions, Mapping) else None,
+        extensions=cast("Mapping[str, Any]", extensions)
+        if isinstance(extensions, Mapping)
+        else None,
     )
 
 

@@ -43,6 +43,8 @@ from appsync_runtime import (
     AppSyncError,
     AsyncAppSyncClient,
     AttemptRecord,
+    AuthMode,
+    AuthRequest,
     AuthStrategy,
     CallHooks,
     CognitoUserPoolsAuth,
@@ -56,7 +58,12 @@ from appsync_runtime import (
 )
 from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
-from tests.support.fake_realtime import FakeConnection, FakeRealtime, FakeSubscription
+from tests.support.fake_realtime import (
+    ConnectBehavior,
+    FakeConnection,
+    FakeRealtime,
+    FakeSubscription,
+)
 from tests.support.secret_scan import Leak, SecretScan, echoes
 
 API_KEY = "da2-echoscanapikey000000000000000"
@@ -273,10 +280,15 @@ def test_http_echoes_never_leak(
     assert leaks == [], "\n".join(map(str, leaks[:20]))
 
 
+def _unchanged(*args: Any) -> str:
+    text: str = args[-1]
+    return text
+
+
 def switch_scrubbing_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(redaction.Scrubber, "_mask", lambda self, text: text)
-    monkeypatch.setattr(redaction.Scrubber, "_edge", lambda self, text: text)
-    monkeypatch.setattr(redaction, "_patterns", lambda text: text)
+    monkeypatch.setattr(redaction.Scrubber, "_mask", _unchanged)
+    monkeypatch.setattr(redaction.Scrubber, "_edge", _unchanged)
+    monkeypatch.setattr(redaction, "_patterns", _unchanged)
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -308,8 +320,8 @@ def test_http_scan_finds_straddles_of_the_old_cut_then_replace(
         return original(self, text, None, **kw)
 
     def whole_values_only(self: redaction.Scrubber, text: str) -> str:
-        self._prepare()
-        for value in self._values:
+        self._prepare()  # pyright: ignore[reportPrivateUsage]
+        for value in self._values:  # pyright: ignore[reportPrivateUsage]
             text = text.replace(value, "***")
         return text
 
@@ -318,6 +330,53 @@ def test_http_scan_finds_straddles_of_the_old_cut_then_replace(
     evidence = Evidence()
     run_http(fake, "iam", "sync", evidence, ["straddle"], ["raw"])
     assert [leak.secret for leak in evidence.leaks([SESSION_TOKEN])] == [SESSION_TOKEN]
+
+
+class FileToken(AuthStrategy):
+    """A token read from a file, trailing newline and all (a strategy of the user's
+    own: the built-in ones refuse such a token)."""
+
+    mode = AuthMode.AWS_LAMBDA
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        return {"Authorization": LAMBDA_TOKEN + "\n"}
+
+
+NEWLINE_STRATEGIES: dict[str, Callable[[], AuthStrategy]] = {
+    "token": FileToken,
+    "iam": lambda: IAMAuth(Credentials(AKID, SECRET_KEY, SESSION_TOKEN + "\n"), region="us-east-1"),
+}
+
+
+@pytest.mark.parametrize("transport", ["sync", "async"])
+@pytest.mark.parametrize("strategy", sorted(NEWLINE_STRATEGIES))
+def test_header_values_with_a_newline_never_leak(
+    fake: FakeAppSync, debug_logs: pytest.LogCaptureFixture, strategy: str, transport: str
+) -> None:
+    """HTTP clients refuse such a header with errors and DEBUG lines quoting it: it is
+    refused before anything is sent, with an error naming the header, not its value."""
+    evidence = Evidence()
+    with pytest.raises(AppSyncError) as info:
+        settings: dict[str, Any] = {
+            "auth": NEWLINE_STRATEGIES[strategy](),
+            "retry": RetryPolicy(attempts=2, wait_initial=0.001, wait_max=0.001),
+            "hooks": evidence.hooks(),
+        }
+        if transport == "sync":
+            with AppSyncClient(fake.url, **settings) as client:
+                client.execute(QUERY, "Echo", {"id": "1"})
+        else:
+
+            async def go() -> None:
+                async with AsyncAppSyncClient(fake.url, **settings) as client:
+                    await client.execute(QUERY, "Echo", {"id": "1"})
+
+            asyncio.run(go())
+    evidence.add_error(info.value)
+    evidence.add_logs(debug_logs.records)
+    assert fake.received == []
+    leaks = evidence.leaks(CONSTANTS)
+    assert leaks == [], "\n".join(map(str, leaks[:20]))
 
 
 # --------------------------------------------------------------------------- real time
@@ -365,8 +424,10 @@ async def one_realtime_case(
             return errors
 
         rt.connection_errors = refuse_connect
-        behavior = "connection_error" if kind == "connection_error" else "connection_error_auth"
-        rt.connect_script.extend([behavior] * 3)
+        behavior: ConnectBehavior = (
+            "connection_error" if kind == "connection_error" else "connection_error_auth"
+        )
+        rt.connect_script.extend((behavior, behavior, behavior))
 
     def after_ready() -> None:
         # a frame of an unknown type quoting the secrets goes to the DEBUG log
