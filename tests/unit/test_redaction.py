@@ -222,3 +222,29 @@ def test_lengths_and_forms_of_the_scan_itself() -> None:
     assert {"raw", "b64-0", "b64url-2", "quote", "json_slash"} <= set(forms(value))
     for echoed in echoes(value + "xyz0123456789").values():
         assert SecretScan([value + "xyz0123456789"]).find([echoed])
+
+
+def test_a_result_that_does_not_fit_never_quotes_a_secret() -> None:
+    """A validator's message quotes the value it refused: server text, scrubbed."""
+    from pydantic import field_validator
+
+    from appsync_runtime import AppSyncClient, AppSyncResponseError, BaseModel, LambdaAuth
+    from tests.support.fake_appsync import FakeAppSync, Reply
+
+    token = "lambda-token-for-validation-0123456789"
+
+    class Result(BaseModel):
+        name: str
+
+        @field_validator("name")
+        @classmethod
+        def plain(cls, value: str) -> str:
+            raise ValueError(f"unexpected name {value!r}")
+
+    with FakeAppSync() as fake:
+        fake.default = Reply(200, {"data": {"name": f"echo {token}"}}, {})
+        client = AppSyncClient(fake.url, auth=LambdaAuth(token))
+        with client, pytest.raises(AppSyncResponseError) as info:
+            client.execute_validated(Result, "query { name }")
+    assert "unexpected name" in str(info.value)
+    assert leaks([token], str(info.value), repr(info.value)) == []
