@@ -62,22 +62,31 @@ _LONG = 128  # a secret this long gets its own indexed target, cached
 _MAX_HITS = 64  # places of one gram tried in the forms (bounds pathological secrets)
 _MAX_DEPTH = 200  # JSON nesting scrubbed value by value; deeper is scrubbed as text
 _SEP = "\x00"
+_MARGIN = 64  # characters decoded either side of an escape
+_SEEDS_FROM = 256  # a text this long is searched by the set of its grams
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+# (pattern, replacement, words one of which the lower-cased text must hold for the
+# pattern to be tried at all: case-insensitive patterns are slow on long text)
+_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     # The canonical string AppSync quotes on a signature mismatch includes the
     # session token and every signed header: drop everything from there on.
-    (re.compile(r"(?is)(The Canonical String for this request should have been).*"), r"\1 ..."),
+    (
+        re.compile(r"(?is)(The Canonical String for this request should have been).*"),
+        r"\1 ...",
+        ("canonical string",),
+    ),
     (
         re.compile(
             r"(?i)(?<![\w-])(authorization|x-api-key|x-amz-security-token)"
             r"([\"']?\s*[:=]\s*[\"']?)(?:(?:Bearer|Basic)\s+)?[^\s,;\"'&]+"
         ),
         r"\1\2***",
+        ("authorization", "x-api-key", "x-amz-security-token"),
     ),
-    (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1***"),
-    (re.compile(r"(?i)(Credential=)[^\s,/&]+"), r"\1***"),
-    (re.compile(r"(?<![\w-])eyJ[\w-]*\.[\w-]+\.[\w-]*"), "<jwt>"),
-    (re.compile(r"\bda2-[a-z0-9]{20,}\b"), "da2-***"),
+    (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1***", ("signature=",)),
+    (re.compile(r"(?i)(Credential=)[^\s,/&]+"), r"\1***", ("credential=",)),
+    (re.compile(r"(?<![\w-])eyJ[\w-]*\.[\w-]+\.[\w-]*"), "<jwt>", ("eyj",)),
+    (re.compile(r"\bda2-[a-z0-9]{20,}\b"), "da2-***", ("da2-",)),
 )
 
 # Headers a strategy returns that hold nothing secret.
@@ -105,8 +114,11 @@ _SIMPLE_ESCAPES["t"] = "\t"
 
 
 def _patterns(text: str) -> str:
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
+    lowered = text.lower()
+    for pattern, replacement, words in _PATTERNS:
+        if any(word in lowered for word in words):
+            text = pattern.sub(replacement, text)
+            lowered = text.lower()
     return text
 
 
@@ -199,6 +211,11 @@ class _Target:
             found = joined.find(gram, found + 1)
         return places
 
+    def index(self) -> dict[str, list[int]]:
+        """Every gram of :attr:`joined`, with where it starts (built once)."""
+        index = self._index
+        return self._build() if index is None else index
+
     def _build(self) -> dict[str, list[int]]:
         joined = self.joined
         index: dict[str, list[int]] = {}
@@ -251,6 +268,23 @@ def _decoded(text: str) -> tuple[str, list[int]] | None:
     return "".join(pieces), starts
 
 
+def _escaped_regions(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds escapes: spans around them (_MARGIN characters either
+    side), merged; only these are decoded, so a long text with a few escapes costs
+    little."""
+    if "%" not in text and "\\" not in text:
+        return []
+    regions: list[tuple[int, int]] = []
+    size = len(text)
+    for match in _ESCAPE.finditer(text):
+        begin, end = max(0, match.start() - _MARGIN), min(size, match.end() + _MARGIN)
+        if regions and begin <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((begin, end))
+    return regions
+
+
 def _common_after(a: str, i: int, b: str, j: int) -> int:
     """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start."""
     count = 0
@@ -279,6 +313,18 @@ def _common_before(a: str, i: int, b: str, j: int) -> int:
             count += step
         step //= 4
     return count
+
+
+def _extend(view: str, at: int, joined: str, place: int, spans: list[tuple[int, int]]) -> int:
+    """The gram at ``view[at:]`` is the one at ``joined[place:]``: add the span of
+    their common run when it is at least MIN_RUN long; return where it ends (0 when
+    it is shorter)."""
+    left = _common_before(view, at, joined, place)
+    right = _common_after(view, at + _GRAM, joined, place + _GRAM)
+    if left + _GRAM + right < MIN_RUN:
+        return 0
+    spans.append((at - left, at + _GRAM + right))
+    return at + _GRAM + right
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -362,8 +408,13 @@ class Scrubber:
         return targets
 
     def _runs(self, view: str, targets: tuple[_Target, ...]) -> list[tuple[int, int]]:
-        """Spans of ``view`` that are runs of at least MIN_RUN characters of a form."""
+        """Spans of ``view`` that are runs of at least MIN_RUN characters of a form.
+
+        Every such run holds a gram starting at a multiple of _GRAM: those grams are
+        looked up in the forms and the matches extended both ways."""
         size = len(view)
+        if size >= _SEEDS_FROM:
+            return self._runs_by_set(view, targets)
         spans: list[tuple[int, int]] = []
         covered = 0
         for at in range(0, size - _GRAM + 1, _GRAM):
@@ -371,13 +422,32 @@ class Scrubber:
                 continue
             gram = view[at : at + _GRAM]
             for target in targets:
-                joined = target.joined
                 for place in target.places(gram):
-                    left = _common_before(view, at, joined, place)
-                    right = _common_after(view, at + _GRAM, joined, place + _GRAM)
-                    if left + _GRAM + right >= MIN_RUN:
-                        spans.append((at - left, at + _GRAM + right))
-                        covered = max(covered, at + _GRAM + right)
+                    end = _extend(view, at, target.joined, place, spans)
+                    if end > covered:
+                        covered = end
+        return spans
+
+    def _runs_by_set(self, view: str, targets: tuple[_Target, ...]) -> list[tuple[int, int]]:
+        """:meth:`_runs` for a long text: its grams as a set, intersected with each
+        target's index, so only the grams that occur in a form are looked for."""
+        grams = {view[at : at + _GRAM] for at in range(0, len(view) - _GRAM + 1, _GRAM)}
+        seeds: list[tuple[int, int, str]] = []  # (where in view, which target, gram)
+        for number, target in enumerate(targets):
+            for gram in grams & target.index().keys():
+                at = view.find(gram)
+                while at >= 0:
+                    seeds.append((at, number, gram))
+                    at = view.find(gram, at + 1)
+        seeds.sort()
+        spans: list[tuple[int, int]] = []
+        covered = 0
+        for at, number, gram in seeds:
+            if at + _GRAM <= covered:
+                continue
+            target = targets[number]
+            for place in target.index()[gram]:
+                covered = max(covered, _extend(view, at, target.joined, place, spans))
         return spans
 
     def _spans(self, view: str, targets: tuple[_Target, ...]) -> list[tuple[int, int]]:
@@ -397,15 +467,8 @@ class Scrubber:
         if not (self._values or self._exact):
             return text
         spans = self._spans(text, targets)
-        view = text
-        starts: list[int] | None = None
-        for _ in range(2):  # escapes undone once, then twice
-            decoded = _decoded(view)
-            if decoded is None:
-                break
-            view, local = decoded
-            starts = local if starts is None else [starts[i] for i in local]
-            spans += [(starts[begin], starts[end]) for begin, end in self._spans(view, targets)]
+        for begin, end in _escaped_regions(text):  # escapes undone once, then twice
+            self._decoded_spans(text[begin:end], begin, targets, spans, 2)
         if not spans:
             return text
         pieces: list[str] = []
@@ -416,6 +479,26 @@ class Scrubber:
             position = end
         pieces.append(text[position:])
         return "".join(pieces)
+
+    def _decoded_spans(
+        self,
+        chunk: str,
+        offset: int,
+        targets: tuple[_Target, ...],
+        spans: list[tuple[int, int]],
+        depth: int,
+    ) -> None:
+        """Add the spans (of the text ``chunk`` starts at ``offset`` in) of secrets
+        found in ``chunk`` with its escapes undone, ``depth`` times over."""
+        decoded = _decoded(chunk)
+        if decoded is None:
+            return
+        view, starts = decoded
+        found = self._spans(view, targets)
+        if depth > 1:
+            for begin, end in _escaped_regions(view):
+                self._decoded_spans(view[begin:end], begin, targets, found, depth - 1)
+        spans += [(offset + starts[begin], offset + starts[end]) for begin, end in found]
 
     def _edge(self, text: str) -> str:
         """``text`` about to end at a cut: mask its last 4 to 11 characters when they

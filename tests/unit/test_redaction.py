@@ -93,6 +93,21 @@ def test_a_cut_leaves_no_recognisable_start(secret: str, offset: int, limit: int
         assert not any(head.endswith(secret[:k]) for k in range(4, len(secret) + 1)), out
 
 
+@settings(max_examples=20, deadline=None)
+@given(secret=secret_text, seed=st.integers(0, 2**32 - 1))
+def test_long_texts_with_echoes_far_apart(secret: str, seed: int) -> None:
+    """Long texts (searched by the set of their grams, escapes decoded only around
+    them) hide nothing either: every encoding, at random places in up to 200 KB."""
+    rng = random.Random(seed)
+    pieces = [rng.choice('abc %\\{}"') * rng.randint(0, 16_000) for _ in range(12)]
+    for echoed in echoes(secret).values():
+        pieces.insert(rng.randint(0, len(pieces)), echoed)
+    text = "".join(pieces)
+    scrubber = Scrubber([secret])
+    assert leaks([secret], scrubber.text(text)) == []
+    assert leaks([secret], json.dumps(scrubber.value({"data": [text]}, patterns=False))) == []
+
+
 def test_the_reported_straddle_in_a_400_body() -> None:
     """An 830-character token echoed across the 500-character message cut and the
     2,048-byte body cut: nothing of it survives anywhere (276 characters did)."""
