@@ -64,7 +64,8 @@ def test_no_form_of_a_secret_survives(
     assert leaks([secret], scrubber.text(text, limit)) == []
     data = scrubber.data(text.encode(), limit)
     assert leaks([secret], data.decode("latin-1")) == []
-    assert leaks([secret], json.dumps(scrubber.value({"k": [text], text: 1}))) == []
+    value = scrubber.value({"k": [text], text: 1})
+    assert leaks([secret], *value["k"], *value) == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,7 +106,7 @@ def test_long_texts_with_echoes_far_apart(secret: str, seed: int) -> None:
     text = "".join(pieces)
     scrubber = Scrubber([secret])
     assert leaks([secret], scrubber.text(text)) == []
-    assert leaks([secret], json.dumps(scrubber.value({"data": [text]}, patterns=False))) == []
+    assert leaks([secret], *scrubber.value({"data": [text]}, patterns=False)["data"]) == []
 
 
 def test_the_reported_straddle_in_a_400_body() -> None:
