@@ -379,6 +379,34 @@ def test_header_values_with_a_newline_never_leak(
     assert leaks == [], "\n".join(map(str, leaks[:20]))
 
 
+class CustomHeader(AuthStrategy):
+    """A strategy of the user's own, sending its token in a header of its own name."""
+
+    mode = AuthMode.AWS_LAMBDA
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        return {"x-my-token": LAMBDA_TOKEN, "X-Amz-Date": "20240101T000000Z"}
+
+
+def test_hook_records_mask_a_custom_strategys_headers(fake: FakeAppSync) -> None:
+    seen: list[AttemptRecord] = []
+
+    def echo(received: Received) -> Reply:
+        message = f"bad token {received.headers['x-my-token']}"
+        return Reply(401, {"errors": [{"errorType": "Unauthorized", "message": message}]})
+
+    fake.handler = echo
+    client = AppSyncClient(fake.url, auth=CustomHeader(), hooks=CallHooks(on_error=seen.append))
+    with client, pytest.raises(AppSyncError) as info:
+        client.execute(QUERY, "Echo", {"id": "1"})
+    headers = dict(seen[0].headers)
+    assert headers["x-my-token"] == "***"
+    assert headers["X-Amz-Date"] == "20240101T000000Z"  # not secret: left readable
+    assert fake.received[0].headers["x-my-token"] == LAMBDA_TOKEN
+    assert str(info.value).startswith("HTTP 401 Unauthorized: bad token ***")
+    assert LAMBDA_TOKEN[:12] not in repr(seen)
+
+
 # --------------------------------------------------------------------------- real time
 
 FAST = RealtimeOptions(
