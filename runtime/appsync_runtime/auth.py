@@ -134,6 +134,11 @@ class AuthStrategy(httpx.Auth):
         """Whether re-authorizing and sending once more may succeed after ``rejection``."""
         return False
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Secrets this strategy holds, scrubbed (with the values of the headers it
+        returns) from errors and logs even when no header was made. None here."""
+        return ()
+
     # httpx integration: one attempt, plus one retry when the strategy can recover.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         request.read()
@@ -181,6 +186,11 @@ class _TokenAuth(AuthStrategy):
     def __repr__(self) -> str:
         source = "callable" if callable(self._token) else "***"
         return f"{type(self).__name__}({self._what}={source})"
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The token, when it is a value (a callable's tokens are in its headers)."""
+        token = self._token
+        return () if callable(token) else (token,)
 
     def auth_headers(self, request: AuthRequest) -> dict[str, str]:
         token = self._token

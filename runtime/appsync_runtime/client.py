@@ -30,6 +30,7 @@ from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
 from .observe import CallHooks
+from .redaction import MAX_MESSAGE, Scrubber
 from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from .response import GraphQLResponse, Validated
 from .retry import DEFAULT_RETRY, RetryPolicy
@@ -214,9 +215,11 @@ class _ClientCore:
             problems = exc.errors(include_url=False, include_input=False)
             first = problems[0] if problems else {"loc": (), "msg": str(exc)}
             where = ".".join(str(part) for part in first["loc"]) or "<root>"
+            # a validator's message may quote the value: server text, scrubbed
+            secrets = [value for strategy in self.auth for value in strategy.secret_values()]
             raise AppSyncResponseError(
                 f"the response does not fit {model.__name__}: {len(problems)} problem(s), "
-                f"first at {where}: {first['msg']}"
+                + Scrubber(secrets).text(f"first at {where}: {first['msg']}", MAX_MESSAGE)
             ) from None
         except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
             # a validator that raised outside pydantic's own error types

@@ -19,6 +19,12 @@
 Key your handling on the class, ``status`` and ``error_type``; never on message text.
 Messages never contain secrets: no keys, tokens, signatures or JWTs.
 
+Every error survives :mod:`pickle` (process pools, task queues), :func:`copy.copy` and
+:func:`copy.deepcopy` with its class, message and attributes (``status``,
+``error_type``, ``request_id``, ``errors``, partial ``data``, ``attempts``, ``reason``,
+``sent``, ...); the chain of causes and the traceback stay behind, as with any
+exception.
+
 Every error that ends a call carries ``attempts``: how many attempts the call made
 (retries and an auth re-sign included), also shown in ``str()`` when more than one.
 Retries (:mod:`appsync_runtime.retry`) only ever raise the error of the last attempt.
@@ -67,6 +73,11 @@ class AppSyncError(Exception):
         self.operation_name = operation_name
         self.attempts = attempts
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__ (whose arguments differ by class): the
+        # class, then ``args`` and every attribute, as they are now.
+        return (_rebuild, (type(self), *self.args), dict(vars(self)))
+
     def __str__(self) -> str:
         parts = [self.message]
         if self.operation_name:
@@ -78,6 +89,11 @@ class AppSyncError(Exception):
         if len(parts) == 1:
             return self.message
         return f"{self.message} ({', '.join(parts[1:])})"
+
+
+def _rebuild(cls: type[AppSyncError], *args: object) -> AppSyncError:
+    """An error of class ``cls`` with ``args``, before its attributes are restored."""
+    return cls.__new__(cls, *args)
 
 
 class AppSyncConfigError(AppSyncError, ValueError):

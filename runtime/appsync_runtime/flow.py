@@ -29,15 +29,14 @@ from typing import Any, Protocol
 from .auth import AuthRequest, AuthStrategy
 from .errors import (
     AppSyncAuthError,
+    AppSyncConfigError,
     AppSyncError,
-    AppSyncGraphQLError,
-    AppSyncHTTPError,
     AppSyncNetworkError,
-    AppSyncResponseError,
     AppSyncTimeoutError,
     AuthFailureReason,
 )
 from .observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
+from .redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
 from .request import HttpRequest, Timeout
 from .response import (
     GraphQLResponse,
@@ -45,7 +44,6 @@ from .response import (
     Validated,
     describe_rejection,
     parse_response,
-    redact,
     validate_json,
 )
 from .retry import RetryEvent, RetryPolicy
@@ -63,7 +61,6 @@ __all__ = [
 ]
 
 _DEBUG = logging.DEBUG
-_MIN_SECRET = 8  # shorter header values are not scrubbed out of server text
 _DEADLINE_SLACK = 0.001
 
 
@@ -132,39 +129,48 @@ class AsyncTransport(Protocol):
     async def aclose(self) -> None: ...
 
 
-def _scrub(error: AppSyncError, auth_headers: Mapping[str, str]) -> None:
-    """Remove the exact values of this call's auth headers from server text that
-    ``error`` carries (a server may echo a key or token back)."""
-    secrets = [value for value in auth_headers.values() if len(value) >= _MIN_SECRET]
-    if not secrets:
-        return
-
-    def clean(text: str) -> str:
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-        return text
-
-    message = clean(error.message)
-    if message != error.message:
-        error.message = message
-        error.args = (message,)
-    if isinstance(error, AppSyncGraphQLError):
-        error.errors = tuple(replace(entry, message=clean(entry.message)) for entry in error.errors)
-    if isinstance(error, (AppSyncHTTPError, AppSyncResponseError)) and error.body:
-        body = error.body
-        for secret in secrets:
-            body = body.replace(secret.encode("utf-8", "replace"), b"***")
-        error.body = body
+def _secrets(call: Call, auth_headers: Mapping[str, str] | None) -> list[str]:
+    """What is secret in this call: the values of its auth headers (a signature and
+    the whole ``Authorization`` header included), the strategy's own secrets (an IAM
+    secret key) and the client's default headers that authorize."""
+    values = secret_header_values(call.headers, only_secret_names=True)
+    if auth_headers:
+        values += secret_header_values(auth_headers)
+    try:
+        values += call.strategy.secret_values()
+    except Exception:  # a strategy's bug must not hide the error being scrubbed
+        logger.debug("%s.secret_values raised; ignored", type(call.strategy).__name__)
+    return values
 
 
-def _auth_failure(strategy: AuthStrategy, exc: Exception) -> AppSyncAuthError:
-    detail = redact(str(exc))
-    return AppSyncAuthError(
+def _scrubber(call: Call, auth_headers: Mapping[str, str] | None) -> Scrubber:
+    """A scrubber of this call's secrets, worked out when first needed."""
+    return Scrubber(_secrets, call, auth_headers)
+
+
+def _auth_failure(strategy: AuthStrategy, exc: Exception, scrubber: Scrubber) -> AppSyncAuthError:
+    detail = scrubber.text(str(exc), MAX_MESSAGE)
+    failure = AppSyncAuthError(
         f"{type(strategy).__name__} could not authorize the request: "
         f"{type(exc).__name__}" + (f": {detail}" if detail else ""),
         reason=AuthFailureReason.NO_CREDENTIALS,
     )
+    # the cause stays, unless its text holds a secret: then a scrubbed stand-in
+    failure.__cause__ = exc
+    failure.__suppress_context__ = True
+    scrubber.error(failure)
+    return failure
+
+
+def _masked_headers(headers: Mapping[str, str], auth_headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers for a hook record: those that authorize masked, a strategy's own too."""
+    masked = redact_headers(headers)
+    secret_names = {name.lower() for name in auth_headers} - PLAIN_HEADERS
+    if secret_names:
+        for name in masked:
+            if name.lower() in secret_names:
+                masked[name] = "***"
+    return masked
 
 
 def _name(call: Call) -> str:
@@ -192,16 +198,19 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         attempt += 1
         error: AppSyncError
         record: AttemptRecord | None = None
+        unauthorized = False
         try:
             auth_headers: dict[str, str] = yield auth_step
         except AppSyncError as exc:
             error = exc
+            _scrubber(call, None).error(error)
         except Exception as exc:
-            failure = _auth_failure(call.strategy, exc)
-            failure.attempts = attempt
-            failure.operation_name = call.operation_name
-            raise failure from exc
+            error = _auth_failure(call.strategy, exc, _scrubber(call, None))
+            error.attempts = attempt
+            error.operation_name = call.operation_name
+            unauthorized = True  # raised below, outside this block: no raw __context__
         else:
+            scrubber = _scrubber(call, auth_headers)
             request = HttpRequest(
                 "POST",
                 call.url,
@@ -217,7 +226,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                     attempt=attempt,
                     method="POST",
                     url=call.url,
-                    headers=redact_headers(request.headers),
+                    headers=_masked_headers(request.headers, auth_headers),
                 )
                 if hooks.on_request is not None:
                     run_hook(hooks.on_request, record)
@@ -226,6 +235,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                 response: HttpResponse = yield SendStep(request)
             except AppSyncNetworkError as exc:
                 error = exc
+                scrubber.error(error)  # its text (and cause) may quote a header
                 if timed:
                     elapsed = clock() - started
                     if debug:
@@ -235,7 +245,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             _name(call),
                             attempt,
                             elapsed * 1000,
-                            exc,
+                            error,
                         )
                     if record is not None:
                         record = replace(record, elapsed=elapsed)
@@ -243,6 +253,8 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                 if timed:
                     elapsed = clock() - started
                     request_id = response.headers.get("x-amzn-RequestId")
+                    if request_id is not None:  # server text: it may echo a secret
+                        request_id = scrubber.text(request_id, 200)
                     if debug:
                         logger.debug(
                             "%s %s: attempt %d got HTTP %d in %.1f ms, request id %s",
@@ -261,7 +273,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             run_hook(hooks.on_response, record)
                 if response.status in (401, 403) and not recovered:
                     rejection = describe_rejection(
-                        response.status, response.headers, response.content
+                        response.status, response.headers, response.content, scrubber
                     )
                     if call.strategy.should_retry(rejection):
                         recovered = True
@@ -280,10 +292,11 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                     if validated is not None:
                         return validated
                 try:
-                    return parse_response(response, call.operation_name)
+                    return parse_response(response, call.operation_name, scrubber)
                 except AppSyncError as exc:
-                    error = exc
-                    _scrub(error, auth_headers)
+                    error = exc  # scrubbed of this call's secrets already
+        if unauthorized:
+            raise error
         # The attempt failed: retry, or raise.
         if error.operation_name is None:
             error.operation_name = call.operation_name
@@ -349,6 +362,22 @@ def _notify_error(
         run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry))
 
 
+def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
+    """``headers`` from ``strategy``, refused before anything is sent when a value
+    holds a line break or another control character (a token read from a file with
+    its newline): HTTP clients refuse such a header with an error, and log lines,
+    that quote it."""
+    for name, value in headers.items():
+        # a user's strategy may return anything: only strings are judged here
+        if isinstance(value, str) and not value.isprintable():  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise AppSyncConfigError(
+                f"{type(strategy).__name__} returned a {name} header holding a line break "
+                "or control character (strip the token: one read from a file keeps its "
+                "newline); nothing was sent"
+            )
+    return headers
+
+
 def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with blocking I/O."""
     value: Any = None
@@ -364,7 +393,7 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validate
             if type(step) is SendStep:
                 value = transport.send(step.request)
             elif type(step) is AuthStep:
-                value = step.strategy.auth_headers(step.request)
+                value = _checked(step.strategy.auth_headers(step.request), step.strategy)
             else:
                 assert isinstance(step, SleepStep)
                 time.sleep(step.seconds)
@@ -388,7 +417,9 @@ async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | 
             if type(step) is SendStep:
                 value = await transport.send(step.request)
             elif type(step) is AuthStep:
-                value = await step.strategy.async_auth_headers(step.request)
+                value = _checked(
+                    await step.strategy.async_auth_headers(step.request), step.strategy
+                )
             else:
                 assert isinstance(step, SleepStep)
                 import asyncio  # loaded already: this driver runs in its loop

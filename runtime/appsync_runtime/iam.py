@@ -179,6 +179,14 @@ class IAMAuth(AuthStrategy):
             credentials = self.credentials.fresh() or await self.credentials.aget()
         return prepared.sign(request.body, credentials)
 
+    def secret_values(self) -> tuple[str, ...]:
+        """The current credentials: access key id, secret key and session token."""
+        current = self.credentials.current
+        if current is None:
+            return ()
+        values = (current.access_key_id, current.secret_access_key, current.session_token)
+        return tuple(value for value in values if value)
+
     def should_retry(self, rejection: AuthRejection) -> bool:
         """Recover from clock skew (learn the offset) or a rejected token (refresh)."""
         reason = classify_auth_failure(rejection.status, rejection.error_type, rejection.message)

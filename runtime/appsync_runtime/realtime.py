@@ -57,9 +57,9 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .auth import AuthRejection, AuthStrategy
@@ -93,6 +93,7 @@ from .realtime_protocol import (
     connect_target,
     start_auth_request,
 )
+from .redaction import MAX_MESSAGE, Scrubber, secret_header_values
 from .response import classify_auth_failure, redact
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("appsync_runtime.realtime")
+_MAX_SECRETS = 64  # auth values of recent connects and starts kept per connection
 
 
 class AppSyncSubscriptionError(AppSyncGraphQLError):
@@ -385,11 +387,51 @@ class _Connection:
         self._lost: asyncio.Future[_Lost] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
+        self._secrets: dict[str, None] = {}  # of the connect's and the starts' headers
+        self._scrubber: Scrubber | None = None
 
     def __repr__(self) -> str:
         return (
             f"<realtime connection #{self.number} to {self.manager.where}: {len(self.subs)} subs>"
         )
+
+    # ---- secrets
+
+    def _remember(self, headers: Mapping[str, str], strategy: AuthStrategy) -> None:
+        """Keep the secrets of a connect's or a start's auth, to scrub them from what
+        the server sends back (the most recent _MAX_SECRETS of them)."""
+        try:
+            values = [*secret_header_values(headers), *strategy.secret_values()]
+        except Exception:  # a strategy's bug must not stop the connection
+            values = secret_header_values(headers)
+        secrets = self._secrets
+        for value in values:
+            if value not in secrets:
+                secrets[value] = None
+                self._scrubber = None
+        while len(secrets) > _MAX_SECRETS:
+            del secrets[next(iter(secrets))]
+
+    @property
+    def scrubber(self) -> Scrubber:
+        """Scrubs this connection's secrets (and anything secret-looking)."""
+        scrubber = self._scrubber
+        if scrubber is None:
+            scrubber = self._scrubber = Scrubber(tuple(self._secrets))
+        return scrubber
+
+    def _clean(self, event: ConnectionFailed) -> ConnectionFailed:
+        """``event`` with its error entries scrubbed of this connection's secrets."""
+        scrubber = self.scrubber
+        entries = tuple(scrubber.entry(entry) for entry in event.errors)
+        kind: Literal["connection_error", "error"] = (
+            "error" if event.kind == "error" else "connection_error"
+        )
+        return ConnectionFailed(kind, entries, event.error_code)
+
+    def _log_event(self, where: str, event: Event) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%r: %s%s", self, where, self.scrubber.text(repr(event), MAX_MESSAGE))
 
     # ---- lifecycle
 
@@ -466,7 +508,8 @@ class _Connection:
                     self.fail_all(exc.for_subscription)
                     return
                 except AppSyncError as exc:  # the strategy could not produce headers
-                    self.fail_all(_always(exc))
+                    self._remember({}, strategy)
+                    self.fail_all(_always(self.scrubber.error(exc)))
                     return
                 except Exception as exc:  # a user's token callable raised: deliver as is
                     self.fail_all(_always(exc))
@@ -522,6 +565,7 @@ class _Connection:
         endpoint = manager.endpoint
         request = connect_auth_request(endpoint.url, endpoint.host, endpoint.region)
         headers = await strategy.async_auth_headers(request)
+        self._remember(headers, strategy)
         auth = authorization_payload(request, strategy.mode, headers)
         target = connect_target(endpoint.realtime_url, auth, manager.options.connect_form)
         ws = await manager.upgrade(target.url, target.protocols, target.headers)
@@ -566,6 +610,7 @@ class _Connection:
                     log.debug("%r: acknowledged, keep-alive %.1f s", self, event.keepalive_timeout)
                     return
                 if isinstance(event, ConnectionFailed):
+                    event = self._clean(event)
                     if event.is_auth_failure:
                         raise _AuthRejected(
                             AuthRejection(
@@ -578,7 +623,7 @@ class _Connection:
                             _describe_failure(event),
                         )
                     raise _ConnectionFailedError(event)
-                log.debug("%r: before connection_ack: %r", self, event)
+                self._log_event("before connection_ack: ", event)
                 continue
             if msg.type is aiohttp.WSMsgType.ERROR:
                 raise AppSyncNetworkError(
@@ -641,8 +686,12 @@ class _Connection:
         try:
             headers = await sub.strategy.async_auth_headers(request)
         except Exception as exc:
+            if isinstance(exc, AppSyncError):
+                self._remember({}, sub.strategy)
+                self.scrubber.error(exc)
             self._end(sub, exc)
             return
+        self._remember(headers, sub.strategy)
         # The await above let the world move: check again before registering.
         if self.proto is not proto or not self.ready or proto.knows(sub.id):
             return
@@ -739,11 +788,13 @@ class _Connection:
             if sub is not None:
                 self._end(
                     sub,
-                    AppSyncSubscriptionError(
-                        event.errors,
-                        data=event.data,
-                        subscription_id=sub.id,
-                        operation_name=sub.operation_name,
+                    self.scrubber.error(
+                        AppSyncSubscriptionError(
+                            event.errors,
+                            data=event.data,
+                            subscription_id=sub.id,
+                            operation_name=sub.operation_name,
+                        )
                     ),
                 )
             return
@@ -752,12 +803,15 @@ class _Connection:
             sub = self.subs.get(event.id)
             if sub is not None:  # the consumer raises; its cleanup sends the stop
                 sub.push(
-                    AppSyncGraphQLError(
-                        event.errors, data=event.data, operation_name=sub.operation_name
+                    self.scrubber.error(
+                        AppSyncGraphQLError(
+                            event.errors, data=event.data, operation_name=sub.operation_name
+                        )
                     )
                 )
             return
         if isinstance(event, ConnectionFailed):
+            event = self._clean(event)
             if event.is_auth_failure:
                 rejected = _AuthRejected(
                     AuthRejection(
@@ -773,7 +827,7 @@ class _Connection:
             else:
                 self._lose(_Lost(_describe_failure(event), fatal=event))
             return
-        log.debug("%r: %r", self, event)
+        self._log_event("", event)
 
     # ---- watchdog
 

@@ -459,7 +459,9 @@ class RealtimeProtocol:
             self.state = ConnectionState.CLOSED
             return ConnectionFailed("connection_error", tuple(_entries(raw)), _error_code(raw))
         if isinstance(kind, str):
-            return ProtocolError(f"unknown message type {kind[:40]!r}")
+            # quoted whole or not at all: a cut could keep the start of a secret
+            shown = repr(kind) if len(kind) <= 40 else f"({len(kind)} characters)"
+            return ProtocolError(f"unknown message type {shown}")
         return ProtocolError("message without a type")
 
     def _on_start_ack(self, id: object) -> Event:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import from_json
 
@@ -22,6 +21,7 @@ from .errors import (
     AuthFailureReason,
     GraphQLErrorEntry,
 )
+from .redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber, redact
 
 __all__ = [
     "GraphQLResponse",
@@ -34,7 +34,6 @@ __all__ = [
     "validate_json",
 ]
 
-_MAX_MESSAGE = 500
 _MAX_ENTRIES = 1000  # GraphQL error entries kept; a hostile body may hold millions
 
 
@@ -56,27 +55,6 @@ class GraphQLResponse:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     request_id: str | None = None
     extensions: Mapping[str, Any] | None = None
-
-
-_SECRET_PATTERNS = (
-    # The canonical string AppSync quotes on a signature mismatch includes the
-    # session token and every signed header: drop everything from there on.
-    (re.compile(r"(?is)(The Canonical String for this request should have been).*"), r"\1 ..."),
-    (re.compile(r"(?i)(x-amz-security-token[\"']?\s*[:=]\s*)[^\s,;\"']+"), r"\1***"),
-    (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1***"),
-    (re.compile(r"(?i)(Credential=)[^\s,/]+"), r"\1***"),
-    (re.compile(r"eyJ[\w-]*\.[\w-]*\.[\w-]*"), "<jwt>"),
-    (re.compile(r"\bda2-[a-z0-9]{20,}\b"), "da2-***"),
-)
-
-
-def redact(text: str) -> str:
-    """Remove anything secret-looking from server text before it reaches a message."""
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    if len(text) > _MAX_MESSAGE:
-        text = text[:_MAX_MESSAGE] + "..."
-    return text
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -127,48 +105,59 @@ def loads(text: str | bytes) -> Any:
 
 
 def _text(value: Any) -> str:
+    """Server text as it came (cut only where scrubbed: see :mod:`.redaction`)."""
     if isinstance(value, str):
         return value
     try:
-        return json.dumps(value, default=str)[:_MAX_MESSAGE]
+        return json.dumps(value, default=str)
     except (ValueError, TypeError, RecursionError):  # too deep, or a circular oddity
         return f"(a JSON {type(value).__name__})"
 
 
-def _entry(raw: Any) -> GraphQLErrorEntry:
+def _items(value: object) -> list[Any] | None:
+    """``value`` if it is a list (of JSON values), else None."""
+    items: list[Any] | None = value if isinstance(value, list) else None  # pyright: ignore[reportUnknownVariableType]
+    return items
+
+
+def _entry(raw: Any, scrubber: Scrubber) -> GraphQLErrorEntry:
+    """One entry, every field scrubbed (the message scrubbed, then cut)."""
     if not isinstance(raw, Mapping):
-        return GraphQLErrorEntry(message=redact(_text(raw)))
-    error_type = raw.get("errorType")
-    path = raw.get("path")
-    locations = raw.get("locations")
-    extensions = raw.get("extensions")
+        return GraphQLErrorEntry(message=scrubber.text(_text(raw), MAX_MESSAGE))
+    fields = cast("Mapping[str, Any]", raw)
+    error_type = fields.get("errorType")
+    path = _items(fields.get("path"))
+    locations = _items(fields.get("locations"))
+    extensions = fields.get("extensions")
+    value = scrubber.value
     return GraphQLErrorEntry(
-        message=redact(_text(raw.get("message", "(no message)"))),
-        error_type=error_type if isinstance(error_type, str) else None,
-        error_info=raw.get("errorInfo"),
-        path=tuple(p for p in path if isinstance(p, (str, int)))
-        if isinstance(path, list)
+        message=scrubber.text(_text(fields.get("message", "(no message)")), MAX_MESSAGE),
+        error_type=scrubber.text(error_type, 200) if isinstance(error_type, str) else None,
+        error_info=value(fields.get("errorInfo")),
+        path=tuple(value(p) for p in path if isinstance(p, (str, int)))
+        if path is not None
         else None,
-        locations=tuple(loc for loc in locations if isinstance(loc, Mapping))
-        if isinstance(locations, list)
+        locations=tuple(value(loc) for loc in locations if isinstance(loc, Mapping))
+        if locations is not None
         else None,
-        data=raw.get("data"),
-        extensions=extensions if isinstance(extensions, Mapping) else None,
+        data=value(fields.get("data")),
+        extensions=value(extensions) if isinstance(extensions, Mapping) else None,
     )
 
 
-def _entries(raw: Any) -> list[GraphQLErrorEntry]:
+def _entries(raw: Any, scrubber: Scrubber = NO_SECRETS) -> list[GraphQLErrorEntry]:
     """AppSync sends a list; a lone object (seen in real-time frames) counts as one.
     Only the first ``_MAX_ENTRIES`` are kept."""
-    if isinstance(raw, list):
-        return [_entry(item) for item in raw[:_MAX_ENTRIES]]
+    items = _items(raw)
+    if items is not None:
+        return [_entry(item, scrubber) for item in items[:_MAX_ENTRIES]]
     if raw is None or raw == {}:
         return []
-    return [_entry(raw)]
+    return [_entry(raw, scrubber)]
 
 
-def _describe_body(content: bytes, headers: Mapping[str, str]) -> str:
-    kind = _header(headers, "content-type") or "no content type"
+def _describe_body(content: bytes, headers: Mapping[str, str], scrubber: Scrubber) -> str:
+    kind = scrubber.text(_header(headers, "content-type") or "no content type", 100)
     if not content:
         return f"an empty body ({kind})"
     return f"{len(content)} bytes of {kind.split(';', 1)[0]}"
@@ -212,31 +201,39 @@ _LIKELY_CAUSE = {
 }
 
 
-def _server_message(payload: Any) -> tuple[str | None, str | None]:
-    """(errorType, message) from an error body of any of AppSync's shapes."""
+def _server_message(payload: Any, scrubber: Scrubber) -> tuple[str | None, str | None]:
+    """(errorType, message) from an error body of any of AppSync's shapes, scrubbed."""
     if isinstance(payload, Mapping):
-        errors = _entries(payload.get("errors"))
+        fields = cast("Mapping[str, Any]", payload)
+        errors = _entries(fields.get("errors"), scrubber)
         if errors:
             return errors[0].error_type, errors[0].message
-        message = payload.get("message") or payload.get("Message")
-        error_type = payload.get("errorType") or payload.get("__type")
+        message = fields.get("message") or fields.get("Message")
+        error_type = fields.get("errorType") or fields.get("__type")
         return (
-            error_type if isinstance(error_type, str) else None,
-            redact(_text(message)) if message is not None else None,
+            scrubber.text(error_type, 200) if isinstance(error_type, str) else None,
+            scrubber.text(_text(message), MAX_MESSAGE) if message is not None else None,
         )
     return None, None
 
 
-def describe_rejection(status: int, headers: Mapping[str, str], content: bytes) -> AuthRejection:
-    """Summarize a 401/403 for :meth:`AuthStrategy.should_retry`."""
+def describe_rejection(
+    status: int, headers: Mapping[str, str], content: bytes, scrubber: Scrubber = NO_SECRETS
+) -> AuthRejection:
+    """Summarize a 401/403 for :meth:`AuthStrategy.should_retry` (its text scrubbed
+    of secret-looking text and of ``scrubber``'s secrets)."""
     try:
         payload = _decode(content)
     except (ValueError, RecursionError):
         payload = None
-    error_type, message = _server_message(payload)
+    error_type, message = _server_message(payload, scrubber)
+    if error_type is None:
+        error_type = _error_type_header(headers)
+        if error_type is not None:
+            error_type = scrubber.text(error_type, 200)
     return AuthRejection(
         status=status,
-        error_type=error_type or _error_type_header(headers),
+        error_type=error_type,
         message=message or "",
         headers=headers,
     )
@@ -266,7 +263,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def _http_error(
-    response: HttpResponse, request_id: str | None, operation_name: str | None
+    response: HttpResponse, request_id: str | None, operation_name: str | None, scrubber: Scrubber
 ) -> AppSyncHTTPError:
     status, headers, content = response.status, response.headers, response.content
     try:
@@ -274,13 +271,16 @@ def _http_error(
         parsed = True
     except (ValueError, RecursionError):
         payload, parsed = None, False
-    error_type, message = _server_message(payload)
-    error_type = error_type or _error_type_header(headers)
-    detail = message or _describe_body(content, headers)
+    error_type, message = _server_message(payload, scrubber)
+    if error_type is None:
+        error_type = _error_type_header(headers)
+        if error_type is not None:
+            error_type = scrubber.text(error_type, 200)
+    detail = message or _describe_body(content, headers, scrubber)
     common: dict[str, Any] = {
         "status": status,
         "error_type": error_type,
-        "body": content[:2048],
+        "body": scrubber.data(content, MAX_BODY),
         "request_id": request_id,
         "operation_name": operation_name,
     }
@@ -301,81 +301,96 @@ def _http_error(
     return AppSyncHTTPError(f"{label}: {detail}", **common)
 
 
-def parse_response(response: HttpResponse, operation_name: str | None = None) -> GraphQLResponse:
+def parse_response(
+    response: HttpResponse, operation_name: str | None = None, scrubber: Scrubber | None = None
+) -> GraphQLResponse:
     """Data from a response, or the one :class:`AppSyncError` that describes it.
 
-    Whatever the bytes, nothing but an :class:`AppSyncError` is raised."""
+    Whatever the bytes, nothing but an :class:`AppSyncError` is raised. Its server
+    text (message, kept body, GraphQL error entries, request id) is scrubbed of
+    secret-looking text and of ``scrubber``'s secrets (the call's own) before it is
+    cut; so is the partial ``data`` of an :class:`AppSyncGraphQLError`, of the
+    secrets only."""
+    scrubber = NO_SECRETS if scrubber is None else scrubber
     try:
-        return _parse(response, operation_name)
+        return _parse(response, operation_name, scrubber)
     except AppSyncError:
         raise
     except Exception as exc:  # a body hostile in a way not foreseen above
         raise AppSyncResponseError(
             f"could not interpret the response ({type(exc).__name__})",
             status=response.status,
-            body=response.content,
+            body=scrubber.data(response.content, MAX_BODY),
             operation_name=operation_name,
         ) from None
 
 
-def _parse(response: HttpResponse, operation_name: str | None) -> GraphQLResponse:
+def _unusable(
+    response: HttpResponse,
+    request_id: str | None,
+    operation_name: str | None,
+    scrubber: Scrubber,
+    message: str,
+) -> AppSyncResponseError:
+    return AppSyncResponseError(
+        message,
+        status=response.status,
+        body=scrubber.data(response.content, MAX_BODY),
+        request_id=scrubber.text(request_id, 200) if request_id is not None else None,
+        operation_name=operation_name,
+    )
+
+
+def _parse(
+    response: HttpResponse, operation_name: str | None, scrubber: Scrubber
+) -> GraphQLResponse:
     request_id = _header(response.headers, "x-amzn-RequestId")
+    where = (response, request_id, operation_name, scrubber)
     if not 200 <= response.status < 300:
-        raise _http_error(response, request_id, operation_name)
+        clean_id = scrubber.text(request_id, 200) if request_id is not None else None
+        raise _http_error(response, clean_id, operation_name, scrubber)
     try:
         payload = _decode(response.content)
     except (ValueError, RecursionError):
-        raise AppSyncResponseError(
+        raise _unusable(
+            *where,
             "expected a JSON GraphQL response, got "
-            + _describe_body(response.content, response.headers),
-            status=response.status,
-            body=response.content,
-            request_id=request_id,
-            operation_name=operation_name,
+            + _describe_body(response.content, response.headers, scrubber),
         ) from None
     if not isinstance(payload, dict):
-        raise AppSyncResponseError(
-            f"expected a JSON object, got a JSON {type(payload).__name__}",
-            status=response.status,
-            body=response.content,
-            request_id=request_id,
-            operation_name=operation_name,
-        )
-    data = payload.get("data")
+        raise _unusable(*where, f"expected a JSON object, got a JSON {type(payload).__name__}")
+    payload = cast("dict[str, Any]", payload)
+    data: Any = payload.get("data")
     if data is not None and not isinstance(data, dict):
-        raise AppSyncResponseError(
+        raise _unusable(
+            *where,
             f"'data' must be an object or null, got a JSON {type(data).__name__}",
-            status=response.status,
-            body=response.content,
-            request_id=request_id,
-            operation_name=operation_name,
         )
-    raw_errors = payload.get("errors")
-    errors = _entries(raw_errors)
+    raw_errors: Any = payload.get("errors")
+    errors = _entries(raw_errors, scrubber)
     if errors:
+        partial: dict[str, Any] | None = data  # pyright: ignore[reportUnknownVariableType]
+        listed = _items(raw_errors)
         raise AppSyncGraphQLError(
             errors,
-            total=len(raw_errors) if isinstance(raw_errors, list) else None,
-            data=data,
+            total=len(listed) if listed is not None else None,
+            data=scrubber.value(partial, patterns=False) if scrubber else partial,
             status=response.status,
-            request_id=request_id,
+            request_id=scrubber.text(request_id, 200) if request_id is not None else None,
             operation_name=operation_name,
         )
     if data is None:
-        raise AppSyncResponseError(
-            "the response has neither 'data' nor 'errors'",
-            status=response.status,
-            body=response.content,
-            request_id=request_id,
-            operation_name=operation_name,
-        )
-    extensions = payload.get("extensions")
+        raise _unusable(*where, "the response has neither 'data' nor 'errors'")
+    extensions: Any = payload.get("extensions")
+    result: dict[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
     return GraphQLResponse(
-        data=data,
+        data=result,
         status=response.status,
         headers=response.headers,
         request_id=request_id,
-        extensions=extensions if isinstance(extensions, Mapping) else None,
+        extensions=cast("Mapping[str, Any]", extensions)
+        if isinstance(extensions, Mapping)
+        else None,
     )
 
 

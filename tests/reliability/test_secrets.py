@@ -34,6 +34,7 @@ from appsync_runtime import (
 from appsync_runtime.testing import mint_jwt
 from tests.reliability.conftest import dead_url
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
+from tests.support.secret_scan import SecretScan
 
 API_KEY = "da2-secretsscanapikey0000000000"
 COGNITO_JWT = mint_jwt({"sub": "u1", "token_use": "access", "secret-claim": "cognito-claim-x9"})
@@ -42,7 +43,7 @@ LAMBDA_TOKEN = "lambda-opaque-authorizer-token-551"
 AKID = "AKIDSECRETSSCAN00001"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETSCAN"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjSESSIONTOKENsecretsscan//////////wEaCXVzLWVhc3QtMSJH"
-SECRETS = [API_KEY, COGNITO_JWT, OIDC_JWT, LAMBDA_TOKEN, SECRET_KEY, SESSION_TOKEN]
+SECRETS = [API_KEY, COGNITO_JWT, OIDC_JWT, LAMBDA_TOKEN, AKID, SECRET_KEY, SESSION_TOKEN]
 # the JWTs' payload segments alone are secret too
 SECRETS += [jwt.split(".")[1] for jwt in (COGNITO_JWT, OIDC_JWT)]
 
@@ -148,6 +149,7 @@ class Evidence:
                 self.texts.append(repr(entry))
 
     def scan(self, extra_secrets: list[str]) -> list[str]:
+        """Secrets found whole, or any 12 characters of one in any encoding."""
         for record in self.records:
             self.texts.append(repr(record))
             if isinstance(record, AttemptRecord):
@@ -155,7 +157,15 @@ class Evidence:
         blob = "\n".join(self.texts)
         leaks = [s for s in SECRETS + extra_secrets if s and s in blob]
         signatures = re.findall(r"Signature=([0-9a-f]{64})", blob)
-        return leaks + signatures
+        parts: list[str] = []
+        for secret in SECRETS + extra_secrets:
+            if secret.startswith("AWS4-HMAC-SHA256"):  # only these parts are secret
+                parts += re.findall(r"Signature=([0-9a-f]+)", secret)
+                parts += re.findall(r"Credential=([^/]+)/", secret)
+            else:
+                parts.append(secret)
+        partial = [str(leak) for leak in SecretScan(parts).find(self.texts)]
+        return leaks + signatures + partial
 
 
 def call(kind: str, url: str, strategy: AuthStrategy, evidence: Evidence, **kw: Any) -> None:

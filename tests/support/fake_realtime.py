@@ -139,6 +139,8 @@ class FakeRealtime:
         """How the next connects go, one entry each; "ok" when empty."""
         self.start_errors: Callable[[FakeSubscription], list[dict[str, Any]] | None] | None = None
         """Answers a ``start`` with an ``error`` when it returns errors."""
+        self.connection_errors: Callable[[FakeConnection], list[dict[str, Any]]] | None = None
+        """Replaces the errors of a scripted ``connection_error`` (either kind)."""
         self.ignore_starts = False
         """Never answer a ``start`` (to test the ``start_ack`` timeout)."""
         self.connections: list[FakeConnection] = []
@@ -430,8 +432,11 @@ class FakeRealtime:
                             "message": "You are not authorized to make this call.",
                             "errorCode": 401,
                         }
+                        errors = [error]
+                        if self.connection_errors is not None:
+                            errors = self.connection_errors(conn)
                         await _send(
-                            ws, _json({"type": "connection_error", "payload": {"errors": [error]}})
+                            ws, _json({"type": "connection_error", "payload": {"errors": errors}})
                         )
                         await ws.close()
                         return
@@ -440,8 +445,11 @@ class FakeRealtime:
                             "errorType": "UnsupportedOperation",
                             "message": "Operation not supported",
                         }
+                        errors = [error]
+                        if self.connection_errors is not None:
+                            errors = self.connection_errors(conn)
                         await _send(
-                            ws, _json({"type": "connection_error", "payload": {"errors": [error]}})
+                            ws, _json({"type": "connection_error", "payload": {"errors": errors}})
                         )
                         await ws.close()
                         return
