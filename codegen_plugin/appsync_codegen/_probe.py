@@ -75,8 +75,10 @@ def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
         root = importlib.import_module(package_name)
     except BaseException as exc:  # every failure is a finding
         return [_failure("import", package_dir, "__init__.py", exc)]
-    where = Path(getattr(root, "__file__", "") or "").resolve().parent
-    if where != package_dir.resolve():
+    # A regular package, or a namespace package when no __init__.py was written.
+    places = [Path(place).resolve() for place in getattr(root, "__path__", ())]
+    if package_dir.resolve() not in places:
+        where = getattr(root, "__file__", None) or ", ".join(map(str, places)) or "a module"
         return [
             _problem(
                 "shadowed",
@@ -87,7 +89,9 @@ def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
                 "Python loads before the package",
             )
         ]
-    modules: dict[str, ModuleType] = {"__init__.py": root}
+    modules: dict[str, ModuleType] = {}
+    if getattr(root, "__file__", None):
+        modules["__init__.py"] = root
     for path in sorted(package_dir.glob("*.py")):
         if path.name == "__init__.py":
             continue

@@ -405,8 +405,8 @@ def check_ariadne_keys(config: CodegenConfig, plugin: str) -> list[str]:
     ariadne-codegen ignores them, so a typo (``target_pakage_name``) would quietly
     write the package elsewhere. Raises a located :class:`CodegenError` naming the
     closest known key. When the table configures plugins besides ``plugin`` (ours),
-    tables and keys unlike any known key may be theirs: those are returned (for
-    a warning) instead.
+    tables are theirs, and keys unlike any known key may be: those keys are
+    returned (for a warning) instead.
     """
     known = ariadne_known_keys()
     plugins: object = config.written.get("plugins", [])
@@ -420,7 +420,9 @@ def check_ariadne_keys(config: CodegenConfig, plugin: str) -> list[str]:
         if key in known:
             continue
         hint = _did_you_mean(key, known)
-        if others and (isinstance(value, dict) or not hint):
+        if others and isinstance(value, dict):
+            continue  # a plugin's own table, as ariadne-codegen's contrib plugins use
+        if others and not hint:
             left.append(key)
             continue
         from importlib.metadata import version

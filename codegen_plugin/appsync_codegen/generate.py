@@ -59,6 +59,7 @@ from ariadne_codegen.schema import add_mixin_directive_to_schema, get_graphql_sc
 from ariadne_codegen.settings import ClientSettings, get_validation_rule
 from graphql import (
     DocumentNode,
+    GraphQLInterfaceType,
     GraphQLSchema,
     NoDeprecatedCustomRule,
     OperationDefinitionNode,
@@ -68,8 +69,10 @@ from graphql import (
 
 from .auth_modes import (
     AUTH_MODES,
+    DIRECTIVE_MODES,
     AuthModesConfig,
     OperationAuth,
+    abstract_auth_directives,
     analyse_operation,
     schema_has_directives,
 )
@@ -501,7 +504,8 @@ class _Run:
                 problems.append(_unrunnable(operation, result, config))
         if problems and options.unrunnable_operations == "error":
             raise CodegenError(problems)
-        return results, problems
+        reached = [result for result in results.values() if result is not None]
+        return results, problems + _abstract_auth_notices(schema, reached, config)
 
     def _config_dict(self, kind: _ClientKind) -> dict[str, Any]:
         """The configuration a plugin of ``kind``'s client sees."""
@@ -672,6 +676,47 @@ def _give_fragments(manager: PluginManager, operations: Operations) -> None:
     for plugin in manager.plugins:
         if isinstance(plugin, AppSyncPlugin):
             plugin.add_fragments(operations.fragments)
+
+
+def _abstract_auth_notices(
+    schema: GraphQLSchema, results: Sequence[OperationAuth], config: AuthModesConfig
+) -> list[Diagnostic]:
+    """One warning per interface or union whose auth directives an operation reaches.
+
+    AppSync takes auth directives there but does not document their effect; the
+    analysis reads them conservatively (:mod:`appsync_codegen.auth_modes`, rule 4).
+    """
+    names = dict.fromkeys(
+        rule.coordinate
+        for result in results
+        for rule in result.rules
+        if rule.source in ("interface", "union")
+    )
+    notices: list[Diagnostic] = []
+    for name in names:
+        named = schema.get_type(name)
+        directives = abstract_auth_directives(named)
+        loc = directives[0].loc if directives else None
+        if loc is None:  # pragma: no cover - SDL directives carry locations
+            continue
+        kind = "interface" if isinstance(named, GraphQLInterfaceType) else "union"
+        used = ", ".join(dict.fromkeys(f"@{directive.name.value}" for directive in directives))
+        modes = sorted({DIRECTIVE_MODES[directive.name.value] for directive in directives})
+        allowed = ", ".join(mode for mode in AUTH_MODES if mode in modes and mode in config.modes)
+        where = loc.source.get_location(loc.start)
+        notices.append(
+            Diagnostic(
+                loc.source.name,
+                where.line,
+                where.column,
+                f"{used} on {kind} {name}: AppSync does not document what auth directives "
+                f"on an {kind} do, so the auth-mode analysis requires them wherever an "
+                f"operation reaches {name} ({allowed or 'none of the configured modes'}), "
+                "on top of the fields' own rules: methods may list fewer modes than AppSync "
+                "allows, never more",
+            )
+        )
+    return notices
 
 
 def _unrunnable(

@@ -31,6 +31,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,8 @@ class OriginRecorder(Plugin):
         owner, path = self._selection_owner(operation_definition, selection_set)
         if path:
             what = f"{what}, selection {path}"
+        elif isinstance(owner, (OperationDefinitionNode, FragmentDefinitionNode)):
+            owner = owner.name or owner  # not the description above it
         origin = _origin(owner, what)
         if origin is not None:
             self.origins.classes.setdefault(class_def.name, origin)
@@ -261,18 +264,18 @@ def locate(origins: Origins | None, text: str, line: int) -> tuple[Origin | None
         if match:
             class_name, class_line = match.group(1), number
             break
-    member = ""
+    member, is_method = "", False
     for number in range(line, class_line, -1) if class_name else ():
         match = _MEMBER_LINE.match(lines[number - 1])
         if match:
-            member = match.group(1) or match.group(2)
+            member, is_method = match.group(1) or match.group(2), bool(match.group(1))
             break
     place = f"class {class_name}" if class_name else "module level"
     if member:
-        place += f", {member}"
+        place += f", member {member}"
     if origins is None:
         return None, place
-    if member and member in origins.methods:
+    if is_method and member in origins.methods:
         return origins.methods[member], place
     if class_name and (class_name, member) in origins.members:
         return origins.members[class_name, member], place
@@ -363,14 +366,17 @@ def check_package(
     }
     source = Path(_probe.__file__).read_text(encoding="utf-8")
     try:
-        completed = subprocess.run(
-            [sys.executable, "-B", "-c", source, json.dumps(spec)],
-            cwd=package_dir.parent,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=_PROBE_TIMEOUT,
-        )
+        # An empty working directory: `python -c` puts it first on sys.path, where
+        # nothing may shadow the modules the probe imports before the package's.
+        with tempfile.TemporaryDirectory(prefix="appsync-codegen-probe-") as empty:
+            completed = subprocess.run(
+                [sys.executable, "-B", "-c", source, json.dumps(spec)],
+                cwd=empty,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=_PROBE_TIMEOUT,
+            )
     except subprocess.TimeoutExpired:
         message = f"importing the generated package took over {_PROBE_TIMEOUT:.0f} s"
         return [Diagnostic(display_path(shown), 1, 1, f"{message}; {tail}")]
