@@ -39,7 +39,6 @@ sets them. Keys it decides itself are refused with a pointer to the option to us
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Mapping
@@ -437,6 +436,8 @@ def check_ariadne_keys(config: CodegenConfig, plugin: str) -> list[str]:
 
 
 def _did_you_mean(key: str, known: Mapping[str, object] | frozenset[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -57,6 +57,7 @@ from .errors import Diagnostic, display_path
 
 __all__ = [
     "ClientClass",
+    "Noted",
     "Origin",
     "OriginRecorder",
     "Origins",
@@ -86,16 +87,33 @@ class Origin:
     NoteInput``, ``input NoteInput, field body``, ``enum Priority``..."""
 
 
+Noted = tuple[Node, str]
+"""A GraphQL node and what it is (``query GetNote``...): an :class:`Origin` once
+located (finding a line is a scan of the file, done only for a problem)."""
+
+
 @dataclass
 class Origins:
     """Where generated classes, their fields and the client methods come from."""
 
-    classes: dict[str, Origin] = field(default_factory=dict[str, Origin])
+    classes: dict[str, Noted] = field(default_factory=dict[str, Noted])
     """Generated class name: the operation selection, input or enum type."""
-    members: dict[tuple[str, str], Origin] = field(default_factory=dict[tuple[str, str], Origin])
+    members: dict[tuple[str, str], Noted] = field(default_factory=dict[tuple[str, str], Noted])
     """(class, attribute): the selected field, input field or enum value."""
-    methods: dict[str, Origin] = field(default_factory=dict[str, Origin])
+    methods: dict[str, Noted] = field(default_factory=dict[str, Noted])
     """Client method name: the operation."""
+
+    def of_class(self, name: str) -> Origin | None:
+        """The origin of the generated class ``name``."""
+        return _located(self.classes.get(name))
+
+    def of_member(self, class_name: str, name: str) -> Origin | None:
+        """The origin of the attribute ``name`` of the generated class ``class_name``."""
+        return _located(self.members.get((class_name, name)))
+
+    def of_method(self, name: str) -> Origin | None:
+        """The origin (operation) of the client method ``name``."""
+        return _located(self.methods.get(name))
 
 
 @dataclass(frozen=True)
@@ -121,19 +139,18 @@ class OriginRecorder(Plugin):
 
     def generate_enum(self, class_def: Any, enum_type: GraphQLEnumType) -> Any:
         """Note an enum class and its members."""
-        origin = _origin(enum_type.ast_node, f"enum {enum_type.name}")
-        if origin is not None:
-            self.origins.classes.setdefault(class_def.name, origin)
         node = enum_type.ast_node
+        if node is not None:
+            self.origins.classes.setdefault(class_def.name, (node, f"enum {enum_type.name}"))
         if isinstance(node, EnumTypeDefinitionNode):
             values = {value.name.value: value for value in node.values or ()}
             for statement in class_def.body:
                 for target in getattr(statement, "targets", ()):
                     name = getattr(target, "id", None)
                     value_node = values.get(str(getattr(statement.value, "value", "")))
-                    member = _origin(value_node, f"enum {enum_type.name}, value {name}")
-                    if name and member is not None:
-                        self.origins.members.setdefault((class_def.name, name), member)
+                    if name and value_node is not None:
+                        what = f"enum {enum_type.name}, value {value_node.name.value}"
+                        self.origins.members.setdefault((class_def.name, name), (value_node, what))
         return class_def
 
     def generate_input_field(
@@ -146,9 +163,8 @@ class OriginRecorder(Plugin):
     def generate_input_class(self, class_def: Any, input_type: GraphQLInputObjectType) -> Any:
         """Note an input class and its fields."""
         what = f"input {input_type.name}"
-        origin = _origin(input_type.ast_node, what)
-        if origin is not None:
-            self.origins.classes.setdefault(class_def.name, origin)
+        if input_type.ast_node is not None:
+            self.origins.classes.setdefault(class_def.name, (input_type.ast_node, what))
         self._note_members(class_def, what)
         return class_def
 
@@ -172,33 +188,37 @@ class OriginRecorder(Plugin):
             what = f"{what}, selection {path}"
         elif isinstance(owner, (OperationDefinitionNode, FragmentDefinitionNode)):
             owner = owner.name or owner  # not the description above it
-        origin = _origin(owner, what)
-        if origin is not None:
-            self.origins.classes.setdefault(class_def.name, origin)
+        self.origins.classes.setdefault(class_def.name, (owner, what))
         self._note_members(class_def, what)
         return class_def
 
     def generate_client_method(self, method_def: Any, operation_definition: Any) -> Any:
         """Note a client method's operation."""
         node = operation_definition.name or operation_definition
-        origin = _origin(node, _definition_name(operation_definition))
-        if origin is not None:
-            self.origins.methods.setdefault(method_def.name, origin)
+        noted = (node, _definition_name(operation_definition))
+        self.origins.methods.setdefault(method_def.name, noted)
         return method_def
 
     def _note_members(self, class_def: Any, what: str) -> None:
         import ast
 
-        for node in ast.walk(class_def):
+        # Fields are class-level statements, some wrapped in an `if` (deprecated ones).
+        statements: list[ast.stmt] = []
+        for statement in class_def.body:
+            if isinstance(statement, ast.If):
+                statements += [*statement.body, *statement.orelse]
+            else:
+                statements.append(statement)
+        for node in statements:
             if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
                 continue
             noted = self._fields.pop(id(node), None)
             if noted is None:
                 continue
             graphql_node, name = noted
-            origin = _origin(graphql_node, f"{what}, field {name}")
-            if origin is not None:
-                self.origins.members.setdefault((class_def.name, node.target.id), origin)
+            if graphql_node is not None:
+                member = (graphql_node, f"{what}, field {name}")
+                self.origins.members.setdefault((class_def.name, node.target.id), member)
 
     def _selection_owner(
         self, definition: ExecutableDefinitionNode, selection_set: SelectionSetNode
@@ -238,12 +258,12 @@ def _definition_name(definition: ExecutableDefinitionNode) -> str:
     return "operation"  # pragma: no cover - no other executable definitions exist
 
 
-def _origin(node: Node | None, what: str) -> Origin | None:
-    loc = getattr(node, "loc", None)
-    if loc is None:
+def _located(noted: Noted | None) -> Origin | None:
+    loc = getattr(noted[0], "loc", None) if noted is not None else None
+    if noted is None or loc is None:
         return None
     where = loc.source.get_location(loc.start)
-    return Origin(loc.source.name, where.line, where.column, what)
+    return Origin(loc.source.name, where.line, where.column, noted[1])
 
 
 # -- locating a generated line -----------------------------------------------------------
@@ -276,15 +296,15 @@ def locate(origins: Origins | None, text: str, line: int) -> tuple[Origin | None
     if origins is None:
         return None, place
     if is_method and member in origins.methods:
-        return origins.methods[member], place
+        return origins.of_method(member), place
     if class_name and (class_name, member) in origins.members:
-        return origins.members[class_name, member], place
+        return origins.of_member(class_name, member), place
     if class_name and class_name in origins.classes:
-        return origins.classes[class_name], place
+        return origins.of_class(class_name), place
     for candidate in lines:  # module level: the module of the first class it defines
         match = _CLASS_LINE.match(candidate)
         if match and match.group(1) in origins.classes:
-            return origins.classes[match.group(1)], place
+            return origins.of_class(match.group(1)), place
     return None, place
 
 
@@ -301,7 +321,7 @@ def _diagnostic(
     """A problem at ``line`` of a generated module, reported at its GraphQL origin."""
     origin, place = locate(origins, text, line) if text and line else (None, "")
     if origin is None and origins is not None and name:
-        origin = origins.methods.get(name) or origins.classes.get(name)
+        origin = origins.of_method(name) or origins.of_class(name)
     shown = display_path(shown_dir / file_name)
     generated = f"{shown}:{line}" if line else shown
     if place:
@@ -412,8 +432,8 @@ def _diagnostics(
         line = int(problem.get("line") or 0)
         name = str(problem.get("name") or "")
         message = str(problem.get("message") or "")
-        if problem.get("kind") == "override" and origins is not None and name in origins.methods:
-            origin = origins.methods[name]
+        origin = origins.of_method(name) if origins is not None else None
+        if problem.get("kind") == "override" and origin is not None:
             shown = display_path(shown_dir / file_name)
             found.append(
                 Diagnostic(
@@ -425,8 +445,8 @@ def _diagnostics(
                 )
             )
             continue
-        if problem.get("kind") == "export" and origins is not None and name in origins.classes:
-            origin = origins.classes[name]
+        origin = origins.of_class(name) if origins is not None else None
+        if problem.get("kind") == "export" and origin is not None:
             found.append(
                 Diagnostic(
                     origin.file,

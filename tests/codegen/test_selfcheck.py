@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from graphql import OperationDefinitionNode, Source, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -296,14 +297,20 @@ class Client(BaseClient):
 
 
 def test_locate_maps_classes_fields_and_methods() -> None:
-    op = Origin("ops.graphql", 1, 7, "query GetNote")
-    field = Origin("ops.graphql", 2, 3, "query GetNote, field getNote")
+    document = parse(Source("query GetNote {\n  getNote { id }\n}", "ops.graphql"))
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode) and operation.name
+    field = operation.selection_set.selections[0]
     origins = Origins(
-        classes={"GetNote": op}, members={("GetNote", "get_note"): field}, methods={"get_note": op}
+        classes={"GetNote": (operation.name, "query GetNote")},
+        members={("GetNote", "get_note"): (field, "query GetNote, field getNote")},
+        methods={"get_note": (operation.name, "query GetNote")},
     )
-    assert locate(origins, MODULE, 5) == (field, "class GetNote, member get_note")
-    assert locate(origins, MODULE, 2) == (op, "class GetNote")
-    assert locate(origins, MODULE, 11) == (op, "class Client, member get_note")
+    query = Origin("ops.graphql", 1, 7, "query GetNote")
+    selected = Origin("ops.graphql", 2, 3, "query GetNote, field getNote")
+    assert locate(origins, MODULE, 5) == (selected, "class GetNote, member get_note")
+    assert locate(origins, MODULE, 2) == (query, "class GetNote")
+    assert locate(origins, MODULE, 11) == (query, "class Client, member get_note")
     assert locate(None, MODULE, 11) == (None, "class Client, member get_note")
 
 
@@ -313,7 +320,7 @@ def test_locate_maps_classes_fields_and_methods() -> None:
     st.integers(min_value=-5, max_value=30),
 )
 def test_locate_takes_any_text(lines: list[str], line: int) -> None:
-    origins = Origins(classes={"A": Origin("f", 1, 1, "x")})
+    origins = Origins(classes={"A": (parse("query A { a }").definitions[0], "x")})
     origin, place = locate(origins, "\n".join(lines), line)
     assert origin is None or origin.what == "x"
     assert isinstance(place, str)
