@@ -26,6 +26,7 @@ unknown), ``name`` (class or member concerned, may be empty) and ``message``.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import re
@@ -57,10 +58,6 @@ _CLASS_BOOKKEEPING = frozenset(
         "__classcell__",
         "__slots__",
     }
-)
-_RELATIVE_IMPORT = re.compile(
-    r"^[ \t]*from[ \t]+\.([A-Za-z_][A-Za-z0-9_]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)",
-    re.MULTILINE,
 )
 
 
@@ -112,34 +109,40 @@ def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def _relative_imports(package_dir: Path, modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
     problems: list[dict[str, Any]] = []
     for file_name in modules:
-        text = (package_dir / file_name).read_text(encoding="utf-8")
-        for match in _RELATIVE_IMPORT.finditer(text):
-            target = modules.get(f"{match.group(1)}.py")
-            line = text.count("\n", 0, match.start()) + 1
-            if target is None:
-                problems.append(
-                    _problem(
-                        "import",
-                        file_name,
-                        line,
-                        "",
-                        f"imports from .{match.group(1)}, which the package does not have",
-                    )
-                )
+        tree = ast.parse((package_dir / file_name).read_text(encoding="utf-8"))
+        for node in _import_statements(tree.body):
+            if node.level != 1 or not node.module or "." in node.module:
                 continue
-            for item in match.group(2).strip("() \n").split(","):
-                name = item.split(" as ")[0].strip()
-                if name and name != "*" and not hasattr(target, name):
-                    problems.append(
-                        _problem(
-                            "import",
-                            file_name,
-                            line,
-                            name,
-                            f"imports {name} from .{match.group(1)}, which does not define it",
-                        )
-                    )
+            target = modules.get(f"{node.module}.py")
+            if target is None:
+                message = f"imports from .{node.module}, which the package does not have"
+                problems.append(_problem("import", file_name, node.lineno, "", message))
+                continue
+            for alias in node.names:
+                if alias.name != "*" and not hasattr(target, alias.name):
+                    message = f"imports {alias.name} from .{node.module}, which does not define it"
+                    problems.append(_problem("import", file_name, node.lineno, alias.name, message))
     return problems
+
+
+def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
+    """The ``from ... import`` statements among ``body`` and the blocks nested in it.
+
+    Statements only (never expressions): text inside strings, such as a schema
+    description reading ``from .x import y``, is not code.
+    """
+    found: list[ast.ImportFrom] = []
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ImportFrom):
+            found.append(node)
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            block: object = getattr(node, name, None)
+            if isinstance(block, list):
+                pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]
+    return sorted(found, key=lambda node: node.lineno)
 
 
 def _exports(root: ModuleType) -> list[dict[str, Any]]:

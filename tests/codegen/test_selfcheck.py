@@ -13,6 +13,7 @@ import re
 import string
 import subprocess
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from graphql import OperationDefinitionNode, Source, parse
@@ -324,3 +325,40 @@ def test_locate_takes_any_text(lines: list[str], line: int) -> None:
     origin, place = locate(origins, "\n".join(lines), line)
     assert origin is None or origin.what == "x"
     assert isinstance(place, str)
+
+
+def test_code_lookalikes_in_descriptions_are_not_checked(tmp_path: Path) -> None:
+    """A description reading like an import stays text: only statements are checked."""
+    schema = (
+        '"""\nA note.\nfrom .enums import Nothing\n    from .nowhere import Else\n"""\n'
+        "type Note @aws_api_key { id: ID! }\n"
+        "type Query @aws_api_key { note: Note }\n"
+    )
+    config = make_project(
+        tmp_path,
+        schema=schema,
+        operations={"n.graphql": "query N { note { id } }\n"},
+        appsync='default_auth_mode = "API_KEY"',
+    )
+    result = _generate(config)
+    assert result.returncode == 0, result.stderr
+    assert "from .nowhere import Else" in (tmp_path / PACKAGE / "n.py").read_text()
+
+
+# -- the probe's override rule ------------------------------------------------------------
+
+_NAMES = st.sampled_from(
+    ["execute", "close", "_prepare", "__enter__", "__repr__", "note", "get_note", "__x", "_y"]
+)
+
+
+@given(st.sets(_NAMES), st.sets(_NAMES))
+def test_every_member_shared_with_a_base_is_an_override(base: set[str], own: set[str]) -> None:
+    from appsync_codegen._probe import _overrides
+
+    module = ModuleType("generated")
+    base_class = type("Base", (), {name: (lambda self: None) for name in base})
+    module.Client = type("Client", (base_class,), {name: (lambda self: None) for name in own})
+    found = {problem["name"] for problem in _overrides(module, "client.py", "Client")}
+    inherited = base | {name for name in own if name in vars(object)}
+    assert found == own & inherited
