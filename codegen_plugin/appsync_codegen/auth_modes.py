@@ -16,12 +16,21 @@ The rules, AppSync's own (the AWS AppSync simulator enforces them the same way):
    and the operation needs a mode that all of them allow. Directives written on
    interface fields are never read: AppSync resolves, and authorizes, the
    implementing object's field.
-4. ``__typename`` and the introspection fields need no mode.
-5. The operation's modes: those every field allows, kept to the API's configured
+4. **Auth directives on an interface or a union** (AppSync accepts them there;
+   what they do is undocumented) are read conservatively, so the analysis never
+   claims a mode AppSync might refuse: wherever an operation reaches such an
+   abstract type (a field returning it, or an inline fragment or fragment spread
+   on it), the modes its directives allow are required too, in addition to the
+   rules above for every field read below. (The object types and fields read
+   keep their own rules: an object type reached directly, not through the
+   abstract type, is not affected.) Generation warns at each such directive.
+5. ``__typename`` and the introspection fields need no mode.
+6. The operation's modes: those every field allows, kept to the API's configured
    modes (``default_auth_mode`` plus ``additional_auth_modes``), in
    :data:`AUTH_MODES` order. Empty means no configured mode can run it.
-6. **Cognito groups.** Where a field's deciding directives (its own, else its
-   type's) list ``cognito_groups`` on ``@aws_cognito_user_pools`` or ``@aws_auth``,
+7. **Cognito groups.** Where a field's deciding directives (its own, else its
+   type's; or an abstract type's, rule 4) list ``cognito_groups`` on
+   ``@aws_cognito_user_pools`` or ``@aws_auth``,
    a Cognito caller must belong to one of those groups (the lists of all such
    directives are joined, as the simulator does). The operation's requirement is
    one tuple of groups per distinct restriction: the caller needs one group of
@@ -35,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from graphql import (
     DirectiveNode,
@@ -43,6 +53,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLInterfaceType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
@@ -61,6 +72,7 @@ __all__ = [
     "AuthModesConfig",
     "FieldRule",
     "OperationAuth",
+    "abstract_auth_directives",
     "analyse_operation",
     "schema_has_directives",
 ]
@@ -114,12 +126,17 @@ class FieldRule:
     cognito_groups: tuple[str, ...]
     """Cognito callers must belong to one of these (empty: any Cognito caller)."""
     source: str
-    """Where the modes come from: ``"field"``, ``"type"`` or ``"default"``."""
+    """Where the modes come from: ``"field"``, ``"type"`` or ``"default"``; for the
+    rule of an abstract type reached (module rule 4), ``"interface"`` or ``"union"``,
+    and ``coordinate`` is the type's name."""
 
     def describe(self) -> str:
         """``path (Type.field) allows A, B``, for messages."""
         modes = ", ".join(mode for mode in AUTH_MODES if mode in self.modes)
         suffix = " (the default mode)" if self.source == "default" else ""
+        if self.source in ("interface", "union"):
+            where = self.path or "the operation"
+            return f"{where} (through {self.source} {self.coordinate}) allows {modes}"
         return f"{self.path} ({self.coordinate}) allows {modes}{suffix}"
 
 
@@ -144,6 +161,19 @@ def schema_has_directives(schema: GraphQLSchema) -> bool:
     """Whether the schema was built from SDL (an introspected one carries no directives)."""
     query = schema.query_type
     return query is not None and query.ast_node is not None
+
+
+def abstract_auth_directives(
+    named: object,
+) -> list[DirectiveNode]:
+    """The auth directives on an interface or union type (and its extensions)."""
+    if not isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
+        return []
+    found: list[DirectiveNode] = []
+    for node in (named.ast_node, *named.extension_ast_nodes):
+        if node is not None:
+            found.extend(_auth_directives(node.directives or ()))
+    return found
 
 
 def analyse_operation(
@@ -205,6 +235,8 @@ class _Walker:
                 self._field(selection, possible, path, spreads)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
+                if condition:
+                    self._abstract(self.schema.get_type(condition.name.value), path)
                 narrowed = self._narrow(possible, condition.name.value if condition else None)
                 self.walk(selection.selection_set, narrowed, path, spreads)
             elif isinstance(selection, FragmentSpreadNode):
@@ -212,7 +244,9 @@ class _Walker:
                 fragment = self.fragments.get(name)
                 if fragment is None or name in spreads:
                     continue  # unknown or cyclic: GraphQL validation reports both
-                narrowed = self._narrow(possible, fragment.type_condition.name.value)
+                condition_name = fragment.type_condition.name.value
+                self._abstract(self.schema.get_type(condition_name), path)
+                narrowed = self._narrow(possible, condition_name)
                 self.walk(fragment.selection_set, narrowed, path, spreads | {name})
 
     def _field(
@@ -235,8 +269,10 @@ class _Walker:
             coordinate = f"{object_type.name}.{name}"
             if coordinate not in self.rules:
                 self.rules[coordinate] = self._rule(object_type, definition, coordinate, here)
+            named = cast("GraphQLNamedType", get_named_type(definition.type))
+            self._abstract(named, here)
             if node.selection_set is not None:
-                for candidate in self._possible(get_named_type(definition.type)):
+                for candidate in self._possible(named):
                     if candidate not in returned:
                         returned.append(candidate)
         if node.selection_set is not None and returned:
@@ -256,6 +292,18 @@ class _Walker:
         if inherited:
             return FieldRule(coordinate, path, _modes(inherited), _groups(inherited), "type")
         return FieldRule(coordinate, path, frozenset({self.config.default_mode}), (), "default")
+
+    def _abstract(self, named: object, path: str) -> None:
+        """Rule 4: reaching an interface or union with auth directives requires them."""
+        directives = abstract_auth_directives(named)
+        if not directives:
+            return
+        assert isinstance(named, (GraphQLInterfaceType, GraphQLUnionType))
+        if named.name not in self.rules:
+            kind = "interface" if isinstance(named, GraphQLInterfaceType) else "union"
+            self.rules[named.name] = FieldRule(
+                named.name, path, _modes(directives), _groups(directives), kind
+            )
 
     def _possible(self, named: object) -> list[GraphQLObjectType]:
         if isinstance(named, GraphQLObjectType):

@@ -25,7 +25,8 @@ mappings, for a plain ``ariadne-codegen`` configuration.
 Exit statuses: 0 success (up to date, nothing breaking); 1 ``check``: stale,
 ``diff``: the change breaks the project, ``fetch-schema --auth-config --config``:
 the config's modes differ from the API's; 2 bad input (arguments, configuration,
-schema or operation files, credentials). ``fetch-schema`` adds 3 unreachable,
+schema or operation files, credentials) or a generated package that fails its check
+(:mod:`appsync_codegen.selfcheck`; nothing is written then). ``fetch-schema`` adds 3 unreachable,
 4 HTTP 401, 5 HTTP 403, 6 HTTP 404, 7 malformed schema, 8 other HTTP failures.
 Every problem is one line on stderr (``file:line:col: message`` where it has a
 place), never a traceback; secrets are never printed. ariadne-codegen is imported

@@ -14,15 +14,22 @@ working directory up, or the file given with ``--config``) holds the ordinary
     async_client_name = "AsyncClient"     # the async client (module async_client.py)
     clients = ["sync", "async"]           # which clients to generate
     default_auth_mode = "API_KEY"         # the API's default authorization mode
-    additional_auth_modes = ["AWS_IAM"]   # the API's other modes ([] for none)
+    additional_auth_modes = ["AWS_IAM"]   # the API's other modes (default: none)
     unrunnable_operations = "error"       # or "warn": an operation no mode can run
     line_length = 100                     # default: the ruff configuration's, else 88
 
-``default_auth_mode`` and ``additional_auth_modes`` go together: with both, each
+With ``default_auth_mode`` (``additional_auth_modes`` defaults to none), each
 operation's auth modes are worked out from the schema's ``@aws_*`` directives
-(:mod:`appsync_codegen.auth_modes`) and passed by its method; with neither, there
-is no analysis and generation says so in one warning line; one without the other
-is an error.
+(:mod:`appsync_codegen.auth_modes`) and passed by its method; without it there is
+no analysis and generation says so in one warning line; ``additional_auth_modes``
+without ``default_auth_mode`` is an error.
+
+Every key of both tables must be known: a key ariadne-codegen does not know (a
+typo such as ``target_pakage_name``, which ariadne-codegen itself would silently
+ignore) is a located error with the closest known key
+(:func:`check_ariadne_keys`; the known keys are read from the installed
+ariadne-codegen's settings classes). With plugins of your own configured, a key
+unlike any known one is left for them (a warning), and tables are theirs.
 
 appsync-codegen decides what the two clients need (base classes, the client
 names, multipart uploads off) and turns on ariadne's fast-import options
@@ -37,7 +44,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import CodegenError
 
@@ -46,6 +53,8 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "AppSyncOptions",
     "CodegenConfig",
+    "ariadne_known_keys",
+    "check_ariadne_keys",
     "effective_section",
     "find_config",
     "load_config",
@@ -104,8 +113,8 @@ class AppSyncOptions:
     """The API's default authorization mode (``API_KEY``, ``AWS_IAM``, ...): what a
     field without auth directives allows."""
     additional_auth_modes: tuple[str, ...] | None = None
-    """The API's additional authorization modes. With ``default_auth_mode``, turns
-    on the auth-mode analysis; unset (both), methods name no modes."""
+    """The API's additional authorization modes (unset with ``default_auth_mode``
+    set: none). With ``default_auth_mode`` unset, methods name no modes."""
     unrunnable_operations: str = "error"
     """An operation that no configured mode can run: ``"error"`` stops generation,
     ``"warn"`` reports it and generates a method that fails before sending."""
@@ -190,20 +199,30 @@ def key_position(text: str, table: str, key: str) -> tuple[int, int]:
     """Where ``key = ...`` sits inside ``[table]`` of a TOML text (1, 1 when absent).
 
     A plain line scan: good enough to point at a key, and it needs no parser that
-    keeps positions. Falls back to the table header, then to the top of the file.
+    keeps positions. A key written as a table of its own (``[table.key]`` or
+    ``[table.key.sub]``) is found at that header. Falls back to the table header,
+    then to the top of the file.
     """
     current = ""
     header_line = 0
+    subtable_line = 0
     key_pattern = re.compile(rf"\s*(\"?){re.escape(key)}\1\s*=")
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("["):
-            current = stripped.strip("[]").strip().replace('"', "")
+            current = stripped.split("#", 1)[0].strip().strip("[]").strip().replace('"', "")
+            current = ".".join(part.strip() for part in current.split("."))
             if current == table:
                 header_line = number
+            elif not subtable_line and (
+                current == f"{table}.{key}" or current.startswith(f"{table}.{key}.")
+            ):
+                subtable_line = number
             continue
         if current == table and key_pattern.match(line):
             return number, len(line) - len(line.lstrip()) + 1
+    if subtable_line:
+        return subtable_line, 1
     return (header_line, 1) if header_line else (1, 1)
 
 
@@ -269,7 +288,9 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
         if key not in known:
             expected = ", ".join(sorted(known))
             raise config.error(
-                key, f"unknown option {key!r} (known: {expected})", f"{ARIADNE_TABLE}.appsync"
+                key,
+                f"unknown option {key!r}{_did_you_mean(str(key), known)} (known: {expected})",
+                f"{ARIADNE_TABLE}.appsync",
             )
 
     def identifier(key: str) -> str:
@@ -316,15 +337,15 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
             f"additional_auth_modes must be a list of {', '.join(_AUTH_MODES)}, got {additional!r}",
             f"{ARIADNE_TABLE}.appsync",
         )
-    if (default_auth_mode is None) != (additional is None):
-        missing = "additional_auth_modes" if additional is None else "default_auth_mode"
-        given = "default_auth_mode" if additional is None else "additional_auth_modes"
+    if default_auth_mode is None and additional is not None:
         raise config.error(
-            given,
-            f"{given} needs {missing} too (the API's other modes; [] for none): "
-            "both describe the API's auth setup",
+            "additional_auth_modes",
+            "additional_auth_modes needs default_auth_mode too (the mode a field "
+            "without auth directives allows)",
             f"{ARIADNE_TABLE}.appsync",
         )
+    if default_auth_mode is not None and additional is None:
+        additional = []  # an API with a single mode
     unrunnable = table.get("unrunnable_operations", "error")
     if unrunnable not in ("error", "warn"):
         raise config.error(
@@ -357,6 +378,68 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
                 f"{ARIADNE_TABLE}.appsync",
             )
     return options
+
+
+def ariadne_known_keys() -> frozenset[str]:
+    """The keys the installed ariadne-codegen reads from ``[tool.ariadne-codegen]``.
+
+    Read from its settings classes (the fields of the client, models-only and
+    schema settings), plus our ``appsync`` table. Imports ariadne-codegen.
+    """
+    from dataclasses import fields
+
+    from ariadne_codegen import settings
+
+    known = {APPSYNC_TABLE, "plugins", "scalars"}
+    for name in ("ClientSettings", "ModelsOnlySettings", "GraphQLSchemaSettings"):
+        cls = getattr(settings, name, None)
+        if cls is not None:
+            known.update(field.name for field in fields(cls))
+    return frozenset(known)
+
+
+def check_ariadne_keys(config: CodegenConfig, plugin: str) -> list[str]:
+    """Refuse keys of ``[tool.ariadne-codegen]`` that ariadne-codegen does not know.
+
+    ariadne-codegen ignores them, so a typo (``target_pakage_name``) would quietly
+    write the package elsewhere. Raises a located :class:`CodegenError` naming the
+    closest known key. When the table configures plugins besides ``plugin`` (ours),
+    tables are theirs, and keys unlike any known key may be: those keys are
+    returned (for a warning) instead.
+    """
+    known = ariadne_known_keys()
+    plugins: object = config.written.get("plugins", [])
+    others = isinstance(plugins, list) and any(
+        item != plugin
+        for item in cast("list[object]", plugins)  # pyright: ignore[reportUnnecessaryCast]
+    )
+    left: list[str] = []
+    for raw, value in config.written.items():
+        key = str(raw)
+        if key in known:
+            continue
+        hint = _did_you_mean(key, known)
+        if others and isinstance(value, dict):
+            continue  # a plugin's own table, as ariadne-codegen's contrib plugins use
+        if others and not hint:
+            left.append(key)
+            continue
+        from importlib.metadata import version
+
+        what = "table" if isinstance(value, dict) else "option"
+        message = (
+            f"unknown {what} {key!r} in [tool.{ARIADNE_TABLE}] (ariadne-codegen "
+            f"{version('ariadne-codegen')} has no such setting and would ignore it){hint}"
+        )
+        raise config.error(key, message)
+    return left
+
+
+def _did_you_mean(key: str, known: Mapping[str, object] | frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def effective_section(written: Mapping[str, Any]) -> dict[str, Any]:

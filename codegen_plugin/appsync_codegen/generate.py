@@ -16,10 +16,19 @@ added where ariadne-codegen leaves a gap:
    (:class:`AppSyncPackageGenerator`): the async client and the sync client share
    one set of models (subscriptions on both), the package ``__init__`` exports
    both, and ``_operations.py`` holds each operation's metadata (``OPERATIONS``);
+   all of it in a scratch directory;
 5. bring the package to the configured line length and to Python 3.10 syntax
-   with ruff (ariadne-codegen formats at 88 columns with ``Optional[...]``),
-   remove generated modules that no operation produces any more, and write
-   ``_manifest.json`` (:mod:`appsync_codegen.manifest`).
+   with ruff (ariadne-codegen formats at 88 columns with ``Optional[...]``);
+6. prove the package works (:mod:`appsync_codegen.selfcheck`): it imports in a
+   fresh interpreter, its models build, and no operation's method replaces a
+   member of the client it extends; a failure is reported at the GraphQL
+   element that produced the broken code, and nothing is written;
+7. write ``_manifest.json`` (:mod:`appsync_codegen.manifest`), move the files
+   into the target package (each replaced atomically, unchanged ones left
+   alone) and remove generated modules that no operation produces any more.
+
+Unknown keys in ``[tool.ariadne-codegen]`` are refused first
+(:func:`~appsync_codegen.config.check_ariadne_keys`).
 
 The result is deterministic: the same inputs give byte-identical files.
 """
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -49,6 +59,7 @@ from ariadne_codegen.schema import add_mixin_directive_to_schema, get_graphql_sc
 from ariadne_codegen.settings import ClientSettings, get_validation_rule
 from graphql import (
     DocumentNode,
+    GraphQLInterfaceType,
     GraphQLSchema,
     NoDeprecatedCustomRule,
     OperationDefinitionNode,
@@ -58,8 +69,10 @@ from graphql import (
 
 from .auth_modes import (
     AUTH_MODES,
+    DIRECTIVE_MODES,
     AuthModesConfig,
     OperationAuth,
+    abstract_auth_directives,
     analyse_operation,
     schema_has_directives,
 )
@@ -73,6 +86,7 @@ from .config import (
     APPSYNC_TABLE,
     ARIADNE_TABLE,
     CodegenConfig,
+    check_ariadne_keys,
     load_config,
     ruff_config_for,
     ruff_line_length,
@@ -82,7 +96,7 @@ from .errors import CodegenError, Diagnostic, display_path
 from .manifest import MANIFEST_NAME, build_manifest
 from .names import package_modules
 from .operations import Operations, load_operations
-from .plugin import AppSyncPlugin
+from .plugin import SELF_CHECKED, AppSyncPlugin
 from .schema import (
     GRAPHQL_EXTENSIONS,
     check_schema,
@@ -90,6 +104,7 @@ from .schema import (
     graphql_files,
     load_schema,
 )
+from .selfcheck import ClientClass, OriginRecorder, Origins, check_package, syntax_problems
 from .subscriptions import check_subscription_selections
 
 __all__ = [
@@ -343,23 +358,39 @@ class _Run:
             "line_length": self.line_length,
             "default_auth_mode": self.options.default_auth_mode,
             "additional_auth_modes": None if additional is None else list(additional),
+            SELF_CHECKED: True,  # the plugin leaves the check to `generate`
         }
+        self.origins = Origins()
 
     def generate(self) -> GenerationResult:
+        notices = self._check_keys()
         self._check_paths()
+        target = Path(self.section["target_package_path"])
+        with tempfile.TemporaryDirectory(prefix="appsync-codegen-") as scratch:
+            # Written and checked there; moved into place only once sound.
+            self.section["target_package_path"] = Path(scratch).resolve().as_posix()
+            try:
+                return self._generate(target, notices)
+            finally:
+                self.section["target_package_path"] = target.as_posix()
+
+    def _generate(self, target: Path, notices: list[Diagnostic]) -> GenerationResult:
         primary, *others = self.kinds
         settings = self._settings(primary)
+        final = target / settings.target_package_name
         with _quiet_deprecations():
             schema = self._schema(settings, self._config_dict(primary))
             plugin_manager = self._plugin_manager(schema, settings, primary)
             schema = plugin_manager.process_schema(add_mixin_directive_to_schema(schema))
             check_schema(schema, self.config.path)
             operations = self._operations(settings, schema)
-            auth, notices = self._analyse_auth(schema, operations)
+            auth, auth_notices = self._analyse_auth(schema, operations)
+            notices += auth_notices
             notices += check_subscription_selections(
                 schema, operations.operations, operations.fragment_map
             )
             _give_fragments(plugin_manager, operations)
+            package: AppSyncPackageGenerator | None = None
             try:
                 package = AppSyncPackageGenerator.adopt(
                     _client_package(schema, operations, settings, plugin_manager),
@@ -382,18 +413,60 @@ class _Run:
                 files: list[str] = package.generate()
             except CodeGenException as exc:
                 raise CodegenError.at(self.config.path, str(exc)) from None
+            except RuntimeError as exc:  # ruff refused the code: it does not parse
+                pending = getattr(package, "_pending_files", [])
+                modules = [(item.path.name, item.code) for item in pending]
+                raise self._broken(modules, final, exc) from None
         package_path = Path(package.package_path)
-        _format(package_path, files, self.line_length, self.ruff_config)
-        removed = _stale_files(package_path, files)
-        for name in removed:
-            (package_path / name).unlink()
+        try:
+            _format(package_path, files, self.line_length, self.ruff_config)
+        except RuntimeError as exc:
+            modules = [
+                (name, (package_path / name).read_text(encoding="utf-8"))
+                for name in files
+                if name.endswith(".py")
+            ]
+            raise self._broken(modules, final, exc) from None
+        clients = [ClientClass(kind.module, kind.name) for kind in self.kinds]
+        problems = check_package(package_path, clients, self.origins, shown_dir=final)
+        if problems:
+            raise CodegenError(problems)
         files = [name for name in files if name != MANIFEST_NAME]
         manifest = build_manifest(
             self.config, files={name: (package_path / name).read_bytes() for name in files}
         )
         (package_path / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        files = sorted([*files, MANIFEST_NAME])
+        removed = _install(package_path, final, files)
         warnings = notices + _deprecation_warnings(schema, operations)
-        return GenerationResult(package_path, sorted([*files, MANIFEST_NAME]), removed, warnings)
+        return GenerationResult(final, files, removed, warnings)
+
+    def _broken(
+        self, modules: list[tuple[str, str]], final: Path, exc: RuntimeError
+    ) -> CodegenError:
+        """Generated modules that do not parse, located; else the formatter's failure."""
+        problems = syntax_problems(modules, self.origins, final, "nothing was written")
+        if problems:
+            return CodegenError(problems)
+        detail = (str(exc).strip().splitlines() or ["no detail"])[-1]
+        return CodegenError.at(
+            self.config.path, f"formatting the generated code failed: {detail}; nothing was written"
+        )
+
+    def _check_keys(self) -> list[Diagnostic]:
+        """Unknown ``[tool.ariadne-codegen]`` keys: errors, or notices for the plugins."""
+        notices: list[Diagnostic] = []
+        for key in check_ariadne_keys(self.config, PLUGIN):
+            line, column = self.config.position(key)
+            notices.append(
+                Diagnostic(
+                    display_path(self.config.path),
+                    line,
+                    column,
+                    f"{key!r} is not an ariadne-codegen setting: left for the configured plugins",
+                )
+            )
+        return notices
 
     # -- analysis ----------------------------------------------------------------
 
@@ -432,7 +505,8 @@ class _Run:
                 problems.append(_unrunnable(operation, result, config))
         if problems and options.unrunnable_operations == "error":
             raise CodegenError(problems)
-        return results, problems
+        reached = [result for result in results.values() if result is not None]
+        return results, problems + _abstract_auth_notices(schema, reached, config)
 
     def _config_dict(self, kind: _ClientKind) -> dict[str, Any]:
         """The configuration a plugin of ``kind``'s client sees."""
@@ -559,9 +633,15 @@ class _Run:
             types = get_plugins_types(settings.plugins)
         except (CodeGenException, ImportError) as exc:
             raise self.config.error("plugins", f"cannot load a plugin: {exc}") from None
-        return PluginManager(
-            schema=schema, config_dict=self._config_dict(kind), plugins_types=types
+        manager = PluginManager(
+            schema=schema,
+            config_dict=self._config_dict(kind),
+            plugins_types=[*types, OriginRecorder],  # last: it sees the final names
         )
+        for plugin in manager.plugins:
+            if isinstance(plugin, OriginRecorder):
+                plugin.origins = self.origins
+        return manager
 
     def _operations(self, settings: ClientSettings, schema: GraphQLSchema) -> Operations:
         try:
@@ -588,6 +668,47 @@ def _give_fragments(manager: PluginManager, operations: Operations) -> None:
     for plugin in manager.plugins:
         if isinstance(plugin, AppSyncPlugin):
             plugin.add_fragments(operations.fragments)
+
+
+def _abstract_auth_notices(
+    schema: GraphQLSchema, results: Sequence[OperationAuth], config: AuthModesConfig
+) -> list[Diagnostic]:
+    """One warning per interface or union whose auth directives an operation reaches.
+
+    AppSync takes auth directives there but does not document their effect; the
+    analysis reads them conservatively (:mod:`appsync_codegen.auth_modes`, rule 4).
+    """
+    names = dict.fromkeys(
+        rule.coordinate
+        for result in results
+        for rule in result.rules
+        if rule.source in ("interface", "union")
+    )
+    notices: list[Diagnostic] = []
+    for name in names:
+        named = schema.get_type(name)
+        directives = abstract_auth_directives(named)
+        loc = directives[0].loc if directives else None
+        if loc is None:  # pragma: no cover - SDL directives carry locations
+            continue
+        kind = "interface" if isinstance(named, GraphQLInterfaceType) else "union"
+        used = ", ".join(dict.fromkeys(f"@{directive.name.value}" for directive in directives))
+        modes = sorted({DIRECTIVE_MODES[directive.name.value] for directive in directives})
+        allowed = ", ".join(mode for mode in AUTH_MODES if mode in modes and mode in config.modes)
+        where = loc.source.get_location(loc.start)
+        notices.append(
+            Diagnostic(
+                loc.source.name,
+                where.line,
+                where.column,
+                f"{used} on {kind} {name}: AppSync does not document what auth directives "
+                f"on an {kind} do, so the auth-mode analysis requires them wherever an "
+                f"operation reaches {name} ({allowed or 'none of the configured modes'}), "
+                "on top of the fields' own rules: methods may list fewer modes than AppSync "
+                "allows, never more",
+            )
+        )
+    return notices
 
 
 def _unrunnable(
@@ -722,6 +843,28 @@ def _deprecation_warnings(schema: GraphQLSchema, operations: Operations) -> list
     document = DocumentNode(definitions=(*operations.operations, *operations.fragments))
     errors = validate(schema, document, [NoDeprecatedCustomRule])
     return graphql_diagnostics(errors, "")
+
+
+def _install(source: Path, target: Path, files: Sequence[str]) -> list[str]:
+    """Move the checked package from ``source`` into ``target``; return the stale modules.
+
+    Each file is written beside its destination and renamed over it (atomic per
+    file); files whose content is unchanged are left untouched. Modules of an
+    earlier generation that this one no longer writes are removed, other files
+    kept.
+    """
+    target.mkdir(exist_ok=True)
+    for name in files:
+        destination = target / name
+        if destination.is_file() and filecmp.cmp(source / name, destination, shallow=False):
+            continue
+        temporary = target / f".{name}.appsync-codegen.tmp"
+        shutil.copyfile(source / name, temporary)
+        os.replace(temporary, destination)
+    removed = _stale_files(target, files)
+    for name in removed:
+        (target / name).unlink()
+    return removed
 
 
 def _stale_files(package_path: Path, files: Sequence[str]) -> list[str]:

@@ -3,19 +3,25 @@
 Beyond GraphQL validation (unknown fields, undefined variables, ...), an operation
 needs a name, which becomes the method, the result class and the module it lives
 in; names that would overwrite another generated module are refused too.
+
+:func:`leading_comment` reads the ``#`` comment block written directly above an
+operation (graphql-core keeps comments out of the AST, but in its token list).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from graphql import (
+    ExecutableDefinitionNode,
     FragmentDefinitionNode,
     GraphQLSchema,
     OperationDefinitionNode,
+    TokenKind,
     specified_rules,
     validate,
 )
@@ -23,7 +29,7 @@ from graphql import (
 from .errors import CodegenError, Diagnostic
 from .schema import graphql_diagnostics, graphql_files, parse_files
 
-__all__ = ["Operations", "load_operations"]
+__all__ = ["Operations", "leading_comment", "load_operations"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,34 @@ def load_operations(
     if problems:
         raise CodegenError(sorted(set(problems), key=lambda d: (d.file, d.line, d.column)))
     return Operations(operations=operations, fragments=fragments)
+
+
+def leading_comment(definition: ExecutableDefinitionNode) -> str:
+    """The ``#`` comment block directly above ``definition`` in its file, as text.
+
+    The block is the run of whole-line comments ending on the line just above the
+    definition's first line (a blank line ends it, so a file header separated by
+    one is not taken; nor is a comment trailing code). One space after ``#`` and
+    the indentation common to the lines are removed. Empty without such a block,
+    or when the definition was parsed without locations.
+    """
+    loc = definition.loc
+    if loc is None:
+        return ""
+    lines: list[str] = []
+    below = loc.start_token
+    token = below.prev
+    while (
+        token is not None
+        and token.kind == TokenKind.COMMENT
+        and token.line == below.line - 1
+        and (token.prev is None or token.prev.line < token.line)
+    ):
+        lines.append(token.value or "")
+        below, token = token, token.prev
+    lines.reverse()
+    text = "\n".join(line[1:] if line.startswith(" ") else line for line in lines)
+    return inspect.cleandoc(text) if text.strip() else ""
 
 
 def _at(node: Any, message: str) -> Diagnostic:

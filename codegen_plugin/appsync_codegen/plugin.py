@@ -12,7 +12,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ariadne_codegen.plugins.base import Plugin
 from ariadne_codegen.utils import format_code, needs_explicit_alias
@@ -63,8 +63,13 @@ from .names import (
     method_reserved,
     python_name,
 )
+from .operations import leading_comment
 
-__all__ = ["DEFAULT_LINE_LENGTH", "AppSyncPlugin"]
+__all__ = ["DEFAULT_LINE_LENGTH", "SELF_CHECKED", "AppSyncPlugin"]
+
+SELF_CHECKED = "_checked_by_appsync_codegen"
+"""Key of the ``appsync`` settings ``appsync-codegen`` hands the plugin: it checks
+the package itself, before writing it (:mod:`appsync_codegen.selfcheck`)."""
 
 
 RUNTIME_MODEL_MODULE = "appsync_runtime.unset"
@@ -183,6 +188,9 @@ class AppSyncPlugin(Plugin):
     Plain ariadne-codegen writes one client (async unless ``async_client = false``)
     and adds the whole prelude, so there the schema must not declare the AWS
     scalars or directives itself; it also keeps its own ``exceptions.py``, unused.
+    Once it has written the package, the plugin checks that the package imports
+    and works (:mod:`appsync_codegen.selfcheck`): if not, the command fails with
+    status 2 and the problems, though the files are written by then.
     """
 
     def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
@@ -687,6 +695,16 @@ class AppSyncPlugin(Plugin):
         """
         return rewrap_docstrings(_reexport_noqa_imports(generated_code), self._line_length)
 
+    def generate_files(self, generated_files: list[str]) -> list[str]:
+        """Under plain ariadne-codegen, check the package just written (exit 2 if broken)."""
+        config = cast("dict[str, Any]", self.config_dict)  # pyright: ignore[reportUnknownMemberType]
+        section: dict[str, Any] = config.get("tool", {}).get("ariadne-codegen", config)
+        if not section.get("appsync", {}).get(SELF_CHECKED):
+            from .selfcheck import check_written_package
+
+            check_written_package(config)
+        return generated_files
+
     # -- helpers -----------------------------------------------------------------
 
     def _enum_names(self, enum_type: GraphQLEnumType) -> dict[str, str]:
@@ -911,6 +929,7 @@ class AppSyncPlugin(Plugin):
         root = self.schema.get_root_type(operation.operation)
         fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
         lines: list[str] = []
+        described = bool(operation.description)
         if operation.description:
             lines.append(operation.description.value.strip())
         for field in fields:
@@ -918,12 +937,16 @@ class AppSyncPlugin(Plugin):
             if definition is None:
                 continue
             if not operation.description and definition.description:
+                described = True
                 text = definition.description.strip()
                 lines.append(text if len(fields) == 1 else f"``{field.name.value}``: {text}")
             if definition.deprecation_reason:
                 lines.append(
                     f"``{field.name.value}`` is deprecated: {definition.deprecation_reason}"
                 )
+        comment = "" if described else leading_comment(operation)
+        if comment:  # the comment above the operation, when nothing else describes it
+            lines.insert(0, comment)
         if operation.operation != OperationType.SUBSCRIPTION:
             sends = (
                 f"Sends the ``{name}`` {kind}; other keyword arguments (``auth``, "

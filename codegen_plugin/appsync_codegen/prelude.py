@@ -1,7 +1,9 @@
 """The AppSync prelude: scalars and directives AppSync schemas use without declaring.
 
 ``prelude.graphql`` (shipped beside this module, path in :data:`PRELUDE_PATH`)
-declares the nine AWS scalars and the ``aws_*`` directives. appsync-codegen adds
+declares the nine AWS scalars, the ``aws_*`` directives (the auth ones also on
+interfaces and unions, where deployed schemas carry them) and the Merged API
+directives ``@canonical``, ``@hidden`` and ``@renamed(to:)``. appsync-codegen adds
 each of its definitions that the user's schema does not make itself, so a schema
 that declares ``scalar AWSDateTime`` (as tools exporting AppSync schemas sometimes
 do) still builds.
@@ -52,8 +54,11 @@ AWS_DIRECTIVES = (
     "aws_lambda",
     "aws_cognito_user_pools",
     "aws_auth",
+    "canonical",
+    "hidden",
+    "renamed",
 )
-"""The directives AppSync defines."""
+"""The directives AppSync defines (the last three: Merged API source schemas)."""
 
 
 def prelude_text() -> str:

@@ -9,10 +9,14 @@ names, and warns where the mutation selects less.
 
 The comparison is structural: fragment spreads and inline fragments are expanded,
 and fields are compared per object type that can be returned (so a field selected
-on an interface covers it on every implementation). The subscription's fields
-count by field name, the mutation's by response key: an aliased mutation field is
-delivered under its alias, where the subscription does not look. ``__typename``
-is always available and never compared.
+on an interface covers it on every implementation). Where the subscription's
+field returns an interface or a union, only the object types the mutation can
+return count: a mutation returning one member of a union is not asked for the
+fields the subscription selects on the other members. A field missing on every
+possible type is named once. The subscription's fields count by field name, the
+mutation's by response key: an aliased mutation field is delivered under its
+alias, where the subscription does not look. ``__typename`` is always available
+and never compared.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ class _Selected:
 
     label: str
     non_null: bool
+    shared: str = ""
+    """The label without the object type, when the field's parent could be several
+    object types (``(on Post) title`` has ``title``); empty otherwise."""
+    variants: int = 1
+    """How many object types the parent could be."""
 
 
 def subscribed_mutations(schema: GraphQLSchema, field_name: str) -> list[str]:
@@ -99,14 +108,20 @@ def check_subscription_selections(
             definition = subscription_type.fields.get(node.name.value)
             if definition is None or node.selection_set is None:
                 continue
-            wanted = walker.paths([node.selection_set], get_named_type(definition.type), False)
+            subscribed = walker.possible(get_named_type(definition.type))
             for mutation_name in subscribed_mutations(schema, node.name.value):
                 mutation_field = mutation_type.fields.get(mutation_name)
                 if mutation_field is None:
                     continue
+                returned = walker.possible(get_named_type(mutation_field.type))
+                # What the subscription reads on the object types this mutation returns.
+                roots = [object_type for object_type in subscribed if object_type in returned]
+                if not roots:
+                    continue
+                wanted = walker.paths([node.selection_set], roots, False)
                 for operation, mutation_node in callers.get(mutation_name, []):
                     sets = [mutation_node.selection_set] if mutation_node.selection_set else []
-                    given = walker.paths(sets, get_named_type(mutation_field.type), True)
+                    given = walker.paths(sets, roots, True)
                     missing = _missing(wanted, given)
                     if missing:
                         warnings.append(
@@ -116,14 +131,31 @@ def check_subscription_selections(
 
 
 def _missing(wanted: Mapping[Path, _Selected], given: Mapping[Path, _Selected]) -> list[_Selected]:
-    """Wanted paths the mutation lacks, leaving out those under a lacking parent."""
+    """Wanted paths the mutation lacks, leaving out those under a lacking parent.
+
+    A field lacking on every object type its parent can be is named once, without
+    the type; each field is named once.
+    """
     absent = [path for path in wanted if path not in given]
     absent_set = set(absent)
-    return [
+    lacking = [
         wanted[path]
         for path in absent
         if not any(path[:cut] in absent_set for cut in range(2, len(path), 2))
     ]
+    per_shared: dict[str, list[_Selected]] = {}
+    for item in lacking:
+        if item.shared:
+            per_shared.setdefault(item.shared, []).append(item)
+    shown: dict[str, _Selected] = {}
+    for item in lacking:
+        group = per_shared.get(item.shared, []) if item.shared else []
+        if group and len({entry.label for entry in group}) >= item.variants:
+            merged = _Selected(item.shared, any(entry.non_null for entry in group))
+            shown.setdefault(merged.label, merged)
+        else:
+            shown.setdefault(item.label, item)
+    return list(shown.values())
 
 
 def _warning(
@@ -166,16 +198,24 @@ class _Walker:
         return found
 
     def paths(
-        self, selection_sets: Sequence[SelectionSetNode], parent: object, by_key: bool
+        self,
+        selection_sets: Sequence[SelectionSetNode],
+        possible: Sequence[GraphQLObjectType],
+        by_key: bool,
     ) -> dict[Path, _Selected]:
-        """Every field path the selection sets read below a field of type ``parent``.
+        """Every field path the selection sets read below a field returning one of
+        the object types ``possible``.
 
         A path alternates object type names and field names (or response keys
         when ``by_key``): ``("Note", "author", "Author", "email")``.
         """
         found: dict[Path, _Selected] = {}
-        self._paths(selection_sets, self._possible(parent), by_key, (), "", found)
+        self._paths(selection_sets, possible, by_key, (), "", found)
         return found
+
+    def possible(self, named: object) -> list[GraphQLObjectType]:
+        """The object types a value of the named type ``named`` can be."""
+        return self._possible(named)
 
     def _paths(
         self,
@@ -201,9 +241,16 @@ class _Walker:
                 if definition is None:
                     continue
                 path = (*prefix, object_type.name, key)
-                shown = key if len(possible) == 1 else f"(on {object_type.name}) {key}"
-                here = f"{label}.{shown}" if label else shown
-                found[path] = _Selected(here, is_non_null_type(definition.type))
+                plain = f"{label}.{key}" if label else key
+                if len(possible) == 1:
+                    here = plain
+                    found[path] = _Selected(here, is_non_null_type(definition.type))
+                else:
+                    shown = f"(on {object_type.name}) {key}"
+                    here = f"{label}.{shown}" if label else shown
+                    found[path] = _Selected(
+                        here, is_non_null_type(definition.type), plain, len(possible)
+                    )
                 children = [node.selection_set for node in nodes if node.selection_set]
                 if children:
                     inner = self._possible(get_named_type(definition.type))

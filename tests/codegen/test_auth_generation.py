@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -193,3 +194,66 @@ def test_sync_subscription_yields_typed_events(
     assert calls[0]["operation_name"] == "OnTaskCreated"
     assert calls[0]["auth_modes"] == ("API_KEY",)
     assert calls[0]["on_ready"] is print
+
+
+# A course backend's deployed schema shape: auth directives on a union and an
+# interface, and a Merged API source's directives.
+DEPLOYED_SCHEMA = """
+interface Node @aws_api_key @aws_cognito_user_pools { id: ID! }
+type Lesson implements Node @aws_api_key @aws_cognito_user_pools @canonical {
+  id: ID!
+  title: String @renamed(to: "name")
+  draft: String @hidden
+}
+type Quiz implements Node @aws_cognito_user_pools { id: ID! }
+union SearchHit @aws_cognito_user_pools = Lesson | Quiz
+type Query @aws_api_key @aws_cognito_user_pools {
+  search(text: String!): [SearchHit!]!
+  node(id: ID!): Node
+  lesson(id: ID!): Lesson
+}
+"""
+
+
+def test_deployed_abstract_and_merged_api_directives_generate(tmp_path: Path) -> None:
+    config = make_project(
+        tmp_path,
+        schema=DEPLOYED_SCHEMA,
+        operations={
+            "search.graphql": (
+                "query Search($t: String!) {\n  search(text: $t) { ... on Lesson { id } }\n}\n"
+            ),
+            "lesson.graphql": 'query GetLesson {\n  lesson(id: "1") { id title }\n}\n',
+        },
+        appsync='default_auth_mode = "API_KEY"\n'
+        'additional_auth_modes = ["AMAZON_COGNITO_USER_POOLS"]',
+    )
+    result = run_cli(["generate", "--config", str(config)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [re.match(WARNING, line) for line in result.stderr.splitlines()]
+    [union] = [w for w in warnings if w and "on union SearchHit" in w["message"]]
+    schema_lines = (tmp_path / "schema.graphql").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(schema_lines, 1) if text.startswith("union SearchHit"))
+    assert (union["file"], int(union["line"]), int(union["column"])) == (
+        "schema.graphql",
+        line,
+        schema_lines[line - 1].index("@aws_cognito_user_pools") + 1,
+    )
+    assert union["message"].startswith(
+        "@aws_cognito_user_pools on union SearchHit: AppSync does not document"
+    )
+    assert "never more" in union["message"]
+    assert not any(w and "interface Node" in w["message"] for w in warnings)  # not reached
+    modes = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import {PACKAGE} as p; print(p.OPERATIONS['Search'].auth_modes, "
+            "p.OPERATIONS['GetLesson'].auth_modes)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split(") (")
+    assert modes == ["('AMAZON_COGNITO_USER_POOLS',", "'API_KEY', 'AMAZON_COGNITO_USER_POOLS')\n"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from graphql import (
     FragmentDefinitionNode,
+    GraphQLSchema,
     OperationDefinitionNode,
     build_ast_schema,
     build_client_schema,
     introspection_from_schema,
     parse,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from appsync_codegen import PRELUDE_PATH
 from appsync_codegen.auth_modes import (
@@ -206,3 +209,99 @@ def test_introspected_schemas_carry_no_directives() -> None:
     introspected = build_client_schema(introspection_from_schema(schema))
     assert schema_has_directives(schema)
     assert not schema_has_directives(introspected)
+
+
+# -- auth directives on interfaces and unions (read conservatively) -----------------------
+
+ABSTRACT_TEMPLATE = """
+interface Guarded {interface} {{ id: ID! }}
+type Open implements Guarded @aws_api_key @aws_iam {{ id: ID! name: String }}
+type Shut implements Guarded @aws_api_key {{ id: ID! }}
+type Staff @aws_api_key @aws_cognito_user_pools {{ id: ID! }}
+union Mixed {union} = Open | Staff
+union Bare = Open | Staff
+type Query @aws_api_key @aws_iam @aws_cognito_user_pools {{
+  guarded: Guarded
+  open: Open
+  mixed: [Mixed!]!
+  bare: Bare
+}}
+"""
+
+
+def _abstract_schema(interface: str, union: str) -> GraphQLSchema:
+    text = ABSTRACT_TEMPLATE.format(interface=interface, union=union)
+    return build_ast_schema(parse(PRELUDE_PATH.read_text() + text))
+
+
+abstract_schema = _abstract_schema(
+    "@aws_iam", '@aws_cognito_user_pools(cognito_groups: ["staff"]) @aws_api_key'
+)
+THREE = AuthModesConfig(KEY, (IAM, COGNITO))
+
+
+def analyse_abstract(text: str, schema_: GraphQLSchema | None = None) -> OperationAuth:
+    document = parse(text)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    used = abstract_schema if schema_ is None else schema_
+    return analyse_operation(used, operations[0], fragments, THREE)
+
+
+@pytest.mark.parametrize(
+    ("operation", "modes", "groups"),
+    [
+        pytest.param("{ open { id name } }", (KEY, IAM), (), id="object-reached-directly"),
+        pytest.param("{ guarded { __typename } }", (IAM,), (), id="field-returning-interface"),
+        pytest.param("{ guarded { id } }", (), (), id="interface-and-members"),
+        pytest.param("{ guarded { ... on Open { name } } }", (IAM,), (), id="narrowed"),
+        pytest.param(
+            "{ open { ...G } } fragment G on Guarded { id }", (IAM,), (), id="spread-on-interface"
+        ),
+        pytest.param("{ open { ... on Guarded { id } } }", (IAM,), (), id="inline-on-interface"),
+        pytest.param(
+            "{ mixed { ... on Staff { id } } }", (KEY, COGNITO), (("staff",),), id="union-groups"
+        ),
+        pytest.param("{ bare { ... on Staff { id } } }", (KEY, COGNITO), (), id="no-directives"),
+    ],
+)
+def test_abstract_type_directives_are_required_too(
+    operation: str, modes: tuple[str, ...], groups: tuple[tuple[str, ...], ...]
+) -> None:
+    result = analyse_abstract(operation)
+    assert result.modes == modes
+    assert result.cognito_groups == groups
+
+
+def test_abstract_rules_explain_themselves() -> None:
+    described = [rule.describe() for rule in analyse_abstract("{ guarded { id } }").rules]
+    assert "guarded (through interface Guarded) allows AWS_IAM" in described
+
+
+ABSTRACT_OPERATIONS = [
+    "{ open { id name } }",
+    "{ guarded { __typename } }",
+    "{ guarded { id ... on Open { name } } }",
+    "{ open { ...G } } fragment G on Guarded { id }",
+    "{ mixed { __typename ... on Open { name } ... on Staff { id } } }",
+    "{ bare { ... on Open { name } } }",
+]
+_DIRECTIVES = ["@aws_api_key", "@aws_iam", "@aws_cognito_user_pools", "@aws_oidc"]
+
+
+@given(
+    st.lists(st.sampled_from(_DIRECTIVES), unique=True),
+    st.lists(st.sampled_from(_DIRECTIVES), unique=True),
+    st.sampled_from(ABSTRACT_OPERATIONS),
+)
+def test_abstract_directives_never_widen_the_modes(
+    on_interface: list[str], on_union: list[str], operation: str
+) -> None:
+    """Adding auth directives to an interface or union only ever removes modes."""
+    with_them = _abstract_schema(" ".join(on_interface), " ".join(on_union))
+    without = _abstract_schema("", "")
+    assert set(analyse_abstract(operation, with_them).modes) <= set(
+        analyse_abstract(operation, without).modes
+    )

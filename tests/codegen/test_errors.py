@@ -192,13 +192,6 @@ def test_schema_mistakes(tmp_path: Path, schema: str, line: int, column: int, me
         ),
         pytest.param(
             "",
-            'default_auth_mode = "API_KEY"',
-            "default_auth_mode",
-            "default_auth_mode needs additional_auth_modes too",
-            id="default-mode-alone",
-        ),
-        pytest.param(
-            "",
             'additional_auth_modes = ["AWS_IAM"]',
             "additional_auth_modes",
             "additional_auth_modes needs default_auth_mode too",

@@ -24,24 +24,36 @@ def test_prelude_declares_appsync_scalars_and_directives() -> None:
     schema = build_ast_schema(parse(PRELUDE_PATH.read_text() + "type Query { a: String }"))
     for name in AWS_SCALARS:
         assert schema.get_type(name) is not None
-    both = {DirectiveLocation.OBJECT, DirectiveLocation.FIELD_DEFINITION}
+    location = DirectiveLocation
+    auth = {location.OBJECT, location.FIELD_DEFINITION, location.INTERFACE, location.UNION}
+    merged = {
+        location.OBJECT,
+        location.INTERFACE,
+        location.UNION,
+        location.ENUM,
+        location.INPUT_OBJECT,
+        location.SCALAR,
+        location.FIELD_DEFINITION,
+        location.INPUT_FIELD_DEFINITION,
+    }
     expected = {
-        "aws_subscribe": ({DirectiveLocation.FIELD_DEFINITION}, {"mutations"}),
-        "aws_api_key": (both, set()),
-        "aws_iam": (both, set()),
-        "aws_oidc": (both, set()),
-        "aws_lambda": (both, set()),
-        "aws_cognito_user_pools": (both, {"cognito_groups"}),
-        "aws_auth": ({DirectiveLocation.FIELD_DEFINITION}, {"cognito_groups"}),
+        "aws_subscribe": ({location.FIELD_DEFINITION}, {"mutations": "[String]"}),
+        "aws_api_key": (auth, {}),
+        "aws_iam": (auth, {}),
+        "aws_oidc": (auth, {}),
+        "aws_lambda": (auth, {}),
+        "aws_cognito_user_pools": (auth, {"cognito_groups": "[String]"}),
+        "aws_auth": ({location.FIELD_DEFINITION}, {"cognito_groups": "[String]"}),
+        "canonical": (merged, {}),
+        "hidden": (merged, {}),
+        "renamed": (merged, {"to": "String!"}),
     }
     assert set(expected) == set(AWS_DIRECTIVES)
     for name, (locations, args) in expected.items():
         directive = schema.get_directive(name)
         assert directive is not None
         assert set(directive.locations) == locations
-        assert set(directive.args) == args
-        for arg in directive.args.values():
-            assert str(arg.type) == "[String]"
+        assert {arg: str(value.type) for arg, value in directive.args.items()} == args
 
 
 def test_prelude_skips_what_the_schema_defines() -> None:

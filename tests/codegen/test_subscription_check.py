@@ -34,15 +34,20 @@ type Comment implements Node @aws_api_key { id: ID! text: String }
 
 type Query @aws_api_key { post(id: ID!): Post }
 
+union Event = Post | Comment
+
 type Mutation @aws_api_key {
   createPost(title: String!): Post
   updatePost(id: ID!): Post
   touch(id: ID!): Node
+  comment(text: String!): Comment
+  record: Event
 }
 
 type Subscription @aws_api_key {
   onPost: Post @aws_subscribe(mutations: ["createPost", "updatePost"])
   onTouch: Node @aws_subscribe(mutations: ["touch"])
+  onEvent: Event @aws_subscribe(mutations: ["createPost", "comment", "record"])
   unrelated: Post
 }
 """
@@ -109,6 +114,30 @@ def test_interfaces_compare_per_implementation() -> None:
     partial = "mutation M { touch(id: 1) { ... on Comment { id } } }"
     [message] = warnings_for(f"{subscription} {partial}")
     assert "(on Post) id, (on Post) title" in message
+
+
+EVENTS = "subscription E { onEvent { ... on Post { id title } ... on Comment { id text } } }"
+
+
+def test_a_mutation_returning_one_member_is_compared_on_that_member_only() -> None:
+    assert warnings_for(f"{EVENTS} mutation M {{ comment(text: 1) {{ id text }} }}") == []
+    assert warnings_for(f"{EVENTS} mutation M {{ createPost(title: 1) {{ id title }} }}") == []
+    [message] = warnings_for(f"{EVENTS} mutation M {{ comment(text: 1) {{ id }} }}")
+    assert "does not select text:" in message
+    assert "title" not in message
+
+
+def test_a_mutation_returning_the_union_is_compared_per_member() -> None:
+    [message] = warnings_for(f"{EVENTS} mutation M {{ record {{ ... on Comment {{ id }} }} }}")
+    assert "does not select (on Post) id, (on Post) title, (on Comment) text:" in message
+
+
+def test_a_field_missing_on_every_member_is_named_once() -> None:
+    subscription = "subscription T { onTouch { id } }"
+    [message] = warnings_for(f"{subscription} mutation M {{ touch(id: 1) {{ __typename }} }}")
+    assert "does not select id:" in message
+    assert message.count(" id") == 2  # in the list and among the non-null fields
+    assert "(on " not in message
 
 
 def test_each_calling_operation_is_checked() -> None:

@@ -1,0 +1,258 @@
+"""The probe :mod:`appsync_codegen.selfcheck` runs in a fresh interpreter.
+
+Its source is passed to ``python -c`` (so that nothing of appsync_codegen, nor of
+the generating process, is imported), with one JSON argument::
+
+    {"parent": "/dir/holding/the/package", "package": "notes_client",
+     "clients": [["client", "Client"], ["async_client", "AsyncClient"]]}
+
+It puts ``parent`` first on ``sys.path`` and proves, one step after another:
+
+1. every module of the package imports (syntax included);
+2. every ``from .module import Name`` in the package, also those inside
+   functions or under ``TYPE_CHECKING`` (run only at call time or by type
+   checkers), names something ``module`` defines;
+3. every name in the package's ``__all__`` resolves (the lazy ``__getattr__``);
+4. every pydantic model of the package builds (``defer_build`` leaves that to
+   the first call: a broken annotation would only fail then);
+5. no member a client class defines replaces a member of the classes it extends
+   (the runtime's client and the generated base client): public, dunder or
+   private, each is part of what makes the client work.
+
+It prints one line, :data:`MARKER` followed by a JSON list of problems, each an
+object with ``kind``, ``module`` (file name in the package), ``line`` (0 when
+unknown), ``name`` (class or member concerned, may be empty) and ``message``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import re
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+MARKER = "appsync-codegen-probe:"
+"""Prefix of the probe's answer line."""
+
+# Attributes Python itself puts in every class's namespace.
+_CLASS_BOOKKEEPING = frozenset(
+    {
+        "__module__",
+        "__qualname__",
+        "__doc__",
+        "__dict__",
+        "__weakref__",
+        "__annotations__",
+        "__annotate__",
+        "__annotate_func__",
+        "__annotations_cache__",
+        "__firstlineno__",
+        "__static_attributes__",
+        "__orig_bases__",
+        "__parameters__",
+        "__classcell__",
+        "__slots__",
+    }
+)
+
+
+def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The problems of the package ``spec`` describes (empty: sound)."""
+    parent = Path(spec["parent"]).resolve()
+    package_name = str(spec["package"])
+    package_dir = parent / package_name
+    sys.path.insert(0, str(parent))
+    problems: list[dict[str, Any]] = []
+    try:
+        root = importlib.import_module(package_name)
+    except BaseException as exc:  # every failure is a finding
+        return [_failure("import", package_dir, "__init__.py", exc)]
+    # A regular package, or a namespace package when no __init__.py was written.
+    places = [Path(place).resolve() for place in getattr(root, "__path__", ())]
+    if package_dir.resolve() not in places:
+        where = getattr(root, "__file__", None) or ", ".join(map(str, places)) or "a module"
+        return [
+            _problem(
+                "shadowed",
+                "__init__.py",
+                0,
+                package_name,
+                f"`import {package_name}` finds {where} first: the name is taken by a module "
+                "Python loads before the package",
+            )
+        ]
+    modules: dict[str, ModuleType] = {}
+    if getattr(root, "__file__", None):
+        modules["__init__.py"] = root
+    for path in sorted(package_dir.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        try:
+            modules[path.name] = importlib.import_module(f"{package_name}.{path.stem}")
+        except BaseException as exc:
+            problems.append(_failure("import", package_dir, path.name, exc))
+    if problems:
+        return problems
+    problems += _relative_imports(package_dir, modules)
+    problems += _exports(root)
+    problems += _models(modules)
+    for module_name, class_name in spec.get("clients", []):
+        problems += _overrides(modules.get(f"{module_name}.py"), f"{module_name}.py", class_name)
+    return problems
+
+
+def _relative_imports(package_dir: Path, modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
+    for file_name in modules:
+        tree = ast.parse((package_dir / file_name).read_text(encoding="utf-8"))
+        for node in _import_statements(tree.body):
+            if node.level != 1 or not node.module or "." in node.module:
+                continue
+            target = modules.get(f"{node.module}.py")
+            if target is None:
+                message = f"imports from .{node.module}, which the package does not have"
+                problems.append(_problem("import", file_name, node.lineno, "", message))
+                continue
+            for alias in node.names:
+                if alias.name != "*" and not hasattr(target, alias.name):
+                    message = f"imports {alias.name} from .{node.module}, which does not define it"
+                    problems.append(_problem("import", file_name, node.lineno, alias.name, message))
+    return problems
+
+
+def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
+    """The ``from ... import`` statements among ``body`` and the blocks nested in it.
+
+    Statements only (never expressions): text inside strings, such as a schema
+    description reading ``from .x import y``, is not code.
+    """
+    found: list[ast.ImportFrom] = []
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ImportFrom):
+            found.append(node)
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            block: object = getattr(node, name, None)
+            if isinstance(block, list):
+                pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]
+    return sorted(found, key=lambda node: node.lineno)
+
+
+def _exports(root: ModuleType) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
+    for name in getattr(root, "__all__", ()):
+        try:
+            getattr(root, name)
+        except BaseException as exc:
+            problems.append(
+                _problem("export", "__init__.py", 0, name, f"{name} does not resolve: {exc!r}")
+            )
+    return problems
+
+
+def _models(modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
+    try:
+        from pydantic import BaseModel
+    except ImportError:  # pragma: no cover - the runtime depends on pydantic
+        return []
+    problems: list[dict[str, Any]] = []
+    for file_name, module in modules.items():
+        for value in list(vars(module).values()):
+            if not (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                continue
+            try:
+                value.model_rebuild()
+            except BaseException as exc:
+                line = _class_line(module, value.__name__)
+                message = f"model {value.__name__} does not build: {_describe(exc)}"
+                problems.append(_problem("model", file_name, line, value.__name__, message))
+    return problems
+
+
+def _overrides(module: ModuleType | None, file_name: str, class_name: str) -> list[dict[str, Any]]:
+    cls = getattr(module, class_name, None) if module is not None else None
+    if not isinstance(cls, type):
+        message = f"the client class {class_name} is missing"
+        return [_problem("client", file_name, 0, class_name, message)]
+    problems: list[dict[str, Any]] = []
+    for name in vars(cls):
+        if name in _CLASS_BOOKKEEPING:
+            continue
+        owner = next((base for base in cls.__mro__[1:] if name in vars(base)), None)
+        if owner is None:
+            continue
+        line = _member_line(module, class_name, name)
+        message = (
+            f"{class_name}.{name} replaces {owner.__module__}.{owner.__qualname__}.{name}, "
+            "which the client needs"
+        )
+        problems.append(_problem("override", file_name, line, name, message))
+    return problems
+
+
+def _class_line(module: ModuleType, name: str) -> int:
+    text = _source(module)
+    match = re.search(rf"^class {re.escape(name)}\b", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _member_line(module: ModuleType | None, class_name: str, name: str) -> int:
+    text = _source(module) if module is not None else ""
+    start = re.search(rf"^class {re.escape(class_name)}\b", text, re.MULTILINE)
+    if start is None:
+        return 0
+    pattern = rf"^[ \t]+(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b|^[ \t]+{re.escape(name)}\b"
+    member = re.compile(pattern, re.MULTILINE).search(text, start.end())
+    return text.count("\n", 0, member.start()) + 1 if member else 0
+
+
+def _source(module: ModuleType) -> str:
+    path = getattr(module, "__file__", None)
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
+def _failure(kind: str, package_dir: Path, file_name: str, exc: BaseException) -> dict[str, Any]:
+    """An exception raised while importing ``file_name``, at its deepest line in the package."""
+    found_file, line = file_name, 0
+    if isinstance(exc, SyntaxError) and exc.filename:
+        candidate = Path(exc.filename)
+        if candidate.parent.resolve() == package_dir.resolve():
+            found_file, line = candidate.name, exc.lineno or 0
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            candidate = Path(frame.filename)
+            if candidate.parent.resolve() == package_dir.resolve():
+                found_file, line = candidate.name, frame.lineno or 0
+    return _problem(kind, found_file, line, "", _describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError: {exc.msg}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _problem(kind: str, module: str, line: int, name: str, message: str) -> dict[str, Any]:
+    return {"kind": kind, "module": module, "line": line, "name": name, "message": message}
+
+
+def main() -> None:
+    """Probe the package named by the JSON in ``sys.argv[1]``; print the answer line."""
+    problems = probe(json.loads(sys.argv[1]))
+    sys.stdout.write(MARKER + json.dumps(problems) + "\n")
+
+
+if __name__ == "__main__":
+    main()
