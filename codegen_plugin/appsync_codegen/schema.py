@@ -39,6 +39,22 @@ __all__ = [
 
 GRAPHQL_EXTENSIONS = (".graphql", ".graphqls", ".gql")
 
+# Directives of the Amplify GraphQL transformer: they live in an Amplify project's
+# source schema, which Amplify compiles into the schema AppSync runs.
+_AMPLIFY_DIRECTIVES = frozenset(
+    {
+        *("model", "auth", "hasMany", "hasOne", "belongsTo", "manyToMany", "index"),
+        *("primaryKey", "searchable", "function", "http", "predictions", "default"),
+        *("key", "connection", "versioned", "mapsTo", "refersTo", "sql", "generation"),
+        *("conversation", "validate"),
+    }
+)
+_AMPLIFY_HINT = (
+    " This looks like an Amplify source schema: generate from the compiled schema "
+    "AppSync runs (amplify/backend/api/<api>/build/schema.graphql after "
+    "`amplify api gql-compile`, or `appsync-codegen fetch-schema`)."
+)
+
 
 def graphql_files(path: Path) -> list[Path]:
     """``path`` itself, or the GraphQL files under the directory ``path`` in a stable order."""
@@ -75,11 +91,27 @@ def load_schema(config: CodegenConfig, files: list[Path]) -> GraphQLSchema:
     document = DocumentNode(definitions=prelude.definitions + user.definitions)
     errors = validate_sdl(document)
     if errors:
-        raise CodegenError(graphql_diagnostics(errors, config.path))
+        diagnostics = graphql_diagnostics(errors, config.path)
+        raise CodegenError(_with_amplify_hint(diagnostics))
     try:
         return build_ast_schema(document, assume_valid_sdl=True)
     except (TypeError, GraphQLError) as exc:  # pragma: no cover - validate_sdl catches these
         raise CodegenError.at(files[0] if files else config.path, str(exc)) from None
+
+
+def _with_amplify_hint(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Say once, on the first of them, that unknown Amplify directives mean the
+    schema is Amplify's source rather than what AppSync runs."""
+    for index, diagnostic in enumerate(diagnostics):
+        message = diagnostic.message
+        if message.startswith("Unknown directive '@") and (
+            message.split("'@", 1)[1].split("'", 1)[0] in _AMPLIFY_DIRECTIVES
+        ):
+            hinted = Diagnostic(
+                diagnostic.file, diagnostic.line, diagnostic.column, message + _AMPLIFY_HINT
+            )
+            return [*diagnostics[:index], hinted, *diagnostics[index + 1 :]]
+    return diagnostics
 
 
 def check_schema(schema: GraphQLSchema, fallback: Path) -> None:

@@ -264,3 +264,22 @@ def test_without_the_codegen_extra(tmp_path: Path, module: str) -> None:
     assert result.stderr == INSTALL_HINT + "\n"
     assert 'pip install "appsync-typed[codegen]"' in result.stderr
     assert result.stdout == ""
+
+
+def test_an_amplify_source_schema_points_at_the_compiled_one(tmp_path: Path) -> None:
+    schema = (
+        "type Todo @model @auth(rules: [{allow: owner}]) {\n"
+        "  id: ID!\n  posts: [Post] @hasMany\n}\n"
+        "type Post @model { id: ID! }\n"
+    )
+    config = make_project(tmp_path, schema=schema, operations={"q.graphql": "query Q { x }\n"})
+    found = _fails(*_generate(config))
+    assert [(m["line"], m["column"]) for m in found] == [
+        ("1", "11"),
+        ("1", "18"),
+        ("3", "17"),
+        ("4", "11"),
+    ]
+    assert "Amplify source schema" in found[0]["message"]
+    assert "build/schema.graphql" in found[0]["message"]
+    assert all("Amplify" not in m["message"] for m in found[1:])
