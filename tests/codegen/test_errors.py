@@ -278,7 +278,7 @@ def test_an_amplify_source_schema_points_at_the_compiled_one(tmp_path: Path) -> 
         ("1", "11"),
         ("1", "18"),
         ("3", "17"),
-        ("4", "11"),
+        ("5", "11"),
     ]
     assert "Amplify source schema" in found[0]["message"]
     assert "build/schema.graphql" in found[0]["message"]
