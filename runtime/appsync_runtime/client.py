@@ -33,7 +33,13 @@ from .observe import CallHooks
 from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from .response import GraphQLResponse, Validated
 from .retry import DEFAULT_RETRY, RetryPolicy
-from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
+from .transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AiohttpTransport,
+    AsyncHttpxTransport,
+    HttpxTransport,
+    check_max_response_bytes,
+)
 from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
@@ -233,7 +239,9 @@ class AppSyncClient(_ClientCore):
     (proxies, custom transports, event hooks), used as given and left open.
     ``retry`` is the :class:`RetryPolicy` of every call (default: 3 attempts; None
     turns retries off), ``timeout`` the :class:`Timeout`, ``hooks`` the
-    :class:`CallHooks` run for each attempt.
+    :class:`CallHooks` run for each attempt. ``max_response_bytes`` caps a response
+    body, on the wire and decoded (default 64 MiB): a larger one raises
+    :class:`AppSyncResponseTooLargeError` before the memory is spent.
     """
 
     def __init__(
@@ -250,6 +258,7 @@ class AppSyncClient(_ClientCore):
         realtime: RealtimeOptions | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             url,
@@ -264,7 +273,9 @@ class AppSyncClient(_ClientCore):
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
-        self._transport = HttpxTransport(http_client)
+        self._transport = HttpxTransport(
+            http_client, max_response_bytes=check_max_response_bytes(max_response_bytes)
+        )
         # real-time (subscribe): a loop thread started with the first subscription
         self._realtime_options = realtime
         self._realtime_thread: RealtimeThread | None = None
@@ -401,7 +412,9 @@ class AsyncAppSyncClient(_ClientCore):
     """Asyncio AppSync client over aiohttp (or a user's ``httpx.AsyncClient``).
 
     One aiohttp connection pool per client, opened lazily in the running loop and
-    capped at ``connection_limit`` connections.
+    capped at ``connection_limit`` connections. ``max_response_bytes`` caps a response
+    body, on the wire and decoded (default 64 MiB): a larger one raises
+    :class:`AppSyncResponseTooLargeError` before the memory is spent.
     """
 
     def __init__(
@@ -420,6 +433,7 @@ class AsyncAppSyncClient(_ClientCore):
         realtime: RealtimeOptions | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             url,
@@ -434,17 +448,20 @@ class AsyncAppSyncClient(_ClientCore):
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
+        max_bytes = check_max_response_bytes(max_response_bytes)
         self._transport: AsyncTransport
         if http_client is not None:
             if not isinstance(http_client, httpx.AsyncClient):
                 raise AppSyncConfigError("http_client must be an httpx.AsyncClient")
-            self._transport = AsyncHttpxTransport(http_client)
+            self._transport = AsyncHttpxTransport(http_client, max_response_bytes=max_bytes)
         else:
             if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
                 raise AppSyncConfigError("connection_limit must be an integer")
             if connection_limit < 1:
                 raise AppSyncConfigError("connection_limit must be at least 1")
-            self._transport = AiohttpTransport(session, limit=connection_limit)
+            self._transport = AiohttpTransport(
+                session, limit=connection_limit, max_response_bytes=max_bytes
+            )
         # real-time (execute_ws): one multiplexed connection, opened lazily
         self._realtime_options = realtime
         self._realtime_manager: RealtimeManager | None = None

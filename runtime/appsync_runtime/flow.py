@@ -117,7 +117,8 @@ Flow = Generator[Step, Any, "GraphQLResponse | Validated"]
 
 class SyncTransport(Protocol):
     """Sends one request and returns the whole response, raising only
-    :class:`AppSyncNetworkError`."""
+    :class:`AppSyncError` (:class:`AppSyncNetworkError` when no usable response
+    arrived)."""
 
     def send(self, request: HttpRequest) -> HttpResponse: ...
 
@@ -224,8 +225,10 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             started = clock() if timed else 0.0
             try:
                 response: HttpResponse = yield SendStep(request)
-            except AppSyncNetworkError as exc:
+            except AppSyncError as exc:  # no response, or one the transport refused
                 error = exc
+                if not isinstance(exc, AppSyncNetworkError):
+                    _scrub(error, auth_headers)  # it may keep the first bytes of a body
                 if timed:
                     elapsed = clock() - started
                     if debug:
