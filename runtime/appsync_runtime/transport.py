@@ -688,6 +688,57 @@ class AsyncHttpxTransport:
 # ----------------------------------------------------------------- aiohttp
 
 
+_GUARDED_PROTOCOL: Any = None
+
+
+def _guarded_protocol() -> Any:
+    """aiohttp's ``ResponseHandler``, made to retire a connection that receives bytes
+    while no request is waiting for them (aiohttp parses bytes arriving on an idle
+    pooled connection into a queued response, and the next request on it reads that
+    as its answer). Built on first use, so aiohttp is imported only by async users."""
+    global _GUARDED_PROTOCOL
+    if _GUARDED_PROTOCOL is not None:
+        return _GUARDED_PROTOCOL
+    from aiohttp.client_proto import ResponseHandler
+
+    class GuardedResponseHandler(ResponseHandler):
+        _appsync_done = False  # the last response is complete: more bytes are overrun
+
+        def set_response_params(self, *args: Any, **kwargs: Any) -> None:
+            self._appsync_done = False  # a new request: its response may come
+            super().set_response_params(*args, **kwargs)
+
+        def data_received(self, data: bytes) -> None:
+            if self._appsync_done and data:
+                self._appsync_done = False
+                self.force_close()  # never pooled again
+                transport = self.transport
+                if transport is not None and len(self) == 0:  # not while one is unread
+                    transport.close()
+                return
+            super().data_received(data)
+            payload = self._payload
+            if payload is not None and payload.is_eof():
+                self._appsync_done = True
+
+    _GUARDED_PROTOCOL = GuardedResponseHandler
+    return GuardedResponseHandler
+
+
+def _guard_connector(connector: Any) -> None:
+    """Have our own connector build :func:`_guarded_protocol` s (left as it is when its
+    protocol factory is not the one this code knows)."""
+    import functools
+
+    from aiohttp.client_proto import ResponseHandler
+
+    factory = getattr(connector, "_factory", None)
+    if isinstance(factory, functools.partial) and factory.func is ResponseHandler:
+        connector._factory = functools.partial(
+            _guarded_protocol(), *factory.args, **factory.keywords
+        )
+
+
 class AiohttpTransport:
     """Async transport over one aiohttp session (one connection pool per client).
 
@@ -722,8 +773,10 @@ class AiohttpTransport:
             self._timeout_error = asyncio.TimeoutError  # TimeoutError from Python 3.11
         if self._session is None or (self._owned and self._session.closed):
             aiohttp = self._aiohttp
+            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            _guard_connector(connector)
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300),
+                connector=connector,
                 auto_decompress=False,
                 headers={"Accept-Encoding": ACCEPT_ENCODING},
             )
