@@ -44,6 +44,7 @@ cookie jar (AppSync sets no cookies, so none are kept).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -688,17 +689,12 @@ class AsyncHttpxTransport:
 # ----------------------------------------------------------------- aiohttp
 
 
-_GUARDED_PROTOCOL: Any = None
-
-
+@functools.cache
 def _guarded_protocol() -> Any:
     """aiohttp's ``ResponseHandler``, made to retire a connection that receives bytes
     while no request is waiting for them (aiohttp parses bytes arriving on an idle
     pooled connection into a queued response, and the next request on it reads that
     as its answer). Built on first use, so aiohttp is imported only by async users."""
-    global _GUARDED_PROTOCOL
-    if _GUARDED_PROTOCOL is not None:
-        return _GUARDED_PROTOCOL
     from aiohttp.client_proto import ResponseHandler
 
     class GuardedResponseHandler(ResponseHandler):
@@ -721,15 +717,12 @@ def _guarded_protocol() -> Any:
             if payload is not None and payload.is_eof():
                 self._appsync_done = True
 
-    _GUARDED_PROTOCOL = GuardedResponseHandler
     return GuardedResponseHandler
 
 
 def _guard_connector(connector: Any) -> None:
     """Have our own connector build :func:`_guarded_protocol` s (left as it is when its
     protocol factory is not the one this code knows)."""
-    import functools
-
     from aiohttp.client_proto import ResponseHandler
 
     factory = getattr(connector, "_factory", None)
