@@ -92,17 +92,25 @@ def _error_type_header(headers: Mapping[str, str]) -> str | None:
     return value.split(":", 1)[0].strip() or None if value else None
 
 
-_DECODER = json.JSONDecoder()
+class _NonFinite(ValueError):
+    """A body holding ``NaN`` or ``Infinity``: not JSON, and never sent by AppSync."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NonFinite(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 try:  # pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request
-    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys"}
+    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
     from_json(b"{}", **_FROM_JSON_OPTIONS)
 except TypeError:  # pragma: no cover - older pydantic-core
-    _FROM_JSON_OPTIONS = {}
+    _FROM_JSON_OPTIONS = {"allow_inf_nan": False}
 
 
 def _decode(content: bytes) -> Any:
     """JSON-decode a body; raises ValueError (or RecursionError) on anything that is
-    not JSON.
+    not JSON, ``NaN`` and ``Infinity`` included (:class:`_NonFinite`).
 
     pydantic-core's parser takes the common case (UTF-8 JSON, what AppSync sends) at
     about two thirds of the cost of :mod:`json`, with the same values. Whatever it
@@ -113,7 +121,7 @@ def _decode(content: bytes) -> Any:
     except (ValueError, TypeError):
         pass
     if content[:3] == b"\xef\xbb\xbf" or b"\x00" in content[:4]:
-        return json.loads(content)
+        return json.loads(content, parse_constant=_no_constant)
     return _DECODER.decode(content.decode("utf-8"))
 
 
@@ -324,6 +332,14 @@ def _parse(response: HttpResponse, operation_name: str | None) -> GraphQLRespons
         raise _http_error(response, request_id, operation_name)
     try:
         payload = _decode(response.content)
+    except _NonFinite as exc:
+        raise AppSyncResponseError(
+            f"the response is not JSON: {exc} (JSON has no NaN or Infinity)",
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        ) from None
     except (ValueError, RecursionError):
         raise AppSyncResponseError(
             "expected a JSON GraphQL response, got "
