@@ -435,9 +435,11 @@ def validate_json(model: type[Any], content: bytes) -> Validated | None:
     success: a JSON object whose ``data`` fits ``model`` and whose ``errors`` is
     absent, null or empty. Anything else gives None, and the caller takes the
     ordinary path (:func:`parse_response`, then ``model.model_validate``), whose
-    result or error is then exactly what it would have been."""
+    result or error is then exactly what it would have been (pydantic's parser takes
+    ``NaN`` and ``Infinity`` anywhere, even where ``model`` ignores them: a body
+    holding those bytes, even inside a string, goes the ordinary way)."""
     envelope = _envelope(model)
-    if envelope is _NO_FAST_PATH:
+    if envelope is _NO_FAST_PATH or b"NaN" in content or b"Infinity" in content:
         return None
     try:
         parsed = envelope.model_validate_json(content)

@@ -87,6 +87,7 @@ _INFO = logging.INFO
 _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _MAX_GZIP_MEMBERS = 64
+_PIECE = 1024 * 1024  # most bytes one decompress call may put out
 _CHUNK = 64 * 1024
 
 
@@ -123,50 +124,64 @@ class _DecodeError(Exception):
 
 
 class _Inflater:
-    """One ``gzip`` or ``deflate`` layer, decoded with a capped output per feed."""
+    """One ``gzip`` or ``deflate`` layer, decoded into pieces of at most 1 MiB, its
+    total output capped.
 
-    __slots__ = ("_coding", "_members", "_obj", "_started")
+    ``deflate`` is meant to be zlib-wrapped; some servers send it raw: its first two
+    bytes (a zlib header or not) decide."""
+
+    __slots__ = ("_coding", "_head", "_members", "_obj", "_started", "total")
 
     def __init__(self, coding: str) -> None:
         self._coding = coding
-        self._obj = zlib.decompressobj(_GZIP_WBITS if coding == "gzip" else zlib.MAX_WBITS)
+        self._obj: Any = zlib.decompressobj(_GZIP_WBITS) if coding == "gzip" else None
+        self._head = b""  # deflate: bytes held until the first two are known
         self._members = 1
         self._started = False
+        self.total = 0  # bytes this layer has put out
 
-    def feed(self, data: bytes, room: int) -> bytes:
-        """Decode ``data``, returning at most ``room + 1`` bytes (one more than fits
-        tells the caller the layer ran over)."""
-        out: list[bytes] = []
-        produced = 0
-        while data:
-            try:
-                piece = self._obj.decompress(data, room - produced + 1)
-            except zlib.error as exc:
-                if self._coding == "deflate" and not self._started:
-                    # "deflate" without its zlib wrapper: what some servers send
-                    self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self._started = True
-                    continue
-                raise _DecodeError(f"{self._coding}: {exc}") from None
+    def feed(self, data: bytes, limit: int) -> list[bytes]:
+        """Decode ``data``; stops as soon as the layer's output passes ``limit`` (the
+        caller then refuses the body), so at most ``limit`` + 1 MiB is ever held."""
+        if data:
             self._started = True
-            produced += len(piece)
-            out.append(piece)
-            if produced > room:
-                break
-            if self._obj.eof:
-                data = self._obj.unused_data
-                if data:
-                    if self._coding != "gzip" or self._members >= _MAX_GZIP_MEMBERS:
-                        raise _DecodeError(f"{self._coding}: data after the end of the stream")
-                    self._members += 1  # gzip bodies may hold several members
-                    self._obj = zlib.decompressobj(_GZIP_WBITS)
-            else:
-                data = self._obj.unconsumed_tail
-        return b"".join(out)
+        obj = self._obj
+        if obj is None:
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return []
+            self._head = b""
+            wrapped = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            obj = self._obj = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        pieces: list[bytes] = []
+        while True:
+            want = min(limit - self.total + 1, _PIECE)
+            try:
+                piece = obj.decompress(data, want)
+            except zlib.error as exc:
+                raise _DecodeError(f"{self._coding}: {exc}") from None
+            if piece:
+                pieces.append(piece)
+                self.total += len(piece)
+                if self.total > limit:
+                    return pieces
+            if obj.eof:
+                data = obj.unused_data
+                if not data:
+                    return pieces
+                if self._coding != "gzip" or self._members >= _MAX_GZIP_MEMBERS:
+                    raise _DecodeError(f"{self._coding}: data after the end of the stream")
+                self._members += 1  # a gzip body may hold several members
+                obj = self._obj = zlib.decompressobj(_GZIP_WBITS)
+                continue
+            data = obj.unconsumed_tail
+            if not data and len(piece) < want:  # all input taken, no output pending
+                return pieces
 
     def finish(self) -> None:
         """Raise if the compressed stream was cut short."""
-        if self._started and not self._obj.eof:
+        if self._started and (self._obj is None or not self._obj.eof):
             raise _DecodeError(f"{self._coding}: the compressed body is incomplete")
 
 
@@ -177,13 +192,12 @@ class _BodyReader:
     connection, still compressed) and take :meth:`finish`'s bytes.
     """
 
-    __slots__ = ("_chunks", "_layers", "_limit", "_raw", "_size", "_status")
+    __slots__ = ("_chunks", "_layers", "_limit", "_raw", "_status")
 
     def __init__(self, status: int, headers: Mapping[str, str], limit: int) -> None:
         self._status = status
         self._limit = limit
         self._raw = 0
-        self._size = 0
         self._chunks: list[bytes] = []
         self._layers: list[_Inflater] = []
         length = headers.get("content-length")
@@ -206,21 +220,34 @@ class _BodyReader:
             f"the response body {what}, over the client's max_response_bytes "
             f"({self._limit} bytes); nothing more was read",
             status=self._status,
-            body=b"".join(self._chunks)[:2048],
+            body=self._first(2048),
         )
+
+    def _first(self, size: int) -> bytes:
+        first = bytearray()
+        for chunk in self._chunks:
+            first += chunk[: size - len(first)]
+            if len(first) >= size:
+                break
+        return bytes(first)
 
     def feed(self, chunk: bytes) -> None:
         """Take one raw chunk."""
         self._raw += len(chunk)
-        if self._raw > self._limit:
-            self._too_large(f"is more than {self._limit} bytes on the wire")
+        limit = self._limit
+        if self._raw > limit:
+            self._too_large(f"is more than {limit} bytes on the wire")
+        if not self._layers:
+            if chunk:
+                self._chunks.append(chunk)
+            return
+        pieces = [chunk]
         for layer in self._layers:
-            chunk = layer.feed(chunk, self._limit - self._size)
-            if len(chunk) > self._limit - self._size:
-                self._too_large(f"decodes to more than {self._limit} bytes")
-        self._size += len(chunk)
-        if chunk:
-            self._chunks.append(chunk)
+            pieces = [out for piece in pieces for out in layer.feed(piece, limit)]
+            if layer.total > limit:
+                self._chunks.extend(pieces)
+                self._too_large(f"decodes to more than {limit} bytes")
+        self._chunks.extend(pieces)
 
     def finish(self) -> bytes:
         """The whole decoded body."""
