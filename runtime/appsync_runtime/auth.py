@@ -97,7 +97,9 @@ class AuthRejection:
 def check_header_value(value: object, what: str) -> str:
     """Return ``value`` if it is usable as a header value; raise a clear error if not.
 
-    The message names ``what`` but never repeats the value, which may be a secret.
+    Usable: printable ASCII (spaces and tabs inside only), as HTTP sends it; a token
+    read from a file with its trailing newline is refused, not trimmed. The message
+    names ``what`` but never repeats the value, which may be a secret.
     """
     if not isinstance(value, str):
         raise AppSyncConfigError(f"{what} must be a string, not {type(value).__name__}")
@@ -107,6 +109,11 @@ def check_header_value(value: object, what: str) -> str:
         raise AppSyncConfigError(f"{what} contains a line break or NUL character")
     if value != value.strip():
         raise AppSyncConfigError(f"{what} has leading or trailing whitespace")
+    if not value.isascii() or not (value.isprintable() or value.replace("\t", " ").isprintable()):
+        raise AppSyncConfigError(
+            f"{what} holds a character that is not printable ASCII, which an HTTP header "
+            "cannot carry"
+        )
     return value
 
 
