@@ -16,7 +16,6 @@ skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 from pydantic_core import ValidationError
 
-from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
+from .auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
@@ -62,7 +61,6 @@ M = TypeVar("M", bound="PydanticBaseModel")
 AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 """One strategy, or several in order of preference."""
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
 _OPERATION_TYPES = ("query", "mutation", "subscription")
 
@@ -95,7 +93,7 @@ def _strategies(auth: AuthArg, what: str = "auth") -> tuple[AuthStrategy, ...]:
 def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     checked: dict[str, str] = {}
     for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not _TOKEN.match(name):
+        if not isinstance(name, str) or not HEADER_NAME.match(name):
             raise AppSyncConfigError(f"header name {name!r} is not a valid HTTP header name")
         if name.lower() in _RESERVED_HEADERS:
             raise AppSyncConfigError(f"header {name!r} is set by the client and cannot be given")

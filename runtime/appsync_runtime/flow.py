@@ -26,7 +26,7 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .auth import AuthRequest, AuthStrategy
+from .auth import AuthRequest, AuthStrategy, vet_auth_headers
 from .errors import (
     AppSyncAuthError,
     AppSyncError,
@@ -194,7 +194,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         error: AppSyncError
         record: AttemptRecord | None = None
         try:
-            auth_headers: dict[str, str] = yield auth_step
+            auth_headers: Mapping[str, str] = vet_auth_headers(call.strategy, (yield auth_step))
         except AppSyncError as exc:
             error = exc
         except Exception as exc:

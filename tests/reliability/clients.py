@@ -40,7 +40,12 @@ def _async_http(kind: str) -> Any:
 
 
 def sync_client(kind: str, url: str, http: httpx.Client | None, **kwargs: Any) -> AppSyncClient:
-    return AppSyncClient(url, auth=ApiKeyAuth(KEY), http_client=http, **kwargs)
+    return AppSyncClient(url, http_client=http, **_with_auth(kwargs))
+
+
+def _with_auth(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client arguments, with the test API key unless ``auth`` is given."""
+    return {"auth": ApiKeyAuth(KEY), **kwargs}
 
 
 def calls(
@@ -63,7 +68,7 @@ def calls(
     async def go() -> list[Any]:
         async with (
             _async_http(kind) as http,
-            AsyncAppSyncClient(url, auth=ApiKeyAuth(KEY), http_client=http, **kwargs) as client,
+            AsyncAppSyncClient(url, http_client=http, **_with_auth(kwargs)) as client,
         ):
             outcomes: list[Any] = []
             for number, call_id in enumerate(ids):
@@ -112,7 +117,7 @@ def concurrent_calls(
     async def go() -> None:
         async with (
             _async_http(kind) as http,
-            AsyncAppSyncClient(url, auth=ApiKeyAuth(KEY), http_client=http, **kwargs) as client,
+            AsyncAppSyncClient(url, http_client=http, **_with_auth(kwargs)) as client,
         ):
             gate = asyncio.Semaphore(workers)
 
