@@ -461,11 +461,24 @@ def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
     return {**headers, "Accept-Encoding": ACCEPT_ENCODING}
 
 
+def _framing(headers: httpx.Headers) -> dict[str, str]:
+    """``content-length`` and ``content-encoding`` of a response, in one pass over its
+    raw headers (two ``httpx.Headers`` lookups cost several microseconds)."""
+    found: dict[str, str] = {}
+    for name, value in headers.raw:
+        lowered = name.lower()
+        if lowered == b"content-length" or lowered == b"content-encoding":
+            key = lowered.decode("ascii")
+            text = value.decode("latin-1")
+            found[key] = f"{found[key]}, {text}" if key in found else text
+    return found
+
+
 def _read_httpx(response: httpx.Response, request: HttpRequest, limit: int) -> bytes:
     """The body of a streamed httpx response, bounded; the connection is retired if
     bytes followed the response's end. Closes the response."""
     try:
-        reader = _BodyReader(response.status_code, response.headers, limit)
+        reader = _BodyReader(response.status_code, _framing(response.headers), limit)
         stream = cast("Iterable[bytes]", response.stream)
         deadline = request.deadline
         for chunk in stream:
@@ -691,7 +704,7 @@ class AsyncHttpxTransport:
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
             try:
-                reader = _BodyReader(response.status_code, response.headers, self._limit)
+                reader = _BodyReader(response.status_code, _framing(response.headers), self._limit)
                 stream = cast("AsyncIterable[bytes]", response.stream)
                 async for chunk in stream:
                     reader.feed(chunk)
