@@ -134,10 +134,14 @@ def test_threaded_mix_gives_no_answer_to_the_wrong_caller(
     assert wrong == {}
 
 
+def _stale(number: int) -> bytes:
+    return answer(f"stale-{number}")
+
+
 _trailers = st.one_of(
     st.binary(min_size=1, max_size=64),
     st.sampled_from(list(TRAILERS.values())),
-    st.builds(lambda n: answer(f"stale-{n}"), st.integers(0, 9)),
+    st.builds(_stale, st.integers(0, 9)),
 )
 
 

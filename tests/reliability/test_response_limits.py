@@ -37,7 +37,11 @@ from appsync_runtime import (
     BaseModel,
 )
 from appsync_runtime.response import HttpResponse, parse_response, validate_json
-from appsync_runtime.transport import DEFAULT_MAX_RESPONSE_BYTES, _BodyReader, _DecodeError
+from appsync_runtime.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    _BodyReader,  # pyright: ignore[reportPrivateUsage]
+    _DecodeError,  # pyright: ignore[reportPrivateUsage]
+)
 from tests.reliability.clients import KINDS, QUERY, calls, echoed
 from tests.reliability.conftest import KEY
 from tests.support.raw_http import (
@@ -224,7 +228,7 @@ def test_the_reader_returns_the_body_or_refuses_it_past_the_limit(
 ) -> None:
     wire, header = _encode(payload, coding)
     headers = {"content-encoding": header} if header else {}
-    at, chunks = 0, []
+    at, chunks = 0, list[bytes]()
     for cut in cuts:  # the wire bytes in chunks of any sizes
         chunks.append(wire[at : at + cut])
         at += cut

@@ -108,7 +108,7 @@ class RawHTTPServer:
     """A raw-socket HTTP/1.1 server; ``handler`` answers every request."""
 
     handler: Handler
-    requests: list[RawRequest] = field(default_factory=list)
+    requests: list[RawRequest] = field(default_factory=list[RawRequest])
     connections: int = 0
 
     def __post_init__(self) -> None:
@@ -166,7 +166,7 @@ class RawHTTPServer:
             head, _, rest = buffer.partition(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             method, path, _ = lines[0].split(" ", 2)
-            headers = {}
+            headers: dict[str, str] = {}
             for line in lines[1:]:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
