@@ -4,8 +4,9 @@ They add nothing to the request but ``Accept-Encoding: gzip, deflate`` (every re
 the clients build carries its own ``Content-Type``), never follow redirects (a 3xx is
 an error: a redirect must not carry a key or token to another host), and raise only
 :class:`AppSyncError`: :class:`AppSyncNetworkError` (with ``sent=False`` when the
-request provably never left the machine; :class:`AppSyncTimeoutError` for timeouts)
-and :class:`AppSyncResponseTooLargeError`. The sync default is httpx; the async
+request provably never left the machine; :class:`AppSyncTimeoutError` for timeouts),
+:class:`AppSyncResponseTooLargeError`, and :class:`AppSyncConfigError` for a header
+value HTTP cannot carry (never repeated). The sync default is httpx; the async
 default is aiohttp, imported on first async use only, so sync users (most Lambda
 functions) never pay for importing it. A user's own ``httpx.Client`` or
 ``httpx.AsyncClient`` is used as given, through its public API (its event hooks,
@@ -25,7 +26,9 @@ Three guards hold on every transport:
   is closed before it can go back to the pool; the call itself gets its response,
   which is complete by its own framing (RFC 9112, section 6.3: the extra bytes are
   discarded, never read as a response). Bytes arriving later, while the connection
-  is idle, make httpcore (and aiohttp) retire it when it is next taken.
+  is idle, make httpcore retire it when it is next taken (its idle socket is
+  readable); aiohttp would queue them as the next answer, so the async client's own
+  connector builds a protocol that closes such a connection instead.
 - **The call's deadline.** Each connect, write and read wait is cut to the time left
   before :attr:`HttpRequest.deadline`, and the time is checked between body chunks.
   On the sync client's own pool the cut is applied to every socket operation (a
