@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import enum
 import inspect
+import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import httpx
 
@@ -36,6 +37,8 @@ __all__ = [
     "TokenSource",
     "check_header_value",
     "select_strategy",
+    "vet_auth_headers",
+    "vetted",
 ]
 
 
@@ -97,7 +100,9 @@ class AuthRejection:
 def check_header_value(value: object, what: str) -> str:
     """Return ``value`` if it is usable as a header value; raise a clear error if not.
 
-    The message names ``what`` but never repeats the value, which may be a secret.
+    Usable: printable ASCII (spaces and tabs inside only), as HTTP sends it; a token
+    read from a file with its trailing newline is refused, not trimmed. The message
+    names ``what`` but never repeats the value, which may be a secret.
     """
     if not isinstance(value, str):
         raise AppSyncConfigError(f"{what} must be a string, not {type(value).__name__}")
@@ -107,7 +112,53 @@ def check_header_value(value: object, what: str) -> str:
         raise AppSyncConfigError(f"{what} contains a line break or NUL character")
     if value != value.strip():
         raise AppSyncConfigError(f"{what} has leading or trailing whitespace")
+    if not value.isascii() or not (value.isprintable() or value.replace("\t", " ").isprintable()):
+        raise AppSyncConfigError(
+            f"{what} holds a character that is not printable ASCII, which an HTTP header "
+            "cannot carry"
+        )
     return value
+
+
+HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+"""What an HTTP header name may be (RFC 9110's token)."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def vetted(method: _F) -> _F:
+    """Mark a strategy's ``auth_headers`` or ``async_auth_headers`` as returning only
+    values it has checked itself (the built-in strategies), so the call flow need not
+    check them again."""
+    method._appsync_vetted = True  # type: ignore[attr-defined]
+    return method
+
+
+_VETTED: dict[type[Any], bool] = {}
+
+
+def vet_auth_headers(strategy: AuthStrategy, headers: object) -> Mapping[str, str]:
+    """``headers`` as a strategy returned them, checked like any header (valid names,
+    printable ASCII values) unless both of its header methods are the built-in,
+    already checking ones. A user's own strategy (or one overriding a built-in
+    method) is checked on every call; the message never repeats a value."""
+    cls = type(strategy)
+    trusted = _VETTED.get(cls)
+    if trusted is None:
+        trusted = _VETTED[cls] = getattr(cls.auth_headers, "_appsync_vetted", False) and getattr(
+            cls.async_auth_headers, "_appsync_vetted", False
+        )
+    if not trusted:
+        if not isinstance(headers, Mapping):
+            raise AppSyncConfigError(
+                f"{cls.__name__} returned {type(headers).__name__}, not a mapping of headers"
+            )
+        pairs: list[tuple[object, object]] = list(cast("Mapping[object, object]", headers).items())
+        for name, value in pairs:
+            if not isinstance(name, str) or not HEADER_NAME.match(name):
+                raise AppSyncConfigError(f"{cls.__name__} returned an invalid header name")
+            check_header_value(value, f"header {name!r} from {cls.__name__}")
+    return cast("Mapping[str, str]", headers)
 
 
 class AuthStrategy(httpx.Auth):
@@ -126,6 +177,7 @@ class AuthStrategy(httpx.Auth):
         """The headers that authorize ``request``."""
         raise NotImplementedError
 
+    @vetted  # what auth_headers returns: vetted or not by its own mark
     async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """The headers that authorize ``request``, for async callers."""
         return self.auth_headers(request)
@@ -192,6 +244,7 @@ class _TokenAuth(AuthStrategy):
         token = self._token
         return () if callable(token) else (token,)
 
+    @vetted
     def auth_headers(self, request: AuthRequest) -> dict[str, str]:
         token = self._token
         if callable(token):
@@ -206,6 +259,7 @@ class _TokenAuth(AuthStrategy):
             token = check_header_value(value, f"{self._what} returned by the callable")
         return {self._header: token}
 
+    @vetted
     async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
         token = self._token
         if callable(token):

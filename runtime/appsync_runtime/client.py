@@ -16,7 +16,6 @@ skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 from pydantic_core import ValidationError
 
-from .auth import AuthMode, AuthStrategy, check_header_value, select_strategy
+from .auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from .endpoints import Endpoint, parse_endpoint
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
@@ -34,7 +33,13 @@ from .redaction import MAX_MESSAGE, Scrubber
 from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from .response import GraphQLResponse, Validated
 from .retry import DEFAULT_RETRY, RetryPolicy
-from .transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
+from .transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AiohttpTransport,
+    AsyncHttpxTransport,
+    HttpxTransport,
+    check_max_response_bytes,
+)
 from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
@@ -57,7 +62,6 @@ M = TypeVar("M", bound="PydanticBaseModel")
 AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 """One strategy, or several in order of preference."""
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
 _OPERATION_TYPES = ("query", "mutation", "subscription")
 
@@ -90,7 +94,7 @@ def _strategies(auth: AuthArg, what: str = "auth") -> tuple[AuthStrategy, ...]:
 def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     checked: dict[str, str] = {}
     for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not _TOKEN.match(name):
+        if not isinstance(name, str) or not HEADER_NAME.match(name):
             raise AppSyncConfigError(f"header name {name!r} is not a valid HTTP header name")
         if name.lower() in _RESERVED_HEADERS:
             raise AppSyncConfigError(f"header {name!r} is set by the client and cannot be given")
@@ -236,7 +240,9 @@ class AppSyncClient(_ClientCore):
     (proxies, custom transports, event hooks), used as given and left open.
     ``retry`` is the :class:`RetryPolicy` of every call (default: 3 attempts; None
     turns retries off), ``timeout`` the :class:`Timeout`, ``hooks`` the
-    :class:`CallHooks` run for each attempt.
+    :class:`CallHooks` run for each attempt. ``max_response_bytes`` caps a response
+    body, on the wire and decoded (default 64 MiB): a larger one raises
+    :class:`AppSyncResponseTooLargeError` before the memory is spent.
     """
 
     def __init__(
@@ -253,6 +259,7 @@ class AppSyncClient(_ClientCore):
         realtime: RealtimeOptions | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             url,
@@ -267,7 +274,9 @@ class AppSyncClient(_ClientCore):
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
-        self._transport = HttpxTransport(http_client)
+        self._transport = HttpxTransport(
+            http_client, max_response_bytes=check_max_response_bytes(max_response_bytes)
+        )
         # real-time (subscribe): a loop thread started with the first subscription
         self._realtime_options = realtime
         self._realtime_thread: RealtimeThread | None = None
@@ -404,7 +413,9 @@ class AsyncAppSyncClient(_ClientCore):
     """Asyncio AppSync client over aiohttp (or a user's ``httpx.AsyncClient``).
 
     One aiohttp connection pool per client, opened lazily in the running loop and
-    capped at ``connection_limit`` connections.
+    capped at ``connection_limit`` connections. ``max_response_bytes`` caps a response
+    body, on the wire and decoded (default 64 MiB): a larger one raises
+    :class:`AppSyncResponseTooLargeError` before the memory is spent.
     """
 
     def __init__(
@@ -423,6 +434,7 @@ class AsyncAppSyncClient(_ClientCore):
         realtime: RealtimeOptions | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             url,
@@ -437,17 +449,20 @@ class AsyncAppSyncClient(_ClientCore):
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
+        max_bytes = check_max_response_bytes(max_response_bytes)
         self._transport: AsyncTransport
         if http_client is not None:
             if not isinstance(http_client, httpx.AsyncClient):
                 raise AppSyncConfigError("http_client must be an httpx.AsyncClient")
-            self._transport = AsyncHttpxTransport(http_client)
+            self._transport = AsyncHttpxTransport(http_client, max_response_bytes=max_bytes)
         else:
             if isinstance(connection_limit, bool) or not isinstance(connection_limit, int):
                 raise AppSyncConfigError("connection_limit must be an integer")
             if connection_limit < 1:
                 raise AppSyncConfigError("connection_limit must be at least 1")
-            self._transport = AiohttpTransport(session, limit=connection_limit)
+            self._transport = AiohttpTransport(
+                session, limit=connection_limit, max_response_bytes=max_bytes
+            )
         # real-time (execute_ws): one multiplexed connection, opened lazily
         self._realtime_options = realtime
         self._realtime_manager: RealtimeManager | None = None

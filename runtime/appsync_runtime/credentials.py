@@ -101,6 +101,17 @@ def _mask(access_key_id: str) -> str:
     return f"{access_key_id[:4]}...{access_key_id[-4:]}"
 
 
+def _check_credential(value: str, name: str) -> None:
+    """AWS key ids, secrets and session tokens are printable ASCII without spaces
+    (they travel in headers and the signature); anything else, such as a trailing
+    newline read from a file, is refused. The value is never repeated."""
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        raise AppSyncConfigError(
+            f"Credentials.{name} holds whitespace, a line break or a character that is "
+            "not printable ASCII (a newline read from a file?)"
+        )
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Credentials:
     """One set of AWS credentials. Immutable; ``repr`` hides the secret and the token.
@@ -119,11 +130,14 @@ class Credentials:
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
                 raise AppSyncConfigError(f"Credentials.{name} must be a non-empty string")
+            _check_credential(value, name)
         token = self.session_token
         if token is not None and not isinstance(token, str):
             raise AppSyncConfigError("Credentials.session_token must be a string or None")
         if token == "":
             object.__setattr__(self, "session_token", None)
+        elif token is not None:
+            _check_credential(token, "session_token")
         exp = self.expiration
         if exp is not None:
             if not isinstance(exp, datetime):

@@ -13,8 +13,9 @@
     │                               proxy's HTML page (also an AppSyncResponseError)
     ├── AppSyncGraphQLError         a GraphQL response with ``errors`` (entries, partial data)
     └── AppSyncResponseError        a body that is not a GraphQL response: HTML from a
-                                    proxy, truncated JSON, the wrong shape, a result that
-                                    does not fit the generated model
+        │                           proxy, truncated JSON, the wrong shape, a result that
+        │                           does not fit the generated model
+        └── AppSyncResponseTooLargeError  a body over the client's ``max_response_bytes``
 
 Key your handling on the class, ``status`` and ``error_type``; never on message text.
 Messages never contain secrets: no keys, tokens, signatures or JWTs.
@@ -45,6 +46,7 @@ __all__ = [
     "AppSyncHTTPError",
     "AppSyncNetworkError",
     "AppSyncResponseError",
+    "AppSyncResponseTooLargeError",
     "AppSyncThrottledError",
     "AppSyncTimeoutError",
     "AuthFailureReason",
@@ -251,3 +253,9 @@ class AppSyncErrorPageError(AppSyncHTTPError, AppSyncResponseError):
     """A non-2xx status whose body is not JSON at all: typically an HTML error page
     from a load balancer or proxy (502, 503, 504). It is both an
     :class:`AppSyncHTTPError` (``status``) and an :class:`AppSyncResponseError`."""
+
+
+class AppSyncResponseTooLargeError(AppSyncResponseError):
+    """The response body was larger than the client's ``max_response_bytes``, on the
+    wire or once decoded (a small gzip body may inflate to gigabytes). Reading stopped
+    there, before the memory was spent; ``body`` keeps the first bytes read."""

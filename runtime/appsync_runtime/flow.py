@@ -26,7 +26,7 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .auth import AuthRequest, AuthStrategy
+from .auth import AuthRequest, AuthStrategy, vet_auth_headers
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -114,7 +114,8 @@ Flow = Generator[Step, Any, "GraphQLResponse | Validated"]
 
 class SyncTransport(Protocol):
     """Sends one request and returns the whole response, raising only
-    :class:`AppSyncNetworkError`."""
+    :class:`AppSyncError` (:class:`AppSyncNetworkError` when no usable response
+    arrived)."""
 
     def send(self, request: HttpRequest) -> HttpResponse: ...
 
@@ -200,7 +201,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         record: AttemptRecord | None = None
         unauthorized = False
         try:
-            auth_headers: dict[str, str] = yield auth_step
+            auth_headers: Mapping[str, str] = vet_auth_headers(call.strategy, (yield auth_step))
         except AppSyncError as exc:
             error = exc
             _scrubber(call, None).error(error)
@@ -233,9 +234,9 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             started = clock() if timed else 0.0
             try:
                 response: HttpResponse = yield SendStep(request)
-            except AppSyncNetworkError as exc:
+            except AppSyncError as exc:  # no response, or one the transport refused
                 error = exc
-                scrubber.error(error)  # its text (and cause) may quote a header
+                scrubber.error(error)  # its text (and cause) may quote a header or a body
                 if timed:
                     elapsed = clock() - started
                     if debug:

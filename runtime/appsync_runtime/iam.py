@@ -24,7 +24,7 @@ from types import MappingProxyType
 
 import httpx
 
-from .auth import AuthMode, AuthRejection, AuthRequest, AuthStrategy
+from .auth import AuthMode, AuthRejection, AuthRequest, AuthStrategy, vetted
 from .credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
 from .endpoints import region_from_host
 from .errors import AppSyncConfigError, AuthFailureReason
@@ -159,6 +159,7 @@ class IAMAuth(AuthStrategy):
             rejected, self._rejected = self._rejected, None
         return rejected
 
+    @vetted  # signed from checked Credentials: ASCII throughout
     def auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """SigV4 headers for ``request``: Authorization, X-Amz-Date, and the token."""
         prepared = self._prepare(request)
@@ -169,6 +170,7 @@ class IAMAuth(AuthStrategy):
             credentials = self.credentials.get()
         return prepared.sign(request.body, credentials)
 
+    @vetted
     async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """SigV4 headers for ``request``, loading credentials without blocking the loop."""
         prepared = self._prepare(request)

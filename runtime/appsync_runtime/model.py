@@ -17,11 +17,16 @@ __all__ = ["UNSET", "BaseModel", "UnsetType"]
 
 
 class BaseModel(PydanticBaseModel):
-    """Base class of every generated model."""
+    """Base class of every generated model.
+
+    Floats are finite (``allow_inf_nan=False``): GraphQL's ``Float`` has no NaN or
+    infinity, AppSync never sends them, and a number too large for a float (``1e999``)
+    is refused instead of becoming ``inf``."""
 
     model_config = ConfigDict(
         populate_by_name=True,
         validate_assignment=True,
         arbitrary_types_allowed=True,
         protected_namespaces=(),
+        allow_inf_nan=False,
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
@@ -18,6 +18,7 @@ from .unset import UnsetType
 
 __all__ = [
     "JSON_CONTENT_TYPE",
+    "MAX_VARIABLE_DEPTH",
     "HttpRequest",
     "OperationType",
     "Timeout",
@@ -92,43 +93,159 @@ class HttpRequest:
     deadline: float | None = None
 
 
-def _encode(value: Any) -> Any:
+MAX_VARIABLE_DEPTH = 256
+"""How deeply variables may nest (containers within containers): far deeper than any
+GraphQL input a schema's types allow in practice, and shallow enough that encoding
+never runs out of Python stack. Deeper (or self-referencing) variables raise
+:class:`AppSyncConfigError`, located."""
+
+_INF = float("inf")
+
+
+class _BadVariable(Exception):
+    """Why a variable cannot be sent; ``path`` and ``containers`` fill in (innermost
+    first) as the error unwinds, so the common case pays for no bookkeeping."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str | int] = []
+        self.containers: list[int] = []
+
+    def within(self, key: str | int, container: object) -> _BadVariable:
+        self.path.append(key)
+        self.containers.append(id(container))
+        return self
+
+
+def _non_finite(value: object) -> _BadVariable:
+    return _BadVariable(f"{value!r} is not a JSON number (JSON has no NaN or Infinity)")
+
+
+def _key(key: object) -> str:
+    if isinstance(key, str):  # an str subclass (a str Enum): its text, as json would
+        return str.__str__(key)
+    raise _BadVariable(f"a key of type {type(key).__name__}: object keys must be strings")
+
+
+def _encode_mapping(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    count = 0
+    for key, item in value.items():
+        if isinstance(item, UnsetType):
+            continue
+        count += 1
+        if type(key) is not str:
+            key = _key(key)
+        try:
+            out[key] = _encode(item, depth)
+        except _BadVariable as bad:
+            raise bad.within(key, value) from None
+    if len(out) != count:  # two keys with the same text: one value would be lost
+        raise _BadVariable("two keys spell the same name: one value would be lost")
+    return out
+
+
+def _encode(value: Any, depth: int = 0) -> Any:
     kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+    if kind is str or kind is int or kind is bool or value is None:
         return value
+    if kind is float:
+        if -_INF < value < _INF:
+            return value
+        raise _non_finite(value)
+    depth += 1
+    if depth > MAX_VARIABLE_DEPTH:
+        raise _BadVariable(f"nested more than {MAX_VARIABLE_DEPTH} levels deep")
     if kind is dict:
-        return {
-            str(key): _encode(item)
-            for key, item in value.items()
-            if not isinstance(item, UnsetType)
-        }
+        return _encode_mapping(value, depth)
     # A pydantic model can only exist once pydantic.main is imported: no import here.
     pydantic_main = sys.modules.get("pydantic.main")
     if pydantic_main is not None and isinstance(value, pydantic_main.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
-        return {
-            str(key): _encode(item)
-            for key, item in value.items()
-            if not isinstance(item, UnsetType)
-        }
+        return _encode_mapping(cast("Mapping[Any, Any]", value), depth)  # type: ignore[redundant-cast]
     if isinstance(value, (list, tuple)):
-        return [_encode(item) for item in value]
-    if isinstance(value, (str, int, float, bool)):
+        sequence = cast("Sequence[Any]", value)
+        out: list[Any] = []
+        for index, item in enumerate(sequence):
+            try:
+                out.append(_encode(item, depth))
+            except _BadVariable as bad:
+                raise bad.within(index, sequence) from None
+        return out
+    if isinstance(value, float):  # a float subclass
+        if -_INF < value < _INF:
+            return value
+        raise _non_finite(value)
+    if isinstance(value, (str, int, bool)):
         return value
+    decimal = sys.modules.get("decimal")  # loaded by whoever made a Decimal
+    if decimal is not None and isinstance(value, decimal.Decimal) and not value.is_finite():
+        raise _non_finite(value)
     return to_jsonable_python(value)
 
 
+def _where(bad: _BadVariable, top: str) -> str:
+    """``variables.input.items[3]`` for a path (outermost first)."""
+    parts = [top]
+    path = list(reversed(bad.path))
+    if len(path) > 12:  # a path hundreds of levels deep: its ends tell enough
+        path = [*path[:6], "...", *path[-4:]]
+    for part in path:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts)
+
+
+def _located(bad: _BadVariable) -> AppSyncConfigError:
+    reason = bad.reason
+    if len(set(bad.containers)) < len(bad.containers):
+        reason = "it contains itself (a cycle)"
+    return AppSyncConfigError(f"variables cannot be sent: {_where(bad, 'variables')}: {reason}")
+
+
+def _find_non_finite(value: Any) -> _BadVariable | None:
+    """Where a NaN or infinity sits in an encoded tree (for the error message)."""
+    if isinstance(value, float) and not -_INF < value < _INF:
+        return _non_finite(value)
+    items: list[tuple[str | int, Any]] = []
+    if isinstance(value, dict):
+        items = list(cast("dict[str, Any]", value).items())
+    elif isinstance(value, list):
+        items = list(enumerate(cast("list[Any]", value)))  # type: ignore[redundant-cast]
+    container = cast(object, value)
+    for key, item in items:
+        found = _find_non_finite(item)
+        if found is not None:
+            return found.within(key, container)
+    return None
+
+
+def _is_mapping(value: object) -> bool:
+    return isinstance(value, Mapping)
+
+
 def encode_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Variables as JSON-ready values: models dumped by alias, UNSET dropped."""
+    """Variables as JSON-ready values: models dumped by alias, UNSET dropped.
+
+    Refused with a located :class:`AppSyncConfigError`: keys that are not strings (or
+    two that spell the same name), NaN and infinities (float or Decimal), nesting
+    deeper than :data:`MAX_VARIABLE_DEPTH` (cycles included), and values that have no
+    JSON form."""
     if not variables:
         return {}
+    if not _is_mapping(variables):
+        raise AppSyncConfigError(
+            f"variables must be a mapping of names to values, not {type(variables).__name__}"
+        )
     try:
-        return {
-            key: _encode(value)
-            for key, value in variables.items()
-            if not isinstance(value, UnsetType)
-        }
+        return _encode_mapping(variables, 0)
+    except _BadVariable as bad:
+        raise _located(bad) from None
+    except RecursionError:  # a caller's stack already nearly exhausted
+        raise AppSyncConfigError(
+            "variables cannot be sent: they nest too deeply for the Python stack"
+        ) from None
     except (PydanticSerializationError, TypeError, ValueError) as exc:
         raise AppSyncConfigError(f"variables cannot be serialized to JSON: {exc}") from None
 
@@ -190,8 +307,15 @@ def encode_body(
         if parts is None:
             parts = _body_parts(query, operation_name)
         return b"".join((parts[0], text.encode("utf-8"), parts[1]))
-    except ValueError as exc:  # NaN/Infinity, or a lone surrogate (UnicodeEncodeError)
+    except ValueError as exc:  # NaN/Infinity (from a model), or a lone surrogate
+        bad = _find_non_finite(encoded)
+        if bad is not None:
+            raise _located(bad) from None
         raise AppSyncConfigError(f"variables cannot be serialized to JSON: {exc}") from None
+    except RecursionError:
+        raise AppSyncConfigError(
+            "variables cannot be sent: they nest too deeply for the Python stack"
+        ) from None
 
 
 # ---------------------------------------------------------------- operation type

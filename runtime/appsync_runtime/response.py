@@ -70,17 +70,25 @@ def _error_type_header(headers: Mapping[str, str]) -> str | None:
     return value.split(":", 1)[0].strip() or None if value else None
 
 
-_DECODER = json.JSONDecoder()
+class _NonFinite(ValueError):
+    """A body holding ``NaN`` or ``Infinity``: not JSON, and never sent by AppSync."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NonFinite(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 try:  # pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request
-    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys"}
+    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
     from_json(b"{}", **_FROM_JSON_OPTIONS)
 except TypeError:  # pragma: no cover - older pydantic-core
-    _FROM_JSON_OPTIONS = {}
+    _FROM_JSON_OPTIONS = {"allow_inf_nan": False}
 
 
 def _decode(content: bytes) -> Any:
     """JSON-decode a body; raises ValueError (or RecursionError) on anything that is
-    not JSON.
+    not JSON, ``NaN`` and ``Infinity`` included (:class:`_NonFinite`).
 
     pydantic-core's parser takes the common case (UTF-8 JSON, what AppSync sends) at
     about two thirds of the cost of :mod:`json`, with the same values. Whatever it
@@ -91,7 +99,7 @@ def _decode(content: bytes) -> Any:
     except (ValueError, TypeError):
         pass
     if content[:3] == b"\xef\xbb\xbf" or b"\x00" in content[:4]:
-        return json.loads(content)
+        return json.loads(content, parse_constant=_no_constant)
     return _DECODER.decode(content.decode("utf-8"))
 
 
@@ -351,6 +359,14 @@ def _parse(
         raise _http_error(response, clean_id, operation_name, scrubber)
     try:
         payload = _decode(response.content)
+    except _NonFinite as exc:
+        raise AppSyncResponseError(
+            f"the response is not JSON: {exc} (JSON has no NaN or Infinity)",
+            status=response.status,
+            body=response.content,
+            request_id=request_id,
+            operation_name=operation_name,
+        ) from None
     except (ValueError, RecursionError):
         raise _unusable(
             *where,
@@ -434,9 +450,11 @@ def validate_json(model: type[Any], content: bytes) -> Validated | None:
     success: a JSON object whose ``data`` fits ``model`` and whose ``errors`` is
     absent, null or empty. Anything else gives None, and the caller takes the
     ordinary path (:func:`parse_response`, then ``model.model_validate``), whose
-    result or error is then exactly what it would have been."""
+    result or error is then exactly what it would have been (pydantic's parser takes
+    ``NaN`` and ``Infinity`` anywhere, even where ``model`` ignores them: a body
+    holding those bytes, even inside a string, goes the ordinary way)."""
     envelope = _envelope(model)
-    if envelope is _NO_FAST_PATH:
+    if envelope is _NO_FAST_PATH or b"NaN" in content or b"Infinity" in content:
         return None
     try:
         parsed = envelope.model_validate_json(content)

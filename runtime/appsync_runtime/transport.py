@@ -1,14 +1,40 @@
 """Thin transports: send one :class:`HttpRequest`, return one :class:`HttpResponse`.
 
-They add nothing to the request (every request the clients build carries its own
-``Content-Type``), never follow redirects (a 3xx is an error: a redirect must not
-carry a key or token to another host), and raise only :class:`AppSyncNetworkError`
-(with ``sent=False`` when the request provably never left the machine;
-:class:`AppSyncTimeoutError` for timeouts). The sync default is httpx; the async
+They add nothing to the request but ``Accept-Encoding: gzip, deflate`` (every request
+the clients build carries its own ``Content-Type``), never follow redirects (a 3xx is
+an error: a redirect must not carry a key or token to another host), and raise only
+:class:`AppSyncError`: :class:`AppSyncNetworkError` (with ``sent=False`` when the
+request provably never left the machine; :class:`AppSyncTimeoutError` for timeouts),
+:class:`AppSyncResponseTooLargeError`, and :class:`AppSyncConfigError` for a header
+value HTTP cannot carry (never repeated). The sync default is httpx; the async
 default is aiohttp, imported on first async use only, so sync users (most Lambda
 functions) never pay for importing it. A user's own ``httpx.Client`` or
 ``httpx.AsyncClient`` is used as given, through its public API (its event hooks,
 auth, proxies and mounts all apply).
+
+Three guards hold on every transport:
+
+- **Bounded bodies.** A body is read chunk by chunk and decoded here (gzip and
+  deflate, through a decompressor whose output is capped), so neither its bytes on
+  the wire nor its decoded size may pass ``max_response_bytes``: the call fails with
+  :class:`AppSyncResponseTooLargeError` before the memory is spent.
+- **One answer per connection turn.** HTTP/1.1 cannot tell which request bytes
+  answer; a connection whose framing is in doubt must not be used again. Bytes that
+  arrive after a complete response (a ``Content-Length`` shorter than what was
+  sent) are left in the HTTP/1.1 parser's buffer by httpcore, and the next call on
+  that pooled connection would read them as its own answer. Here such a connection
+  is closed before it can go back to the pool; the call itself gets its response,
+  which is complete by its own framing (RFC 9112, section 6.3: the extra bytes are
+  discarded, never read as a response). Bytes arriving later, while the connection
+  is idle, make httpcore retire it when it is next taken (its idle socket is
+  readable); aiohttp would queue them as the next answer, so the async client's own
+  connector builds a protocol that closes such a connection instead.
+- **The call's deadline.** Each connect, write and read wait is cut to the time left
+  before :attr:`HttpRequest.deadline`, and the time is checked between body chunks.
+  On the sync client's own pool the cut is applied to every socket operation (a
+  thread-local deadline read by a wrapper around httpcore's network streams), so a
+  server trickling its headers or body a byte at a time cannot hold a call past its
+  deadline; the async transports cancel at the deadline.
 
 The ``httpx.Client`` the sync client creates for itself is used below its request
 layer: each attempt is one ``httpx.Request`` handed straight to the connection pool
@@ -21,27 +47,58 @@ cookie jar (AppSync sets no cookies, so none are kept).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+import zlib
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from .errors import AppSyncNetworkError, AppSyncTimeoutError
+from .errors import (
+    AppSyncConfigError,
+    AppSyncNetworkError,
+    AppSyncResponseTooLargeError,
+    AppSyncTimeoutError,
+)
+from .observe import logger
 from .request import HttpRequest, Timeout
 from .response import HttpResponse
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["AiohttpTransport", "AsyncHttpxTransport", "HttpxTransport"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "AiohttpTransport",
+    "AsyncHttpxTransport",
+    "HttpxTransport",
+]
 
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""The largest response body a client accepts by default (on the wire and decoded):
+far above anything AppSync's quotas let a response reach."""
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""The content codings the transports decode themselves (with a bounded output)."""
 
 _NO_AUTH = httpx.Auth()
 _HTTPX_LOGGER = logging.getLogger("httpx")
 _INFO = logging.INFO
 _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+_MAX_GZIP_MEMBERS = 64
+_PIECE = 1024 * 1024  # most bytes one decompress call may put out
+_CHUNK = 64 * 1024
+
+
+def check_max_response_bytes(value: object) -> int:
+    """``value`` if it is a usable ``max_response_bytes`` (a positive integer)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise AppSyncConfigError("max_response_bytes must be a positive integer (bytes)")
+    return value
 
 
 def _remaining(request: HttpRequest) -> float | None:
@@ -54,6 +111,297 @@ def _remaining(request: HttpRequest) -> float | None:
             "no time left before the call's deadline to send the request", sent=False
         )
     return remaining
+
+
+def _past(deadline: float | None) -> None:
+    """Raise the read timeout of a body still arriving at the call's deadline."""
+    if deadline is not None and time.monotonic() >= deadline:
+        raise AppSyncTimeoutError("the call's deadline passed while the response was arriving")
+
+
+# ----------------------------------------------------------------- response bodies
+
+
+class _DecodeError(Exception):
+    """A compressed body that does not decode."""
+
+
+class _Inflater:
+    """One ``gzip`` or ``deflate`` layer, decoded into pieces of at most 1 MiB, its
+    total output capped.
+
+    ``deflate`` is meant to be zlib-wrapped; some servers send it raw: its first two
+    bytes (a zlib header or not) decide."""
+
+    __slots__ = ("_coding", "_head", "_members", "_obj", "_started", "total")
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        self._obj: Any = zlib.decompressobj(_GZIP_WBITS) if coding == "gzip" else None
+        self._head = b""  # deflate: bytes held until the first two are known
+        self._members = 1
+        self._started = False
+        self.total = 0  # bytes this layer has put out
+
+    def feed(self, data: bytes, limit: int) -> list[bytes]:
+        """Decode ``data``; stops as soon as the layer's output passes ``limit`` (the
+        caller then refuses the body), so at most ``limit`` + 1 MiB is ever held."""
+        if data:
+            self._started = True
+        obj = self._obj
+        if obj is None:
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return []
+            self._head = b""
+            wrapped = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            obj = self._obj = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        pieces: list[bytes] = []
+        while True:
+            want = min(limit - self.total + 1, _PIECE)
+            try:
+                piece = obj.decompress(data, want)
+            except zlib.error as exc:
+                raise _DecodeError(f"{self._coding}: {exc}") from None
+            if piece:
+                pieces.append(piece)
+                self.total += len(piece)
+                if self.total > limit:
+                    return pieces
+            if obj.eof:
+                data = obj.unused_data
+                if not data:
+                    return pieces
+                if self._coding != "gzip" or self._members >= _MAX_GZIP_MEMBERS:
+                    raise _DecodeError(f"{self._coding}: data after the end of the stream")
+                self._members += 1  # a gzip body may hold several members
+                obj = self._obj = zlib.decompressobj(_GZIP_WBITS)
+                continue
+            data = obj.unconsumed_tail
+            if not data and len(piece) < want:  # all input taken, no output pending
+                return pieces
+
+    def finish(self) -> None:
+        """Raise if the compressed stream was cut short."""
+        if self._started and (self._obj is None or not self._obj.eof):
+            raise _DecodeError(f"{self._coding}: the compressed body is incomplete")
+
+
+class _BodyReader:
+    """Collects one response body, at most ``limit`` bytes on the wire and decoded.
+
+    Written once for every transport: they feed it raw chunks (as they came off the
+    connection, still compressed) and take :meth:`finish`'s bytes.
+    """
+
+    __slots__ = ("_chunks", "_layers", "_limit", "_raw", "_status")
+
+    def __init__(self, status: int, headers: Mapping[str, str], limit: int) -> None:
+        self._status = status
+        self._limit = limit
+        self._raw = 0
+        self._chunks: list[bytes] = []
+        self._layers: list[_Inflater] = []
+        length = headers.get("content-length")
+        if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
+            self._too_large(f"announces {int(length)} bytes")
+        coding = headers.get("content-encoding")
+        if coding:
+            codings = [part.strip().lower() for part in coding.split(",")]
+            codings = [part for part in codings if part and part != "identity"]
+            if all(part in ("gzip", "x-gzip", "deflate") for part in codings):
+                # applied in the order listed: undone in reverse
+                self._layers = [
+                    _Inflater("deflate" if part == "deflate" else "gzip")
+                    for part in reversed(codings)
+                ]
+            # else: a coding we did not ask for: the body is passed on as it came
+
+    def _too_large(self, what: str) -> None:
+        raise AppSyncResponseTooLargeError(
+            f"the response body {what}, over the client's max_response_bytes "
+            f"({self._limit} bytes); nothing more was read",
+            status=self._status,
+            body=self._first(2048),
+        )
+
+    def _first(self, size: int) -> bytes:
+        first = bytearray()
+        for chunk in self._chunks:
+            first += chunk[: size - len(first)]
+            if len(first) >= size:
+                break
+        return bytes(first)
+
+    def feed(self, chunk: bytes) -> None:
+        """Take one raw chunk."""
+        self._raw += len(chunk)
+        limit = self._limit
+        if self._raw > limit:
+            self._too_large(f"is more than {limit} bytes on the wire")
+        if not self._layers:
+            if chunk:
+                self._chunks.append(chunk)
+            return
+        pieces = [chunk]
+        for layer in self._layers:
+            pieces = [out for piece in pieces for out in layer.feed(piece, limit)]
+            if layer.total > limit:
+                self._chunks.extend(pieces)
+                self._too_large(f"decodes to more than {limit} bytes")
+        self._chunks.extend(pieces)
+
+    def finish(self) -> bytes:
+        """The whole decoded body."""
+        for layer in self._layers:
+            layer.finish()
+        chunks = self._chunks
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _decode_failed(exc: _DecodeError) -> AppSyncNetworkError:
+    return AppSyncNetworkError(f"DecodingError: the response body does not decode ({exc})")
+
+
+# ----------------------------------------------------------------- connection reuse
+
+
+def _h11_state(stream: object) -> Any:
+    """The h11 state machine of the HTTP/1.1 connection a response stream reads from
+    (httpx's stream over httpcore's pool and connection), or None: another transport,
+    HTTP/2, or an httpcore whose insides moved."""
+    for _ in range(6):
+        state = getattr(getattr(stream, "_connection", None), "_h11_state", None)
+        if state is not None:
+            return state
+        stream = getattr(stream, "_httpcore_stream", None) or getattr(stream, "_stream", None)
+        if stream is None:
+            return None
+    return None
+
+
+def _retire_if_overrun(stream: object, url: str) -> None:
+    """Before the response closes: if bytes followed its end on the connection, make
+    httpcore close that connection instead of pooling it (h11's ``send_failed``
+    leaves the state machine in ERROR, which httpcore answers by closing)."""
+    state = _h11_state(stream)
+    if state is None:
+        return
+    try:
+        trailing, _ = state.trailing_data
+        if trailing:
+            state.send_failed()
+    except Exception:  # an h11 of another shape: nothing known to retire
+        return
+    if trailing:
+        logger.warning(
+            "%d bytes followed the end of a response from %s; that connection was "
+            "closed, never reused",
+            len(trailing),
+            httpx.URL(url).host,
+        )
+
+
+# ----------------------------------------------------------------- deadlines (sync)
+
+_CALL = threading.local()
+"""``deadline``: the monotonic instant the current thread's call must end by."""
+
+
+def _cut(timeout: float | None, kind: str) -> float | None:
+    """``timeout`` cut to the time left before this thread's call deadline."""
+    deadline: float | None = getattr(_CALL, "deadline", None)
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        import httpcore
+
+        error: type[Exception] = getattr(httpcore, kind)
+        raise error("the call's deadline passed")
+    return remaining if timeout is None or remaining < timeout else timeout
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose every wait ends by the call's deadline."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self._stream.read(max_bytes, _cut(timeout, "ReadTimeout"))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _cut(timeout, "WriteTimeout"))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _DeadlineStream:
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, _cut(timeout, "ConnectTimeout"))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore's network backend, handing out :class:`_DeadlineStream` s."""
+
+    __slots__ = ("_backend",)
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _DeadlineStream:
+        return _DeadlineStream(
+            self._backend.connect_tcp(
+                host,
+                port,
+                timeout=_cut(timeout, "ConnectTimeout"),
+                local_address=local_address,
+                socket_options=socket_options,
+            )
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> _DeadlineStream:
+        return _DeadlineStream(
+            self._backend.connect_unix_socket(
+                path, timeout=_cut(timeout, "ConnectTimeout"), socket_options=socket_options
+            )
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _guard_deadlines(transport: object) -> None:
+    """Put :class:`_DeadlineBackend` under the connection pool of one of our own
+    client's transports (before it opens a connection). A pool of another shape is
+    left alone: its reads are then cut only when each attempt starts."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None and not isinstance(backend, _DeadlineBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+
+
+# ----------------------------------------------------------------- httpx
 
 
 class _HttpxTimeouts:
@@ -101,23 +449,85 @@ def _httpx_error(exc: httpx.TransportError) -> AppSyncNetworkError:
     return AppSyncNetworkError(message, sent=sent)
 
 
+def _not_ascii(exc: UnicodeError) -> AppSyncConfigError:
+    # The value itself (a key or token, perhaps) is never repeated.
+    return AppSyncConfigError(
+        "a request header holds a character that is not printable ASCII; nothing was sent"
+    )
+
+
+def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` asking for the codings we decode, unless they already ask."""
+    for name in headers:
+        if name.lower() == "accept-encoding":
+            return headers
+    return {**headers, "Accept-Encoding": ACCEPT_ENCODING}
+
+
+def _framing(headers: httpx.Headers) -> dict[str, str]:
+    """``content-length`` and ``content-encoding`` of a response, in one pass over its
+    raw headers (two ``httpx.Headers`` lookups cost several microseconds)."""
+    found: dict[str, str] = {}
+    for name, value in headers.raw:
+        lowered = name.lower()
+        if lowered == b"content-length" or lowered == b"content-encoding":
+            key = lowered.decode("ascii")
+            text = value.decode("latin-1")
+            found[key] = f"{found[key]}, {text}" if key in found else text
+    return found
+
+
+def _read_httpx(response: httpx.Response, request: HttpRequest, limit: int) -> bytes:
+    """The body of a streamed httpx response, bounded; the connection is retired if
+    bytes followed the response's end. Closes the response."""
+    try:
+        reader = _BodyReader(response.status_code, _framing(response.headers), limit)
+        stream = cast("Iterable[bytes]", response.stream)
+        deadline = request.deadline
+        for chunk in stream:
+            reader.feed(chunk)
+            _past(deadline)
+        _retire_if_overrun(stream, request.url)
+        return reader.finish()
+    except _DecodeError as exc:
+        raise _decode_failed(exc) from None
+    finally:
+        response.close()
+
+
 class _Route:
     """How the owned client reaches one URL: the parsed URL, the transport its mounts
-    and proxy settings pick, and the client's default headers."""
+    and proxy settings pick, and the client's default headers, less
+    ``Accept-Encoding``: ours (the codings :class:`_BodyReader` decodes) goes last,
+    where ``client.post`` would put it."""
 
     __slots__ = ("default_names", "defaults", "transport", "url")
 
     def __init__(self, client: httpx.Client, url: str) -> None:
         self.url = httpx.URL(url)
         self.transport: httpx.BaseTransport = client._transport_for_url(self.url)
-        self.defaults = list(client.headers.raw)
-        self.default_names = frozenset(name.decode("latin-1").lower() for name, _ in self.defaults)
+        _guard_deadlines(self.transport)
+        headers = httpx.Headers(client.headers)
+        headers.pop("accept-encoding", None)
+        self.defaults = list(headers.raw)
+        # a request header of one of these names replaces the default: httpx's merge
+        self.default_names = frozenset(
+            {name.decode("latin-1").lower() for name, _ in self.defaults} | {"accept-encoding"}
+        )
+
+
+_ACCEPT_ENCODING_RAW = (b"Accept-Encoding", ACCEPT_ENCODING.encode("ascii"))
 
 
 class HttpxTransport:
     """Sync transport over an ``httpx.Client`` (ours, or the user's as given)."""
 
-    def __init__(self, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._owned = client is None
         # straight to the pool for our own client (httpx's private routing kept; should
         # a future httpx drop it, the public path below serves instead)
@@ -126,6 +536,7 @@ class HttpxTransport:
         self._lock = threading.Lock()
         self._timeouts = _HttpxTimeouts()
         self._routes: dict[str, _Route] = {}
+        self._limit = check_max_response_bytes(max_response_bytes)
 
     def _ensure(self) -> httpx.Client:
         # Created on first use: building the TLS context costs milliseconds at start-up.
@@ -144,19 +555,27 @@ class HttpxTransport:
         if self._direct:
             return self._send_direct(client, request)
         try:
-            response = client.post(
+            outgoing = client.build_request(
+                "POST",
                 request.url,
                 content=request.content,
-                headers=request.headers,
+                headers=_with_accept_encoding(request.headers),
                 timeout=self._timeouts(request),
+            )
+            response = client.send(
+                outgoing,
+                stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
+            content = _read_httpx(response, request, self._limit)
         except httpx.TransportError as exc:
             raise _httpx_error(exc) from exc
-        except httpx.HTTPError as exc:  # e.g. decoding a broken compressed body
+        except httpx.HTTPError as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
-        return HttpResponse(response.status_code, response.headers, response.content)
+        except UnicodeError as exc:
+            raise _not_ascii(exc) from None
+        return HttpResponse(response.status_code, response.headers, content)
 
     def _send_direct(self, client: httpx.Client, request: HttpRequest) -> HttpResponse:
         """Our own client: one request straight to the pool (or proxy) transport, with
@@ -166,27 +585,32 @@ class HttpxTransport:
             route = self._routes[request.url] = _Route(client, request.url)
         default_names = route.default_names
         raw = route.defaults.copy()
-        for name, value in request.headers.items():
-            if name.lower() in default_names:  # ours replaces a default: httpx's merge
-                merged = httpx.Headers(route.defaults)
-                merged.update(request.headers)
-                raw = merged.raw
-                break
-            raw.append((name.encode("ascii"), value.encode("ascii")))
+        try:
+            for name, value in request.headers.items():
+                if name.lower() in default_names:  # ours replaces a default: httpx's merge
+                    merged = httpx.Headers(route.defaults)
+                    merged.update(_with_accept_encoding(request.headers))
+                    raw = merged.raw
+                    break
+                raw.append((name.encode("ascii"), value.encode("ascii")))
+            else:
+                raw.append(_ACCEPT_ENCODING_RAW)
+        except UnicodeError as exc:
+            raise _not_ascii(exc) from None
         _, extensions = self._timeouts.get(request)
         outgoing = httpx.Request(
             request.method, route.url, headers=raw, content=request.content, extensions=extensions
         )
+        _CALL.deadline = request.deadline  # read by _DeadlineStream on every socket wait
         try:
             response = route.transport.handle_request(outgoing)
-            try:
-                content = response.read()
-            finally:
-                response.close()
+            content = _read_httpx(response, request, self._limit)
         except httpx.TransportError as exc:
             raise _httpx_error(exc) from exc
-        except httpx.HTTPError as exc:  # e.g. decoding a broken compressed body
+        except httpx.HTTPError as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            _CALL.deadline = None
         if _HTTPX_LOGGER.isEnabledFor(_INFO):  # the line httpx.Client logs per request
             _HTTPX_LOGGER.info(
                 'HTTP Request: %s %s "%s %d %s"',
@@ -205,45 +629,171 @@ class HttpxTransport:
             self._client = None
 
 
+def _async_deadline(seconds: float | None) -> Any:
+    """A context manager cancelling its block after ``seconds`` (None: never)."""
+    import asyncio
+    import contextlib
+
+    if seconds is None:
+        return contextlib.nullcontext()
+    timeout = getattr(asyncio, "timeout", None)  # Python 3.11 and later
+    if timeout is not None:
+        return timeout(seconds)
+    return _WaitFor(seconds)  # pragma: no cover - Python 3.10
+
+
+class _WaitFor:  # pragma: no cover - Python 3.10 only
+    """``asyncio.timeout`` for Python 3.10: cancels the current task at the deadline
+    and turns that cancellation into ``TimeoutError``."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._handle: Any = None
+        self._fired = False
+
+    async def __aenter__(self) -> None:
+        import asyncio
+
+        task = asyncio.current_task()
+        assert task is not None
+
+        def fire() -> None:
+            self._fired = True
+            task.cancel()
+
+        self._handle = asyncio.get_running_loop().call_later(self._seconds, fire)
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        import asyncio
+
+        self._handle.cancel()
+        if self._fired and exc_type is asyncio.CancelledError:
+            raise TimeoutError from exc
+        return False
+
+
 class AsyncHttpxTransport:
     """Async transport over a user's ``httpx.AsyncClient``, used as given."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, *, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    ) -> None:
         self._client = client
         self._timeouts = _HttpxTimeouts()
+        self._limit = check_max_response_bytes(max_response_bytes)
 
     async def send(self, request: HttpRequest) -> HttpResponse:
-        """Send ``request`` and read the whole response."""
+        """Send ``request`` and read the whole response, within the call's deadline."""
         try:
-            response = await self._client.post(
+            async with _async_deadline(_remaining(request)):
+                return await self._send(request)
+        except TimeoutError as exc:  # the deadline's cancellation
+            raise AppSyncTimeoutError("the call's deadline passed during the request") from exc
+
+    async def _send(self, request: HttpRequest) -> HttpResponse:
+        client = self._client
+        try:
+            outgoing = client.build_request(
+                "POST",
                 request.url,
                 content=request.content,
-                headers=request.headers,
+                headers=_with_accept_encoding(request.headers),
                 timeout=self._timeouts(request),
+            )
+            response = await client.send(
+                outgoing,
+                stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
+            try:
+                reader = _BodyReader(response.status_code, _framing(response.headers), self._limit)
+                stream = cast("AsyncIterable[bytes]", response.stream)
+                async for chunk in stream:
+                    reader.feed(chunk)
+                _retire_if_overrun(stream, request.url)
+                content = reader.finish()
+            finally:
+                await response.aclose()
         except httpx.TransportError as exc:
             raise _httpx_error(exc) from exc
         except httpx.HTTPError as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
-        return HttpResponse(response.status_code, response.headers, response.content)
+        except _DecodeError as exc:
+            raise _decode_failed(exc) from None
+        except UnicodeError as exc:
+            raise _not_ascii(exc) from None
+        return HttpResponse(response.status_code, response.headers, content)
 
     async def aclose(self) -> None:
         """The user's client stays open: its owner closes it."""
+
+
+# ----------------------------------------------------------------- aiohttp
+
+
+@functools.cache
+def _guarded_protocol() -> Any:
+    """aiohttp's ``ResponseHandler``, made to retire a connection that receives bytes
+    while no request is waiting for them (aiohttp parses bytes arriving on an idle
+    pooled connection into a queued response, and the next request on it reads that
+    as its answer). Built on first use, so aiohttp is imported only by async users."""
+    from aiohttp.client_proto import ResponseHandler
+
+    class GuardedResponseHandler(ResponseHandler):
+        _appsync_done = False  # the last response is complete: more bytes are overrun
+
+        def set_response_params(self, *args: Any, **kwargs: Any) -> None:
+            self._appsync_done = False  # a new request: its response may come
+            super().set_response_params(*args, **kwargs)
+
+        def data_received(self, data: bytes) -> None:
+            if self._appsync_done and data:
+                self._appsync_done = False
+                self.force_close()  # never pooled again
+                transport = self.transport
+                if transport is not None and len(self) == 0:  # not while one is unread
+                    transport.close()
+                return
+            super().data_received(data)
+            payload = self._payload
+            if payload is not None and payload.is_eof():
+                self._appsync_done = True
+
+    return GuardedResponseHandler
+
+
+def _guard_connector(connector: Any) -> None:
+    """Have our own connector build :func:`_guarded_protocol` s (left as it is when its
+    protocol factory is not the one this code knows)."""
+    from aiohttp.client_proto import ResponseHandler
+
+    factory = getattr(connector, "_factory", None)
+    if isinstance(factory, functools.partial) and factory.func is ResponseHandler:
+        connector._factory = functools.partial(
+            _guarded_protocol(), *factory.args, **factory.keywords
+        )
 
 
 class AiohttpTransport:
     """Async transport over one aiohttp session (one connection pool per client).
 
     The session is created lazily inside the running event loop; ``limit`` caps the
-    pool's open connections.
+    pool's open connections. Bodies are decoded here, not by aiohttp (see
+    :class:`_BodyReader`).
     """
 
-    def __init__(self, session: aiohttp.ClientSession | None = None, *, limit: int = 100) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        limit: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._session = session
         self._owned = session is None
         self._limit = limit
+        self._max_bytes = check_max_response_bytes(max_response_bytes)
         self._aiohttp: Any = None
         self._timeout_error: type[BaseException] = TimeoutError
         # (Timeout, total, the aiohttp.ClientTimeout built for them): see _client_timeout
@@ -259,9 +809,12 @@ class AiohttpTransport:
             self._timeout_error = asyncio.TimeoutError  # TimeoutError from Python 3.11
         if self._session is None or (self._owned and self._session.closed):
             aiohttp = self._aiohttp
+            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            _guard_connector(connector)
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300),
-                auto_decompress=True,
+                connector=connector,
+                auto_decompress=False,
+                headers={"Accept-Encoding": ACCEPT_ENCODING},
             )
         return self._session
 
@@ -293,24 +846,41 @@ class AiohttpTransport:
         session = self._ensure()
         aiohttp = self._aiohttp
         client_timeout = self._client_timeout(request)
+        headers = request.headers if self._owned else _with_accept_encoding(request.headers)
         try:
             async with session.post(
                 request.url,
                 data=request.content,
-                headers=request.headers,
+                headers=headers,
                 timeout=client_timeout,
                 allow_redirects=False,  # a redirect must not carry our auth elsewhere
+                auto_decompress=False,  # decoded by _BodyReader, within max_response_bytes
             ) as response:
-                content = await response.read()
-                return HttpResponse(response.status, response.headers, content)
+                status, response_headers = response.status, response.headers
+                reader = _BodyReader(status, response_headers, self._max_bytes)
+                content_stream = response.content
+                while True:
+                    chunk = await content_stream.readany()
+                    if not chunk:
+                        break
+                    reader.feed(chunk)
+                return HttpResponse(status, response_headers, reader.finish())
         except aiohttp.ClientConnectorError as exc:
             raise AppSyncNetworkError(f"cannot connect: {exc}", sent=False) from exc
         except aiohttp.ConnectionTimeoutError as exc:
             raise AppSyncTimeoutError("connect timed out", sent=False) from exc
         except self._timeout_error as exc:
             raise AppSyncTimeoutError("timed out waiting for the response") from exc
+        except _DecodeError as exc:
+            raise _decode_failed(exc) from None
+        except UnicodeError as exc:
+            raise _not_ascii(exc) from None
         except (aiohttp.ClientError, OSError) as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
+        except ValueError:  # aiohttp refusing a header value (a line break)
+            raise AppSyncConfigError(
+                "a request header holds a character aiohttp refuses; nothing was sent"
+            ) from None
 
     async def aclose(self) -> None:
         """Close the session if this transport created it."""

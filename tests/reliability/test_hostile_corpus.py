@@ -112,7 +112,7 @@ CORPUS: list[tuple[str, int, dict[str, str], bytes, Any]] = [
         b'{"data": {"a": null}, "errors": [{"path": ["a"]}]}',
         AppSyncGraphQLError,
     ),
-    ("nan", 200, JSON, b'{"data": {"a": NaN, "b": -Infinity}}', OK),
+    ("nan", 200, JSON, b'{"data": {"a": NaN, "b": -Infinity}}', AppSyncResponseError),
     ("huge exponent", 200, JSON, b'{"data": {"a": 1e999}}', OK),
     ("5000 digits", 200, JSON, b'{"data": {"a": ' + b"9" * 5000 + b"}}", AppSyncResponseError),
     ("invalid utf-8", 200, JSON, b'{"data": {"a": "\xff\xfe\xfd"}}', AppSyncResponseError),

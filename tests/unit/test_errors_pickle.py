@@ -87,6 +87,13 @@ BUILDERS: dict[type[AppSyncError], Callable[[], st.SearchStrategy[AppSyncError]]
         body=st.binary(max_size=64),
         **common,
     ),
+    errors.AppSyncResponseTooLargeError: lambda: st.builds(
+        errors.AppSyncResponseTooLargeError,
+        text,
+        status=st.none() | st.integers(100, 599),
+        body=st.binary(max_size=64),
+        **common,
+    ),
     errors.AppSyncGraphQLError: lambda: st.builds(errors.AppSyncGraphQLError, entries, **graphql),
     AppSyncSubscriptionError: lambda: st.builds(
         AppSyncSubscriptionError,

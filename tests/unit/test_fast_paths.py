@@ -247,13 +247,29 @@ def test_bodies_from_cached_parts_are_the_same_bytes() -> None:
         b"\xef\xbb\xbf{}",  # BOM
         '{"a": 1}'.encode("utf-16"),
         b"[" * 300 + b"]" * 300,  # deeper than pydantic-core's limit
-        b'{"n": NaN, "i": -Infinity}',
     ],
 )
 def test_decoding_gives_what_json_gives(body: bytes) -> None:
     expected = json.loads(body)
     assert repr(_decode(body)) == repr(expected)
     assert repr(loads(body)) == repr(expected)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"n": NaN, "i": -Infinity}',
+        b'{"i": Infinity}',
+        b"\xef\xbb\xbf[NaN]",  # through json's path
+        "[-Infinity]".encode("utf-16"),
+        b'{"s": "\\ud800", "n": NaN}',  # pydantic-core refuses the surrogate first
+    ],
+)
+def test_http_bodies_with_nan_or_infinity_are_refused(body: bytes) -> None:
+    # json accepts these tokens; JSON does not, and AppSync never sends them
+    with pytest.raises(ValueError, match="not a JSON number"):
+        _decode(body)
+    assert repr(loads(body)) == repr(json.loads(body))  # real-time frames: json's values
 
 
 @pytest.mark.parametrize("text", ['{"a": [1, 2.5, "x"]}', '"\\ud800"', '{"a": "\ud800"}'])

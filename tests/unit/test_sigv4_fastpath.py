@@ -73,7 +73,7 @@ def test_prepared_equals_general(headers: object, creds: Credentials, url: str) 
         | st.text(alphabet="abcxyz-", min_size=1, max_size=5),
         max_size=5,
     ),
-    token=st.none() | st.text(alphabet="ab+/= \t", min_size=1, max_size=12),
+    token=st.none() | st.text(alphabet="ab+/=", min_size=1, max_size=12),
 )
 def test_prepared_equals_general_any_header_order(names: list[str], token: str | None) -> None:
     headers = [(name, f" value of {name} ") for name in names]
@@ -339,11 +339,13 @@ def test_httpx_headers_keep_repeated_names() -> None:
     assert joined != pairs  # "a,b" is signed, not httpx's merged "a, b"
 
 
-def test_token_with_whitespace_is_trimmed_like_any_header() -> None:
-    creds = Credentials("AKID", SECRET, "  tok  en ")
-    signer = SigV4Signer("us-east-1")
-    general = signer.sign("POST", URL, HEADERS, BODY, creds, now=NOW)
-    assert signer.prepare(URL, HEADERS).sign(BODY, creds, NOW) == general
+@pytest.mark.parametrize("token", ["  tokQZ  en ", "tokQZ\ten", "tokQZen\n"])
+def test_token_with_whitespace_is_refused_before_signing(token: str) -> None:
+    # session tokens are base64: whitespace in one is a mistake (a newline read from
+    # a file), refused without repeating the token
+    with pytest.raises(AppSyncConfigError, match="session_token") as info:
+        Credentials("AKID", SECRET, token)
+    assert "tokQZ" not in str(info.value)
 
 
 # -- hygiene ---------------------------------------------------------------------------
