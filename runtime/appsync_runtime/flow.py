@@ -57,6 +57,7 @@ __all__ = [
     "SendStep",
     "SleepStep",
     "SyncTransport",
+    "auth_failure",
     "call_flow",
     "run_async",
     "run_sync",
@@ -158,7 +159,10 @@ def _scrub(error: AppSyncError, auth_headers: Mapping[str, str]) -> None:
         error.body = body
 
 
-def _auth_failure(strategy: AuthStrategy, exc: Exception) -> AppSyncAuthError:
+def auth_failure(strategy: AuthStrategy, exc: Exception) -> AppSyncAuthError:
+    """The :class:`AppSyncAuthError` for a strategy that raised ``exc`` instead of
+    producing headers (the HTTP call flow and the real-time driver raise it alike,
+    with ``exc`` as ``__cause__``)."""
     detail = redact(str(exc))
     return AppSyncAuthError(
         f"{type(strategy).__name__} could not authorize the request: "
@@ -197,7 +201,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         except AppSyncError as exc:
             error = exc
         except Exception as exc:
-            failure = _auth_failure(call.strategy, exc)
+            failure = auth_failure(call.strategy, exc)
             failure.attempts = attempt
             failure.operation_name = call.operation_name
             raise failure from exc

@@ -807,7 +807,9 @@ async def test_strategy_failure_at_start_fails_only_that_subscription(
 
     bad = start(client, auth=CognitoUserPoolsAuth(broken))
     await finished(bad)
-    assert isinstance(bad.error, RuntimeError)
+    # wrapped as execute() wraps it (see test_realtime_hostile.py for the whole shape)
+    assert isinstance(bad.error, AppSyncAuthError)
+    assert isinstance(bad.error.__cause__, RuntimeError)
     rt.publish(note(1))
     await good.wait_items(1)
     assert good.error is None and len(rt.connections) == 1
@@ -820,6 +822,7 @@ async def test_strategy_failure_at_connect_fails_the_subscription(rt: FakeRealti
     async with AsyncAppSyncClient(rt.url, auth=ApiKeyAuth(broken), realtime=FAST) as c:
         sub = start(c)
         await finished(sub)
-        assert isinstance(sub.error, RuntimeError)
+        assert isinstance(sub.error, AppSyncAuthError)
+        assert isinstance(sub.error.__cause__, RuntimeError)
         assert c._realtime.connection_count == 0
     assert rt.connections == []
