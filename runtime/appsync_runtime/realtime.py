@@ -68,7 +68,7 @@ import warnings
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from .auth import AuthRejection, AuthStrategy
@@ -325,6 +325,10 @@ class _GapStart:
     reason: str
 
 
+_Queued = tuple[dict[str, Any], int, float]
+"""An event in a subscription's queue: its ``data``, frame size and arrival time."""
+
+
 class _Dropped:
     """Stands in a subscription's queue for events dropped on overflow (``first`` and
     ``last`` are their arrival times on the loop's clock)."""
@@ -337,9 +341,11 @@ class _Dropped:
         self.last = at
 
 
-def _wall(loop: asyncio.AbstractEventLoop, at: float) -> float:
-    """A moment ``at`` on the loop's monotonic clock, as wall-clock seconds."""
-    return time.time() - max(0.0, loop.time() - at)
+def _wall(loop: asyncio.AbstractEventLoop, *moments: float) -> list[float]:
+    """Past ``moments`` on the loop's monotonic clock, as wall-clock seconds: one
+    offset for all of them, so their order and spacing are kept."""
+    offset = time.time() - loop.time()
+    return [offset + at for at in moments]
 
 
 class _Subscription:
@@ -403,22 +409,27 @@ class _Subscription:
         """Whether one more event of ``size`` stays within the limits."""
         return self.count < self.max_events and self.nbytes + size <= self.max_bytes
 
+    def make_room(self, size: int) -> None:
+        """Drop the oldest events until one more of ``size`` fits (or none is left:
+        an event larger than the byte limit is still kept, alone)."""
+        while not self.fits(size) and self.drop_oldest():
+            pass
+
     def push_event(self, data: dict[str, Any], size: int, at: float) -> None:
         """Queue one event (the caller made room for it)."""
         self.count += 1
         self.nbytes += size
-        self.push((data, size, at))
+        queued: _Queued = (data, size, at)
+        self.push(queued)
 
     def drop_oldest(self) -> bool:
         """Drop the oldest queued event (False if none); a :class:`_Dropped` marker
         takes its place, or counts it when the marker is already just before it."""
         items = self.items
-        for index, item in enumerate(items):
-            if type(item) is tuple:
-                break
-        else:
+        index = next((i for i, item in enumerate(items) if type(item) is tuple), None)
+        if index is None:
             return False
-        _, size, at = item
+        _, size, at = items[index]
         self.count -= 1
         self.nbytes -= size
         previous = items[index - 1] if index else None
@@ -432,12 +443,12 @@ class _Subscription:
 
     def gap_for(self, dropped: _Dropped) -> SubscriptionGap:
         """The :class:`SubscriptionGap` reporting ``dropped`` events."""
-        loop = self.loop
+        first, last = _wall(self.loop, dropped.first, dropped.last)
         return SubscriptionGap(
             self.id,
             self.operation_name,
-            _wall(loop, dropped.first),
-            _wall(loop, dropped.last),
+            first,
+            last,
             f"buffer overflow: {dropped.count} event{'s' if dropped.count != 1 else ''} "
             "dropped (the consumer fell behind)",
             dropped=dropped.count,
@@ -748,6 +759,14 @@ class _Connection:
             if msg.type is aiohttp.WSMsgType.TEXT or msg.type is aiohttp.WSMsgType.BINARY:
                 event = proto.receive(msg.data, loop.time())
                 if type(event) is ConnectionAck:
+                    assert isinstance(event, ConnectionAck)
+                    if event.adjusted is not None:
+                        log.warning(
+                            "%r: %s; keep-alive timeout %g s",
+                            self,
+                            event.adjusted,
+                            event.keepalive_timeout,
+                        )
                     log.debug("%r: acknowledged, keep-alive %.1f s", self, event.keepalive_timeout)
                     return
                 if isinstance(event, ConnectionFailed):
@@ -888,6 +907,11 @@ class _Connection:
                                 sub.push_event(event.data, size, at)
                             else:
                                 self._overflow(sub, event.data, size, at)
+                            if sub.count * 2 > sub.max_events or sub.nbytes * 2 > sub.max_bytes:
+                                # Half full: let consumers run before reading on. A burst
+                                # already received is read without the loop turning, so a
+                                # consumer that keeps up would otherwise overflow too.
+                                await asyncio.sleep(0)
                         continue
                     handle(event)
                     continue
@@ -907,7 +931,8 @@ class _Connection:
         if sub.gap is not None:
             gap = sub.gap
             sub.gap = None
-            sub.push(SubscriptionGap(sub.id, sub.operation_name, gap.at, time.time(), gap.reason))
+            resumed = max(time.time(), gap.at)  # even if the wall clock stepped back
+            sub.push(SubscriptionGap(sub.id, sub.operation_name, gap.at, resumed, gap.reason))
         elif not sub.acked:
             sub.push(_READY)
         sub.acked = True
@@ -918,14 +943,13 @@ class _Connection:
         proto = self.proto
         if proto is None:
             return time.time()
-        return _wall(self.loop, proto.last_message_at)
+        return _wall(self.loop, proto.last_message_at)[0]
 
     def _overflow(self, sub: _Subscription, data: dict[str, Any], size: int, at: float) -> None:
         """``sub``'s queue is full: drop its oldest events for this one, or stop it."""
         options = self.manager.options
         if options.overflow == "drop_oldest":
-            while not sub.fits(size) and sub.drop_oldest():
-                pass
+            sub.make_room(size)
             sub.push_event(data, size, at)
             return
         # "fail": deliver what is queued, then the error; nothing more is queued
@@ -947,7 +971,7 @@ class _Connection:
                 f"({sub.nbytes} bytes) waiting, more than the subscription may buffer "
                 f"(max_buffered_events={options.max_buffered_events}, "
                 f"max_buffered_bytes={options.max_buffered_bytes}); it was stopped",
-                lost_from=_wall(self.loop, at),
+                lost_from=_wall(self.loop, at)[0],
                 max_buffered_events=options.max_buffered_events,
                 max_buffered_bytes=options.max_buffered_bytes,
                 operation_name=sub.operation_name,
@@ -1261,7 +1285,7 @@ class RealtimeManager:
                     continue
                 item = items.popleft()
                 if type(item) is tuple:
-                    event, size, _ = item
+                    event, size, _ = cast("_Queued", item)
                     sub.count -= 1
                     sub.nbytes -= size
                     yield event

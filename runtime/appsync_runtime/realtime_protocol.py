@@ -30,7 +30,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .auth import AuthMode, AuthRequest
@@ -310,13 +310,15 @@ def _keepalive_seconds(payload: object, default: float) -> tuple[float, str | No
     as is. Never raises, whatever the server sent."""
     if not isinstance(payload, Mapping):
         return default, None
-    unusable: str | None = None
+    fields = cast("Mapping[str, object]", payload)
+    unusable: list[str] = []
     for key in ("connectionTimeoutMs", "connectionTimeout"):
-        if key not in payload:
+        if key not in fields:
             continue
-        value = payload[key]
-        kind = type(value)
-        if kind is int:
+        value = fields[key]
+        if isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
             # exact integer comparisons: a huge int never becomes a float here
             if value > 0:
                 if value < KEEPALIVE_TIMEOUT_MIN * 1000:
@@ -324,17 +326,17 @@ def _keepalive_seconds(payload: object, default: float) -> tuple[float, str | No
                 if value > KEEPALIVE_TIMEOUT_MAX * 1000:
                     return KEEPALIVE_TIMEOUT_MAX, f"{key} above the maximum: clamped"
                 return value / 1000.0, None
-        elif kind is float and math.isfinite(value) and value > 0:
+        elif isinstance(value, float) and math.isfinite(value) and value > 0:
             seconds = value / 1000.0
             if seconds < KEEPALIVE_TIMEOUT_MIN:
                 return KEEPALIVE_TIMEOUT_MIN, f"{key} {value:g} ms raised to the minimum"
             if seconds > KEEPALIVE_TIMEOUT_MAX:
                 return KEEPALIVE_TIMEOUT_MAX, f"{key} above the maximum: clamped"
             return seconds, None
-        if unusable is None:
-            unusable = f"{key} is not a positive number of milliseconds ({kind.__name__})"
-    if unusable is not None:
-        return default, f"{unusable}: default used"
+        what = type(value).__name__
+        unusable.append(f"{key} is not a positive number of milliseconds ({what})")
+    if unusable:
+        return default, f"{unusable[0]}: default used"
     return default, None
 
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import math
 import random
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -189,8 +189,9 @@ def test_any_announced_keepalive_is_clamped_or_ignored(
     assert math.isfinite(timeout)
     expected = default
     if isinstance(announced, dict):
+        fields = cast("dict[str, object]", announced)
         for key in ("connectionTimeoutMs", "connectionTimeout"):
-            found = _expected_keepalive(announced.get(key), default) if key in announced else None
+            found = _expected_keepalive(fields[key], default) if key in fields else None
             if found is not None:
                 expected = found
                 break
