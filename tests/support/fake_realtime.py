@@ -96,7 +96,7 @@ class FakeConnection:
     closed_wall: float | None = None
     """Wall-clock time the fake saw the connection end."""
     last_sent_at: float | None = None
-    """Wall-clock time the fake last sent a frame (ack, ``ka``, event) on it."""
+    """Wall-clock time the fake last began sending a frame (ack, ``ka``, event) on it."""
 
     @property
     def active(self) -> list[FakeSubscription]:
@@ -272,8 +272,8 @@ class FakeRealtime:
         return count
 
     async def _send(self, conn: FakeConnection, frame: str) -> None:
+        conn.last_sent_at = time.time()  # before: the client cannot have it earlier
         await _send(conn.ws, frame)
-        conn.last_sent_at = time.time()
 
     def send_raw(self, frame: str, *, connection: FakeConnection | None = None) -> None:
         """Send any text frame (garbage included) on one or every open connection."""
