@@ -54,7 +54,13 @@ if TYPE_CHECKING:
     from .iam import IAMAuth
     from .model import BaseModel
     from .observe import AttemptRecord, CallHooks
-    from .realtime import AppSyncSubscriptionError, RealtimeOptions, SubscriptionGap
+    from .realtime import (
+        AppSyncRealtimeHostWarning,
+        AppSyncSubscriptionError,
+        AppSyncSubscriptionOverflowError,
+        RealtimeOptions,
+        SubscriptionGap,
+    )
     from .request import Timeout
     from .response import GraphQLResponse
     from .retry import RetryEvent, RetryPolicy
@@ -72,8 +78,10 @@ __all__ = [
     "AppSyncGraphQLError",
     "AppSyncHTTPError",
     "AppSyncNetworkError",
+    "AppSyncRealtimeHostWarning",
     "AppSyncResponseError",
     "AppSyncSubscriptionError",
+    "AppSyncSubscriptionOverflowError",
     "AppSyncThrottledError",
     "AppSyncTimeoutError",
     "AsyncAppSyncClient",
@@ -158,7 +166,9 @@ _MODULES: dict[str, str] = {
     "BaseModel": "model",
     "AttemptRecord": "observe",
     "CallHooks": "observe",
+    "AppSyncRealtimeHostWarning": "realtime",
     "AppSyncSubscriptionError": "realtime",
+    "AppSyncSubscriptionOverflowError": "realtime",
     "RealtimeOptions": "realtime",
     "SubscriptionGap": "realtime",
     "Timeout": "request",
