@@ -113,9 +113,10 @@ def main() -> None:
         row = asyncio.run(_measure(options, total, size))
         mib = row["held_memory"] / 2**20
         per_event = row["held_memory"] / max(1, row["held_events"])
+        over_text = row["held_memory"] / max(1, row["held_text"])
         print(
             f"{name:<20} {total:>9,} {row['held_events']:>7,} {row['held_text'] / 2**20:>9.2f} "
-            f"{mib:>11.2f} {per_event:>8,.0f} {row['held_memory'] / max(1, row['held_text']):>7.2f} "
+            f"{mib:>11.2f} {per_event:>8,.0f} {over_text:>7.2f} "
             f"{row['dropped']:>8,}  ({time.perf_counter() - started:.1f} s)",
             flush=True,
         )
