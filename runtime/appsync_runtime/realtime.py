@@ -214,7 +214,7 @@ class SubscriptionGap:
 
     @property
     def duration(self) -> float:
-        """Seconds the subscription was not live."""
+        """``resumed_at - disconnected_at``: the seconds the window spans."""
         return max(0.0, self.resumed_at - self.disconnected_at)
 
 
