@@ -55,7 +55,13 @@ if TYPE_CHECKING:
     from .iam import IAMAuth
     from .model import BaseModel
     from .observe import AttemptRecord, CallHooks
-    from .realtime import AppSyncSubscriptionError, RealtimeOptions, SubscriptionGap
+    from .realtime import (
+        AppSyncRealtimeHostWarning,
+        AppSyncSubscriptionError,
+        AppSyncSubscriptionOverflowError,
+        RealtimeOptions,
+        SubscriptionGap,
+    )
     from .request import Timeout
     from .response import GraphQLResponse
     from .retry import RetryEvent, RetryPolicy
@@ -73,9 +79,11 @@ __all__ = [
     "AppSyncGraphQLError",
     "AppSyncHTTPError",
     "AppSyncNetworkError",
+    "AppSyncRealtimeHostWarning",
     "AppSyncResponseError",
     "AppSyncResponseTooLargeError",
     "AppSyncSubscriptionError",
+    "AppSyncSubscriptionOverflowError",
     "AppSyncThrottledError",
     "AppSyncTimeoutError",
     "AsyncAppSyncClient",
@@ -161,7 +169,9 @@ _MODULES: dict[str, str] = {
     "BaseModel": "model",
     "AttemptRecord": "observe",
     "CallHooks": "observe",
+    "AppSyncRealtimeHostWarning": "realtime",
     "AppSyncSubscriptionError": "realtime",
+    "AppSyncSubscriptionOverflowError": "realtime",
     "RealtimeOptions": "realtime",
     "SubscriptionGap": "realtime",
     "Timeout": "request",

@@ -16,7 +16,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .errors import AppSyncConfigError
 
-__all__ = ["Endpoint", "is_loopback_host", "parse_endpoint", "region_from_host"]
+__all__ = [
+    "Endpoint",
+    "foreign_realtime_host",
+    "is_loopback_host",
+    "parse_endpoint",
+    "region_from_host",
+]
 
 _STANDARD_HOST = re.compile(
     r"^(?P<api_id>[a-z0-9]+)\.appsync-api\.(?P<region>[a-z]{2}(?:-[a-z0-9]+)+-\d+)"
@@ -128,3 +134,24 @@ def parse_endpoint(
         realtime_url=realtime_url,
         is_standard=derived_region is not None,
     )
+
+
+def _realtime_sibling(hostname: str) -> str:
+    return hostname.replace(".appsync-api.", ".appsync-realtime-api.", 1)
+
+
+def foreign_realtime_host(endpoint: Endpoint) -> str | None:
+    """The real-time URL's host name when it is none of the API's own, else None.
+
+    The API's own hosts are those requests already go to or name: the URL's host,
+    the ``host`` given for a private API, and each one's ``appsync-realtime-api``
+    sibling (ports are not compared). Credentials sent anywhere else are worth a
+    warning: a proxy the user runs, or a mistake.
+    """
+    realtime = (urlsplit(endpoint.realtime_url).hostname or "").lower()
+    own = {
+        (urlsplit(endpoint.url).hostname or "").lower(),
+        (urlsplit("//" + endpoint.host).hostname or "").lower(),
+    }
+    own |= {_realtime_sibling(name) for name in own}
+    return None if realtime in own else realtime

@@ -55,6 +55,7 @@ __all__ = [
     "SendStep",
     "SleepStep",
     "SyncTransport",
+    "auth_failure",
     "call_flow",
     "run_async",
     "run_sync",
@@ -149,7 +150,15 @@ def _scrubber(call: Call, auth_headers: Mapping[str, str] | None) -> Scrubber:
     return Scrubber(_secrets, call, auth_headers)
 
 
-def _auth_failure(strategy: AuthStrategy, exc: Exception, scrubber: Scrubber) -> AppSyncAuthError:
+def auth_failure(
+    strategy: AuthStrategy, exc: Exception, scrubber: Scrubber | None = None
+) -> AppSyncAuthError:
+    """The :class:`AppSyncAuthError` for a strategy that raised ``exc`` instead of
+    producing headers (the HTTP call flow and the real-time driver raise it alike).
+    ``exc`` stays its ``__cause__`` unless its text holds a secret: then a scrubbed
+    stand-in does. ``scrubber``: the call's (default: the strategy's own secrets)."""
+    if scrubber is None:
+        scrubber = Scrubber(strategy.secret_values)
     detail = scrubber.text(str(exc), MAX_MESSAGE)
     failure = AppSyncAuthError(
         f"{type(strategy).__name__} could not authorize the request: "
@@ -206,7 +215,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             error = exc
             _scrubber(call, None).error(error)
         except Exception as exc:
-            error = _auth_failure(call.strategy, exc, _scrubber(call, None))
+            error = auth_failure(call.strategy, exc, _scrubber(call, None))
             error.attempts = attempt
             error.operation_name = call.operation_name
             unauthorized = True  # raised below, outside this block: no raw __context__

@@ -25,15 +25,23 @@ What happens underneath:
   meanwhile, so each resumed subscription reports a :class:`SubscriptionGap` to its
   ``on_gap`` callback (run where the consumer iterates, after the subscription is
   live again and before any later event is handed over): the place for a catch-up
-  query. An auth rejection on connect gets one retry with fresh credentials, then
-  :class:`~appsync_runtime.errors.AppSyncAuthError`.
+  query. The gap opens when the last frame of any kind arrived on the lost
+  connection and closes when the resumed subscription's ``start_ack`` arrived. An
+  auth rejection on connect gets one retry with fresh credentials, then
+  :class:`~appsync_runtime.errors.AppSyncAuthError`; a strategy that raises instead
+  of producing headers (a token callable, an IAM credential provider) gives the same
+  ``AppSyncAuthError`` as ``execute`` would, its exception as ``__cause__``.
 - **Callbacks**: ``on_ready()`` runs once, when AppSync first acknowledged the
   subscription (``start_ack``): from then on nothing published is missed, so tests
   and apps can fire their mutation there. ``on_gap(gap)`` is described above. Both
   may be async on the async client; on the sync client they run in the iterating
   thread. An exception from either ends that subscription.
 - **Buffering**: events wait in a per-subscription queue until the consumer takes
-  them; AppSync cannot be slowed down, so a consumer that never iterates grows it.
+  them. AppSync cannot be slowed down, so the queue is bounded
+  (``max_buffered_events``, ``max_buffered_bytes``): past a limit the oldest events
+  are dropped and a :class:`SubscriptionGap` (``dropped`` set) takes their place, or,
+  with ``overflow="fail"``, the subscription ends with
+  :class:`AppSyncSubscriptionOverflowError` after the events it holds.
 - **Errors**: an ``error`` frame for one subscription raises
   :class:`AppSyncSubscriptionError` from that subscription's iterator only; a
   connection-wide one (``connection_error``, an ``error`` without ``id``) ends every
@@ -56,6 +64,7 @@ import json
 import logging
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,7 +72,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .auth import AuthRejection, AuthStrategy
-from .endpoints import Endpoint
+from .endpoints import Endpoint, foreign_realtime_host
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -72,6 +81,7 @@ from .errors import (
     AppSyncNetworkError,
     GraphQLErrorEntry,
 )
+from .flow import auth_failure
 from .realtime_protocol import (
     DEFAULT_KEEPALIVE_TIMEOUT,
     Complete,
@@ -102,7 +112,9 @@ if TYPE_CHECKING:
     _WebSocket = aiohttp.ClientWebSocketResponse[bool]
 
 __all__ = [
+    "AppSyncRealtimeHostWarning",
     "AppSyncSubscriptionError",
+    "AppSyncSubscriptionOverflowError",
     "GapCallback",
     "ReadyCallback",
     "RealtimeManager",
@@ -139,22 +151,72 @@ class AppSyncSubscriptionError(AppSyncGraphQLError):
         self.error_code = error_code
 
 
+class AppSyncSubscriptionOverflowError(AppSyncError):
+    """A subscription's consumer fell so far behind that its buffer overflowed, with
+    ``RealtimeOptions(overflow="fail")``: the subscription was stopped.
+
+    It is raised after the events the buffer held; ``lost_from`` (wall-clock seconds)
+    is when the first event that did not fit arrived: catch up from there.
+    ``max_buffered_events`` and ``max_buffered_bytes`` are the limits in force.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        lost_from: float,
+        max_buffered_events: int,
+        max_buffered_bytes: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.lost_from = lost_from
+        self.max_buffered_events = max_buffered_events
+        self.max_buffered_bytes = max_buffered_bytes
+
+
+class AppSyncRealtimeHostWarning(UserWarning):
+    """``realtime_url`` names a host that is not the API's: every subscription's
+    credentials (API key, token, IAM signature) go to that host. Right for a proxy you
+    run; silence it with ``warnings.filterwarnings("ignore",
+    category=AppSyncRealtimeHostWarning)``."""
+
+
 @dataclass(frozen=True)
 class SubscriptionGap:
-    """A subscription was interrupted and is live again: events published between
-    ``disconnected_at`` and ``resumed_at`` (wall-clock seconds, ``time.time()``) were
-    lost. Run a catch-up query for that window."""
+    """Events of a live subscription were lost; run a catch-up query for the window.
+
+    Two causes: the connection was lost and the subscription started again
+    (``dropped`` is None: AppSync replays nothing, and how many were lost is unknown),
+    or the consumer fell behind and the client dropped ``dropped`` events from the
+    subscription's full buffer. Both times are wall-clock seconds (``time.time()``):
+
+    - ``disconnected_at``: after a connection loss, when the last frame of any kind
+      (``ka``, an event, the acks) arrived on the lost connection, the last moment it
+      was known to work; after an overflow, when the first dropped event arrived.
+    - ``resumed_at``: after a connection loss, when AppSync's ``start_ack`` for the
+      restarted subscription arrived (everything published after it is delivered);
+      after an overflow, when the last dropped event arrived.
+
+    The lost events were published no later than ``resumed_at`` and, up to AppSync's
+    delivery latency, no earlier than ``disconnected_at``: query from a few seconds
+    before it, and drop duplicates of events you did receive.
+    """
 
     subscription_id: str
     operation_name: str | None
     disconnected_at: float
     resumed_at: float
     reason: str
-    """Why the connection was lost (no secrets), e.g. "no keep-alive within 0.3 s"."""
+    """Why events were lost (no secrets), e.g. "no keep-alive within 300 s" or
+    "buffer overflow: 120 events dropped"."""
+    dropped: int | None = None
+    """How many events the client itself dropped (buffer overflow); None after a
+    connection loss."""
 
     @property
     def duration(self) -> float:
-        """Seconds the subscription was not live."""
+        """``resumed_at - disconnected_at``: the seconds the window spans."""
         return max(0.0, self.resumed_at - self.disconnected_at)
 
 
@@ -182,6 +244,13 @@ class RealtimeOptions:
     - ``connect_attempts``: attempts before a connection that never opened fails its
       subscriptions; ``max_reconnect_attempts``: consecutive failed attempts after a
       connection had opened (None: keep trying).
+    - ``max_buffered_events``, ``max_buffered_bytes``: how much one subscription may
+      hold for a consumer that has not taken it yet (bytes counted as the length of
+      each event's frame text; one event larger than the byte limit is still kept).
+      ``overflow`` says what happens past either: ``"drop_oldest"`` drops the oldest
+      events and reports them as a :class:`SubscriptionGap` in their place;
+      ``"fail"`` stops the subscription, which raises
+      :class:`AppSyncSubscriptionOverflowError` after the events it holds.
     """
 
     connect_form: ConnectForm = "auto"
@@ -195,6 +264,9 @@ class RealtimeOptions:
     backoff_max: float = 30.0
     connect_attempts: int = 3
     max_reconnect_attempts: int | None = None
+    max_buffered_events: int = 10_000
+    max_buffered_bytes: int = 16 * 1024 * 1024
+    overflow: Literal["drop_oldest", "fail"] = "drop_oldest"
 
     def __post_init__(self) -> None:
         if self.connect_form not in ("auto", "subprotocol", "query", "headers"):
@@ -214,7 +286,14 @@ class RealtimeOptions:
                 raise AppSyncConfigError(f"{name} must be a positive number of seconds")
         if not isinstance(self.backoff_initial, (int, float)) or self.backoff_initial < 0:
             raise AppSyncConfigError("backoff_initial must be a number of seconds >= 0")
-        for name in ("max_subscriptions_per_connection", "connect_attempts"):
+        if self.overflow not in ("drop_oldest", "fail"):
+            raise AppSyncConfigError("overflow must be 'drop_oldest' or 'fail'")
+        for name in (
+            "max_subscriptions_per_connection",
+            "connect_attempts",
+            "max_buffered_events",
+            "max_buffered_bytes",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise AppSyncConfigError(f"{name} must be an integer >= 1")
@@ -248,17 +327,51 @@ class _GapStart:
     reason: str
 
 
+_Queued = tuple[dict[str, Any], int, float]
+"""An event in a subscription's queue: its ``data``, frame size and arrival time."""
+
+
+class _Dropped:
+    """Stands in a subscription's queue for events dropped on overflow (``first`` and
+    ``last`` are their arrival times on the loop's clock)."""
+
+    __slots__ = ("count", "first", "last")
+
+    def __init__(self, at: float) -> None:
+        self.count = 1
+        self.first = at
+        self.last = at
+
+
+def _wall(loop: asyncio.AbstractEventLoop, *moments: float) -> list[float]:
+    """Past ``moments`` on the loop's monotonic clock, as wall-clock seconds: one
+    offset for all of them, so their order and spacing are kept."""
+    offset = time.time() - loop.time()
+    return [offset + at for at in moments]
+
+
 class _Subscription:
-    """One logical subscription: outlives connections, feeds one consumer."""
+    """One logical subscription: outlives connections, feeds one consumer.
+
+    ``items`` is the consumer's queue: each event as a ``(data, size, arrived_at)``
+    tuple, and the signals (ready, gaps, dropped-events markers, errors, the end) in
+    their place; ``count`` and ``nbytes`` measure the events in it."""
 
     __slots__ = (
         "acked",
+        "awaiting_ack",
         "conn",
+        "count",
         "data",
         "gap",
+        "half_bytes",
+        "half_events",
         "id",
         "items",
         "loop",
+        "max_bytes",
+        "max_events",
+        "nbytes",
         "operation_name",
         "strategy",
         "waiter",
@@ -270,6 +383,7 @@ class _Subscription:
         strategy: AuthStrategy,
         operation_name: str | None,
         loop: asyncio.AbstractEventLoop,
+        options: RealtimeOptions,
     ) -> None:
         import uuid  # here, not at import time: uuid pulls in platform (~10 ms)
 
@@ -283,6 +397,14 @@ class _Subscription:
         self.conn: _Connection | None = None
         self.acked = False
         self.gap: _GapStart | None = None
+        self.awaiting_ack = True
+        """Not acknowledged yet, or resumed and not acknowledged since (gap set)."""
+        self.count = 0
+        self.nbytes = 0
+        self.max_events = options.max_buffered_events
+        self.max_bytes = options.max_buffered_bytes
+        self.half_events = self.max_events // 2
+        self.half_bytes = self.max_bytes // 2
 
     def push(self, item: object) -> None:
         self.items.append(item)
@@ -291,6 +413,55 @@ class _Subscription:
             self.waiter = None
             if not waiter.done():
                 waiter.set_result(None)
+
+    def fits(self, size: int) -> bool:
+        """Whether one more event of ``size`` stays within the limits."""
+        return self.count < self.max_events and self.nbytes + size <= self.max_bytes
+
+    def make_room(self, size: int) -> None:
+        """Drop the oldest events until one more of ``size`` fits (or none is left:
+        an event larger than the byte limit is still kept, alone)."""
+        while not self.fits(size) and self.drop_oldest():
+            pass
+
+    def push_event(self, data: dict[str, Any], size: int, at: float) -> None:
+        """Queue one event (the caller made room for it)."""
+        self.count += 1
+        self.nbytes += size
+        queued: _Queued = (data, size, at)
+        self.push(queued)
+
+    def drop_oldest(self) -> bool:
+        """Drop the oldest queued event (False if none); a :class:`_Dropped` marker
+        takes its place, or counts it when the marker is already just before it."""
+        items = self.items
+        index = next((i for i, item in enumerate(items) if type(item) is tuple), None)
+        if index is None:
+            return False
+        _, size, at = items[index]
+        self.count -= 1
+        self.nbytes -= size
+        previous = items[index - 1] if index else None
+        if type(previous) is _Dropped:
+            previous.count += 1
+            previous.last = at
+            del items[index]
+        else:
+            items[index] = _Dropped(at)
+        return True
+
+    def gap_for(self, dropped: _Dropped) -> SubscriptionGap:
+        """The :class:`SubscriptionGap` reporting ``dropped`` events."""
+        first, last = _wall(self.loop, dropped.first, dropped.last)
+        return SubscriptionGap(
+            self.id,
+            self.operation_name,
+            first,
+            last,
+            f"buffer overflow: {dropped.count} event{'s' if dropped.count != 1 else ''} "
+            "dropped (the consumer fell behind)",
+            dropped=dropped.count,
+        )
 
     async def wait(self) -> None:
         waiter = self.loop.create_future()
@@ -353,6 +524,42 @@ def _describe_failure(event: ConnectionFailed) -> str:
 
 def _always(item: object) -> Callable[[str | None], object]:
     return lambda operation_name: item
+
+
+def _clone(error: AppSyncError) -> AppSyncError:
+    """A copy of ``error`` (fields and ``__cause__``) for one more consumer to raise:
+    several subscriptions may fail for one cause, each raising its own instance."""
+    clone = type(error).__new__(type(error), *error.args)
+    clone.__dict__.update(error.__dict__)
+    clone.__cause__ = error.__cause__
+    clone.__suppress_context__ = error.__suppress_context__
+    return clone
+
+
+def _failure_for(error: AppSyncError, attempts: int) -> Callable[[str | None], object]:
+    """Per subscription, ``error`` as :func:`~appsync_runtime.flow.call_flow` would
+    raise it: its own operation name and the attempts made."""
+
+    def make(operation_name: str | None) -> object:
+        each = _clone(error)
+        if each.operation_name is None:
+            each.operation_name = operation_name
+        each.attempts = attempts
+        return each
+
+    return make
+
+
+async def _auth_headers(strategy: AuthStrategy, request: Any) -> dict[str, str]:
+    """The strategy's headers; anything it raises that is no :class:`AppSyncError`
+    becomes the :class:`AppSyncAuthError` the HTTP call flow raises for it."""
+    try:
+        return await strategy.async_auth_headers(request)
+    except AppSyncError:
+        raise
+    except Exception as exc:
+        failure = auth_failure(strategy, exc)  # keeps exc as its (scrubbed) cause
+    raise failure  # outside the except block: no raw __context__
 
 
 def _network_error(message: str, attempts: int, operation_name: str | None) -> object:
@@ -509,10 +716,8 @@ class _Connection:
                     return
                 except AppSyncError as exc:  # the strategy could not produce headers
                     self._remember({}, strategy)
-                    self.fail_all(_always(self.scrubber.error(exc)))
-                    return
-                except Exception as exc:  # a user's token callable raised: deliver as is
-                    self.fail_all(_always(exc))
+                    self.scrubber.error(exc)
+                    self.fail_all(_failure_for(exc, failures + 1))
                     return
                 failures = 0
                 auth_retried = False
@@ -520,9 +725,10 @@ class _Connection:
                     for sub in self.subs.values():
                         if sub.acked and sub.gap is None:
                             sub.gap = _GapStart(lost_at, lost.reason)
+                            sub.awaiting_ack = True
                 ever_open = True
                 lost = await self._serve()
-                lost_at = time.time()
+                lost_at = self._last_frame_at()
                 if lost.fatal is not None:
                     self.fail_all(_ConnectionFailedError(lost.fatal).for_subscription)
                     return
@@ -564,7 +770,7 @@ class _Connection:
         manager = self.manager
         endpoint = manager.endpoint
         request = connect_auth_request(endpoint.url, endpoint.host, endpoint.region)
-        headers = await strategy.async_auth_headers(request)
+        headers = await _auth_headers(strategy, request)
         self._remember(headers, strategy)
         auth = authorization_payload(request, strategy.mode, headers)
         target = connect_target(endpoint.realtime_url, auth, manager.options.connect_form)
@@ -607,6 +813,14 @@ class _Connection:
             if msg.type is aiohttp.WSMsgType.TEXT or msg.type is aiohttp.WSMsgType.BINARY:
                 event = proto.receive(msg.data, loop.time())
                 if type(event) is ConnectionAck:
+                    assert isinstance(event, ConnectionAck)
+                    if event.adjusted is not None:
+                        log.warning(
+                            "%r: %s; keep-alive timeout %g s",
+                            self,
+                            event.adjusted,
+                            event.keepalive_timeout,
+                        )
                     log.debug("%r: acknowledged, keep-alive %.1f s", self, event.keepalive_timeout)
                     return
                 if isinstance(event, ConnectionFailed):
@@ -684,12 +898,11 @@ class _Connection:
         endpoint = self.manager.endpoint
         request = start_auth_request(endpoint.url, endpoint.host, endpoint.region, sub.data)
         try:
-            headers = await sub.strategy.async_auth_headers(request)
-        except Exception as exc:
-            if isinstance(exc, AppSyncError):
-                self._remember({}, sub.strategy)
-                self.scrubber.error(exc)
-            self._end(sub, exc)
+            headers = await _auth_headers(sub.strategy, request)
+        except AppSyncError as exc:
+            self._remember({}, sub.strategy)
+            self.scrubber.error(exc)
+            self._end(sub, _failure_for(exc, 1)(sub.operation_name))
             return
         self._remember(headers, sub.strategy)
         # The await above let the world move: check again before registering.
@@ -739,11 +952,35 @@ class _Connection:
                 msg = await receive()
                 kind = msg.type
                 if kind is text or kind is binary:
-                    event = proto.receive(msg.data, now())
+                    frame = msg.data
+                    at = now()
+                    event = proto.receive(frame, at)
                     if type(event) is Data:  # the hot path
                         sub = subs.get(event.id)
                         if sub is not None:
-                            sub.push(event.data)
+                            if sub.awaiting_ack:  # data before start_ack
+                                self._acked(sub)
+                            size = len(frame)
+                            count = sub.count + 1
+                            nbytes = sub.nbytes + size
+                            if count <= sub.max_events and nbytes <= sub.max_bytes:
+                                # _Subscription.push_event, inlined
+                                sub.count = count
+                                sub.nbytes = nbytes
+                                sub.items.append((event.data, size, at))
+                                waiter = sub.waiter
+                                if waiter is not None:
+                                    sub.waiter = None
+                                    if not waiter.done():
+                                        waiter.set_result(None)
+                                if count <= sub.half_events and nbytes <= sub.half_bytes:
+                                    continue
+                            else:
+                                self._overflow(sub, event.data, size, at)
+                            # Half full: let consumers run before reading on. A burst
+                            # already received is read without the loop turning, so a
+                            # consumer that keeps up would otherwise overflow too.
+                            await asyncio.sleep(0)
                         continue
                     handle(event)
                     continue
@@ -757,6 +994,62 @@ class _Connection:
         except Exception as exc:
             self._lose(_Lost(f"receive failed: {type(exc).__name__}"))
 
+    def _acked(self, sub: _Subscription) -> None:
+        """AppSync acknowledged ``sub`` (a ``start_ack``, or an event before it): tell
+        the consumer it is ready, or that it is back after a gap that ends now."""
+        if sub.gap is not None:
+            gap = sub.gap
+            sub.gap = None
+            resumed = max(time.time(), gap.at)  # even if the wall clock stepped back
+            sub.push(SubscriptionGap(sub.id, sub.operation_name, gap.at, resumed, gap.reason))
+        elif not sub.acked:
+            sub.push(_READY)
+        sub.acked = True
+        sub.awaiting_ack = False
+
+    def _last_frame_at(self) -> float:
+        """Wall-clock time of the last frame that arrived on the (now lost) socket:
+        the last moment it was known to work, where a gap begins."""
+        proto = self.proto
+        if proto is None:
+            return time.time()
+        return _wall(self.loop, proto.last_message_at)[0]
+
+    def _overflow(self, sub: _Subscription, data: dict[str, Any], size: int, at: float) -> None:
+        """``sub``'s queue is full: drop its oldest events for this one, or stop it."""
+        options = self.manager.options
+        if options.overflow == "drop_oldest":
+            sub.make_room(size)
+            sub.push_event(data, size, at)
+            return
+        # "fail": deliver what is queued, then the error; nothing more is queued
+        if self.subs.pop(sub.id, None) is not None:
+            sub.conn = None
+        proto = self.proto
+        frame = proto.stop(sub.id) if proto is not None else None
+        if frame is not None:
+            self.manager.send_soon(self, frame)
+        log.warning(
+            "%r: subscription %s stopped: its consumer fell behind by %d events",
+            self,
+            sub.operation_name or sub.id,
+            sub.count,
+        )
+        sub.push(
+            AppSyncSubscriptionOverflowError(
+                f"the consumer fell behind: {sub.count} events "
+                f"({sub.nbytes} bytes) waiting, more than the subscription may buffer "
+                f"(max_buffered_events={options.max_buffered_events}, "
+                f"max_buffered_bytes={options.max_buffered_bytes}); it was stopped",
+                lost_from=_wall(self.loop, at)[0],
+                max_buffered_events=options.max_buffered_events,
+                max_buffered_bytes=options.max_buffered_bytes,
+                operation_name=sub.operation_name,
+            )
+        )
+        if not self.subs:
+            self.shutdown()
+
     def _handle(self, event: Event) -> None:
         kind = type(event)
         if kind is KeepAlive:
@@ -764,17 +1057,8 @@ class _Connection:
         if kind is StartAck:
             assert isinstance(event, StartAck)
             sub = self.subs.get(event.id)
-            if sub is None:
-                return
-            if sub.gap is not None:
-                gap = sub.gap
-                sub.gap = None
-                sub.push(
-                    SubscriptionGap(sub.id, sub.operation_name, gap.at, time.time(), gap.reason)
-                )
-            elif not sub.acked:
-                sub.push(_READY)
-            sub.acked = True
+            if sub is not None:
+                self._acked(sub)
             return
         if kind is Complete:
             assert isinstance(event, Complete)
@@ -921,6 +1205,17 @@ class RealtimeManager:
         self.endpoint = endpoint
         self.options = options or RealtimeOptions()
         self.where = _safe_url(endpoint.realtime_url)
+        foreign = foreign_realtime_host(endpoint)
+        if foreign is not None:
+            # Once per host pair and process (the default warnings filter): before
+            # any credentials go there. The host names only: no path, no query.
+            warnings.warn(
+                f"realtime_url host {foreign!r} is not the API's host "
+                f"{urlsplit(endpoint.url).hostname!r}: subscription credentials are "
+                "sent to it (fine for a proxy you run)",
+                AppSyncRealtimeHostWarning,
+                stacklevel=2,
+            )
         self._connections: list[_Connection] = []
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -1053,7 +1348,7 @@ class RealtimeManager:
         loop = self._bind()
         if self._closed:
             return
-        sub = _Subscription(data, strategy, operation_name, loop)
+        sub = _Subscription(data, strategy, operation_name, loop, self.options)
         conn = self._place(sub)
         try:
             if conn.ready:
@@ -1064,8 +1359,11 @@ class RealtimeManager:
                     await sub.wait()
                     continue
                 item = items.popleft()
-                if type(item) is dict:
-                    yield item
+                if item.__class__ is tuple:  # an event (no narrowing: item stays Any)
+                    event, size, _ = item
+                    sub.count -= 1
+                    sub.nbytes -= size
+                    yield event
                     continue
                 if item is _END:
                     return
@@ -1077,6 +1375,8 @@ class RealtimeManager:
                     elif on_ready is not None:
                         await _call_hook(on_ready)
                     continue
+                if type(item) is _Dropped:
+                    item = sub.gap_for(item)
                 if isinstance(item, SubscriptionGap):
                     if not hooks:
                         yield item
@@ -1084,7 +1384,7 @@ class RealtimeManager:
                         await _call_hook(on_gap, item)
                     else:
                         log.warning(
-                            "subscription %s resumed after %.1f s without events (%s); "
+                            "subscription %s lost the events of %.1f s (%s); "
                             "pass on_gap= to catch up",
                             operation_name or sub.id,
                             item.duration,
@@ -1216,7 +1516,7 @@ class RealtimeThread:
                         on_gap(item)
                     else:
                         log.warning(
-                            "subscription %s resumed after %.1f s without events (%s); "
+                            "subscription %s lost the events of %.1f s (%s); "
                             "pass on_gap= to catch up",
                             operation_name or item.subscription_id,
                             item.duration,

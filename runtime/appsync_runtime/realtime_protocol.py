@@ -26,10 +26,11 @@ from __future__ import annotations
 import base64
 import enum
 import json
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .auth import AuthMode, AuthRequest
@@ -39,6 +40,8 @@ from .response import _entries, loads
 __all__ = [
     "CONNECT_HEADERS",
     "DEFAULT_KEEPALIVE_TIMEOUT",
+    "KEEPALIVE_TIMEOUT_MAX",
+    "KEEPALIVE_TIMEOUT_MIN",
     "SUBPROTOCOL",
     "AckTimeout",
     "Complete",
@@ -71,6 +74,13 @@ SUBPROTOCOL: Final = "graphql-ws"
 DEFAULT_KEEPALIVE_TIMEOUT: Final = 300.0
 """Seconds without any message after which a connection counts as dead, when the
 ``connection_ack`` does not say (AppSync's documented default, 300000 ms)."""
+KEEPALIVE_TIMEOUT_MIN: Final = 1.0
+KEEPALIVE_TIMEOUT_MAX: Final = 600.0
+"""The range, in seconds, a server-announced ``connectionTimeoutMs`` is clamped to:
+below a second a silent-looking connection would be torn down (and every subscription
+restarted) over and over; above twice AppSync's 300 s a dead connection would go
+unnoticed for too long. A value that is no positive finite number of milliseconds
+(a string, a bool, 0, a negative, NaN, infinity) is ignored in favour of the default."""
 
 CONNECT_HEADERS: Final[Mapping[str, str]] = {
     "accept": "application/json, text/javascript",
@@ -112,12 +122,18 @@ class Event:
 
 
 class ConnectionAck(Event):
-    """The server accepted the connection; ``keepalive_timeout`` is in seconds."""
+    """The server accepted the connection; ``keepalive_timeout`` is in seconds.
 
-    __slots__ = ("keepalive_timeout",)
+    ``adjusted`` says why the announced ``connectionTimeoutMs`` was not taken as is
+    (clamped into [:data:`KEEPALIVE_TIMEOUT_MIN`, :data:`KEEPALIVE_TIMEOUT_MAX`], or
+    unusable and replaced by the default), or is None when it was.
+    """
 
-    def __init__(self, keepalive_timeout: float) -> None:
+    __slots__ = ("adjusted", "keepalive_timeout")
+
+    def __init__(self, keepalive_timeout: float, adjusted: str | None = None) -> None:
         self.keepalive_timeout = keepalive_timeout
+        self.adjusted = adjusted
 
 
 class KeepAlive(Event):
@@ -288,13 +304,40 @@ _ACTIVE: Final = 1  # start_ack (or data) seen
 _STOPPING: Final = 2  # stop sent, no complete yet
 
 
-def _keepalive_seconds(payload: object, default: float) -> float:
-    if isinstance(payload, Mapping):
-        for key in ("connectionTimeoutMs", "connectionTimeout"):
-            value = payload.get(key)
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-                return float(value) / 1000.0
-    return default
+def _keepalive_seconds(payload: object, default: float) -> tuple[float, str | None]:
+    """The keep-alive timeout a ``connection_ack`` payload announces, in seconds and
+    within the documented range, with a note when the announced value was not used
+    as is. Never raises, whatever the server sent."""
+    if not isinstance(payload, Mapping):
+        return default, None
+    fields = cast("Mapping[str, object]", payload)
+    unusable: list[str] = []
+    for key in ("connectionTimeoutMs", "connectionTimeout"):
+        if key not in fields:
+            continue
+        value = fields[key]
+        if isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            # exact integer comparisons: a huge int never becomes a float here
+            if value > 0:
+                if value < KEEPALIVE_TIMEOUT_MIN * 1000:
+                    return KEEPALIVE_TIMEOUT_MIN, f"{key} {value} ms raised to the minimum"
+                if value > KEEPALIVE_TIMEOUT_MAX * 1000:
+                    return KEEPALIVE_TIMEOUT_MAX, f"{key} above the maximum: clamped"
+                return value / 1000.0, None
+        elif isinstance(value, float) and math.isfinite(value) and value > 0:
+            seconds = value / 1000.0
+            if seconds < KEEPALIVE_TIMEOUT_MIN:
+                return KEEPALIVE_TIMEOUT_MIN, f"{key} {value:g} ms raised to the minimum"
+            if seconds > KEEPALIVE_TIMEOUT_MAX:
+                return KEEPALIVE_TIMEOUT_MAX, f"{key} above the maximum: clamped"
+            return seconds, None
+        what = type(value).__name__
+        unusable.append(f"{key} is not a positive number of milliseconds ({what})")
+    if unusable:
+        return default, f"{unusable[0]}: default used"
+    return default, None
 
 
 def _error_code(raw: object) -> int | None:
@@ -342,7 +385,10 @@ class RealtimeProtocol:
         self.keepalive_timeout: float | None = None
         """Seconds of silence tolerated, known once acknowledged."""
         self.last_message_at = 0.0
-        """When the last frame of any kind arrived (the watchdog's reference)."""
+        """When the last frame of any kind arrived (the watchdog's reference); before
+        the first frame, when ``connection_init`` was sent. Once the connection is
+        open (a ``connection_ack`` arrived) it is always a frame's arrival: the last
+        moment the connection was known to work, where a gap begins."""
         self._ack_deadline: float | None = None
         self._subs: dict[str, int] = {}
         self._pending_deadlines: dict[str, float] = {}
@@ -450,10 +496,10 @@ class RealtimeProtocol:
                 return Ignored(f"connection_ack in state {self.state.value}")
             self.state = ConnectionState.OPEN
             self._ack_deadline = None
-            self.keepalive_timeout = _keepalive_seconds(
+            self.keepalive_timeout, adjusted = _keepalive_seconds(
                 message.get("payload"), self._default_keepalive
             )
-            return ConnectionAck(self.keepalive_timeout)
+            return ConnectionAck(self.keepalive_timeout, adjusted)
         if kind == "connection_error":
             raw = _errors_of(message)
             self.state = ConnectionState.CLOSED

@@ -11,7 +11,9 @@ It records each connection (:class:`FakeConnection`: the decoded connect auth an
 form it came in) and subscription (:class:`FakeSubscription`), acks with
 ``connectionTimeoutMs`` and sends ``ka`` every ``ka_interval`` seconds. Tests steer
 it: :meth:`~FakeRealtime.publish` events, :meth:`~FakeRealtime.drop` connections,
-:meth:`~FakeRealtime.silence` keep-alives, script how the next connects go
+:meth:`~FakeRealtime.silence` keep-alives, :meth:`~FakeRealtime.blackhole`
+connections (nothing more reaches the client: a half-dead TCP path), publish bursts
+(:meth:`~FakeRealtime.publish_many`), script how the next connects go
 (:attr:`~FakeRealtime.connect_script`), fail one subscription, send a connection-wide
 error, cap subscriptions per connection, reject auth::
 
@@ -67,6 +69,8 @@ class FakeSubscription:
     connection: FakeConnection
     active: bool = True
     stopped: bool = False
+    acked_at: float | None = None
+    """Wall-clock time the ``start_ack`` was sent."""
 
 
 @dataclass
@@ -85,9 +89,14 @@ class FakeConnection:
     initialized: bool = False
     acked: bool = False
     ka_enabled: bool = True
+    blackholed: bool = False
     closed: bool = False
     opened_at: float = field(default_factory=time.monotonic)
     closed_at: float | None = None
+    closed_wall: float | None = None
+    """Wall-clock time the fake saw the connection end."""
+    last_sent_at: float | None = None
+    """Wall-clock time the fake last began sending a frame (ack, ``ka``, event) on it."""
 
     @property
     def active(self) -> list[FakeSubscription]:
@@ -143,6 +152,11 @@ class FakeRealtime:
         """Replaces the errors of a scripted ``connection_error`` (either kind)."""
         self.ignore_starts = False
         """Never answer a ``start`` (to test the ``start_ack`` timeout)."""
+        self.ack_payload: Any = None
+        """When set, the ``connection_ack`` payload sent verbatim (hostile values)."""
+        self.published: list[tuple[float, Any]] = []
+        """Every :meth:`publish` (wall-clock time, data), delivered or not: the
+        "database" a catch-up query reads."""
         self.connections: list[FakeConnection] = []
         self.violations: list[str] = []
         self.http: FakeAppSync = FakeAppSync(setup=self.setup)
@@ -222,8 +236,24 @@ class FakeRealtime:
 
     def publish(self, data: Any, *, where: Callable[[FakeSubscription], bool] | None = None) -> int:
         """Send ``data`` as an event to every active subscription (or those ``where``
-        selects); returns how many got it."""
+        selects); returns how many got it (blackholed connections get nothing)."""
+        self.published.append((time.time(), data))
         return self._call(self._publish({"data": data}, where))
+
+    def publish_many(self, items: Iterable[Any]) -> int:
+        """Publish each of ``items`` in turn, as fast as the fake can send them (one
+        burst in the fake's loop); returns how many frames went out."""
+        items = list(items)
+        stamp = time.time()
+        self.published.extend((stamp, data) for data in items)
+
+        async def burst() -> int:
+            count = 0
+            for data in items:
+                count += await self._publish({"data": data}, None)
+            return count
+
+        return self._call(burst())
 
     def publish_payload(
         self, payload: Any, *, where: Callable[[FakeSubscription], bool] | None = None
@@ -234,12 +264,18 @@ class FakeRealtime:
     async def _publish(self, payload: Any, where: Callable[[FakeSubscription], bool] | None) -> int:
         count = 0
         for sub in self.active_subscriptions:
+            if sub.connection.blackholed:
+                continue
             if where is None or where(sub):
-                await _send(
-                    sub.connection.ws, _json({"type": "data", "id": sub.id, "payload": payload})
+                await self._send(
+                    sub.connection, _json({"type": "data", "id": sub.id, "payload": payload})
                 )
                 count += 1
         return count
+
+    async def _send(self, conn: FakeConnection, frame: str) -> None:
+        conn.last_sent_at = time.time()  # before: the client cannot have it earlier
+        await _send(conn.ws, frame)
 
     def send_raw(self, frame: str, *, connection: FakeConnection | None = None) -> None:
         """Send any text frame (garbage included) on one or every open connection."""
@@ -283,6 +319,18 @@ class FakeRealtime:
         """Stop keep-alives on the connections open now (new ones send them again)."""
         for conn in self.open_connections:
             conn.ka_enabled = False
+
+    def blackhole(self) -> None:
+        """Send nothing more on the connections open now, keep-alives and events
+        alike, and keep them open: what a client sees of a half-dead network path.
+        Events published meanwhile are lost for them; new connections work."""
+
+        async def mute() -> None:  # in the fake's loop: no frame is half-way out
+            for conn in self.open_connections:
+                conn.blackholed = True
+                conn.ka_enabled = False
+
+        self._call(mute())
 
     def drop(self) -> None:
         """Cut every open connection abruptly (no close frame), as a network fault."""
@@ -396,6 +444,7 @@ class FakeRealtime:
         if not conn.closed:
             conn.closed = True
             conn.closed_at = time.monotonic()
+            conn.closed_wall = time.time()
             for sub in conn.subscriptions.values():
                 sub.active = False
 
@@ -405,7 +454,7 @@ class FakeRealtime:
             await asyncio.sleep(self.ka_interval)
             if conn.ka_enabled and not conn.closed:
                 with contextlib.suppress(Exception):
-                    await _send(conn.ws, '{"type":"ka"}')
+                    await self._send(conn, '{"type":"ka"}')
 
     async def _serve(self, conn: FakeConnection, behavior: ConnectBehavior, good: bool) -> None:
         ws = conn.ws
@@ -456,16 +505,13 @@ class FakeRealtime:
                     if behavior == "no_ack":
                         continue
                     conn.acked = True
-                    await _send(
-                        ws,
-                        _json(
-                            {
-                                "type": "connection_ack",
-                                "payload": {self.ack_key: self.connection_timeout_ms},
-                            }
-                        ),
+                    ack_payload = self.ack_payload
+                    if ack_payload is None:
+                        ack_payload = {self.ack_key: self.connection_timeout_ms}
+                    await self._send(
+                        conn, json.dumps({"type": "connection_ack", "payload": ack_payload})
                     )
-                    await _send(ws, '{"type":"ka"}')
+                    await self._send(conn, '{"type":"ka"}')
                     if self.ka_interval is not None:
                         ka_task = asyncio.get_running_loop().create_task(self._keepalive(conn))
                         self._tasks.add(ka_task)
@@ -540,8 +586,9 @@ class FakeRealtime:
                 await _send(ws, _json(frame))
                 return
         conn.subscriptions[sub_id] = sub
-        if not self.ignore_starts:
-            await _send(ws, _json({"type": "start_ack", "id": sub_id}))
+        if not self.ignore_starts and not conn.blackholed:
+            sub.acked_at = time.time()
+            await self._send(conn, _json({"type": "start_ack", "id": sub_id}))
 
     async def _on_stop(self, conn: FakeConnection, message: dict[str, Any]) -> None:
         sub_id = message.get("id")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from appsync_runtime import errors
 from appsync_runtime.errors import AppSyncError, GraphQLErrorEntry
-from appsync_runtime.realtime import AppSyncSubscriptionError
+from appsync_runtime.realtime import AppSyncSubscriptionError, AppSyncSubscriptionOverflowError
 from appsync_runtime.redaction import Scrubber
 
 text = st.text(max_size=40)
@@ -95,6 +95,14 @@ BUILDERS: dict[type[AppSyncError], Callable[[], st.SearchStrategy[AppSyncError]]
         **common,
     ),
     errors.AppSyncGraphQLError: lambda: st.builds(errors.AppSyncGraphQLError, entries, **graphql),
+    AppSyncSubscriptionOverflowError: lambda: st.builds(
+        AppSyncSubscriptionOverflowError,
+        text,
+        lost_from=st.floats(0, 2e9),
+        max_buffered_events=st.integers(1, 10**6),
+        max_buffered_bytes=st.integers(1, 10**9),
+        **common,
+    ),
     AppSyncSubscriptionError: lambda: st.builds(
         AppSyncSubscriptionError,
         entries,

@@ -49,7 +49,7 @@ FAST = RealtimeOptions(
 @pytest.fixture
 def rt() -> Iterator[FakeRealtime]:
     # A keep-alive timeout long enough that a loaded CI machine never trips it by
-    # accident; the keep-alive test brings its own 300 ms one.
+    # accident; the keep-alive test brings its own 1 s one.
     with FakeRealtime(connection_timeout_ms=2000, ka_interval=0.05) as server:
         yield server
         assert server.violations == []
@@ -456,7 +456,8 @@ async def test_missing_start_ack_fails_the_subscription(rt: FakeRealtime) -> Non
 
 @pytest.mark.parametrize("ack_key", ["connectionTimeoutMs", "connectionTimeout"])
 async def test_missing_keepalive_reconnects_and_resubscribes(ack_key: str) -> None:
-    with FakeRealtime(connection_timeout_ms=300, ka_interval=0.05, ack_key=ack_key) as rt:
+    # 1 s: the shortest keep-alive timeout the client accepts from a server
+    with FakeRealtime(connection_timeout_ms=1000, ka_interval=0.05, ack_key=ack_key) as rt:
         async with AsyncAppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=FAST) as client:
             await _keepalive_scenario(rt, client)
         assert rt.violations == []
@@ -468,7 +469,7 @@ async def _keepalive_scenario(rt: FakeRealtime, client: AsyncAppSyncClient) -> N
     rt.publish(note(1))
     await a.wait_items(1)
     await b.wait_items(1)
-    rt.silence()  # no more ka: after 300 ms of silence the client gives up on it
+    rt.silence()  # no more ka: after 1 s of silence the client gives up on it
     await rt.wait_for(lambda: len(a.gaps) == 1 and len(b.gaps) == 1, what="gap", timeout=5)
     assert len(rt.connections) == 2
     assert rt.connections[0].closed
@@ -807,7 +808,9 @@ async def test_strategy_failure_at_start_fails_only_that_subscription(
 
     bad = start(client, auth=CognitoUserPoolsAuth(broken))
     await finished(bad)
-    assert isinstance(bad.error, RuntimeError)
+    # wrapped as execute() wraps it (see test_realtime_hostile.py for the whole shape)
+    assert isinstance(bad.error, AppSyncAuthError)
+    assert isinstance(bad.error.__cause__, RuntimeError)
     rt.publish(note(1))
     await good.wait_items(1)
     assert good.error is None and len(rt.connections) == 1
@@ -820,6 +823,7 @@ async def test_strategy_failure_at_connect_fails_the_subscription(rt: FakeRealti
     async with AsyncAppSyncClient(rt.url, auth=ApiKeyAuth(broken), realtime=FAST) as c:
         sub = start(c)
         await finished(sub)
-        assert isinstance(sub.error, RuntimeError)
+        assert isinstance(sub.error, AppSyncAuthError)
+        assert isinstance(sub.error.__cause__, RuntimeError)
         assert c._realtime.connection_count == 0
     assert rt.connections == []

@@ -5,16 +5,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import random
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appsync_runtime import ApiKeyAuth, AuthMode, AuthRequest, AuthStrategy, CognitoUserPoolsAuth
 from appsync_runtime.endpoints import parse_endpoint
 from appsync_runtime.realtime_protocol import (
     CONNECT_HEADERS,
+    KEEPALIVE_TIMEOUT_MAX,
+    KEEPALIVE_TIMEOUT_MIN,
     AckTimeout,
     Complete,
     ConnectionAck,
@@ -79,25 +84,144 @@ def test_connection_init_and_ack() -> None:
 
 
 @pytest.mark.parametrize(
-    ("payload", "expected"),
+    ("payload", "expected", "adjusted"),
     [
-        ({"connectionTimeoutMs": 300}, 0.3),
-        ({"connectionTimeout": 300000}, 300.0),  # the Amplify simulator's spelling
-        ({}, 300.0),
-        (None, 300.0),
-        ({"connectionTimeoutMs": "soon"}, 300.0),
-        ({"connectionTimeoutMs": -5}, 300.0),
-        ({"connectionTimeoutMs": True}, 300.0),
+        ({"connectionTimeoutMs": 3000}, 3.0, False),
+        ({"connectionTimeoutMs": 2500.5}, 2.5005, False),
+        ({"connectionTimeout": 300000}, 300.0, False),  # the Amplify simulator's spelling
+        ({}, 300.0, False),
+        (None, 300.0, False),
+        # out of range: clamped into [1 s, 600 s]
+        ({"connectionTimeoutMs": 300}, 1.0, True),
+        ({"connectionTimeoutMs": 10**15}, 600.0, True),
+        ({"connectionTimeoutMs": 10**400}, 600.0, True),  # beyond any float
+        ({"connectionTimeoutMs": 1e300}, 600.0, True),
+        ({"connectionTimeoutMs": 5e-324}, 1.0, True),
+        # garbage: the default
+        ({"connectionTimeoutMs": "soon"}, 300.0, True),
+        ({"connectionTimeoutMs": "300000"}, 300.0, True),
+        ({"connectionTimeoutMs": -5}, 300.0, True),
+        ({"connectionTimeoutMs": 0}, 300.0, True),
+        ({"connectionTimeoutMs": True}, 300.0, True),
+        ({"connectionTimeoutMs": None}, 300.0, True),
+        ({"connectionTimeoutMs": [300000]}, 300.0, True),
+        ({"connectionTimeoutMs": float("inf")}, 300.0, True),
+        ({"connectionTimeoutMs": float("-inf")}, 300.0, True),
+        ({"connectionTimeoutMs": float("nan")}, 300.0, True),
+        # a garbage spelling does not hide a good one
+        ({"connectionTimeoutMs": "x", "connectionTimeout": 20000}, 20.0, False),
     ],
 )
-def test_ack_timeout_value(payload: Any, expected: float) -> None:
+def test_ack_timeout_value(payload: Any, expected: float, adjusted: bool) -> None:
     proto = RealtimeProtocol()
     proto.connection_init(0)
     message: dict[str, Any] = {"type": "connection_ack"}
     if payload is not None:
         message["payload"] = payload
-    event = proto.receive(json.dumps(message), 0)
-    assert event == ConnectionAck(expected)
+    event = proto.receive(json.dumps(message), 0)  # NaN, Infinity: Python's JSON extension
+    assert isinstance(event, ConnectionAck)
+    assert event.keepalive_timeout == pytest.approx(expected)
+    assert proto.keepalive_timeout == event.keepalive_timeout
+    # the event says when the announced value was not taken as is
+    assert (event.adjusted is not None) is adjusted
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.integers(min_value=1, max_value=10**4000)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=5,
+)
+
+
+def _expected_keepalive(value: object, default: float) -> float | None:
+    """The timeout one announced value stands for, None when it is unusable."""
+    if type(value) not in (int, float):
+        return None
+    assert isinstance(value, (int, float))
+    if (isinstance(value, float) and not math.isfinite(value)) or value <= 0:
+        return None
+    if value < KEEPALIVE_TIMEOUT_MIN * 1000:
+        return KEEPALIVE_TIMEOUT_MIN
+    if value > KEEPALIVE_TIMEOUT_MAX * 1000:
+        return KEEPALIVE_TIMEOUT_MAX
+    return value / 1000.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    announced=st.dictionaries(
+        st.sampled_from(["connectionTimeoutMs", "connectionTimeout", "other"]), _JSON_VALUES
+    )
+    | _JSON_VALUES,
+    default=st.floats(min_value=0.001, max_value=1e6),
+    as_text=st.booleans(),
+    now=st.floats(min_value=0, max_value=1e9),
+)
+def test_any_announced_keepalive_is_clamped_or_ignored(
+    announced: Any, default: float, as_text: bool, now: float
+) -> None:
+    """Whatever a hostile server announces, the watchdog gets a sane finite timeout:
+    the announced one clamped into [1 s, 600 s], or the configured default."""
+    proto = RealtimeProtocol(default_keepalive_timeout=default)
+    proto.connection_init(now)
+    message = {"type": "connection_ack", "payload": announced}
+    if as_text:
+        try:
+            text = json.dumps(message)  # NaN and Infinity as Python writes them
+        except ValueError:  # an int too long for str(): send its digits by hand
+            text = json.dumps(message, default=str)
+        event = proto.receive(text, now)
+    else:
+        event = proto.receive_message(message, now)
+    if isinstance(event, ProtocolError):  # e.g. more digits than Python parses
+        assert as_text
+        return
+    assert isinstance(event, ConnectionAck)
+    timeout = event.keepalive_timeout
+    assert math.isfinite(timeout)
+    expected = default
+    if isinstance(announced, dict):
+        fields = cast("dict[str, object]", announced)
+        for key in ("connectionTimeoutMs", "connectionTimeout"):
+            found = _expected_keepalive(fields[key], default) if key in fields else None
+            if found is not None:
+                expected = found
+                break
+    assert timeout == pytest.approx(expected)
+    assert timeout == default or KEEPALIVE_TIMEOUT_MIN <= timeout <= KEEPALIVE_TIMEOUT_MAX
+    deadline = proto.next_deadline()
+    assert deadline is not None and math.isfinite(deadline)
+    assert proto.check_timeouts(now) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Infinity", 300.0),
+        ("-Infinity", 300.0),
+        ("NaN", 300.0),
+        ("1e400", 300.0),  # parses to inf
+        ("1" + "0" * 400, 600.0),  # a 401-digit integer
+        ("-0", 300.0),
+        ("0.0001", 1.0),
+    ],
+)
+def test_announced_keepalive_edge_texts(raw: str, expected: float) -> None:
+    proto = RealtimeProtocol()
+    proto.connection_init(0)
+    text = '{"type":"connection_ack","payload":{"connectionTimeoutMs":' + raw + "}}"
+    event = proto.receive(text, 0)
+    assert isinstance(event, ConnectionAck)
+    assert event.keepalive_timeout == expected
+    assert event.adjusted is not None
 
 
 def test_ack_twice_is_ignored() -> None:
@@ -345,17 +469,18 @@ def test_ack_timeout() -> None:
 
 
 def test_keepalive_watchdog_arithmetic() -> None:
-    proto = opened(now=100.0, timeout_ms=300)
-    assert proto.keepalive_timeout == 0.3
-    assert proto.next_deadline() == pytest.approx(100.3)
-    assert proto.check_timeouts(100.29) == []
+    proto = opened(now=100.0, timeout_ms=3000)
+    assert proto.keepalive_timeout == 3.0
+    assert proto.next_deadline() == pytest.approx(103.0)
+    assert proto.check_timeouts(102.9) == []
     # any message restarts the watchdog, not only ka
-    proto.receive('{"type":"ka"}', 100.2)
-    assert proto.next_deadline() == pytest.approx(100.5)
-    proto.receive("garbage", 100.4)
-    assert proto.next_deadline() == pytest.approx(100.7)
-    assert proto.check_timeouts(100.69) == []
-    assert proto.check_timeouts(100.7) == [KeepAliveTimeout()]
+    proto.receive('{"type":"ka"}', 102.0)
+    assert proto.next_deadline() == pytest.approx(105.0)
+    proto.receive("garbage", 104.0)
+    assert proto.next_deadline() == pytest.approx(107.0)
+    assert proto.last_message_at == 104.0  # where a gap would begin
+    assert proto.check_timeouts(106.9) == []
+    assert proto.check_timeouts(107.0) == [KeepAliveTimeout()]
     assert proto.state is ConnectionState.CLOSED
 
 
