@@ -32,8 +32,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from appsync_runtime import ApiKeyAuth, AsyncAppSyncClient, RealtimeOptions  # noqa: E402
-from appsync_runtime.realtime import SubscriptionGap  # noqa: E402
+from appsync_runtime import (  # noqa: E402
+    ApiKeyAuth,
+    AsyncAppSyncClient,
+    RealtimeOptions,
+    SubscriptionGap,
+)
 from bench.server import comment  # noqa: E402
 from tests.support.fake_realtime import FakeRealtime  # noqa: E402
 

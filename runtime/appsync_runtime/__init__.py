@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._realtime_types import AppSyncRealtimeHostWarning, RealtimeOptions, SubscriptionGap
     from .auth import (
         ApiKeyAuth,
         AuthMode,
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
         AppSyncNetworkError,
         AppSyncResponseError,
         AppSyncResponseTooLargeError,
+        AppSyncSubscriptionError,
+        AppSyncSubscriptionOverflowError,
         AppSyncThrottledError,
         AppSyncTimeoutError,
         AuthFailureReason,
@@ -55,13 +58,6 @@ if TYPE_CHECKING:
     from .iam import IAMAuth
     from .model import BaseModel
     from .observe import AttemptRecord, CallHooks
-    from .realtime import (
-        AppSyncRealtimeHostWarning,
-        AppSyncSubscriptionError,
-        AppSyncSubscriptionOverflowError,
-        RealtimeOptions,
-        SubscriptionGap,
-    )
     from .request import Timeout
     from .response import GraphQLResponse
     from .retry import RetryEvent, RetryPolicy
@@ -158,6 +154,8 @@ _MODULES: dict[str, str] = {
             "AppSyncNetworkError",
             "AppSyncResponseError",
             "AppSyncResponseTooLargeError",
+            "AppSyncSubscriptionError",
+            "AppSyncSubscriptionOverflowError",
             "AppSyncThrottledError",
             "AppSyncTimeoutError",
             "AuthFailureReason",
@@ -169,11 +167,9 @@ _MODULES: dict[str, str] = {
     "BaseModel": "model",
     "AttemptRecord": "observe",
     "CallHooks": "observe",
-    "AppSyncRealtimeHostWarning": "realtime",
-    "AppSyncSubscriptionError": "realtime",
-    "AppSyncSubscriptionOverflowError": "realtime",
-    "RealtimeOptions": "realtime",
-    "SubscriptionGap": "realtime",
+    "AppSyncRealtimeHostWarning": "_realtime_types",
+    "RealtimeOptions": "_realtime_types",
+    "SubscriptionGap": "_realtime_types",
     "Timeout": "request",
     "GraphQLResponse": "response",
     "RetryEvent": "retry",

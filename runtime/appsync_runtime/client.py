@@ -47,14 +47,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel as PydanticBaseModel
     from typing_extensions import Self
 
-    from .realtime import (
-        GapCallback,
-        ReadyCallback,
-        RealtimeManager,
-        RealtimeOptions,
-        RealtimeThread,
-        SubscriptionGap,
-    )
+    from ._connection_manager import RealtimeManager
+    from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
+    from ._thread_driver import RealtimeThread
 
 __all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg"]
 
@@ -287,7 +282,7 @@ class AppSyncClient(_ClientCore):
         """The real-time machinery, created (and its module imported) on first use."""
         realtime = self._realtime_thread
         if realtime is None:
-            from .realtime import RealtimeThread
+            from ._thread_driver import RealtimeThread
 
             with self._realtime_lock:
                 realtime = self._realtime_thread
@@ -472,7 +467,7 @@ class AsyncAppSyncClient(_ClientCore):
         """The real-time machinery, created (and its module imported) on first use."""
         realtime = self._realtime_manager
         if realtime is None:
-            from .realtime import RealtimeManager
+            from ._connection_manager import RealtimeManager
 
             realtime = self._realtime_manager = RealtimeManager(
                 self.endpoint, self._realtime_options

@@ -22,6 +22,7 @@ __all__ = [
     "is_loopback_host",
     "parse_endpoint",
     "region_from_host",
+    "safe_url",
 ]
 
 _STANDARD_HOST = re.compile(
@@ -29,6 +30,13 @@ _STANDARD_HOST = re.compile(
     r"\.amazonaws\.com(?:\.cn)?$"
 )
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its query and fragment, fit for logs and messages (a real-time
+    connect URL may carry auth headers in its query)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def is_loopback_host(host: str) -> bool:

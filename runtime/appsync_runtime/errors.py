@@ -12,6 +12,10 @@
     │   └── AppSyncErrorPageError   another status whose body is not JSON, such as a
     │                               proxy's HTML page (also an AppSyncResponseError)
     ├── AppSyncGraphQLError         a GraphQL response with ``errors`` (entries, partial data)
+    │   └── AppSyncSubscriptionError  an ``error`` frame ended a subscription (one, or every
+    │                               one on the connection: ``connection_wide``)
+    ├── AppSyncSubscriptionOverflowError  a subscription's consumer fell behind and its
+    │                               buffer overflowed, with ``overflow="fail"``
     └── AppSyncResponseError        a body that is not a GraphQL response: HTML from a
         │                           proxy, truncated JSON, the wrong shape, a result that
         │                           does not fit the generated model
@@ -47,6 +51,8 @@ __all__ = [
     "AppSyncNetworkError",
     "AppSyncResponseError",
     "AppSyncResponseTooLargeError",
+    "AppSyncSubscriptionError",
+    "AppSyncSubscriptionOverflowError",
     "AppSyncThrottledError",
     "AppSyncTimeoutError",
     "AuthFailureReason",
@@ -259,3 +265,51 @@ class AppSyncResponseTooLargeError(AppSyncResponseError):
     """The response body was larger than the client's ``max_response_bytes``, on the
     wire or once decoded (a small gzip body may inflate to gigabytes). Reading stopped
     there, before the memory was spent; ``body`` keeps the first bytes read."""
+
+
+class AppSyncSubscriptionError(AppSyncGraphQLError):
+    """An ``error`` frame ended a subscription.
+
+    ``connection_wide`` is False for an error about this subscription alone (its
+    ``subscription_id`` is set; the connection and the other subscriptions go on), and
+    True for a ``connection_error`` or an ``error`` without ``id``, which ends every
+    subscription on the connection. ``error_code`` is AppSync's ``errorCode`` if any.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorEntry],
+        *,
+        subscription_id: str | None = None,
+        connection_wide: bool = False,
+        error_code: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(errors, **kwargs)
+        self.subscription_id = subscription_id
+        self.connection_wide = connection_wide
+        self.error_code = error_code
+
+
+class AppSyncSubscriptionOverflowError(AppSyncError):
+    """A subscription's consumer fell so far behind that its buffer overflowed, with
+    ``RealtimeOptions(overflow="fail")``: the subscription was stopped.
+
+    It is raised after the events the buffer held; ``lost_from`` (wall-clock seconds)
+    is when the first event that did not fit arrived: catch up from there.
+    ``max_buffered_events`` and ``max_buffered_bytes`` are the limits in force.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        lost_from: float,
+        max_buffered_events: int,
+        max_buffered_bytes: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.lost_from = lost_from
+        self.max_buffered_events = max_buffered_events
+        self.max_buffered_bytes = max_buffered_bytes

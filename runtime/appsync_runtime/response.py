@@ -29,6 +29,7 @@ __all__ = [
     "Validated",
     "classify_auth_failure",
     "describe_rejection",
+    "error_entries",
     "parse_response",
     "redact",
     "validate_json",
@@ -162,6 +163,12 @@ def _entries(raw: Any, scrubber: Scrubber = NO_SECRETS) -> list[GraphQLErrorEntr
     if raw is None or raw == {}:
         return []
     return [_entry(raw, scrubber)]
+
+
+def error_entries(raw: Any) -> list[GraphQLErrorEntry]:
+    """GraphQL ``errors`` as entries, as :func:`parse_response` reads them: a list, or a
+    lone object (as in some real-time frames); only the first ones are kept."""
+    return _entries(raw)
 
 
 def _describe_body(content: bytes, headers: Mapping[str, str], scrubber: Scrubber) -> str:

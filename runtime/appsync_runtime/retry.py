@@ -28,10 +28,10 @@ attempt is raised instead, with :attr:`AppSyncError.attempts` set.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ._backoff import backoff_delay
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -147,8 +147,13 @@ class RetryPolicy:
     def wait(self, retry: int, error: AppSyncError | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first) after
         ``error``: jittered exponential backoff, or its ``Retry-After`` when longer."""
-        step = min(self.wait_max, self.wait_initial * self.wait_exp_base ** (retry - 1))
-        seconds = step * (1.0 - self.wait_jitter * random.random())
+        seconds = backoff_delay(
+            retry,
+            initial=self.wait_initial,
+            maximum=self.wait_max,
+            base=self.wait_exp_base,
+            jitter=self.wait_jitter,
+        )
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             seconds = max(seconds, min(float(retry_after), self.retry_after_max))

@@ -39,10 +39,10 @@ from appsync_runtime import (
     Credentials,
     IAMAuth,
 )
-from appsync_runtime.realtime import RealtimeManager
-from appsync_runtime.realtime_protocol import decode_connect_auth
+from appsync_runtime._connection_manager import RealtimeManager
 from appsync_runtime.testing import AppSyncSimulator
 from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
+from tests.support.connect_auth import decode_connect_auth
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

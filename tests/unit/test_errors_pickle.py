@@ -13,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appsync_runtime import errors
-from appsync_runtime.errors import AppSyncError, GraphQLErrorEntry
-from appsync_runtime.realtime import AppSyncSubscriptionError, AppSyncSubscriptionOverflowError
+from appsync_runtime.errors import (
+    AppSyncError,
+    AppSyncSubscriptionError,
+    AppSyncSubscriptionOverflowError,
+    GraphQLErrorEntry,
+)
 from appsync_runtime.redaction import Scrubber
 
 text = st.text(max_size=40)

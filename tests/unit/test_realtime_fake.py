@@ -32,7 +32,7 @@ from appsync_runtime import (
     RealtimeOptions,
     SubscriptionGap,
 )
-from appsync_runtime.realtime_protocol import CONNECT_HEADERS
+from appsync_runtime._realtime_auth import CONNECT_HEADERS
 from tests.support.fake_realtime import FakeRealtime, FakeSubscription
 
 SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"

@@ -33,6 +33,8 @@ from appsync_runtime import (
     AppSyncAuthError,
     AppSyncClient,
     AppSyncError,
+    AppSyncRealtimeHostWarning,
+    AppSyncSubscriptionOverflowError,
     AsyncAppSyncClient,
     CognitoUserPoolsAuth,
     Credentials,
@@ -41,15 +43,11 @@ from appsync_runtime import (
     RealtimeOptions,
     SubscriptionGap,
 )
+from appsync_runtime._connection_manager import RealtimeManager
+from appsync_runtime._subscription import Dropped as _Dropped
+from appsync_runtime._subscription import Queued as _Queued
+from appsync_runtime._subscription import Subscription as _Subscription
 from appsync_runtime.endpoints import foreign_realtime_host, parse_endpoint
-from appsync_runtime.realtime import (
-    AppSyncRealtimeHostWarning,
-    AppSyncSubscriptionOverflowError,
-    RealtimeManager,
-    _Dropped,
-    _Queued,
-    _Subscription,
-)
 from tests.support.fake_realtime import FakeRealtime
 
 SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"

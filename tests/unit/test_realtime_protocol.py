@@ -15,34 +15,36 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appsync_runtime import ApiKeyAuth, AuthMode, AuthRequest, AuthStrategy, CognitoUserPoolsAuth
-from appsync_runtime.endpoints import parse_endpoint
-from appsync_runtime.realtime_protocol import (
+from appsync_runtime._backoff import backoff_delay
+from appsync_runtime._graphql_ws import ConnectionState
+from appsync_runtime._graphql_ws import GraphQLWsProtocol as RealtimeProtocol
+from appsync_runtime._realtime_auth import (
     CONNECT_HEADERS,
+    authorization_payload,
+    connect_auth_request,
+    connect_target,
+    resolve_connect_form,
+    start_auth_request,
+)
+from appsync_runtime._realtime_protocol import (
     KEEPALIVE_TIMEOUT_MAX,
     KEEPALIVE_TIMEOUT_MIN,
     AckTimeout,
     Complete,
     ConnectionAck,
     ConnectionFailed,
-    ConnectionState,
     Data,
     DataWithErrors,
     Ignored,
     KeepAlive,
     KeepAliveTimeout,
     ProtocolError,
-    RealtimeProtocol,
     StartAck,
     StartAckTimeout,
     SubscriptionFailed,
-    authorization_payload,
-    backoff_delay,
-    connect_auth_request,
-    connect_target,
-    decode_connect_auth,
-    resolve_connect_form,
-    start_auth_request,
 )
+from appsync_runtime.endpoints import parse_endpoint
+from tests.support.connect_auth import decode_connect_auth
 
 KEY = "da2-protocoltestsecret000000000"
 GRAPHQL = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql"

@@ -1,0 +1,778 @@
+"""One real-time connection: a WebSocket and its successors, whatever the protocol.
+
+A :class:`Connection` carries up to ``max_subscriptions_per_connection``
+subscriptions. Its task (:meth:`Connection.run`) connects (fresh auth each time),
+waits for the acknowledgement, starts every subscription, reads frames into the
+protocol state machine and hands what they mean to each subscription's buffer; it
+watches the protocol's deadlines (acknowledgements, keep-alive) with one timer, and
+reconnects with backoff after a loss, marking each resumed subscription's gap. The
+protocol itself (frames, their meaning, their deadlines) is the manager's
+:class:`~._realtime_protocol.ProtocolSpec`: nothing here knows ``graphql-ws``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._backoff import backoff_delay
+from ._realtime_auth import authorization_payload, connect_target
+from ._realtime_protocol import (
+    Complete,
+    ConnectionAck,
+    ConnectionFailed,
+    Data,
+    DataWithErrors,
+    Event,
+    KeepAlive,
+    KeepAliveTimeout,
+    StartAck,
+    StartAckTimeout,
+    SubscriptionFailed,
+    WireProtocol,
+)
+from ._realtime_types import SubscriptionGap
+from ._subscription import END, READY, GapStart, Subscription, wall
+from .auth import AuthRejection, AuthStrategy
+from .errors import (
+    AppSyncAuthError,
+    AppSyncError,
+    AppSyncGraphQLError,
+    AppSyncNetworkError,
+    AppSyncSubscriptionError,
+    AppSyncSubscriptionOverflowError,
+)
+from .flow import auth_failure
+from .redaction import MAX_MESSAGE, Scrubber, secret_header_values
+from .response import classify_auth_failure
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from ._connection_manager import RealtimeManager
+
+    _WebSocket = aiohttp.ClientWebSocketResponse[bool]
+
+__all__ = ["AuthRejected", "Connection", "ConnectionFailedError"]
+
+log = logging.getLogger("appsync_runtime.realtime")
+_MAX_SECRETS = 64  # auth values of recent connects and starts kept per connection
+
+
+class AuthRejected(Exception):
+    """Connect auth was refused: the runner retries once, then fails."""
+
+    def __init__(self, rejection: AuthRejection, status: int | None, detail: str) -> None:
+        super().__init__(detail)
+        self.rejection = rejection
+        self.status = status
+        self.detail = detail
+
+    def error(self, operation_name: str | None) -> AppSyncAuthError:
+        rejection = self.rejection
+        reason = classify_auth_failure(rejection.status, rejection.error_type, rejection.message)
+        return AppSyncAuthError(
+            f"real-time connection refused: {self.detail}",
+            status=self.status,
+            error_type=rejection.error_type,
+            reason=reason,
+            operation_name=operation_name,
+        )
+
+
+@dataclass
+class _Lost:
+    reason: str
+    fatal: ConnectionFailed | None = None
+    auth: AuthRejected | None = None
+
+
+def _may_retry_auth(strategy: AuthStrategy, rejection: AuthRejection) -> bool:
+    """One retry with fresh headers: always for a strategy with no opinion (calling it
+    again is its refresh: a token callable is called anew), else as it says."""
+    if type(strategy).should_retry is AuthStrategy.should_retry:
+        return True
+    try:
+        return bool(strategy.should_retry(rejection))
+    except Exception:  # a strategy's bug must not hide the rejection itself
+        log.debug("should_retry raised", exc_info=True)
+        return False
+
+
+def _describe_failure(event: ConnectionFailed) -> str:
+    first = event.errors[0] if event.errors else None
+    parts: list[str] = [event.kind]
+    if event.error_code is not None:
+        parts.append(str(event.error_code))
+    if first is not None:
+        parts.append(f"{first.error_type}: {first.message}" if first.error_type else first.message)
+    return " ".join(parts)
+
+
+def _always(item: object) -> Callable[[str | None], object]:
+    return lambda operation_name: item
+
+
+def _clone(error: AppSyncError) -> AppSyncError:
+    """A copy of ``error`` (fields and ``__cause__``) for one more consumer to raise:
+    several subscriptions may fail for one cause, each raising its own instance."""
+    clone = type(error).__new__(type(error), *error.args)
+    clone.__dict__.update(error.__dict__)
+    clone.__cause__ = error.__cause__
+    clone.__suppress_context__ = error.__suppress_context__
+    return clone
+
+
+def _failure_for(error: AppSyncError, attempts: int) -> Callable[[str | None], object]:
+    """Per subscription, ``error`` as :func:`~appsync_runtime.flow.call_flow` would
+    raise it: its own operation name and the attempts made."""
+
+    def make(operation_name: str | None) -> object:
+        each = _clone(error)
+        if each.operation_name is None:
+            each.operation_name = operation_name
+        each.attempts = attempts
+        return each
+
+    return make
+
+
+async def _auth_headers(strategy: AuthStrategy, request: Any) -> dict[str, str]:
+    """The strategy's headers; anything it raises that is no :class:`AppSyncError`
+    becomes the :class:`AppSyncAuthError` the HTTP call flow raises for it."""
+    try:
+        return await strategy.async_auth_headers(request)
+    except AppSyncError:
+        raise
+    except Exception as exc:
+        failure = auth_failure(strategy, exc)  # keeps exc as its (scrubbed) cause
+    raise failure  # outside the except block: no raw __context__
+
+
+def _network_error(message: str, attempts: int, operation_name: str | None) -> object:
+    return AppSyncNetworkError(
+        message, sent=False, attempts=attempts, operation_name=operation_name
+    )
+
+
+# --------------------------------------------------------------------------- connection
+
+
+class Connection:
+    """One WebSocket (and its successors after reconnects) carrying up to
+    ``max_subscriptions_per_connection`` subscriptions."""
+
+    def __init__(self, manager: RealtimeManager, number: int) -> None:
+        self.manager = manager
+        self.number = number
+        self.loop = manager.loop
+        self.subs: dict[str, Subscription] = {}
+        self.ws: _WebSocket | None = None
+        self.proto: WireProtocol | None = None
+        self.ready = False
+        self.closing = False
+        self.task: asyncio.Task[None] | None = None
+        self._lost: asyncio.Future[_Lost] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
+        self._secrets: dict[str, None] = {}  # of the connect's and the starts' headers
+        self._scrubber: Scrubber | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<realtime connection #{self.number} to {self.manager.where}: {len(self.subs)} subs>"
+        )
+
+    # ---- secrets
+
+    def _remember(self, headers: Mapping[str, str], strategy: AuthStrategy) -> None:
+        """Keep the secrets of a connect's or a start's auth, to scrub them from what
+        the server sends back (the most recent _MAX_SECRETS of them)."""
+        try:
+            values = [*secret_header_values(headers), *strategy.secret_values()]
+        except Exception:  # a strategy's bug must not stop the connection
+            values = secret_header_values(headers)
+        secrets = self._secrets
+        for value in values:
+            if value not in secrets:
+                secrets[value] = None
+                self._scrubber = None
+        while len(secrets) > _MAX_SECRETS:
+            del secrets[next(iter(secrets))]
+
+    @property
+    def scrubber(self) -> Scrubber:
+        """Scrubs this connection's secrets (and anything secret-looking)."""
+        scrubber = self._scrubber
+        if scrubber is None:
+            scrubber = self._scrubber = Scrubber(tuple(self._secrets))
+        return scrubber
+
+    def _clean(self, event: ConnectionFailed) -> ConnectionFailed:
+        """``event`` with its error entries scrubbed of this connection's secrets."""
+        scrubber = self.scrubber
+        entries = tuple(scrubber.entry(entry) for entry in event.errors)
+        kind: Literal["connection_error", "error"] = (
+            "error" if event.kind == "error" else "connection_error"
+        )
+        return ConnectionFailed(kind, entries, event.error_code)
+
+    def _log_event(self, where: str, event: Event) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%r: %s%s", self, where, self.scrubber.text(repr(event), MAX_MESSAGE))
+
+    # ---- lifecycle
+
+    def shutdown(self) -> None:
+        """Close this connection soon (no subscriptions left, or the client closes)."""
+        self.closing = True
+        task = self.task
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+
+    def fail_all(self, make: Callable[[str | None], object]) -> None:
+        """End every subscription here with ``make(operation_name)`` (an exception,
+        made per subscription, or _END)."""
+        subs = list(self.subs.values())
+        self.subs.clear()
+        for sub in subs:
+            sub.conn = None
+            sub.push(make(sub.operation_name))
+
+    def _end(self, sub: Subscription, item: object) -> None:
+        """The server ended ``sub``: hand ``item`` to its consumer, forget it here."""
+        if self.subs.pop(sub.id, None) is not None:
+            sub.conn = None
+        sub.push(item)
+        if not self.subs:
+            self.shutdown()
+
+    async def run(self) -> None:
+        """Connect, serve, reconnect with backoff until no subscription is left."""
+        options = self.manager.options
+        failures = 0
+        ever_open = False
+        auth_retried = False
+        lost: _Lost | None = None
+        lost_at = 0.0
+        try:
+            while self.subs and not self.closing:
+                strategy = next(iter(self.subs.values())).strategy
+                try:
+                    await self._open(strategy)
+                except AuthRejected as rejected:
+                    if not auth_retried and _may_retry_auth(strategy, rejected.rejection):
+                        auth_retried = True
+                        log.info(
+                            "%r: connect auth refused (%s); retrying once with fresh credentials",
+                            self,
+                            rejected.detail,
+                        )
+                        continue
+                    self.fail_all(rejected.error)
+                    return
+                except AppSyncNetworkError as exc:
+                    failures += 1
+                    limit = (
+                        options.max_reconnect_attempts if ever_open else options.connect_attempts
+                    )
+                    if limit is not None and failures >= limit:
+                        log.warning("%r: giving up after %d attempts: %s", self, failures, exc)
+                        self.fail_all(functools.partial(_network_error, exc.message, failures))
+                        return
+                    delay = backoff_delay(
+                        failures, initial=options.backoff_initial, maximum=options.backoff_max
+                    )
+                    log.warning(
+                        "%r: connect failed (%s); attempt %d again in %.2f s",
+                        self,
+                        exc,
+                        failures + 1,
+                        delay,
+                    )
+                    await asyncio.sleep(delay)
+                    continue
+                except ConnectionFailedError as exc:
+                    self.fail_all(exc.for_subscription)
+                    return
+                except AppSyncError as exc:  # the strategy could not produce headers
+                    self._remember({}, strategy)
+                    self.scrubber.error(exc)
+                    self.fail_all(_failure_for(exc, failures + 1))
+                    return
+                failures = 0
+                auth_retried = False
+                if ever_open and lost is not None:
+                    for sub in self.subs.values():
+                        if sub.acked and sub.gap is None:
+                            sub.gap = GapStart(lost_at, lost.reason)
+                            sub.awaiting_ack = True
+                ever_open = True
+                lost = await self._serve()
+                lost_at = self._last_frame_at()
+                if lost.fatal is not None:
+                    self.fail_all(ConnectionFailedError(lost.fatal).for_subscription)
+                    return
+                if not self.subs or self.closing:
+                    return
+                if lost.auth is not None:
+                    # e.g. an expired token: reconnect now with fresh credentials, once
+                    refused = lost.auth
+                    if _may_retry_auth(strategy, refused.rejection):
+                        auth_retried = True
+                        log.info("%r: %s; reconnecting with fresh credentials", self, lost.reason)
+                        continue
+                    self.fail_all(refused.error)
+                    return
+                failures = 1
+                delay = backoff_delay(
+                    1, initial=options.backoff_initial, maximum=options.backoff_max
+                )
+                log.warning(
+                    "%r: connection lost (%s); reconnecting in %.2f s", self, lost.reason, delay
+                )
+                await asyncio.sleep(delay)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug here must not leave consumers hanging
+            log.exception("%r: unexpected failure", self)
+            self.fail_all(_always(exc))
+        finally:
+            self.ready = False
+            self._disarm()
+            await self._close_socket()
+            self.manager._forget(self)
+            if self.subs:  # cancelled while subscriptions remained: the client is closing
+                self.fail_all(_always(END))
+
+    # ---- connect
+
+    async def _open(self, strategy: AuthStrategy) -> None:
+        manager = self.manager
+        protocol = manager.protocol
+        request = protocol.connect_request(manager.endpoint)
+        headers = await _auth_headers(strategy, request)
+        self._remember(headers, strategy)
+        auth = authorization_payload(request, strategy.mode, headers)
+        target = connect_target(
+            manager.endpoint.realtime_url,
+            auth,
+            manager.options.connect_form,
+            protocol.subprotocol,
+        )
+        ws = await manager.upgrade(target.url, target.protocols, target.headers)
+        self.ws = ws
+        try:
+            await self._handshake(ws)
+        except BaseException:
+            await self._close_socket()
+            raise
+
+    async def _handshake(self, ws: _WebSocket) -> None:
+        import aiohttp
+
+        options = self.manager.options
+        loop = self.loop
+        proto = self.manager.protocol.new(
+            options.ack_timeout, options.start_ack_timeout, options.default_keepalive_timeout
+        )
+        self.proto = proto
+        try:
+            await ws.send_str(proto.connection_init(loop.time()))
+        except (aiohttp.ClientError, OSError, RuntimeError) as exc:
+            raise AppSyncNetworkError(f"real-time connection lost: {type(exc).__name__}") from None
+        while True:
+            deadline = proto.next_deadline()
+            remaining = (deadline if deadline is not None else loop.time()) - loop.time()
+            if remaining <= 0:
+                if proto.check_timeouts(loop.time()):
+                    raise AppSyncNetworkError(
+                        f"no connection_ack within {options.ack_timeout:g} s", sent=False
+                    )
+                remaining = 0.001
+            try:
+                msg = await asyncio.wait_for(ws.receive(), remaining)
+            except asyncio.TimeoutError:
+                continue
+            if msg.type is aiohttp.WSMsgType.TEXT or msg.type is aiohttp.WSMsgType.BINARY:
+                event = proto.receive(msg.data, loop.time())
+                if type(event) is ConnectionAck:
+                    assert isinstance(event, ConnectionAck)
+                    if event.adjusted is not None:
+                        log.warning(
+                            "%r: %s; keep-alive timeout %g s",
+                            self,
+                            event.adjusted,
+                            event.keepalive_timeout,
+                        )
+                    log.debug("%r: acknowledged, keep-alive %.1f s", self, event.keepalive_timeout)
+                    return
+                if isinstance(event, ConnectionFailed):
+                    event = self._clean(event)
+                    if event.is_auth_failure:
+                        raise AuthRejected(
+                            AuthRejection(
+                                status=event.error_code if event.error_code in (401, 403) else 401,
+                                error_type=event.error_type,
+                                message=event.errors[0].message if event.errors else "",
+                                headers={},
+                            ),
+                            event.error_code,
+                            _describe_failure(event),
+                        )
+                    raise ConnectionFailedError(event)
+                self._log_event("before connection_ack: ", event)
+                continue
+            if msg.type is aiohttp.WSMsgType.ERROR:
+                raise AppSyncNetworkError(
+                    f"real-time connection failed before connection_ack: {type(msg.data).__name__}",
+                    sent=False,
+                )
+            code = ws.close_code
+            if code == 1002 or (code is not None and 4400 <= code < 4500):
+                # The simulator closes with 1002 on bad connect auth, without a frame.
+                raise AuthRejected(
+                    AuthRejection(status=401, error_type=None, message="", headers={}),
+                    None,
+                    f"closed with code {code} before connection_ack",
+                )
+            raise AppSyncNetworkError(
+                f"real-time connection closed before connection_ack (code {code})", sent=False
+            )
+
+    # ---- serving
+
+    async def _serve(self) -> _Lost:
+        ws, proto = self.ws, self.proto
+        assert ws is not None and proto is not None
+        lost: asyncio.Future[_Lost] = self.loop.create_future()
+        self._lost = lost
+        reader = self.loop.create_task(
+            self._read(ws, proto), name=f"appsync-realtime-read-{self.number}"
+        )
+        self.ready = True
+        self._arm()
+        try:
+            for sub in list(self.subs.values()):
+                if lost.done():
+                    break
+                await self.start(sub)
+            if self.closing or not self.subs:  # every start failed: nothing to serve
+                return _Lost("no subscriptions left")
+            return await lost
+        finally:
+            self.ready = False
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+            self._disarm()
+            proto.connection_lost()
+            await self._close_socket()
+
+    def _lose(self, lost: _Lost) -> None:
+        future = self._lost
+        if future is not None and not future.done():
+            future.set_result(lost)
+
+    async def start(self, sub: Subscription) -> None:
+        """Send ``sub``'s ``start`` (fresh auth headers) if it is not running here."""
+        ws, proto = self.ws, self.proto
+        if ws is None or proto is None or not self.ready or proto.knows(sub.id):
+            return
+        manager = self.manager
+        request = manager.protocol.start_request(manager.endpoint, sub.data)
+        try:
+            headers = await _auth_headers(sub.strategy, request)
+        except AppSyncError as exc:
+            self._remember({}, sub.strategy)
+            self.scrubber.error(exc)
+            self._end(sub, _failure_for(exc, 1)(sub.operation_name))
+            return
+        self._remember(headers, sub.strategy)
+        # The await above let the world move: check again before registering.
+        if self.proto is not proto or not self.ready or proto.knows(sub.id):
+            return
+        if self.subs.get(sub.id) is not sub:
+            return
+        frame = proto.start(
+            sub.id,
+            sub.data,
+            authorization_payload(request, sub.strategy.mode, headers),
+            self.loop.time(),
+        )
+        self._arm()
+        try:
+            await ws.send_str(frame)
+        except Exception as exc:
+            self._lose(_Lost(f"send failed: {type(exc).__name__}"))
+
+    async def stop(self, sub: Subscription) -> None:
+        """Forget ``sub`` here and tell AppSync; close when it was the last one."""
+        if self.subs.pop(sub.id, None) is not None:
+            sub.conn = None
+        proto, ws = self.proto, self.ws
+        if proto is not None and ws is not None and self.ready:
+            frame = proto.stop(sub.id)
+            if frame is not None:
+                try:
+                    await ws.send_str(frame)
+                except Exception as exc:
+                    log.debug("%r: stop not sent: %s", self, type(exc).__name__)
+        elif proto is not None:
+            proto.forget(sub.id)
+        if not self.subs:
+            self.shutdown()
+
+    async def _read(self, ws: _WebSocket, proto: WireProtocol) -> None:
+        import aiohttp
+
+        text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        receive = ws.receive
+        now = self.loop.time
+        subs = self.subs
+        handle = self._handle
+        try:
+            while True:
+                msg = await receive()
+                kind = msg.type
+                if kind is text or kind is binary:
+                    frame = msg.data
+                    at = now()
+                    event = proto.receive(frame, at)
+                    if type(event) is Data:  # the hot path
+                        sub = subs.get(event.id)
+                        if sub is not None:
+                            if sub.awaiting_ack:  # data before start_ack
+                                self._acked(sub)
+                            size = len(frame)
+                            count = sub.count + 1
+                            nbytes = sub.nbytes + size
+                            if count <= sub.max_events and nbytes <= sub.max_bytes:
+                                # Subscription.push_event, inlined
+                                sub.count = count
+                                sub.nbytes = nbytes
+                                sub.items.append((event.data, size, at))
+                                waiter = sub.waiter
+                                if waiter is not None:
+                                    sub.waiter = None
+                                    if not waiter.done():
+                                        waiter.set_result(None)
+                                if count <= sub.half_events and nbytes <= sub.half_bytes:
+                                    continue
+                            else:
+                                self._overflow(sub, event.data, size, at)
+                            # Half full: let consumers run before reading on. A burst
+                            # already received is read without the loop turning, so a
+                            # consumer that keeps up would otherwise overflow too.
+                            await asyncio.sleep(0)
+                        continue
+                    handle(event)
+                    continue
+                if kind is aiohttp.WSMsgType.ERROR:
+                    self._lose(_Lost(f"connection error: {type(msg.data).__name__}"))
+                else:
+                    self._lose(_Lost(f"closed by the server (code {ws.close_code})"))
+                return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._lose(_Lost(f"receive failed: {type(exc).__name__}"))
+
+    def _acked(self, sub: Subscription) -> None:
+        """AppSync acknowledged ``sub`` (a ``start_ack``, or an event before it): tell
+        the consumer it is ready, or that it is back after a gap that ends now."""
+        if sub.gap is not None:
+            gap = sub.gap
+            sub.gap = None
+            resumed = max(time.time(), gap.at)  # even if the wall clock stepped back
+            sub.push(SubscriptionGap(sub.id, sub.operation_name, gap.at, resumed, gap.reason))
+        elif not sub.acked:
+            sub.push(READY)
+        sub.acked = True
+        sub.awaiting_ack = False
+
+    def _last_frame_at(self) -> float:
+        """Wall-clock time of the last frame that arrived on the (now lost) socket:
+        the last moment it was known to work, where a gap begins."""
+        proto = self.proto
+        if proto is None:
+            return time.time()
+        return wall(self.loop, proto.last_message_at)[0]
+
+    def _overflow(self, sub: Subscription, data: dict[str, Any], size: int, at: float) -> None:
+        """``sub``'s queue is full: drop its oldest events for this one, or stop it."""
+        options = self.manager.options
+        if options.overflow == "drop_oldest":
+            sub.make_room(size)
+            sub.push_event(data, size, at)
+            return
+        # "fail": deliver what is queued, then the error; nothing more is queued
+        if self.subs.pop(sub.id, None) is not None:
+            sub.conn = None
+        proto = self.proto
+        frame = proto.stop(sub.id) if proto is not None else None
+        if frame is not None:
+            self.manager.send_soon(self, frame)
+        log.warning(
+            "%r: subscription %s stopped: its consumer fell behind by %d events",
+            self,
+            sub.operation_name or sub.id,
+            sub.count,
+        )
+        sub.push(
+            AppSyncSubscriptionOverflowError(
+                f"the consumer fell behind: {sub.count} events "
+                f"({sub.nbytes} bytes) waiting, more than the subscription may buffer "
+                f"(max_buffered_events={options.max_buffered_events}, "
+                f"max_buffered_bytes={options.max_buffered_bytes}); it was stopped",
+                lost_from=wall(self.loop, at)[0],
+                max_buffered_events=options.max_buffered_events,
+                max_buffered_bytes=options.max_buffered_bytes,
+                operation_name=sub.operation_name,
+            )
+        )
+        if not self.subs:
+            self.shutdown()
+
+    def _handle(self, event: Event) -> None:
+        kind = type(event)
+        if kind is KeepAlive:
+            return
+        if kind is StartAck:
+            assert isinstance(event, StartAck)
+            sub = self.subs.get(event.id)
+            if sub is not None:
+                self._acked(sub)
+            return
+        if kind is Complete:
+            assert isinstance(event, Complete)
+            sub = self.subs.get(event.id)
+            if sub is not None:
+                self._end(sub, END)
+            return
+        if kind is SubscriptionFailed:
+            assert isinstance(event, SubscriptionFailed)
+            sub = self.subs.get(event.id)
+            if sub is not None:
+                self._end(
+                    sub,
+                    self.scrubber.error(
+                        AppSyncSubscriptionError(
+                            event.errors,
+                            data=event.data,
+                            subscription_id=sub.id,
+                            operation_name=sub.operation_name,
+                        )
+                    ),
+                )
+            return
+        if kind is DataWithErrors:
+            assert isinstance(event, DataWithErrors)
+            sub = self.subs.get(event.id)
+            if sub is not None:  # the consumer raises; its cleanup sends the stop
+                sub.push(
+                    self.scrubber.error(
+                        AppSyncGraphQLError(
+                            event.errors, data=event.data, operation_name=sub.operation_name
+                        )
+                    )
+                )
+            return
+        if isinstance(event, ConnectionFailed):
+            event = self._clean(event)
+            if event.is_auth_failure:
+                rejected = AuthRejected(
+                    AuthRejection(
+                        status=event.error_code if event.error_code in (401, 403) else 401,
+                        error_type=event.error_type,
+                        message=event.errors[0].message if event.errors else "",
+                        headers={},
+                    ),
+                    event.error_code,
+                    _describe_failure(event),
+                )
+                self._lose(_Lost(_describe_failure(event), auth=rejected))
+            else:
+                self._lose(_Lost(_describe_failure(event), fatal=event))
+            return
+        self._log_event("", event)
+
+    # ---- watchdog
+
+    def _arm(self) -> None:
+        proto = self.proto
+        deadline = proto.next_deadline() if proto is not None else None
+        if deadline is None:
+            self._disarm()
+            return
+        # call_at may fire up to a clock tick early: aim just past the deadline
+        deadline += 0.001
+        if self._timer is not None:
+            if self._timer_at <= deadline:
+                return  # fires sooner and re-arms itself
+            self._timer.cancel()
+        self._timer = self.loop.call_at(deadline, self._on_timer)
+        self._timer_at = deadline
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        proto = self.proto
+        if proto is None or not self.ready:
+            return
+        for event in proto.check_timeouts(self.loop.time()):
+            if type(event) is KeepAliveTimeout:
+                timeout = proto.keepalive_timeout or 0.0
+                self._lose(_Lost(f"no keep-alive within {timeout:g} s"))
+                return
+            if isinstance(event, StartAckTimeout):
+                sub = self.subs.get(event.id)
+                if sub is not None:
+                    self._end(
+                        sub,
+                        AppSyncNetworkError(
+                            f"no start_ack within {self.manager.options.start_ack_timeout:g} s",
+                            operation_name=sub.operation_name,
+                        ),
+                    )
+                frame = proto.stop(event.id)  # AppSync may register it late: stop it
+                if frame is not None:
+                    self.manager.send_soon(self, frame)
+        self._arm()
+
+    async def _close_socket(self) -> None:
+        ws = self.ws
+        self.ws = None
+        if ws is not None and not ws.closed:
+            try:
+                await ws.close()
+            except Exception:
+                log.debug("%r: close failed", self, exc_info=True)
+
+
+class ConnectionFailedError(Exception):
+    """Internal: a non-auth ``connection_error`` (or id-less ``error``) while
+    connecting."""
+
+    def __init__(self, event: ConnectionFailed) -> None:
+        super().__init__(event.kind)
+        self.event = event
+
+    def for_subscription(self, operation_name: str | None) -> AppSyncSubscriptionError:
+        event = self.event
+        return AppSyncSubscriptionError(
+            event.errors,
+            connection_wide=True,
+            error_code=event.error_code,
+            operation_name=operation_name,
+        )

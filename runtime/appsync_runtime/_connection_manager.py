@@ -1,0 +1,259 @@
+"""Every real-time connection of one async client: placement, upgrade, iteration.
+
+The :class:`RealtimeManager` places each new subscription on a connection with room
+(opening one when none has), opens WebSockets for its connections (errors never
+quote the URL, which may carry auth), and runs each subscription's consumer loop
+(:meth:`RealtimeManager.iterate`). It is protocol-agnostic: its
+:class:`~._realtime_protocol.ProtocolSpec` (``graphql-ws`` by default) is handed to
+every :class:`~._connection.Connection`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import warnings
+from collections.abc import AsyncGenerator, Awaitable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ._connection import AuthRejected, Connection
+from ._graphql_ws import GRAPHQL_WS
+from ._realtime_protocol import ProtocolSpec
+from ._realtime_types import (
+    AppSyncRealtimeHostWarning,
+    GapCallback,
+    ReadyCallback,
+    RealtimeOptions,
+)
+from ._subscription import END, Dropped, Subscription, deliver_signal
+from .auth import AuthRejection, AuthStrategy
+from .endpoints import Endpoint, foreign_realtime_host, safe_url
+from .errors import AppSyncConfigError, AppSyncNetworkError
+from .response import redact
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from ._connection import _WebSocket
+
+__all__ = ["RealtimeManager"]
+
+
+class RealtimeManager:
+    """Every real-time connection of one async client, bound to one event loop.
+
+    Created lazily by the client; :meth:`aclose` ends every subscription (their
+    iterators stop), closes the sockets and the aiohttp session, and leaves no task.
+    ``protocol`` is the real-time protocol spoken (``graphql-ws`` by default).
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        options: RealtimeOptions | None = None,
+        protocol: ProtocolSpec = GRAPHQL_WS,
+    ) -> None:
+        self.endpoint = endpoint
+        self.options = options or RealtimeOptions()
+        self.protocol = protocol
+        """The real-time protocol every connection of this manager speaks."""
+        self.where = safe_url(endpoint.realtime_url)
+        foreign = foreign_realtime_host(endpoint)
+        if foreign is not None:
+            # Once per host pair and process (the default warnings filter): before
+            # any credentials go there. The host names only: no path, no query.
+            warnings.warn(
+                f"realtime_url host {foreign!r} is not the API's host "
+                f"{urlsplit(endpoint.url).hostname!r}: subscription credentials are "
+                "sent to it (fine for a proxy you run)",
+                AppSyncRealtimeHostWarning,
+                stacklevel=2,
+            )
+        self._connections: list[Connection] = []
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._side_tasks: set[asyncio.Task[None]] = set()
+        self._counter = 0
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"RealtimeManager({self.where!r}, connections={len(self._connections)})"
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop this manager lives in."""
+        assert self._loop is not None
+        return self._loop
+
+    @property
+    def connection_count(self) -> int:
+        """Open (or reconnecting) connections."""
+        return len(self._connections)
+
+    def _bind(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None and (self._connections or self._session is not None):
+                if not self._loop.is_closed():
+                    raise AppSyncConfigError(
+                        "this client's subscriptions live in another event loop; "
+                        "use one client per event loop"
+                    )
+                self._connections.clear()
+                self._session = None
+            self._loop = loop
+        return loop
+
+    def _forget(self, conn: Connection) -> None:
+        with contextlib.suppress(ValueError):
+            self._connections.remove(conn)
+
+    def _place(self, sub: Subscription) -> Connection:
+        limit = self.options.max_subscriptions_per_connection
+        for conn in self._connections:
+            if not conn.closing and len(conn.subs) < limit:
+                break
+        else:
+            self._counter += 1
+            conn = Connection(self, self._counter)
+            self._connections.append(conn)
+            conn.task = self.loop.create_task(
+                conn.run(), name=f"appsync-realtime-connection-{self._counter}"
+            )
+        conn.subs[sub.id] = sub
+        sub.conn = conn
+        return conn
+
+    def send_soon(self, conn: Connection, frame: str) -> None:
+        """Send ``frame`` on ``conn`` from a tracked background task."""
+
+        async def send() -> None:
+            ws = conn.ws
+            if ws is not None and not ws.closed:
+                with contextlib.suppress(Exception):
+                    await ws.send_str(frame)
+
+        task = self.loop.create_task(send())
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    def _session_for_upgrade(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> _WebSocket:
+        """Open the WebSocket. Errors never quote the URL (it may carry auth)."""
+        import aiohttp
+        from yarl import URL
+
+        session = self._session_for_upgrade()
+        options = self.options
+        ws_timeout = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=options.close_timeout)
+        # Errors are built inside the except blocks but raised outside them, so they
+        # carry no __context__: aiohttp's exceptions quote the URL and its auth.
+        error: Exception
+        try:
+            connecting: Awaitable[_WebSocket] = session.ws_connect(
+                URL(url, encoded=True),
+                protocols=protocols,
+                headers=headers or None,
+                timeout=ws_timeout,
+                autoping=True,
+            )
+            return await asyncio.wait_for(connecting, options.connect_timeout)
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status in (401, 403):
+                error = AuthRejected(
+                    AuthRejection(status=exc.status, error_type=None, message="", headers={}),
+                    exc.status,
+                    f"HTTP {exc.status} on the WebSocket upgrade",
+                )
+            else:
+                error = AppSyncNetworkError(
+                    f"real-time upgrade refused by {self.where}: HTTP {exc.status}", sent=False
+                )
+        except asyncio.TimeoutError:
+            error = AppSyncNetworkError(f"real-time connect to {self.where} timed out", sent=False)
+        except aiohttp.ClientConnectorError as exc:
+            error = AppSyncNetworkError(
+                f"cannot connect to {self.where}: {redact(str(exc.os_error))}", sent=False
+            )
+        except (aiohttp.ClientError, OSError) as exc:
+            error = AppSyncNetworkError(
+                f"real-time connect to {self.where} failed: {type(exc).__name__}", sent=False
+            )
+        raise error
+
+    async def iterate(
+        self,
+        data: str,
+        strategy: AuthStrategy,
+        operation_name: str | None,
+        on_ready: ReadyCallback | None,
+        on_gap: GapCallback | None,
+        hooks: bool,
+    ) -> AsyncGenerator[Any, None]:
+        """One subscription's items: its events' data dicts. With ``hooks`` the ready
+        marker and gaps go to ``on_ready``/``on_gap`` (awaited when async) through
+        :func:`~._subscription.deliver_signal`; without, they are yielded too, for the
+        sync client's thread driver to deliver the same way in its own thread."""
+        loop = self._bind()
+        if self._closed:
+            return
+        sub = Subscription(data, strategy, operation_name, loop, self.options)
+        conn = self._place(sub)
+        try:
+            if conn.ready:
+                await conn.start(sub)
+            items = sub.items
+            while True:
+                if not items:
+                    await sub.wait()
+                    continue
+                item = items.popleft()
+                if item.__class__ is tuple:  # an event (no narrowing: item stays Any)
+                    event, size, _ = item
+                    sub.count -= 1
+                    sub.nbytes -= size
+                    yield event
+                    continue
+                if item is END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                if type(item) is Dropped:
+                    item = sub.gap_for(item)
+                # the ready marker or a gap
+                if not hooks:
+                    yield item
+                    continue
+                result = deliver_signal(item, operation_name, on_ready, on_gap)
+                if inspect.isawaitable(result):
+                    await result
+        finally:
+            current = sub.conn
+            if current is not None:
+                await current.stop(sub)
+
+    async def aclose(self) -> None:
+        """End every subscription, close every connection and the session."""
+        self._closed = True
+        conns = list(self._connections)
+        for conn in conns:
+            conn.fail_all(lambda operation_name: END)
+            conn.shutdown()
+        tasks = [conn.task for conn in conns if conn.task is not None]
+        tasks.extend(self._side_tasks)
+        for task in self._side_tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._connections.clear()
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()

@@ -1,0 +1,138 @@
+"""Real-time for the sync client: the async machinery on a loop in one thread.
+
+A :class:`RealtimeThread` starts a daemon thread running an event loop with a
+:class:`~._connection_manager.RealtimeManager` on it at the first subscription, and
+stops both in :meth:`RealtimeThread.close`. Each subscription's iterator blocks on
+the loop's next item; the ready marker and gaps are delivered in the iterating thread
+by the same :func:`~._subscription.deliver_signal` the async client uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import threading
+from collections.abc import AsyncGenerator, Callable, Iterator
+from typing import Any, Final
+
+from ._connection_manager import RealtimeManager
+from ._realtime_types import RealtimeOptions, SubscriptionGap
+from ._subscription import Signal, deliver_signal
+from .auth import AuthStrategy
+from .endpoints import Endpoint
+
+__all__ = ["RealtimeThread"]
+
+_DONE: Final = Signal("done")
+_POLL: Final = 1.0  # seconds between checks that the loop thread still runs
+
+
+async def _next_item(agen: AsyncGenerator[Any, None]) -> Any:
+    try:
+        return await agen.__anext__()
+    except StopAsyncIteration:
+        return _DONE
+
+
+class RealtimeThread:
+    """Real-time for a sync client: a :class:`RealtimeManager` on an event loop in one
+    daemon thread, started with the first subscription and stopped by :meth:`close`."""
+
+    def __init__(self, endpoint: Endpoint, options: RealtimeOptions | None = None) -> None:
+        self._endpoint = endpoint
+        self._options = options or RealtimeOptions()
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._manager: RealtimeManager | None = None
+
+    def _ensure(self) -> tuple[asyncio.AbstractEventLoop, RealtimeManager]:
+        with self._lock:
+            if self._loop is None or self._manager is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=self._run, args=(loop,), name="appsync-realtime", daemon=True
+                )
+                thread.start()
+                self._loop, self._thread = loop, thread
+                self._manager = RealtimeManager(self._endpoint, self._options)
+            return self._loop, self._manager
+
+    @staticmethod
+    def _run(loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
+
+    def subscribe(
+        self,
+        data: str,
+        strategy: AuthStrategy,
+        operation_name: str | None,
+        on_ready: Callable[[], object] | None,
+        on_gap: Callable[[SubscriptionGap], object] | None,
+    ) -> Iterator[dict[str, Any]]:
+        """A blocking iterator over one subscription's ``data``; callbacks run in the
+        iterating thread."""
+        loop, manager = self._ensure()
+        agen = manager.iterate(data, strategy, operation_name, None, None, hooks=False)
+        return self._iterate(loop, agen, operation_name, on_ready, on_gap)
+
+    @staticmethod
+    def _iterate(
+        loop: asyncio.AbstractEventLoop,
+        agen: AsyncGenerator[Any, None],
+        operation_name: str | None,
+        on_ready: Callable[[], object] | None,
+        on_gap: Callable[[SubscriptionGap], object] | None,
+    ) -> Iterator[dict[str, Any]]:
+        finished = False
+        try:
+            while True:
+                if loop.is_closed() or not loop.is_running():
+                    finished = True  # the client was closed: nothing more will come
+                    return
+                future = asyncio.run_coroutine_threadsafe(_next_item(agen), loop)
+                try:
+                    while True:
+                        try:
+                            item = future.result(timeout=_POLL)
+                            break
+                        except concurrent.futures.TimeoutError:
+                            if not loop.is_running():  # stopped under us by close()
+                                future.cancel()
+                                item = _DONE
+                                break
+                except BaseException:
+                    future.cancel()
+                    raise
+                if type(item) is dict:
+                    yield item
+                elif item is _DONE:
+                    finished = True
+                    return
+                else:  # the ready marker or a gap
+                    deliver_signal(item, operation_name, on_ready, on_gap)
+        finally:
+            if not finished and not loop.is_closed():
+                with contextlib.suppress(Exception):
+                    asyncio.run_coroutine_threadsafe(agen.aclose(), loop).result(10)
+
+    def close(self) -> None:
+        """End every subscription and stop the thread (idempotent)."""
+        with self._lock:
+            loop, thread, manager = self._loop, self._thread, self._manager
+            self._loop = self._thread = self._manager = None
+        if loop is None or thread is None or manager is None:
+            return
+        if threading.current_thread() is thread:
+            raise RuntimeError("close() called from the real-time thread itself")
+        try:
+            asyncio.run_coroutine_threadsafe(manager.aclose(), loop).result(30)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(30)
