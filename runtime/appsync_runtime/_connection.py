@@ -347,7 +347,7 @@ class Connection:
             self.ready = False
             self._disarm()
             await self._close_socket()
-            self.manager._forget(self)
+            self.manager.forget(self)
             if self.subs:  # cancelled while subscriptions remained: the client is closing
                 self.fail_all(_always(END))
 

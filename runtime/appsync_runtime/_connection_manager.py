@@ -106,7 +106,8 @@ class RealtimeManager:
             self._loop = loop
         return loop
 
-    def _forget(self, conn: Connection) -> None:
+    def forget(self, conn: Connection) -> None:
+        """Drop ``conn`` (its task ended)."""
         with contextlib.suppress(ValueError):
             self._connections.remove(conn)
 
@@ -153,7 +154,11 @@ class RealtimeManager:
 
         session = self._session_for_upgrade()
         options = self.options
-        ws_timeout = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=options.close_timeout)
+        # aiohttp declares ClientWSTimeout through a decorator pyright cannot follow
+        ws_timeout = aiohttp.ClientWSTimeout(
+            ws_receive=None,  # pyright: ignore[reportCallIssue]
+            ws_close=options.close_timeout,  # pyright: ignore[reportCallIssue]
+        )
         # Errors are built inside the except blocks but raised outside them, so they
         # carry no __context__: aiohttp's exceptions quote the URL and its auth.
         error: Exception
