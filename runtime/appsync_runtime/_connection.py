@@ -18,10 +18,20 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._backoff import backoff_delay
+from ._connection_failures import (
+    AuthRejected,
+    ConnectionFailedError,
+    Lost,
+    always,
+    auth_headers,
+    describe_failure,
+    failure_for,
+    may_retry_auth,
+    network_error,
+)
 from ._realtime_auth import authorization_payload, connect_target
 from ._realtime_protocol import (
     Complete,
@@ -41,16 +51,13 @@ from ._realtime_types import SubscriptionGap
 from ._subscription import END, READY, GapStart, Subscription, wall
 from .auth import AuthRejection, AuthStrategy
 from .errors import (
-    AppSyncAuthError,
     AppSyncError,
     AppSyncGraphQLError,
     AppSyncNetworkError,
     AppSyncSubscriptionError,
     AppSyncSubscriptionOverflowError,
 )
-from .flow import auth_failure
 from .redaction import MAX_MESSAGE, Scrubber, secret_header_values
-from .response import classify_auth_failure
 
 if TYPE_CHECKING:
     import aiohttp
@@ -59,106 +66,10 @@ if TYPE_CHECKING:
 
     _WebSocket = aiohttp.ClientWebSocketResponse[bool]
 
-__all__ = ["AuthRejected", "Connection", "ConnectionFailedError"]
+__all__ = ["Connection"]
 
 log = logging.getLogger("appsync_runtime.realtime")
 _MAX_SECRETS = 64  # auth values of recent connects and starts kept per connection
-
-
-class AuthRejected(Exception):
-    """Connect auth was refused: the runner retries once, then fails."""
-
-    def __init__(self, rejection: AuthRejection, status: int | None, detail: str) -> None:
-        super().__init__(detail)
-        self.rejection = rejection
-        self.status = status
-        self.detail = detail
-
-    def error(self, operation_name: str | None) -> AppSyncAuthError:
-        rejection = self.rejection
-        reason = classify_auth_failure(rejection.status, rejection.error_type, rejection.message)
-        return AppSyncAuthError(
-            f"real-time connection refused: {self.detail}",
-            status=self.status,
-            error_type=rejection.error_type,
-            reason=reason,
-            operation_name=operation_name,
-        )
-
-
-@dataclass
-class _Lost:
-    reason: str
-    fatal: ConnectionFailed | None = None
-    auth: AuthRejected | None = None
-
-
-def _may_retry_auth(strategy: AuthStrategy, rejection: AuthRejection) -> bool:
-    """One retry with fresh headers: always for a strategy with no opinion (calling it
-    again is its refresh: a token callable is called anew), else as it says."""
-    if type(strategy).should_retry is AuthStrategy.should_retry:
-        return True
-    try:
-        return bool(strategy.should_retry(rejection))
-    except Exception:  # a strategy's bug must not hide the rejection itself
-        log.debug("should_retry raised", exc_info=True)
-        return False
-
-
-def _describe_failure(event: ConnectionFailed) -> str:
-    first = event.errors[0] if event.errors else None
-    parts: list[str] = [event.kind]
-    if event.error_code is not None:
-        parts.append(str(event.error_code))
-    if first is not None:
-        parts.append(f"{first.error_type}: {first.message}" if first.error_type else first.message)
-    return " ".join(parts)
-
-
-def _always(item: object) -> Callable[[str | None], object]:
-    return lambda operation_name: item
-
-
-def _clone(error: AppSyncError) -> AppSyncError:
-    """A copy of ``error`` (fields and ``__cause__``) for one more consumer to raise:
-    several subscriptions may fail for one cause, each raising its own instance."""
-    clone = type(error).__new__(type(error), *error.args)
-    clone.__dict__.update(error.__dict__)
-    clone.__cause__ = error.__cause__
-    clone.__suppress_context__ = error.__suppress_context__
-    return clone
-
-
-def _failure_for(error: AppSyncError, attempts: int) -> Callable[[str | None], object]:
-    """Per subscription, ``error`` as :func:`~appsync_runtime.flow.call_flow` would
-    raise it: its own operation name and the attempts made."""
-
-    def make(operation_name: str | None) -> object:
-        each = _clone(error)
-        if each.operation_name is None:
-            each.operation_name = operation_name
-        each.attempts = attempts
-        return each
-
-    return make
-
-
-async def _auth_headers(strategy: AuthStrategy, request: Any) -> dict[str, str]:
-    """The strategy's headers; anything it raises that is no :class:`AppSyncError`
-    becomes the :class:`AppSyncAuthError` the HTTP call flow raises for it."""
-    try:
-        return await strategy.async_auth_headers(request)
-    except AppSyncError:
-        raise
-    except Exception as exc:
-        failure = auth_failure(strategy, exc)  # keeps exc as its (scrubbed) cause
-    raise failure  # outside the except block: no raw __context__
-
-
-def _network_error(message: str, attempts: int, operation_name: str | None) -> object:
-    return AppSyncNetworkError(
-        message, sent=False, attempts=attempts, operation_name=operation_name
-    )
 
 
 # --------------------------------------------------------------------------- connection
@@ -178,7 +89,7 @@ class Connection:
         self.ready = False
         self.closing = False
         self.task: asyncio.Task[None] | None = None
-        self._lost: asyncio.Future[_Lost] | None = None
+        self._lost: asyncio.Future[Lost] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self._secrets: dict[str, None] = {}  # of the connect's and the starts' headers
@@ -259,7 +170,7 @@ class Connection:
         failures = 0
         ever_open = False
         auth_retried = False
-        lost: _Lost | None = None
+        lost: Lost | None = None
         lost_at = 0.0
         try:
             while self.subs and not self.closing:
@@ -267,7 +178,7 @@ class Connection:
                 try:
                     await self._open(strategy)
                 except AuthRejected as rejected:
-                    if not auth_retried and _may_retry_auth(strategy, rejected.rejection):
+                    if not auth_retried and may_retry_auth(strategy, rejected.rejection):
                         auth_retried = True
                         log.info(
                             "%r: connect auth refused (%s); retrying once with fresh credentials",
@@ -284,7 +195,7 @@ class Connection:
                     )
                     if limit is not None and failures >= limit:
                         log.warning("%r: giving up after %d attempts: %s", self, failures, exc)
-                        self.fail_all(functools.partial(_network_error, exc.message, failures))
+                        self.fail_all(functools.partial(network_error, exc.message, failures))
                         return
                     delay = backoff_delay(
                         failures, initial=options.backoff_initial, maximum=options.backoff_max
@@ -304,7 +215,7 @@ class Connection:
                 except AppSyncError as exc:  # the strategy could not produce headers
                     self._remember({}, strategy)
                     self.scrubber.error(exc)
-                    self.fail_all(_failure_for(exc, failures + 1))
+                    self.fail_all(failure_for(exc, failures + 1))
                     return
                 failures = 0
                 auth_retried = False
@@ -324,7 +235,7 @@ class Connection:
                 if lost.auth is not None:
                     # e.g. an expired token: reconnect now with fresh credentials, once
                     refused = lost.auth
-                    if _may_retry_auth(strategy, refused.rejection):
+                    if may_retry_auth(strategy, refused.rejection):
                         auth_retried = True
                         log.info("%r: %s; reconnecting with fresh credentials", self, lost.reason)
                         continue
@@ -342,14 +253,14 @@ class Connection:
             raise
         except Exception as exc:  # a bug here must not leave consumers hanging
             log.exception("%r: unexpected failure", self)
-            self.fail_all(_always(exc))
+            self.fail_all(always(exc))
         finally:
             self.ready = False
             self._disarm()
             await self._close_socket()
             self.manager.forget(self)
             if self.subs:  # cancelled while subscriptions remained: the client is closing
-                self.fail_all(_always(END))
+                self.fail_all(always(END))
 
     # ---- connect
 
@@ -357,7 +268,7 @@ class Connection:
         manager = self.manager
         protocol = manager.protocol
         request = protocol.connect_request(manager.endpoint)
-        headers = await _auth_headers(strategy, request)
+        headers = await auth_headers(strategy, request)
         self._remember(headers, strategy)
         auth = authorization_payload(request, strategy.mode, headers)
         target = connect_target(
@@ -416,16 +327,7 @@ class Connection:
                 if isinstance(event, ConnectionFailed):
                     event = self._clean(event)
                     if event.is_auth_failure:
-                        raise AuthRejected(
-                            AuthRejection(
-                                status=event.error_code if event.error_code in (401, 403) else 401,
-                                error_type=event.error_type,
-                                message=event.errors[0].message if event.errors else "",
-                                headers={},
-                            ),
-                            event.error_code,
-                            _describe_failure(event),
-                        )
+                        raise AuthRejected.of(event)
                     raise ConnectionFailedError(event)
                 self._log_event("before connection_ack: ", event)
                 continue
@@ -448,10 +350,10 @@ class Connection:
 
     # ---- serving
 
-    async def _serve(self) -> _Lost:
+    async def _serve(self) -> Lost:
         ws, proto = self.ws, self.proto
         assert ws is not None and proto is not None
-        lost: asyncio.Future[_Lost] = self.loop.create_future()
+        lost: asyncio.Future[Lost] = self.loop.create_future()
         self._lost = lost
         reader = self.loop.create_task(
             self._read(ws, proto), name=f"appsync-realtime-read-{self.number}"
@@ -464,7 +366,7 @@ class Connection:
                     break
                 await self.start(sub)
             if self.closing or not self.subs:  # every start failed: nothing to serve
-                return _Lost("no subscriptions left")
+                return Lost("no subscriptions left")
             return await lost
         finally:
             self.ready = False
@@ -475,7 +377,7 @@ class Connection:
             proto.connection_lost()
             await self._close_socket()
 
-    def _lose(self, lost: _Lost) -> None:
+    def _lose(self, lost: Lost) -> None:
         future = self._lost
         if future is not None and not future.done():
             future.set_result(lost)
@@ -488,11 +390,11 @@ class Connection:
         manager = self.manager
         request = manager.protocol.start_request(manager.endpoint, sub.data)
         try:
-            headers = await _auth_headers(sub.strategy, request)
+            headers = await auth_headers(sub.strategy, request)
         except AppSyncError as exc:
             self._remember({}, sub.strategy)
             self.scrubber.error(exc)
-            self._end(sub, _failure_for(exc, 1)(sub.operation_name))
+            self._end(sub, failure_for(exc, 1)(sub.operation_name))
             return
         self._remember(headers, sub.strategy)
         # The await above let the world move: check again before registering.
@@ -510,7 +412,7 @@ class Connection:
         try:
             await ws.send_str(frame)
         except Exception as exc:
-            self._lose(_Lost(f"send failed: {type(exc).__name__}"))
+            self._lose(Lost(f"send failed: {type(exc).__name__}"))
 
     async def stop(self, sub: Subscription) -> None:
         """Forget ``sub`` here and tell AppSync; close when it was the last one."""
@@ -575,14 +477,14 @@ class Connection:
                     handle(event)
                     continue
                 if kind is aiohttp.WSMsgType.ERROR:
-                    self._lose(_Lost(f"connection error: {type(msg.data).__name__}"))
+                    self._lose(Lost(f"connection error: {type(msg.data).__name__}"))
                 else:
-                    self._lose(_Lost(f"closed by the server (code {ws.close_code})"))
+                    self._lose(Lost(f"closed by the server (code {ws.close_code})"))
                 return
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._lose(_Lost(f"receive failed: {type(exc).__name__}"))
+            self._lose(Lost(f"receive failed: {type(exc).__name__}"))
 
     def _acked(self, sub: Subscription) -> None:
         """AppSync acknowledged ``sub`` (a ``start_ack``, or an event before it): tell
@@ -687,19 +589,9 @@ class Connection:
         if isinstance(event, ConnectionFailed):
             event = self._clean(event)
             if event.is_auth_failure:
-                rejected = AuthRejected(
-                    AuthRejection(
-                        status=event.error_code if event.error_code in (401, 403) else 401,
-                        error_type=event.error_type,
-                        message=event.errors[0].message if event.errors else "",
-                        headers={},
-                    ),
-                    event.error_code,
-                    _describe_failure(event),
-                )
-                self._lose(_Lost(_describe_failure(event), auth=rejected))
+                self._lose(Lost(describe_failure(event), auth=AuthRejected.of(event)))
             else:
-                self._lose(_Lost(_describe_failure(event), fatal=event))
+                self._lose(Lost(describe_failure(event), fatal=event))
             return
         self._log_event("", event)
 
@@ -733,7 +625,7 @@ class Connection:
         for event in proto.check_timeouts(self.loop.time()):
             if type(event) is KeepAliveTimeout:
                 timeout = proto.keepalive_timeout or 0.0
-                self._lose(_Lost(f"no keep-alive within {timeout:g} s"))
+                self._lose(Lost(f"no keep-alive within {timeout:g} s"))
                 return
             if isinstance(event, StartAckTimeout):
                 sub = self.subs.get(event.id)
@@ -758,21 +650,3 @@ class Connection:
                 await ws.close()
             except Exception:
                 log.debug("%r: close failed", self, exc_info=True)
-
-
-class ConnectionFailedError(Exception):
-    """Internal: a non-auth ``connection_error`` (or id-less ``error``) while
-    connecting."""
-
-    def __init__(self, event: ConnectionFailed) -> None:
-        super().__init__(event.kind)
-        self.event = event
-
-    def for_subscription(self, operation_name: str | None) -> AppSyncSubscriptionError:
-        event = self.event
-        return AppSyncSubscriptionError(
-            event.errors,
-            connection_wide=True,
-            error_code=event.error_code,
-            operation_name=operation_name,
-        )

@@ -18,7 +18,8 @@ from collections.abc import AsyncGenerator, Awaitable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._connection import AuthRejected, Connection
+from ._connection import Connection
+from ._connection_failures import AuthRejected
 from ._graphql_ws import GRAPHQL_WS
 from ._realtime_protocol import ProtocolSpec
 from ._realtime_types import (
