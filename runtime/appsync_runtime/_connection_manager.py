@@ -5,7 +5,61 @@ The :class:`RealtimeManager` places each new subscription on a connection with r
 quote the URL, which may carry auth), and runs each subscription's consumer loop
 (:meth:`RealtimeManager.iterate`). It is protocol-agnostic: its
 :class:`~._realtime_protocol.ProtocolSpec` (``graphql-ws`` by default) is handed to
-every :class:`~._connection.Connection`.
+every :class:`~._connection.Connection`. ``docs/architecture-realtime.md`` maps the
+modules.
+
+Users subscribe through the clients::
+
+    async for data in client.execute_ws(SUBSCRIPTION, "OnNote", {"id": "1"},
+                                        on_gap=catch_up):
+        ...
+
+    for data in sync_client.subscribe(SUBSCRIPTION, "OnNote", {"id": "1"}):
+        ...
+
+What happens underneath:
+
+- **One connection per client** carries every subscription (AppSync multiplexes by
+  ``id``). It opens lazily with the first subscription and closes when the last one
+  ends; past ``max_subscriptions_per_connection`` (AppSync allows 100) a further
+  connection opens. Subscriptions in different auth modes share a connection: each
+  ``start`` carries its own strategy's headers, made fresh for that ``start``.
+- **Liveness**: ``connection_ack`` and ``start_ack`` must come within their timeouts;
+  a watchdog closes a connection that stays silent (no ``ka``, no anything) longer
+  than the ``connectionTimeoutMs`` AppSync announced.
+- **Self-healing**: a lost connection is reopened with capped, jittered exponential
+  backoff, re-authenticated (fresh IAM signature, fresh token from a callable) and
+  every subscription is started again. AppSync does not replay what was published
+  meanwhile, so each resumed subscription reports a :class:`SubscriptionGap` to its
+  ``on_gap`` callback (run where the consumer iterates, after the subscription is
+  live again and before any later event is handed over): the place for a catch-up
+  query. The gap opens when the last frame of any kind arrived on the lost
+  connection and closes when the resumed subscription's ``start_ack`` arrived. An
+  auth rejection on connect gets one retry with fresh credentials, then
+  :class:`~appsync_runtime.errors.AppSyncAuthError`; a strategy that raises instead
+  of producing headers (a token callable, an IAM credential provider) gives the same
+  ``AppSyncAuthError`` as ``execute`` would, its exception as ``__cause__``.
+- **Callbacks**: ``on_ready()`` runs once, when AppSync first acknowledged the
+  subscription (``start_ack``): from then on nothing published is missed, so tests
+  and apps can fire their mutation there. ``on_gap(gap)`` is described above. Both
+  may be async on the async client; on the sync client they run in the iterating
+  thread. An exception from either ends that subscription.
+- **Buffering**: events wait in a per-subscription queue until the consumer takes
+  them. AppSync cannot be slowed down, so the queue is bounded
+  (``max_buffered_events``, ``max_buffered_bytes``): past a limit the oldest events
+  are dropped and a :class:`SubscriptionGap` (``dropped`` set) takes their place, or,
+  with ``overflow="fail"``, the subscription ends with
+  :class:`AppSyncSubscriptionOverflowError` after the events it holds.
+- **Errors**: an ``error`` frame for one subscription raises
+  :class:`AppSyncSubscriptionError` from that subscription's iterator only; a
+  connection-wide one (``connection_error``, an ``error`` without ``id``) ends every
+  subscription on the connection. An event carrying GraphQL ``errors`` raises
+  :class:`~appsync_runtime.errors.AppSyncGraphQLError`. Secrets (the connect URL and
+  subprotocol carry auth headers) never reach logs, reprs or messages.
+
+The sync client runs the same machinery on an event loop in one background thread
+per client (:class:`~._thread_driver.RealtimeThread`), started lazily and stopped
+by ``close()``.
 """
 
 from __future__ import annotations
