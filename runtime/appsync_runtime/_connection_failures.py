@@ -78,6 +78,10 @@ class AuthRejected(Exception):
 
 @dataclass
 class Lost:
+    """Why a served connection ended: ``reason`` for logs and gaps; ``fatal`` when a
+    connection-wide error ends every subscription, ``auth`` when fresh credentials
+    may help; neither: reconnect with backoff."""
+
     reason: str
     fatal: ConnectionFailed | None = None
     auth: AuthRejected | None = None
@@ -96,6 +100,7 @@ def may_retry_auth(strategy: AuthStrategy, rejection: AuthRejection) -> bool:
 
 
 def describe_failure(event: ConnectionFailed) -> str:
+    """``event`` in one line for logs and messages: kind, code, first error."""
     first = event.errors[0] if event.errors else None
     parts: list[str] = [event.kind]
     if event.error_code is not None:
@@ -106,17 +111,18 @@ def describe_failure(event: ConnectionFailed) -> str:
 
 
 def always(item: object) -> Callable[[str | None], object]:
+    """The same ``item`` for every subscription (see ``Connection.fail_all``)."""
     return lambda operation_name: item
 
 
 def clone(error: AppSyncError) -> AppSyncError:
     """A copy of ``error`` (fields and ``__cause__``) for one more consumer to raise:
     several subscriptions may fail for one cause, each raising its own instance."""
-    clone = type(error).__new__(type(error), *error.args)
-    clone.__dict__.update(error.__dict__)
-    clone.__cause__ = error.__cause__
-    clone.__suppress_context__ = error.__suppress_context__
-    return clone
+    copy = type(error).__new__(type(error), *error.args)
+    copy.__dict__.update(error.__dict__)
+    copy.__cause__ = error.__cause__
+    copy.__suppress_context__ = error.__suppress_context__
+    return copy
 
 
 def failure_for(error: AppSyncError, attempts: int) -> Callable[[str | None], object]:
@@ -146,6 +152,7 @@ async def auth_headers(strategy: AuthStrategy, request: Any) -> dict[str, str]:
 
 
 def network_error(message: str, attempts: int, operation_name: str | None) -> object:
+    """The :class:`AppSyncNetworkError` ending a subscription when attempts ran out."""
     return AppSyncNetworkError(
         message, sent=False, attempts=attempts, operation_name=operation_name
     )

@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._connection import Connection
-from ._connection_failures import AuthRejected
+from ._connection_failures import AuthRejected, always
 from ._graphql_ws import GRAPHQL_WS
 from ._realtime_protocol import ProtocolSpec
 from ._realtime_types import (
@@ -305,7 +305,7 @@ class RealtimeManager:
         self._closed = True
         conns = list(self._connections)
         for conn in conns:
-            conn.fail_all(lambda operation_name: END)
+            conn.fail_all(always(END))
             conn.shutdown()
         tasks = [conn.task for conn in conns if conn.task is not None]
         tasks.extend(self._side_tasks)

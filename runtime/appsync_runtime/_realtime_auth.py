@@ -43,17 +43,12 @@ CONNECT_HEADERS: Final[Mapping[str, str]] = {
 """The headers AWS clients sign for a real-time connect and for each ``start``."""
 
 
-def _graphql_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
 def connect_auth_request(url: str, host: str, region: str | None) -> AuthRequest:
     """What a strategy authorizes for a connect: ``POST <graphql url>/connect`` with
     body ``{}`` and :data:`CONNECT_HEADERS` (what AWS clients sign)."""
     return AuthRequest(
         method="POST",
-        url=_graphql_url(url).rstrip("/") + "/connect",
+        url=safe_url(url).rstrip("/") + "/connect",  # no query, no fragment
         host=host,
         body=b"{}",
         headers=CONNECT_HEADERS,

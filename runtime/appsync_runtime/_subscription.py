@@ -38,6 +38,8 @@ log = logging.getLogger("appsync_runtime.realtime")
 
 
 class Signal:
+    """A marker in a subscription's queue (:data:`READY`, :data:`END`)."""
+
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
@@ -48,11 +50,16 @@ class Signal:
 
 
 READY: Final = Signal("ready")
+"""The server first acknowledged the subscription: ``on_ready`` runs."""
 END: Final = Signal("end")
+"""The subscription is over: the consumer's iteration stops."""
 
 
 @dataclass
 class GapStart:
+    """A resumed subscription's gap, open until its new acknowledgement: since when
+    (wall-clock seconds) and why."""
+
     at: float
     reason: str
 

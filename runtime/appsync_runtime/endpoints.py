@@ -33,8 +33,8 @@ _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f]")
 
 
 def safe_url(url: str) -> str:
-    """``url`` without its query and fragment, fit for logs and messages (a real-time
-    connect URL may carry auth headers in its query)."""
+    """``url`` without its query and fragment: fit for logs and messages (a real-time
+    connect URL may carry auth headers in its query), and the base of derived URLs."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
