@@ -50,20 +50,20 @@ from graphql import (
     DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
     get_named_type,
 )
+
+from ._selections import Selections
 
 __all__ = [
     "AUTH_MODES",
@@ -219,7 +219,7 @@ class _Walker:
         config: AuthModesConfig,
     ) -> None:
         self.schema = schema
-        self.fragments = fragments
+        self.selections = Selections(schema, fragments)
         self.config = config
         self.rules: dict[str, FieldRule] = {}
 
@@ -230,24 +230,15 @@ class _Walker:
         path: str,
         spreads: frozenset[str],
     ) -> None:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                self._field(selection, possible, path, spreads)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition:
-                    self._abstract(self.schema.get_type(condition.name.value), path)
-                narrowed = self._narrow(possible, condition.name.value if condition else None)
-                self.walk(selection.selection_set, narrowed, path, spreads)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in spreads:
-                    continue  # unknown or cyclic: GraphQL validation reports both
-                condition_name = fragment.type_condition.name.value
-                self._abstract(self.schema.get_type(condition_name), path)
-                narrowed = self._narrow(possible, condition_name)
-                self.walk(fragment.selection_set, narrowed, path, spreads | {name})
+        def enter(_: SelectionSetNode, condition: str | None, inner: object) -> bool:
+            if condition is not None:
+                self._abstract(inner, path)
+            return True
+
+        for reached in self.selections.fields(
+            selection_set, possible=possible, spreads=spreads, enter=enter
+        ):
+            self._field(reached.node, reached.possible or (), path, reached.spreads)
 
     def _field(
         self,
@@ -272,7 +263,7 @@ class _Walker:
             named = cast("GraphQLNamedType", get_named_type(definition.type))
             self._abstract(named, here)
             if node.selection_set is not None:
-                for candidate in self._possible(named):
+                for candidate in self.selections.possible(named):
                     if candidate not in returned:
                         returned.append(candidate)
         if node.selection_set is not None and returned:
@@ -304,21 +295,6 @@ class _Walker:
             self.rules[named.name] = FieldRule(
                 named.name, path, _modes(directives), _groups(directives), kind
             )
-
-    def _possible(self, named: object) -> list[GraphQLObjectType]:
-        if isinstance(named, GraphQLObjectType):
-            return [named]
-        if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
-            return list(self.schema.get_possible_types(named))
-        return []
-
-    def _narrow(
-        self, possible: Sequence[GraphQLObjectType], condition: str | None
-    ) -> list[GraphQLObjectType]:
-        if condition is None:
-            return list(possible)
-        allowed = self._possible(self.schema.get_type(condition))
-        return [object_type for object_type in possible if object_type in allowed]
 
 
 def _auth_directives(directives: Iterable[DirectiveNode]) -> list[DirectiveNode]:

@@ -45,6 +45,7 @@ from graphql import (
     print_ast,
 )
 
+from ._selections import Selections
 from .auth_modes import (
     AuthModesConfig,
     OperationAuth,
@@ -205,6 +206,7 @@ class AppSyncPlugin(Plugin):
         self._queries_path: str | None = section.get("queries_path")
         self._fragments: dict[str, FragmentDefinitionNode] = {}
         self._fragments_given = False
+        self._selections = Selections(schema, self._fragments)
         self._selection_types: dict[int, dict[int, GraphQLNamedType]] = {}
         self._result_fields: dict[int, str] = {}
         self._result_keys: dict[int, str] = {}
@@ -1008,28 +1010,29 @@ class AppSyncPlugin(Plugin):
         if id(selection_set) in found:
             return
         found[id(selection_set)] = parent
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode) and selection.selection_set is not None:
-                if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
-                    field_def = parent.fields.get(selection.name.value)
-                    if field_def is not None:
-                        self._walk(selection.selection_set, get_named_type(field_def.type), found)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                inner = self.schema.get_type(condition.name.value) if condition else parent
-                if inner is not None:
-                    self._walk(selection.selection_set, inner, found)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self._fragments.get(selection.name.value)
-                if fragment is not None:
-                    condition_type = self.schema.get_type(fragment.type_condition.name.value)
-                    if condition_type is not None:
-                        self._walk(fragment.selection_set, condition_type, found)
+
+        def enter(
+            inner: SelectionSetNode, _: str | None, condition: GraphQLNamedType | None
+        ) -> bool:
+            if condition is None or id(inner) in found:
+                return False
+            found[id(inner)] = condition
+            return True
+
+        for reached in self._selections.fields(selection_set, parent=parent, enter=enter):
+            node, written_on = reached.node, reached.parent
+            if node.selection_set is None or not isinstance(
+                written_on, (GraphQLObjectType, GraphQLInterfaceType)
+            ):
+                continue
+            field_def = written_on.fields.get(node.name.value)
+            if field_def is not None:
+                self._walk(node.selection_set, get_named_type(field_def.type), found)
 
 
 def _model_members() -> frozenset[str]:
     """Public attributes of the generated models' base class."""
-    from appsync_runtime.model import BaseModel as RuntimeModel
+    from appsync_runtime import BaseModel as RuntimeModel
 
     members = {*dir(RuntimeModel), *dir(type(RuntimeModel))}
     return frozenset(name for name in members if not name.startswith("_"))

@@ -27,12 +27,8 @@ from dataclasses import dataclass
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLUnionType,
-    InlineFragmentNode,
     ListValueNode,
     OperationDefinitionNode,
     OperationType,
@@ -42,6 +38,7 @@ from graphql import (
     is_non_null_type,
 )
 
+from ._selections import Selections
 from .errors import Diagnostic
 
 __all__ = ["check_subscription_selections", "subscribed_mutations"]
@@ -188,14 +185,11 @@ class _Walker:
     def __init__(
         self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode]
     ) -> None:
-        self.schema = schema
-        self.fragments = fragments
+        self.selections = Selections(schema, fragments)
 
     def root_fields(self, selection_set: SelectionSetNode) -> list[FieldNode]:
         """The root fields of an operation, through fragments on the root type."""
-        found: list[FieldNode] = []
-        self._fields(selection_set, None, found, frozenset())
-        return found
+        return self._fields(selection_set, None)
 
     def paths(
         self,
@@ -215,7 +209,7 @@ class _Walker:
 
     def possible(self, named: object) -> list[GraphQLObjectType]:
         """The object types a value of the named type ``named`` can be."""
-        return self._possible(named)
+        return self.selections.possible(named)
 
     def _paths(
         self,
@@ -229,9 +223,7 @@ class _Walker:
         for object_type in possible:
             grouped: dict[str, list[FieldNode]] = {}
             for selection_set in selection_sets:
-                nodes: list[FieldNode] = []
-                self._fields(selection_set, object_type, nodes, frozenset())
-                for node in nodes:
+                for node in self._fields(selection_set, object_type):
                     if node.name.value.startswith("__"):
                         continue
                     key = node.alias.value if by_key and node.alias else node.name.value
@@ -253,43 +245,19 @@ class _Walker:
                     )
                 children = [node.selection_set for node in nodes if node.selection_set]
                 if children:
-                    inner = self._possible(get_named_type(definition.type))
+                    inner = self.possible(get_named_type(definition.type))
                     self._paths(children, inner, by_key, path, here, found)
 
     def _fields(
-        self,
-        selection_set: SelectionSetNode,
-        object_type: GraphQLObjectType | None,
-        found: list[FieldNode],
-        spreads: frozenset[str],
-    ) -> None:
-        """The field nodes of ``selection_set`` that apply to ``object_type``."""
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, object_type):
-                    self._fields(selection.selection_set, object_type, found, spreads)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in spreads:
-                    continue
-                if self._applies(fragment.type_condition.name.value, object_type):
-                    self._fields(fragment.selection_set, object_type, found, spreads | {name})
-
-    def _applies(self, condition: str, object_type: GraphQLObjectType | None) -> bool:
-        if object_type is None:
-            return True
-        return object_type in self._possible(self.schema.get_type(condition))
-
-    def _possible(self, named: object) -> list[GraphQLObjectType]:
-        if isinstance(named, GraphQLObjectType):
-            return [named]
-        if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
-            return list(self.schema.get_possible_types(named))
-        return []
+        self, selection_set: SelectionSetNode, object_type: GraphQLObjectType | None
+    ) -> list[FieldNode]:
+        """The field nodes of ``selection_set`` that apply to ``object_type`` (None: all)."""
+        possible = None if object_type is None else (object_type,)
+        return [
+            reached.node
+            for reached in self.selections.fields(selection_set, possible=possible)
+            if reached.possible is None or reached.possible
+        ]
 
 
 def _name(operation: OperationDefinitionNode) -> str:
