@@ -22,6 +22,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -29,14 +30,21 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
+    get_named_type,
 )
 
-__all__ = ["EnterFragment", "Reached", "Selections"]
+__all__ = ["EnterFragment", "Reached", "Selections", "field_type"]
 
 EnterFragment = Callable[[SelectionSetNode, "str | None", "GraphQLNamedType | None"], bool]
 """Called before a fragment's selections are expanded, with its selection set, its
 type condition's name (None: an inline fragment without one) and the type selected
 from inside it; the fragment is expanded only if it returns True."""
+
+
+def field_type(definition: GraphQLField) -> GraphQLNamedType:
+    """The named type a field returns (its list and non-null wrappers removed)."""
+    # graphql-core leaves the wrapped type of GraphQLList/GraphQLNonNull generic.
+    return get_named_type(definition.type)  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
 
 
 class Reached(NamedTuple):

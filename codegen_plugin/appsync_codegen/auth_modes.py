@@ -44,7 +44,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from graphql import (
     DirectiveNode,
@@ -52,18 +51,16 @@ from graphql import (
     FragmentDefinitionNode,
     GraphQLField,
     GraphQLInterfaceType,
-    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
-    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    StringValueNode,
-    get_named_type,
 )
 
-from ._selections import Selections
+from ._selections import Selections, field_type
+from .config import AUTH_MODES
+from .schema import string_arguments
 
 __all__ = [
     "AUTH_MODES",
@@ -77,14 +74,6 @@ __all__ = [
     "schema_has_directives",
 ]
 
-AUTH_MODES = (
-    "API_KEY",
-    "AWS_IAM",
-    "AMAZON_COGNITO_USER_POOLS",
-    "OPENID_CONNECT",
-    "AWS_LAMBDA",
-)
-"""AppSync's modes, in the order generated code lists them."""
 
 COGNITO = "AMAZON_COGNITO_USER_POOLS"
 
@@ -260,7 +249,7 @@ class _Walker:
             coordinate = f"{object_type.name}.{name}"
             if coordinate not in self.rules:
                 self.rules[coordinate] = self._rule(object_type, definition, coordinate, here)
-            named = cast("GraphQLNamedType", get_named_type(definition.type))
+            named = field_type(definition)
             self._abstract(named, here)
             if node.selection_set is not None:
                 for candidate in self.selections.possible(named):
@@ -308,12 +297,6 @@ def _modes(directives: Iterable[DirectiveNode]) -> frozenset[str]:
 def _groups(directives: Iterable[DirectiveNode]) -> tuple[str, ...]:
     groups: set[str] = set()
     for directive in directives:
-        if directive.name.value not in _COGNITO_DIRECTIVES:
-            continue
-        for argument in directive.arguments or ():
-            if argument.name.value != "cognito_groups":
-                continue
-            value = argument.value
-            items = value.values if isinstance(value, ListValueNode) else (value,)
-            groups.update(item.value for item in items if isinstance(item, StringValueNode))
+        if directive.name.value in _COGNITO_DIRECTIVES:
+            groups.update(string_arguments(directive, "cognito_groups"))
     return tuple(sorted(groups))

@@ -47,13 +47,13 @@ class CheckReport:
     """How the package on disk differs from a fresh generation."""
 
     package_path: Path
-    changed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list[str])
     """Files whose content differs from what generation writes now."""
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list[str])
     """Files generation writes that are not on disk."""
-    extra: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list[str])
     """Generated files on disk that generation no longer writes."""
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list[str])
     """Why, from the manifest ("schema changed", ...), else :data:`FILES_DIFFER`."""
     fast: bool = False
     """Whether the answer came from the manifest's hashes, without regenerating."""

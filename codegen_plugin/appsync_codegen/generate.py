@@ -128,9 +128,9 @@ class GenerationResult:
     package_path: Path
     files: list[str]
     """Names of the files written, sorted."""
-    removed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list[str])
     """Generated modules of an earlier run that no longer belong to the package."""
-    warnings: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list[Diagnostic])
     """Notices and warnings: auth modes not analysed, operations no configured mode
     can run (with ``unrunnable_operations = "warn"``), mutations selecting less than
     the subscriptions they trigger, uses of deprecated schema elements."""

@@ -29,23 +29,22 @@ from graphql import (
     FragmentDefinitionNode,
     GraphQLObjectType,
     GraphQLSchema,
-    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    StringValueNode,
-    get_named_type,
     is_non_null_type,
 )
 
-from ._selections import Selections
-from .errors import Diagnostic
+from ._selections import Selections, field_type
+from .errors import Diagnostic, source_location
+from .schema import string_arguments
 
 __all__ = ["check_subscription_selections", "subscribed_mutations"]
 
 _SHOWN = 6  # missing fields named in one warning before "and N more"
 
 Path = tuple[str, ...]
+_OPERATIONS = ("<operations>", 1, 1)  # where a node without a location is shown
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,8 @@ def subscribed_mutations(schema: GraphQLSchema, field_name: str) -> list[str]:
         return []
     names: list[str] = []
     for directive in definition.ast_node.directives or ():
-        if directive.name.value != "aws_subscribe":
-            continue
-        for argument in directive.arguments or ():
-            if argument.name.value != "mutations":
-                continue
-            value = argument.value
-            items = value.values if isinstance(value, ListValueNode) else (value,)
-            names.extend(item.value for item in items if isinstance(item, StringValueNode))
+        if directive.name.value == "aws_subscribe":
+            names.extend(string_arguments(directive, "mutations"))
     return names
 
 
@@ -105,12 +98,12 @@ def check_subscription_selections(
             definition = subscription_type.fields.get(node.name.value)
             if definition is None or node.selection_set is None:
                 continue
-            subscribed = walker.possible(get_named_type(definition.type))
+            subscribed = walker.possible(field_type(definition))
             for mutation_name in subscribed_mutations(schema, node.name.value):
                 mutation_field = mutation_type.fields.get(mutation_name)
                 if mutation_field is None:
                     continue
-                returned = walker.possible(get_named_type(mutation_field.type))
+                returned = walker.possible(field_type(mutation_field))
                 # What the subscription reads on the object types this mutation returns.
                 roots = [object_type for object_type in subscribed if object_type in returned]
                 if not roots:
@@ -162,8 +155,8 @@ def _warning(
     mutation_field: FieldNode,
     missing: list[_Selected],
 ) -> Diagnostic:
-    file, line, column = _location(mutation_field)
-    sub_file, sub_line, _ = _location(subscription.name or subscription)
+    file, line, column = source_location(mutation_field) or _OPERATIONS
+    sub_file, sub_line, _ = source_location(subscription.name or subscription) or _OPERATIONS
     shown = ", ".join(item.label for item in missing[:_SHOWN])
     if len(missing) > _SHOWN:
         shown += f" and {len(missing) - _SHOWN} more"
@@ -245,7 +238,7 @@ class _Walker:
                     )
                 children = [node.selection_set for node in nodes if node.selection_set]
                 if children:
-                    inner = self.possible(get_named_type(definition.type))
+                    inner = self.possible(field_type(definition))
                     self._paths(children, inner, by_key, path, here, found)
 
     def _fields(
@@ -262,11 +255,3 @@ class _Walker:
 
 def _name(operation: OperationDefinitionNode) -> str:
     return operation.name.value if operation.name else "<anonymous>"
-
-
-def _location(node: FieldNode | OperationDefinitionNode | object) -> tuple[str, int, int]:
-    loc = getattr(node, "loc", None)
-    if loc is None:
-        return "<operations>", 1, 1
-    where = loc.source.get_location(loc.start)
-    return loc.source.name, where.line, where.column
