@@ -44,26 +44,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from graphql import (
     DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLField,
     GraphQLInterfaceType,
-    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
-    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    StringValueNode,
-    get_named_type,
 )
+
+from ._selections import Selections, field_type
+from .config import AUTH_MODES
+from .schema import string_arguments
 
 __all__ = [
     "AUTH_MODES",
@@ -77,14 +74,6 @@ __all__ = [
     "schema_has_directives",
 ]
 
-AUTH_MODES = (
-    "API_KEY",
-    "AWS_IAM",
-    "AMAZON_COGNITO_USER_POOLS",
-    "OPENID_CONNECT",
-    "AWS_LAMBDA",
-)
-"""AppSync's modes, in the order generated code lists them."""
 
 COGNITO = "AMAZON_COGNITO_USER_POOLS"
 
@@ -219,7 +208,7 @@ class _Walker:
         config: AuthModesConfig,
     ) -> None:
         self.schema = schema
-        self.fragments = fragments
+        self.selections = Selections(schema, fragments)
         self.config = config
         self.rules: dict[str, FieldRule] = {}
 
@@ -230,24 +219,15 @@ class _Walker:
         path: str,
         spreads: frozenset[str],
     ) -> None:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                self._field(selection, possible, path, spreads)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition:
-                    self._abstract(self.schema.get_type(condition.name.value), path)
-                narrowed = self._narrow(possible, condition.name.value if condition else None)
-                self.walk(selection.selection_set, narrowed, path, spreads)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in spreads:
-                    continue  # unknown or cyclic: GraphQL validation reports both
-                condition_name = fragment.type_condition.name.value
-                self._abstract(self.schema.get_type(condition_name), path)
-                narrowed = self._narrow(possible, condition_name)
-                self.walk(fragment.selection_set, narrowed, path, spreads | {name})
+        def enter(_: SelectionSetNode, condition: str | None, inner: object) -> bool:
+            if condition is not None:
+                self._abstract(inner, path)
+            return True
+
+        for reached in self.selections.fields(
+            selection_set, possible=possible, spreads=spreads, enter=enter
+        ):
+            self._field(reached.node, reached.possible or (), path, reached.spreads)
 
     def _field(
         self,
@@ -269,10 +249,10 @@ class _Walker:
             coordinate = f"{object_type.name}.{name}"
             if coordinate not in self.rules:
                 self.rules[coordinate] = self._rule(object_type, definition, coordinate, here)
-            named = cast("GraphQLNamedType", get_named_type(definition.type))
+            named = field_type(definition)
             self._abstract(named, here)
             if node.selection_set is not None:
-                for candidate in self._possible(named):
+                for candidate in self.selections.possible(named):
                     if candidate not in returned:
                         returned.append(candidate)
         if node.selection_set is not None and returned:
@@ -305,21 +285,6 @@ class _Walker:
                 named.name, path, _modes(directives), _groups(directives), kind
             )
 
-    def _possible(self, named: object) -> list[GraphQLObjectType]:
-        if isinstance(named, GraphQLObjectType):
-            return [named]
-        if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
-            return list(self.schema.get_possible_types(named))
-        return []
-
-    def _narrow(
-        self, possible: Sequence[GraphQLObjectType], condition: str | None
-    ) -> list[GraphQLObjectType]:
-        if condition is None:
-            return list(possible)
-        allowed = self._possible(self.schema.get_type(condition))
-        return [object_type for object_type in possible if object_type in allowed]
-
 
 def _auth_directives(directives: Iterable[DirectiveNode]) -> list[DirectiveNode]:
     return [directive for directive in directives if directive.name.value in DIRECTIVE_MODES]
@@ -332,12 +297,6 @@ def _modes(directives: Iterable[DirectiveNode]) -> frozenset[str]:
 def _groups(directives: Iterable[DirectiveNode]) -> tuple[str, ...]:
     groups: set[str] = set()
     for directive in directives:
-        if directive.name.value not in _COGNITO_DIRECTIVES:
-            continue
-        for argument in directive.arguments or ():
-            if argument.name.value != "cognito_groups":
-                continue
-            value = argument.value
-            items = value.values if isinstance(value, ListValueNode) else (value,)
-            groups.update(item.value for item in items if isinstance(item, StringValueNode))
+        if directive.name.value in _COGNITO_DIRECTIVES:
+            groups.update(string_arguments(directive, "cognito_groups"))
     return tuple(sorted(groups))

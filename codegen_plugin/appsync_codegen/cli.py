@@ -15,7 +15,7 @@
 ``generate`` (the default) writes the client package a ``pyproject.toml``
 describes (see :mod:`appsync_codegen.config`). ``check`` (also ``generate
 --check``) writes nothing and says whether that package is up to date, and if not
-which files are stale, missing or extra, and why (:mod:`appsync_codegen.check`).
+which files are changed, missing or extra, and why (:mod:`appsync_codegen.check`).
 ``fetch-schema`` downloads a deployed schema, normalized
 (:mod:`appsync_codegen.schema_source`); ``diff`` tells what a schema change does to
 the project's operations and auth modes (:mod:`appsync_codegen.drift`).
@@ -307,13 +307,13 @@ def _check(config: str | None, *, full: bool, fast: bool) -> int:
         print(f"{package} is up to date{how}")
         return EXIT_OK
     counts = (
-        f"{len(report.stale)} changed, {len(report.missing)} missing, {len(report.extra)} extra"
+        f"{len(report.changed)} changed, {len(report.missing)} missing, {len(report.extra)} extra"
     )
     print(f"{package} is stale: {counts}; run appsync-codegen generate", file=sys.stderr)
     for reason in report.reasons:
         print(f"  why: {reason}", file=sys.stderr)
     for label, names in (
-        ("changed", report.stale),
+        ("changed", report.changed),
         ("missing", report.missing),
         ("extra, no longer generated", report.extra),
     ):
@@ -425,14 +425,14 @@ def _token_option(options: argparse.Namespace) -> tuple[str, str] | None:
 
 def _strategy(options: argparse.Namespace) -> Any:
     """The auth strategy the ``--url`` options ask for (None: send no credentials)."""
-    from appsync_runtime.auth import ApiKeyAuth, CognitoUserPoolsAuth, LambdaAuth, OIDCAuth
+    from appsync_runtime import ApiKeyAuth, CognitoUserPoolsAuth, LambdaAuth, OIDCAuth
 
     from .schema_source import EXIT_USAGE, SchemaSourceError
 
     if options.api_key is not None:
         return _guarded(lambda: ApiKeyAuth(options.api_key), "--api-key")
     if options.iam:
-        from appsync_runtime.iam import IAMAuth
+        from appsync_runtime import IAMAuth
 
         credentials: Any = None
         if options.profile:
@@ -546,7 +546,7 @@ def _prelude(path_only: bool, out: TextIO) -> int:
 
 
 def _scalars(out: TextIO) -> int:
-    from appsync_runtime.scalars import SCALAR_TYPES
+    from .scalars import SCALAR_TYPES
 
     for name, hooks in SCALAR_TYPES.items():
         out.write(f"[tool.ariadne-codegen.scalars.{name}]\n")

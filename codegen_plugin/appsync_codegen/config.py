@@ -50,6 +50,7 @@ from .errors import CodegenError
 
 __all__ = [
     "APPSYNC_TABLE",
+    "AUTH_MODES",
     "CONFIG_FILE_NAME",
     "AppSyncOptions",
     "CodegenConfig",
@@ -92,7 +93,14 @@ _PATH_KEYS = ("schema_path", "queries_path", "target_package_path")
 _PATH_LIST_KEYS = ("schema_paths", "files_to_include")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CLIENT_KINDS = ("sync", "async")
-_AUTH_MODES = ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA")
+AUTH_MODES = (
+    "API_KEY",
+    "AWS_IAM",
+    "AMAZON_COGNITO_USER_POOLS",
+    "OPENID_CONNECT",
+    "AWS_LAMBDA",
+)
+"""AppSync's authorization modes, in the order generated code lists them."""
 
 
 @dataclass(frozen=True)
@@ -322,19 +330,19 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
             f"{ARIADNE_TABLE}.appsync",
         )
     default_auth_mode = table.get("default_auth_mode")
-    if default_auth_mode is not None and default_auth_mode not in _AUTH_MODES:
+    if default_auth_mode is not None and default_auth_mode not in AUTH_MODES:
         raise config.error(
             "default_auth_mode",
-            f"default_auth_mode must be one of {', '.join(_AUTH_MODES)}, got {default_auth_mode!r}",
+            f"default_auth_mode must be one of {', '.join(AUTH_MODES)}, got {default_auth_mode!r}",
             f"{ARIADNE_TABLE}.appsync",
         )
     additional = table.get("additional_auth_modes")
     if additional is not None and (
-        not isinstance(additional, list) or any(mode not in _AUTH_MODES for mode in additional)
+        not isinstance(additional, list) or any(mode not in AUTH_MODES for mode in additional)
     ):
         raise config.error(
             "additional_auth_modes",
-            f"additional_auth_modes must be a list of {', '.join(_AUTH_MODES)}, got {additional!r}",
+            f"additional_auth_modes must be a list of {', '.join(AUTH_MODES)}, got {additional!r}",
             f"{ARIADNE_TABLE}.appsync",
         )
     if default_auth_mode is None and additional is not None:

@@ -55,7 +55,7 @@ from graphql import (
 )
 
 from .config import CodegenConfig
-from .errors import CodegenError
+from .errors import CodegenError, source_location
 from .schema import graphql_files, parse_files
 from .schema_source import load_schema_file
 
@@ -284,13 +284,10 @@ def _schema_change(
 
 
 def _location(node: Node | None) -> tuple[str, int, int] | None:
-    if node is None or node.loc is None:
-        return None
-    source = node.loc.source
-    if source.name.startswith("appsync_codegen/"):
-        return None  # the prelude: not the user's file
-    where = source.get_location(node.loc.start)
-    return source.name, where.line, where.column
+    located = source_location(node)
+    if located is None or located[0].startswith("appsync_codegen/"):
+        return None  # unknown, or the prelude: not the user's file
+    return located
 
 
 # -- section 2: operations --------------------------------------------------------------

@@ -25,6 +25,16 @@ def display_path(path: Path | str) -> str:
     return Path(chosen).as_posix()
 
 
+def source_location(node: object) -> tuple[str, int, int] | None:
+    """Where a GraphQL AST node stands: its source's name, line and column (None: unknown)."""
+    loc = getattr(node, "loc", None)
+    source = getattr(loc, "source", None)
+    if loc is None or source is None:
+        return None
+    where = source.get_location(loc.start)
+    return source.name, where.line, where.column
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem at ``file:line:col`` (line and column count from 1)."""

@@ -13,11 +13,14 @@ from pathlib import Path
 
 from graphql import (
     DefinitionNode,
+    DirectiveNode,
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    ListValueNode,
     Source,
+    StringValueNode,
     build_ast_schema,
     parse,
     validate_schema,
@@ -35,9 +38,24 @@ __all__ = [
     "graphql_files",
     "load_schema",
     "parse_files",
+    "string_arguments",
 ]
 
 GRAPHQL_EXTENSIONS = (".graphql", ".graphqls", ".gql")
+
+
+def string_arguments(directive: DirectiveNode, argument: str) -> list[str]:
+    """The strings a directive's ``argument`` holds: a list of strings, or one string
+    (GraphQL's input coercion); anything else holds none."""
+    found: list[str] = []
+    for node in directive.arguments or ():
+        if node.name.value != argument:
+            continue
+        value = node.value
+        items = value.values if isinstance(value, ListValueNode) else (value,)
+        found.extend(item.value for item in items if isinstance(item, StringValueNode))
+    return found
+
 
 # Directives of the Amplify GraphQL transformer: they live in an Amplify project's
 # source schema, which Amplify compiles into the schema AppSync runs.

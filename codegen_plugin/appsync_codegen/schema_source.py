@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import httpx
     from graphql import DocumentNode, GraphQLSchema
 
-    from appsync_runtime.auth import AuthStrategy
+    from appsync_runtime import AuthStrategy
     from appsync_runtime.credentials import CredentialSource
 
 __all__ = [
@@ -371,7 +371,7 @@ def control_plane_url(region: str) -> str:
 
 
 def _provider(credentials: CredentialSource, profile: str | None) -> Any:
-    from appsync_runtime.credentials import BotocoreProvider, resolve_provider
+    from appsync_runtime import BotocoreProvider, resolve_provider
 
     if profile is None:
         return resolve_provider(credentials)
@@ -385,7 +385,7 @@ def _provider(credentials: CredentialSource, profile: str | None) -> Any:
 
 
 def _load_credentials(provider: Any) -> Any:
-    from appsync_runtime.credentials import RefreshingCredentials
+    from appsync_runtime import RefreshingCredentials
 
     try:
         return RefreshingCredentials(provider).get()
@@ -407,7 +407,7 @@ def _control_plane_get(
     transport: httpx.BaseTransport | None,
 ) -> httpx.Response:
 
-    from appsync_runtime.sigv4 import SigV4Signer
+    from appsync_runtime import SigV4Signer
 
     try:
         signer = SigV4Signer(region, "appsync")
@@ -592,7 +592,7 @@ def introspect_endpoint(
     """
     from graphql import get_introspection_query
 
-    from appsync_runtime.auth import AuthRequest
+    from appsync_runtime import AuthRequest
 
     if urlsplit(url).scheme not in ("http", "https"):
         raise SchemaSourceError(f"--url must be an http(s) URL: {url}", EXIT_USAGE)

@@ -27,28 +27,24 @@ from dataclasses import dataclass
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLUnionType,
-    InlineFragmentNode,
-    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    StringValueNode,
-    get_named_type,
     is_non_null_type,
 )
 
-from .errors import Diagnostic
+from ._selections import Selections, field_type
+from .errors import Diagnostic, source_location
+from .schema import string_arguments
 
 __all__ = ["check_subscription_selections", "subscribed_mutations"]
 
 _SHOWN = 6  # missing fields named in one warning before "and N more"
 
 Path = tuple[str, ...]
+_OPERATIONS = ("<operations>", 1, 1)  # where a node without a location is shown
 
 
 @dataclass(frozen=True)
@@ -72,14 +68,8 @@ def subscribed_mutations(schema: GraphQLSchema, field_name: str) -> list[str]:
         return []
     names: list[str] = []
     for directive in definition.ast_node.directives or ():
-        if directive.name.value != "aws_subscribe":
-            continue
-        for argument in directive.arguments or ():
-            if argument.name.value != "mutations":
-                continue
-            value = argument.value
-            items = value.values if isinstance(value, ListValueNode) else (value,)
-            names.extend(item.value for item in items if isinstance(item, StringValueNode))
+        if directive.name.value == "aws_subscribe":
+            names.extend(string_arguments(directive, "mutations"))
     return names
 
 
@@ -108,12 +98,12 @@ def check_subscription_selections(
             definition = subscription_type.fields.get(node.name.value)
             if definition is None or node.selection_set is None:
                 continue
-            subscribed = walker.possible(get_named_type(definition.type))
+            subscribed = walker.possible(field_type(definition))
             for mutation_name in subscribed_mutations(schema, node.name.value):
                 mutation_field = mutation_type.fields.get(mutation_name)
                 if mutation_field is None:
                     continue
-                returned = walker.possible(get_named_type(mutation_field.type))
+                returned = walker.possible(field_type(mutation_field))
                 # What the subscription reads on the object types this mutation returns.
                 roots = [object_type for object_type in subscribed if object_type in returned]
                 if not roots:
@@ -165,8 +155,8 @@ def _warning(
     mutation_field: FieldNode,
     missing: list[_Selected],
 ) -> Diagnostic:
-    file, line, column = _location(mutation_field)
-    sub_file, sub_line, _ = _location(subscription.name or subscription)
+    file, line, column = source_location(mutation_field) or _OPERATIONS
+    sub_file, sub_line, _ = source_location(subscription.name or subscription) or _OPERATIONS
     shown = ", ".join(item.label for item in missing[:_SHOWN])
     if len(missing) > _SHOWN:
         shown += f" and {len(missing) - _SHOWN} more"
@@ -188,14 +178,11 @@ class _Walker:
     def __init__(
         self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode]
     ) -> None:
-        self.schema = schema
-        self.fragments = fragments
+        self.selections = Selections(schema, fragments)
 
     def root_fields(self, selection_set: SelectionSetNode) -> list[FieldNode]:
         """The root fields of an operation, through fragments on the root type."""
-        found: list[FieldNode] = []
-        self._fields(selection_set, None, found, frozenset())
-        return found
+        return self._fields(selection_set, None)
 
     def paths(
         self,
@@ -215,7 +202,7 @@ class _Walker:
 
     def possible(self, named: object) -> list[GraphQLObjectType]:
         """The object types a value of the named type ``named`` can be."""
-        return self._possible(named)
+        return self.selections.possible(named)
 
     def _paths(
         self,
@@ -229,9 +216,7 @@ class _Walker:
         for object_type in possible:
             grouped: dict[str, list[FieldNode]] = {}
             for selection_set in selection_sets:
-                nodes: list[FieldNode] = []
-                self._fields(selection_set, object_type, nodes, frozenset())
-                for node in nodes:
+                for node in self._fields(selection_set, object_type):
                     if node.name.value.startswith("__"):
                         continue
                     key = node.alias.value if by_key and node.alias else node.name.value
@@ -253,52 +238,20 @@ class _Walker:
                     )
                 children = [node.selection_set for node in nodes if node.selection_set]
                 if children:
-                    inner = self._possible(get_named_type(definition.type))
+                    inner = self.possible(field_type(definition))
                     self._paths(children, inner, by_key, path, here, found)
 
     def _fields(
-        self,
-        selection_set: SelectionSetNode,
-        object_type: GraphQLObjectType | None,
-        found: list[FieldNode],
-        spreads: frozenset[str],
-    ) -> None:
-        """The field nodes of ``selection_set`` that apply to ``object_type``."""
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                found.append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, object_type):
-                    self._fields(selection.selection_set, object_type, found, spreads)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in spreads:
-                    continue
-                if self._applies(fragment.type_condition.name.value, object_type):
-                    self._fields(fragment.selection_set, object_type, found, spreads | {name})
-
-    def _applies(self, condition: str, object_type: GraphQLObjectType | None) -> bool:
-        if object_type is None:
-            return True
-        return object_type in self._possible(self.schema.get_type(condition))
-
-    def _possible(self, named: object) -> list[GraphQLObjectType]:
-        if isinstance(named, GraphQLObjectType):
-            return [named]
-        if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
-            return list(self.schema.get_possible_types(named))
-        return []
+        self, selection_set: SelectionSetNode, object_type: GraphQLObjectType | None
+    ) -> list[FieldNode]:
+        """The field nodes of ``selection_set`` that apply to ``object_type`` (None: all)."""
+        possible = None if object_type is None else (object_type,)
+        return [
+            reached.node
+            for reached in self.selections.fields(selection_set, possible=possible)
+            if reached.possible is None or reached.possible
+        ]
 
 
 def _name(operation: OperationDefinitionNode) -> str:
     return operation.name.value if operation.name else "<anonymous>"
-
-
-def _location(node: FieldNode | OperationDefinitionNode | object) -> tuple[str, int, int]:
-    loc = getattr(node, "loc", None)
-    if loc is None:
-        return "<operations>", 1, 1
-    where = loc.source.get_location(loc.start)
-    return loc.source.name, where.line, where.column

@@ -1,7 +1,7 @@
 """The nine AWS AppSync scalars, as natural Python values.
 
-Generated code uses these functions through ariadne-codegen's scalar hooks
-(see :data:`SCALAR_TYPES`): ``parse_*`` are pydantic ``PlainValidator`` s on result
+Generated code uses these functions through ariadne-codegen's scalar hooks:
+``parse_*`` are pydantic ``PlainValidator`` s on result
 models (their result is final: pydantic does not validate it again, in Python or JSON
 mode), ``serialize_*`` are ``PlainSerializer`` s on input models and are also called
 directly on client method arguments. AWSEmail, AWSPhone and AWSURL are plain ``str``
@@ -86,7 +86,7 @@ import json
 import re
 import sys
 from _socket import AF_INET, AF_INET6, inet_pton
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from datetime import tzinfo as TzInfo
 from ipaddress import (
@@ -112,7 +112,6 @@ if TYPE_CHECKING:
 __all__ = [
     "AWSJSON",
     "AWSURL",
-    "SCALAR_TYPES",
     "AWSDate",
     "AWSDateField",
     "AWSDateTime",
@@ -1000,43 +999,3 @@ AWSIPAddressField: TypeAlias = Annotated[
     PlainSerializer(serialize_aws_ip_address),
 ]
 """A pydantic field type for ``AWSIPAddress``."""
-
-
-# --------------------------------------------------------------------------- codegen
-
-
-def _hooks(scalar: str, suffix: str | None) -> dict[str, str]:
-    module = __name__
-    if suffix is None:  # a plain str: no Python call either way
-        return {"type": f"{module}.{scalar}"}
-    return {
-        "type": f"{module}.{scalar}",
-        "parse": f"{module}.parse_aws_{suffix}",
-        "serialize": f"{module}.serialize_aws_{suffix}",
-    }
-
-
-SCALAR_TYPES: Final[Mapping[str, Mapping[str, str]]] = {
-    "AWSDate": _hooks("AWSDate", "date"),
-    "AWSTime": _hooks("AWSTime", "time"),
-    "AWSDateTime": _hooks("AWSDateTime", "datetime"),
-    "AWSTimestamp": _hooks("AWSTimestamp", "timestamp"),
-    "AWSEmail": _hooks("AWSEmail", None),
-    "AWSPhone": _hooks("AWSPhone", None),
-    "AWSURL": _hooks("AWSURL", None),
-    "AWSJSON": _hooks("AWSJSON", "json"),
-    "AWSIPAddress": _hooks("AWSIPAddress", "ip_address"),
-}
-"""ariadne-codegen's ``[tool.ariadne-codegen.scalars.<Name>]`` settings, per scalar.
-
-``AWSEmail``, ``AWSPhone`` and ``AWSURL`` have a ``type`` only: they are ``str``, which
-pydantic checks without calling Python (their ``parse_*``/``serialize_*`` functions
-would only check the type again). ariadne-codegen writes every other ``parse`` as a
-``BeforeValidator``; appsync-codegen's plugin makes it a ``PlainValidator`` (the
-function's result is final: pydantic does not validate it again).
-
-Plain ariadne-codegen passes a list argument whole to ``serialize``: right for every
-scalar but AWSJSON, whose ``serialize`` reads a list as one JSON array. appsync-codegen's
-plugin serializes list items one by one; without it, serialize a ``[AWSJSON]``
-argument with :func:`serialize_aws_json_list`.
-"""

@@ -35,10 +35,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
+from appsync_codegen.scalars import SCALAR_TYPES
 from appsync_runtime import scalars
 from appsync_runtime.model import UNSET, BaseModel
 from appsync_runtime.scalars import (
-    SCALAR_TYPES,
     AWSDateField,
     AWSDateTimeField,
     AWSEmailField,
