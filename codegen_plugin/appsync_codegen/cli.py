@@ -425,14 +425,14 @@ def _token_option(options: argparse.Namespace) -> tuple[str, str] | None:
 
 def _strategy(options: argparse.Namespace) -> Any:
     """The auth strategy the ``--url`` options ask for (None: send no credentials)."""
-    from appsync_runtime.auth import ApiKeyAuth, CognitoUserPoolsAuth, LambdaAuth, OIDCAuth
+    from appsync_runtime import ApiKeyAuth, CognitoUserPoolsAuth, LambdaAuth, OIDCAuth
 
     from .schema_source import EXIT_USAGE, SchemaSourceError
 
     if options.api_key is not None:
         return _guarded(lambda: ApiKeyAuth(options.api_key), "--api-key")
     if options.iam:
-        from appsync_runtime.iam import IAMAuth
+        from appsync_runtime import IAMAuth
 
         credentials: Any = None
         if options.profile:

@@ -6,7 +6,7 @@ Three sources, one normalized result:
   prelude, or an introspection result in JSON; what ``appsync-codegen diff`` reads.
 * :func:`fetch_introspection_schema`: AppSync's ``GetIntrospectionSchema``
   (``GET /v1/apis/<apiId>/schema?format=SDL&includeDirectives=true``), signed with
-  the runtime's :class:`~appsync_runtime.sigv4.SigV4Signer` and credential chain. It
+  the runtime's :class:`~appsync_runtime.SigV4Signer` and credential chain. It
   works even where introspection is disabled on the API, and keeps the ``@aws_*``
   auth directives. :func:`fetch_api_auth` reads the API's auth modes
   (``GetGraphqlApi``).
@@ -41,8 +41,7 @@ if TYPE_CHECKING:
     import httpx
     from graphql import DocumentNode, GraphQLSchema
 
-    from appsync_runtime.auth import AuthStrategy
-    from appsync_runtime.credentials import CredentialSource
+    from appsync_runtime import AuthStrategy, CredentialSource
 
 __all__ = [
     "EXIT_FORBIDDEN",
@@ -371,7 +370,7 @@ def control_plane_url(region: str) -> str:
 
 
 def _provider(credentials: CredentialSource, profile: str | None) -> Any:
-    from appsync_runtime.credentials import BotocoreProvider, resolve_provider
+    from appsync_runtime import BotocoreProvider, resolve_provider
 
     if profile is None:
         return resolve_provider(credentials)
@@ -385,7 +384,7 @@ def _provider(credentials: CredentialSource, profile: str | None) -> Any:
 
 
 def _load_credentials(provider: Any) -> Any:
-    from appsync_runtime.credentials import RefreshingCredentials
+    from appsync_runtime import RefreshingCredentials
 
     try:
         return RefreshingCredentials(provider).get()
@@ -407,7 +406,7 @@ def _control_plane_get(
     transport: httpx.BaseTransport | None,
 ) -> httpx.Response:
 
-    from appsync_runtime.sigv4 import SigV4Signer
+    from appsync_runtime import SigV4Signer
 
     try:
         signer = SigV4Signer(region, "appsync")
@@ -513,7 +512,7 @@ def fetch_introspection_schema(
     """The deployed schema of API ``api_id`` as AppSync returns it (``SDL`` or ``JSON``).
 
     Signed with SigV4 (service ``appsync``) using ``credentials`` (anything
-    :func:`~appsync_runtime.credentials.resolve_provider` takes; default: the
+    :func:`~appsync_runtime.resolve_provider` takes; default: the
     environment, then botocore's chain) or the named botocore ``profile``.
     ``endpoint_url`` replaces ``https://appsync.<region>.amazonaws.com``.
     """
@@ -592,7 +591,7 @@ def introspect_endpoint(
     """
     from graphql import get_introspection_query
 
-    from appsync_runtime.auth import AuthRequest
+    from appsync_runtime import AuthRequest
 
     if urlsplit(url).scheme not in ("http", "https"):
         raise SchemaSourceError(f"--url must be an http(s) URL: {url}", EXIT_USAGE)

@@ -28,7 +28,7 @@ exception.
 
 Every error that ends a call carries ``attempts``: how many attempts the call made
 (retries and an auth re-sign included), also shown in ``str()`` when more than one.
-Retries (:mod:`appsync_runtime.retry`) only ever raise the error of the last attempt.
+Retries (:mod:`appsync_runtime._retry`) only ever raise the error of the last attempt.
 """
 
 from __future__ import annotations

@@ -62,8 +62,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from .auth import AuthRejection, AuthStrategy
-from .endpoints import Endpoint
+from ._auth import AuthStrategy
+from ._endpoints import Endpoint
+from ._redaction import MAX_MESSAGE, Scrubber, secret_header_values
+from ._response import AuthRejection, classify_auth_failure, redact
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -93,8 +95,6 @@ from .realtime_protocol import (
     connect_target,
     start_auth_request,
 )
-from .redaction import MAX_MESSAGE, Scrubber, secret_header_values
-from .response import classify_auth_failure, redact
 
 if TYPE_CHECKING:
     import aiohttp

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .auth import AuthMode, AuthRequest
+from ._auth import AuthMode, AuthRequest
+from ._response import _entries, loads
 from .errors import GraphQLErrorEntry
-from .response import _entries, loads
 
 __all__ = [
     "CONNECT_HEADERS",
@@ -643,7 +643,7 @@ def resolve_connect_form(form: ConnectForm, realtime_url: str) -> ConnectForm:
     reads only that form), ``subprotocol`` everywhere else."""
     if form != "auto":
         return form
-    from .endpoints import is_loopback_host
+    from ._endpoints import is_loopback_host
 
     hostname = urlsplit(realtime_url).hostname or ""
     return "query" if is_loopback_host(hostname) else "subprotocol"

@@ -65,7 +65,7 @@ from appsync_runtime import (
     IAMAuth,
     OIDCAuth,
 )
-from appsync_runtime.request import encode_variables
+from appsync_runtime._request import encode_variables
 from appsync_runtime.scalars import (
     serialize_aws_date,
     serialize_aws_datetime,

@@ -27,12 +27,13 @@ from appsync_runtime import (
     AppSyncThrottledError,
     AppSyncTimeoutError,
     AsyncAppSyncClient,
+    AuthRejection,
+    AuthRequest,
     RetryEvent,
     RetryPolicy,
     Timeout,
 )
-from appsync_runtime.auth import AuthRejection, AuthRequest
-from appsync_runtime.request import operation_type
+from appsync_runtime._request import operation_type
 from tests.reliability.conftest import FAST, KEY, dead_url
 from tests.reliability.flaky import RefusingTransport, refusing_session
 from tests.support.fake_appsync import FakeAppSync, Reply

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from appsync_runtime import ApiKeyAuth, AuthMode, AuthRequest, AuthStrategy, CognitoUserPoolsAuth
-from appsync_runtime.endpoints import parse_endpoint
+from appsync_runtime._endpoints import parse_endpoint
 from appsync_runtime.realtime_protocol import (
     CONNECT_HEADERS,
     AckTimeout,

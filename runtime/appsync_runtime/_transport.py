@@ -57,15 +57,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
+from ._observe import logger
+from ._request import HttpRequest, Timeout
+from ._response import HttpResponse
 from .errors import (
     AppSyncConfigError,
     AppSyncNetworkError,
     AppSyncResponseTooLargeError,
     AppSyncTimeoutError,
 )
-from .observe import logger
-from .request import HttpRequest, Timeout
-from .response import HttpResponse
 
 if TYPE_CHECKING:
     import aiohttp

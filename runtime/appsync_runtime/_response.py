@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from pydantic_core import from_json
 
-from .auth import AuthRejection
+from ._redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber, redact
 from .errors import (
     AppSyncAuthError,
     AppSyncError,
@@ -21,9 +21,9 @@ from .errors import (
     AuthFailureReason,
     GraphQLErrorEntry,
 )
-from .redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber, redact
 
 __all__ = [
+    "AuthRejection",
     "GraphQLResponse",
     "HttpResponse",
     "Validated",
@@ -35,6 +35,16 @@ __all__ = [
 ]
 
 _MAX_ENTRIES = 1000  # GraphQL error entries kept; a hostile body may hold millions
+
+
+@dataclass(frozen=True)
+class AuthRejection:
+    """What a 401 or 403 said, for a strategy deciding whether a retry can help."""
+
+    status: int
+    error_type: str | None
+    message: str
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)

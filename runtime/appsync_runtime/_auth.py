@@ -23,12 +23,12 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import httpx
 
+from ._response import AuthRejection, describe_rejection
 from .errors import AppSyncConfigError
 
 __all__ = [
     "ApiKeyAuth",
     "AuthMode",
-    "AuthRejection",
     "AuthRequest",
     "AuthStrategy",
     "CognitoUserPoolsAuth",
@@ -85,16 +85,6 @@ class AuthRequest:
             body=request.content,
             headers=request.headers,
         )
-
-
-@dataclass(frozen=True)
-class AuthRejection:
-    """What a 401 or 403 said, for a strategy deciding whether a retry can help."""
-
-    status: int
-    error_type: str | None
-    message: str
-    headers: Mapping[str, str]
 
 
 def check_header_value(value: object, what: str) -> str:
@@ -218,8 +208,6 @@ class AuthStrategy(httpx.Auth):
 
 
 def _rejection(response: httpx.Response) -> AuthRejection:
-    from .response import describe_rejection  # local: response imports this module
-
     return describe_rejection(response.status_code, response.headers, response.content)
 
 

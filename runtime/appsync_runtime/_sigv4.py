@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from typing import Final, TypeAlias
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
-from .credentials import Credentials
+from ._credentials import Credentials
 from .errors import AppSyncConfigError
 
 __all__ = [

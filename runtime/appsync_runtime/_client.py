@@ -6,9 +6,9 @@
 
 They follow ariadne-codegen's base-client contract (``execute``, ``get_data``,
 ``execute_ws``) and differ only in how they perform I/O: the call itself is the shared
-:func:`~appsync_runtime.flow.call_flow`, retries and deadlines included.
+:func:`~appsync_runtime._flow.call_flow`, retries and deadlines included.
 
-Reliability settings, on the client and per call (see :mod:`appsync_runtime.retry`):
+Reliability settings, on the client and per call (see :mod:`appsync_runtime._retry`):
 ``retry=RetryPolicy(...)`` (``None`` turns retries off), ``timeout=Timeout(...)``,
 ``idempotent=True`` to let a mutation be retried like a query, ``operation_type=`` to
 skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
@@ -24,22 +24,22 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 from pydantic_core import ValidationError
 
-from .auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
-from .endpoints import Endpoint, parse_endpoint
-from .errors import AppSyncConfigError, AppSyncResponseError
-from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
-from .observe import CallHooks
-from .redaction import MAX_MESSAGE, Scrubber
-from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
-from .response import GraphQLResponse, Validated
-from .retry import DEFAULT_RETRY, RetryPolicy
-from .transport import (
+from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
+from ._endpoints import Endpoint, parse_endpoint
+from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from ._observe import CallHooks
+from ._redaction import MAX_MESSAGE, Scrubber
+from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
+from ._response import GraphQLResponse, Validated
+from ._retry import DEFAULT_RETRY, RetryPolicy
+from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     AsyncHttpxTransport,
     HttpxTransport,
     check_max_response_bytes,
 )
+from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
@@ -350,7 +350,7 @@ class AppSyncClient(_ClientCore):
         """``validate_result(model, get_data(execute(...)))`` in one call: the same
         arguments, result and errors. A plain success is validated straight from the
         response bytes (pydantic's JSON mode, see
-        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(
             query,
@@ -533,7 +533,7 @@ class AsyncAppSyncClient(_ClientCore):
         """``validate_result(model, get_data(await execute(...)))`` in one call: the
         same arguments, result and errors. A plain success is validated straight from
         the response bytes (pydantic's JSON mode, see
-        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(
             query,

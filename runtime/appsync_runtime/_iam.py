@@ -2,7 +2,7 @@
 
 :class:`IAMAuth` signs the exact bytes sent, on either transport and for real-time
 connects and ``start`` messages alike. Credentials come from whatever the user gives
-(see :func:`~appsync_runtime.credentials.resolve_provider`): static keys, environment
+(see :func:`~appsync_runtime._credentials.resolve_provider`): static keys, environment
 variables, a callable, a botocore/boto3 session, or by default the environment then
 botocore's chain. They are cached and refreshed ahead of expiry.
 
@@ -24,12 +24,12 @@ from types import MappingProxyType
 
 import httpx
 
-from .auth import AuthMode, AuthRejection, AuthRequest, AuthStrategy, vetted
-from .credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
-from .endpoints import region_from_host
+from ._auth import AuthMode, AuthRequest, AuthStrategy, vetted
+from ._credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
+from ._endpoints import region_from_host
+from ._response import AuthRejection, classify_auth_failure
+from ._sigv4 import PreparedSigV4, SigV4Signer
 from .errors import AppSyncConfigError, AuthFailureReason
-from .response import classify_auth_failure
-from .sigv4 import PreparedSigV4, SigV4Signer
 
 __all__ = ["IAMAuth"]
 

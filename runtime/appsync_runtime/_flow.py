@@ -26,7 +26,19 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
+from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
+from ._request import HttpRequest, Timeout
+from ._response import (
+    GraphQLResponse,
+    HttpResponse,
+    Validated,
+    describe_rejection,
+    parse_response,
+    validate_json,
+)
+from ._retry import RetryEvent, RetryPolicy
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -35,18 +47,6 @@ from .errors import (
     AppSyncTimeoutError,
     AuthFailureReason,
 )
-from .observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
-from .redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
-from .request import HttpRequest, Timeout
-from .response import (
-    GraphQLResponse,
-    HttpResponse,
-    Validated,
-    describe_rejection,
-    parse_response,
-    validate_json,
-)
-from .retry import RetryEvent, RetryPolicy
 
 __all__ = [
     "AsyncTransport",
@@ -82,7 +82,7 @@ class Call:
     hooks: CallHooks | None = None
     model: type[Any] | None = None
     """A result model to validate a plain success's ``data`` with, straight from the
-    response bytes (see :func:`~appsync_runtime.response.validate_json`); the flow
+    response bytes (see :func:`~appsync_runtime._response.validate_json`); the flow
     then returns a :class:`Validated` instead of a :class:`GraphQLResponse`."""
 
 
