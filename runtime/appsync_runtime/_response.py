@@ -181,7 +181,7 @@ def _describe_body(content: bytes, headers: Mapping[str, str], scrubber: Scrubbe
     return f"{len(content)} bytes of {kind.split(';', 1)[0]}"
 
 
-def classify_auth_failure(status: int, error_type: str | None, message: str) -> str:
+def classify_auth_failure(status: int, error_type: str | None, message: str) -> AuthFailureReason:
     """Which :class:`AuthFailureReason` a 401/403 means.
 
     AppSync sends ``InvalidSignatureException`` for several distinct causes, so the

@@ -33,6 +33,7 @@ Retries (:mod:`appsync_runtime._retry`) only ever raise the error of the last at
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,8 +149,12 @@ class AppSyncHTTPError(AppSyncError):
         self.retry_after = retry_after
 
 
-class AuthFailureReason:
-    """Values of :attr:`AppSyncAuthError.reason`: why the request was refused."""
+class AuthFailureReason(str, enum.Enum):
+    """Values of :attr:`AppSyncAuthError.reason`: why the request was refused.
+
+    A ``str`` enum: each member equals its value (``"clock_skew"``), so comparisons
+    with plain strings keep working.
+    """
 
     UNAUTHORIZED = "unauthorized"
     """401: missing or wrong API key or token."""
@@ -166,6 +171,9 @@ class AuthFailureReason:
     FORBIDDEN = "forbidden"
     """Any other 401/403."""
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class AppSyncAuthError(AppSyncHTTPError):
     """The request was refused for its authentication (401 or 403), or credentials
@@ -179,11 +187,11 @@ class AppSyncAuthError(AppSyncHTTPError):
         message: str,
         *,
         status: int | None = None,
-        reason: str = AuthFailureReason.FORBIDDEN,
+        reason: AuthFailureReason | str = AuthFailureReason.FORBIDDEN,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, status=status, **kwargs)
-        self.reason = reason
+        self.reason: AuthFailureReason = AuthFailureReason(reason)
 
 
 class AppSyncThrottledError(AppSyncHTTPError):
