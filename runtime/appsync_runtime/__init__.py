@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
     from ._client import (
         AppSyncClient as AppSyncClient,
         AsyncAppSyncClient as AsyncAppSyncClient,
+        AuthArg as AuthArg,
+        AuthOptions as AuthOptions,
+        CallOptions as CallOptions,
     )
     from ._credentials import (
         BotocoreProvider as BotocoreProvider,
@@ -108,6 +111,9 @@ _EXPORTS: dict[str, str] = {
     "OIDCAuth": "_auth",
     "AppSyncClient": "_client",
     "AsyncAppSyncClient": "_client",
+    "AuthArg": "_client",
+    "AuthOptions": "_client",
+    "CallOptions": "_client",
     "BotocoreProvider": "_credentials",
     "CallableProvider": "_credentials",
     "CredentialProvider": "_credentials",

@@ -475,7 +475,7 @@ async def one_realtime_case(
     try:
         if transport == "async":
             async with AsyncAppSyncClient(rt.url, auth=MODES[mode](), **settings) as client:
-                async for _ in client.execute_ws(SUBSCRIPTION, "OnEcho", on_ready=after_ready):
+                async for _ in client.subscribe(SUBSCRIPTION, "OnEcho", on_ready=after_ready):
                     pass
         else:
 
