@@ -54,8 +54,8 @@ from appsync_runtime import (
     OIDCAuth,
     RealtimeOptions,
     RetryPolicy,
-    redaction,
 )
+from appsync_runtime import _redaction as redaction
 from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.fake_realtime import (
