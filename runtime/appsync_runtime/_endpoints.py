@@ -16,13 +16,26 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .errors import AppSyncConfigError
 
-__all__ = ["Endpoint", "is_loopback_host", "parse_endpoint", "region_from_host"]
+__all__ = [
+    "Endpoint",
+    "is_loopback_host",
+    "parse_endpoint",
+    "region_from_host",
+    "url_without_query",
+]
 
 _STANDARD_HOST = re.compile(
     r"^(?P<api_id>[a-z0-9]+)\.appsync-api\.(?P<region>[a-z]{2}(?:-[a-z0-9]+)+-\d+)"
     r"\.amazonaws\.com(?:\.cn)?$"
 )
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def url_without_query(url: str) -> str:
+    """``url`` without its query and fragment: what may be shown of a URL (a signed
+    real-time URL carries credentials in its query)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def is_loopback_host(host: str) -> bool:

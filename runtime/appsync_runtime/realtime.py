@@ -60,10 +60,10 @@ from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from ._auth import AuthStrategy
 from ._endpoints import Endpoint
+from ._endpoints import url_without_query as _safe_url
 from ._redaction import MAX_MESSAGE, Scrubber, secret_header_values
 from ._response import AuthRejection, classify_auth_failure, redact
 from .errors import (
@@ -903,11 +903,6 @@ class _ConnectionFailedError(Exception):
 
 
 # --------------------------------------------------------------------------- manager
-
-
-def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 class RealtimeManager:

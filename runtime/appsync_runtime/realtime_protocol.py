@@ -33,6 +33,8 @@ from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._auth import AuthMode, AuthRequest
+from ._endpoints import url_without_query as _graphql_url
+from ._endpoints import url_without_query as _safe_url
 from ._response import _entries, loads
 from .errors import GraphQLErrorEntry
 
@@ -569,11 +571,6 @@ def _errors_of(message: Mapping[str, Any]) -> Any:
 # --------------------------------------------------------------------------- auth
 
 
-def _graphql_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
 def connect_auth_request(url: str, host: str, region: str | None) -> AuthRequest:
     """What a strategy authorizes for a connect: ``POST <graphql url>/connect`` with
     body ``{}`` and :data:`CONNECT_HEADERS` (what AWS clients sign)."""
@@ -627,11 +624,6 @@ class ConnectTarget:
 
     def __repr__(self) -> str:
         return f"ConnectTarget(url={_safe_url(self.url)!r}, protocols=<{len(self.protocols)}>)"
-
-
-def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def _b64(payload: Mapping[str, str]) -> bytes:
