@@ -154,7 +154,7 @@ class _ClientCore:
             url, host=host, region=region, realtime_url=realtime_url
         )
         self.auth: tuple[AuthStrategy, ...] = _strategies(auth)
-        self.timeout = Timeout.coerce(timeout)
+        self.timeout: Timeout = Timeout.coerce(timeout)
         self.retry: RetryPolicy | None = (
             DEFAULT_RETRY if retry is UNSET else _retry_policy(retry, "retry")
         )

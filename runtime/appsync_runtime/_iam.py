@@ -82,10 +82,11 @@ class IAMAuth(AuthStrategy):
         region: str | None = None,
         service: str = "appsync",
     ) -> None:
-        if isinstance(credentials, RefreshingCredentials):
-            self.credentials = credentials
-        else:
-            self.credentials = RefreshingCredentials(resolve_provider(credentials))
+        self.credentials: RefreshingCredentials = (
+            credentials
+            if isinstance(credentials, RefreshingCredentials)
+            else RefreshingCredentials(resolve_provider(credentials))
+        )
         if region is not None:
             SigV4Signer(region, service)  # validates the names
         self._region = region

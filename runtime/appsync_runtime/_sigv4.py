@@ -310,9 +310,9 @@ class SigV4Signer:
         for what, value in (("region", region), ("service", service)):
             if not isinstance(value, str) or not value or "/" in value or value != value.strip():
                 raise AppSyncConfigError(f"SigV4 {what} must be a non-empty name, got {value!r}")
-        self.region = region
-        self.service = service
-        self.clock_skew = 0.0
+        self.region: str = region
+        self.service: str = service
+        self.clock_skew: float = 0.0
         """Seconds added to the local clock (set it from a server's ``Date`` after a
         "Signature expired" rejection)."""
         self._scope_suffix = f"/{region}/{service}/aws4_request"
@@ -417,11 +417,11 @@ class PreparedSigV4:
     )
 
     def __init__(self, signer: SigV4Signer, method: str, url: str, headers: HeadersLike) -> None:
-        self.signer = signer
+        self.signer: SigV4Signer = signer
         """The signer this shape belongs to (its region, service, clock and keys)."""
         self._token: tuple[str | None, str] = (None, "")
-        self.method = method.upper()
-        self.url = url
+        self.method: str = method.upper()
+        self.url: str = url
         parts = urlsplit(url)
         static = [pair for pair in _iter_headers(headers) if not _is_own(pair[0])]
         grouped = _collect(static)
@@ -438,8 +438,8 @@ class PreparedSigV4:
         #   [+ lines between + "x-amz-security-token:" + <token> + "\n"]
         #   + remaining lines + "\n" + signed names + "\n" + <payload hash>
         self._date_head = head + block("", "x-amz-date") + "x-amz-date:"
-        self.signed_headers = ";".join(sorted([*names, "x-amz-date"]))
-        self.signed_headers_with_token = ";".join(
+        self.signed_headers: str = ";".join(sorted([*names, "x-amz-date"]))
+        self.signed_headers_with_token: str = ";".join(
             sorted([*names, "x-amz-date", "x-amz-security-token"])
         )
         self._tail_plain = f"\n{block('x-amz-date', None)}\n{self.signed_headers}\n"

@@ -145,7 +145,7 @@ class AppSyncHTTPError(AppSyncError):
         super().__init__(message, **kwargs)
         self.status = status
         self.error_type = error_type
-        self.body = body[:2048]
+        self.body: bytes = body[:2048]
         self.retry_after = retry_after
 
 
@@ -237,11 +237,11 @@ class AppSyncGraphQLError(AppSyncError):
         count = max(total or 0, len(errors))
         more = f" (+{count - 1} more)" if count > 1 else ""
         super().__init__(f"{label}{first.message}{more}", **kwargs)
-        self.errors = tuple(errors)
+        self.errors: tuple[GraphQLErrorEntry, ...] = tuple(errors)
         self.total = count
         self.data = data
         self.status = status
-        self.error_type = first.error_type
+        self.error_type: str | None = first.error_type
 
 
 class AppSyncResponseError(AppSyncError):
@@ -254,7 +254,7 @@ class AppSyncResponseError(AppSyncError):
     ) -> None:
         super().__init__(message, **kwargs)
         self.status = status
-        self.body = body[:2048]
+        self.body: bytes = body[:2048]
 
 
 class AppSyncErrorPageError(AppSyncHTTPError, AppSyncResponseError):

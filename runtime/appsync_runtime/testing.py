@@ -249,7 +249,7 @@ class AppSyncSimulator:
         log_dir: str | Path | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.config_path = Path(config_path).resolve()
+        self.config_path: Path = Path(config_path).resolve()
         self.node = node
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
