@@ -193,9 +193,12 @@ class _ClientCore:
         variables: Mapping[str, Any] | None,
         options: Mapping[str, Any],
         allowed: frozenset[str] = _CALL_OPTIONS,
+        model: type[PydanticBaseModel] | None = None,
     ) -> Call:
         """The :class:`Call` for one operation; ``options`` are the keyword arguments
-        the method took (:class:`CallOptions`, or only those in ``allowed``)."""
+        the method took (:class:`CallOptions`, or only those in ``allowed``). With
+        ``model``, a plain success is validated straight from the response bytes where
+        that is what ``get_data`` and ``validate_result`` would do."""
         if not allowed.issuperset(options):
             unexpected = ", ".join(sorted(set(options) - allowed))
             raise TypeError(f"unexpected keyword arguments: {unexpected}")
@@ -235,6 +238,7 @@ class _ClientCore:
             retry=self.retry if retry is UNSET else _retry_policy(retry, "retry="),
             idempotent=idempotent is True,
             hooks=self.hooks,
+            model=model if self._results_from_json else None,
         )
 
     def _result(self, model: type[M], result: GraphQLResponse | Validated) -> M:
@@ -360,9 +364,7 @@ class AppSyncClient(_ClientCore):
         response bytes (pydantic's JSON mode, see
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
-        call = self._prepare(query, operation_name, variables, options)
-        if self._results_from_json:
-            call.model = model
+        call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, run_sync(call_flow(call), self._transport))
 
     def subscribe(
@@ -501,9 +503,7 @@ class AsyncAppSyncClient(_ClientCore):
         the response bytes (pydantic's JSON mode, see
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
-        call = self._prepare(query, operation_name, variables, options)
-        if self._results_from_json:
-            call.model = model
+        call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, await run_async(call_flow(call), self._transport))
 
     def subscribe(

@@ -404,6 +404,19 @@ def _guard_deadlines(transport: object) -> None:
 # ----------------------------------------------------------------- httpx
 
 
+def _build(
+    client: httpx.Client | httpx.AsyncClient, request: HttpRequest, timeout: httpx.Timeout
+) -> httpx.Request:
+    """The httpx request for ``request`` on a user's client (its defaults merged)."""
+    return client.build_request(
+        "POST",
+        request.url,
+        content=request.content,
+        headers=_with_accept_encoding(request.headers),
+        timeout=timeout,
+    )
+
+
 class _HttpxTimeouts:
     """``httpx.Timeout`` for a request (and its ``extensions`` form): the last one is
     reused while the deadline is far, so the common call builds none. Thread-safe:
@@ -555,15 +568,8 @@ class HttpxTransport:
         if self._direct:
             return self._send_direct(client, request)
         try:
-            outgoing = client.build_request(
-                "POST",
-                request.url,
-                content=request.content,
-                headers=_with_accept_encoding(request.headers),
-                timeout=self._timeouts(request),
-            )
             response = client.send(
-                outgoing,
+                _build(client, request, self._timeouts(request)),
                 stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
@@ -693,15 +699,8 @@ class AsyncHttpxTransport:
     async def _send(self, request: HttpRequest) -> HttpResponse:
         client = self._client
         try:
-            outgoing = client.build_request(
-                "POST",
-                request.url,
-                content=request.content,
-                headers=_with_accept_encoding(request.headers),
-                timeout=self._timeouts(request),
-            )
             response = await client.send(
-                outgoing,
+                _build(client, request, self._timeouts(request)),
                 stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
