@@ -72,7 +72,7 @@ class AuthRequest:
     url: str
     host: str
     body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
     region: str | None = None
 
     @classmethod
@@ -293,15 +293,16 @@ def _allowed(modes: Sequence[AuthMode | str]) -> frozenset[AuthMode]:
     passes), whose conversion then costs one lookup per call."""
     if type(modes) is not tuple:
         return frozenset(AuthMode(mode) for mode in modes)
+    key = cast("tuple[AuthMode | str, ...]", modes)
     try:
-        allowed = _ALLOWED.get(modes)
+        allowed = _ALLOWED.get(key)
     except TypeError:  # an unhashable member: AuthMode() below says what is wrong
-        return frozenset(AuthMode(mode) for mode in modes)
+        return frozenset(AuthMode(mode) for mode in key)
     if allowed is None:
-        allowed = frozenset(AuthMode(mode) for mode in modes)
+        allowed = frozenset(AuthMode(mode) for mode in key)
         if len(_ALLOWED) >= 256:
             _ALLOWED.clear()
-        _ALLOWED[modes] = allowed
+        _ALLOWED[key] = allowed
     return allowed
 
 

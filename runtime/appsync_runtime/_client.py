@@ -15,6 +15,8 @@ Reliability settings, on the client and per call (see :mod:`appsync_runtime._ret
 skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import threading

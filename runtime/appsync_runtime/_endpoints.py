@@ -7,6 +7,8 @@ for IAM, and real-time lives at ``wss://<domain>/graphql/realtime``. Behind a pr
 neither rule holds, so an explicit real-time URL always wins.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import ipaddress

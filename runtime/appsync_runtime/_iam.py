@@ -128,13 +128,13 @@ class IAMAuth(AuthStrategy):
         if (
             last is not None
             and last[0] is source
-            and type(source) is MappingProxyType
+            and isinstance(source, MappingProxyType)
             and last[1] == (request.method, request.url, request.host)
         ):
             # the client's own read-only headers again: what was prepared for them
             last[2].signer.clock_skew = self._clock_skew
             return last[2]
-        headers = tuple(
+        headers: tuple[tuple[str, str], ...] = tuple(
             source.multi_items() if isinstance(source, httpx.Headers) else source.items()
         )
         if not any(name.lower() == "host" for name, _ in headers):
@@ -149,7 +149,7 @@ class IAMAuth(AuthStrategy):
                 self._prepared[key] = prepared
         else:
             self._signer(request)  # keeps the signer's clock offset current
-        if type(source) is MappingProxyType:
+        if isinstance(source, MappingProxyType):
             self._last_prepared = (source, key[:3], prepared)
         return prepared
 

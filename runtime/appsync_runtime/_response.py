@@ -62,7 +62,7 @@ class GraphQLResponse:
 
     data: dict[str, Any]
     status: int = 200
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
     request_id: str | None = None
     extensions: Mapping[str, Any] | None = None
 
@@ -89,11 +89,19 @@ def _no_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
-try:  # pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request
-    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
-    from_json(b"{}", **_FROM_JSON_OPTIONS)
-except TypeError:  # pragma: no cover - older pydantic-core
-    _FROM_JSON_OPTIONS = {"allow_inf_nan": False}
+
+
+def _from_json_options() -> dict[str, Any]:
+    """pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request."""
+    options: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
+    try:
+        from_json(b"{}", **options)
+    except TypeError:  # pragma: no cover - older pydantic-core
+        return {"allow_inf_nan": False}
+    return options
+
+
+_FROM_JSON_OPTIONS = _from_json_options()
 
 
 def _decode(content: bytes) -> Any:

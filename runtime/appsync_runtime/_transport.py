@@ -91,7 +91,6 @@ _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _MAX_GZIP_MEMBERS = 64
 _PIECE = 1024 * 1024  # most bytes one decompress call may put out
-_CHUNK = 64 * 1024
 
 
 def check_max_response_bytes(value: object) -> int:
@@ -518,7 +517,8 @@ class _Route:
 
     def __init__(self, client: httpx.Client, url: str) -> None:
         self.url = httpx.URL(url)
-        self.transport: httpx.BaseTransport = client._transport_for_url(self.url)
+        # httpx has no public way to the transport (proxy or pool) a URL is routed to
+        self.transport: httpx.BaseTransport = client._transport_for_url(self.url)  # pyright: ignore[reportPrivateUsage]
         _guard_deadlines(self.transport)
         headers = httpx.Headers(client.headers)
         headers.pop("accept-encoding", None)

@@ -80,13 +80,16 @@ Decisions:
   field called ``date`` or ``time`` (with its ``= None`` default) would shadow.
 """
 
+# pyright: reportUnnecessaryIsInstance=false, reportPrivateUsage=false
+# (isinstance checks guard against callers that ignore the annotations; the wire text
+# and nanoseconds are private to this module, shared by its functions and classes)
 from __future__ import annotations
 
 import json
 import re
 import sys
 from _socket import AF_INET, AF_INET6, inet_pton
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from datetime import tzinfo as TzInfo
 from ipaddress import (
@@ -100,7 +103,7 @@ from ipaddress import (
     ip_interface,
 )
 from json.scanner import make_scanner
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias, cast
 
 from pydantic import PlainSerializer, PlainValidator
 
@@ -371,7 +374,8 @@ class _Nano:
     __replace__ = replace
 
     def __repr__(self) -> str:
-        text = self._base.__repr__(self)
+        base: Any = self._base
+        text: str = base.__repr__(self)
         return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
 
     def __hash__(self) -> int:
@@ -384,7 +388,7 @@ class _Nano:
         if not isinstance(other, base):
             return NotImplemented
         if base.__eq__(self, other) is True:
-            theirs = _nanosecond_of(other)
+            theirs = _nanosecond_of(cast("time | datetime", other))
             return (self._nanosecond > theirs) - (self._nanosecond < theirs)
         return -1 if base.__lt__(self, other) else 1
 
@@ -444,10 +448,11 @@ class NanoDateTime(_Nano, datetime):
 
     def astimezone(self, tz: TzInfo | None = None) -> Self:
         """Like ``datetime.astimezone``, keeping ``nanosecond``."""
+        # typeshed's astimezone returns Self (mypy), pyright's reading a datetime
         result = datetime.astimezone(self, tz)
         if result is not self and self._nanosecond:
-            result._nanosecond = self._nanosecond
-        return result
+            result._nanosecond = self._nanosecond  # pyright: ignore[reportAttributeAccessIssue]
+        return result  # pyright: ignore[reportReturnType]
 
     def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
         args = (
@@ -759,7 +764,7 @@ def _each(value: Any, one: Callable[[Any], Any]) -> Any:
     if value is None or value is UNSET:
         return value
     if isinstance(value, (list, tuple)):
-        return [_each(item, one) for item in value]
+        return [_each(item, one) for item in cast("Sequence[Any]", value)]
     return one(value)
 
 
@@ -954,7 +959,7 @@ def serialize_aws_json_list(value: Any, depth: int = 1) -> Any:
     if value is None or value is UNSET:
         return value
     if depth > 0 and isinstance(value, (list, tuple)):
-        return [serialize_aws_json_list(item, depth - 1) for item in value]
+        return [serialize_aws_json_list(item, depth - 1) for item in cast("Sequence[Any]", value)]
     return _json_to_wire(value)
 
 
