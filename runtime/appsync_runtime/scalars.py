@@ -103,7 +103,17 @@ from ipaddress import (
     ip_interface,
 )
 from json.scanner import make_scanner
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    SupportsIndex,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 from pydantic import PlainSerializer, PlainValidator
 
@@ -586,6 +596,35 @@ def parse_aws_date(value: str | date) -> date:
     raise ValueError(f"invalid AWSDate {_show(value)}: expected a str or a datetime.date")
 
 
+_Parsed = TypeVar("_Parsed", "NanoTime", "NanoDateTime")
+
+
+def _parse_exact(
+    value: str,
+    kind: type[_Parsed],
+    match: re.Match[str] | None,
+    build: Callable[[re.Match[str], str], _Parsed],
+    fraction_group: int,
+    scalar: str,
+    expected: str,
+) -> _Parsed:
+    """The exact path of ``parse_aws_time`` and ``parse_aws_datetime``: ``value``
+    checked by ``match`` (None: a located ``ValueError``), built by ``fromisoformat``
+    where it reads the text right, else by ``build``; digits past the microsecond kept
+    as nanoseconds, and the wire text kept."""
+    if match is None:
+        raise _format_error(scalar, value, expected)
+    try:
+        result = kind.fromisoformat(value) if _FULL_FROMISOFORMAT else build(match, value)
+    except ValueError:  # lowercase "t"/"z", or a bad day: ``build`` reads or refuses it
+        result = build(match, value)
+    fraction = match.group(fraction_group)
+    if fraction is not None and len(fraction) > 6:
+        result._nanosecond = _nanoseconds(fraction)
+    result._wire = value
+    return result
+
+
 def parse_aws_time(value: str | time) -> time:
     """Parse an ``AWSTime`` into a :class:`NanoTime` (aware when there is an offset).
 
@@ -621,20 +660,9 @@ def parse_aws_time(value: str | time) -> time:
             else:
                 result._wire = value
                 return result
-        match = _TIME_RE.fullmatch(value)
-        if match is None:
-            raise _format_error("AWSTime", value, _TIME_FORMAT)
-        try:
-            result = (
-                NanoTime.fromisoformat(value) if _FULL_FROMISOFORMAT else _build_time(match, value)
-            )
-        except ValueError:  # a lowercase "z": the exact path reads it
-            result = _build_time(match, value)
-        fraction = match.group(4)
-        if fraction is not None and len(fraction) > 6:
-            result._nanosecond = _nanoseconds(fraction)
-        result._wire = value
-        return result
+        return _parse_exact(
+            value, NanoTime, _TIME_RE.fullmatch(value), _build_time, 4, "AWSTime", _TIME_FORMAT
+        )
     if isinstance(value, time):
         return value
     raise ValueError(f"invalid AWSTime {_show(value)}: expected a str or a datetime.time")
@@ -669,22 +697,15 @@ def parse_aws_datetime(value: str | datetime) -> datetime:
             else:
                 result._wire = value
                 return result
-        match = _DATETIME_RE.fullmatch(value)
-        if match is None:
-            raise _format_error("AWSDateTime", value, _DATETIME_FORMAT)
-        try:
-            result = (
-                NanoDateTime.fromisoformat(value)
-                if _FULL_FROMISOFORMAT
-                else _build_datetime(match, value)
-            )
-        except ValueError:  # lowercase "t"/"z" or a bad day: the exact path decides
-            result = _build_datetime(match, value)
-        fraction = match.group(7)
-        if fraction is not None and len(fraction) > 6:
-            result._nanosecond = _nanoseconds(fraction)
-        result._wire = value
-        return result
+        return _parse_exact(
+            value,
+            NanoDateTime,
+            _DATETIME_RE.fullmatch(value),
+            _build_datetime,
+            7,
+            "AWSDateTime",
+            _DATETIME_FORMAT,
+        )
     if isinstance(value, datetime):
         return value
     raise ValueError(f"invalid AWSDateTime {_show(value)}: expected a str or a datetime")
