@@ -36,8 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from appsync_runtime.credentials import Credentials
-from appsync_runtime.sigv4 import SigV4Signer, amz_date, canonical_request, signing_key
+from appsync_runtime._credentials import Credentials
+from appsync_runtime._sigv4 import SigV4Signer, amz_date, canonical_request, signing_key
 
 __all__ = ["Row", "format_table", "main", "run"]
 

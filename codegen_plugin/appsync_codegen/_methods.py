@@ -171,6 +171,8 @@ class MethodRewriter:
         if operation_definition.operation == OperationType.SUBSCRIPTION:
             if not self._async_client and isinstance(method_def, ast.AsyncFunctionDef):
                 method_def = _blocking_subscription(method_def)
+            else:
+                method_def = _SubscribeCall().visit(method_def)
             _close_subscription(method_def)
         else:
             _pass_operation_type(method_def, operation_definition.operation.value)
@@ -217,7 +219,7 @@ class MethodRewriter:
             sends = (
                 f"Subscribes with the ``{name}`` subscription and yields each event; "
                 "other keyword arguments (``auth``, ``on_ready``, ``on_gap``) go to "
-                "``execute_ws``."
+                "``subscribe``."
             )
         else:
             sends = (
@@ -281,13 +283,9 @@ def auth_summary(auth: OperationAuth) -> str:
     return text
 
 
-class _BlockingSubscription(ast.NodeTransformer):
-    """``async for data in self.execute_ws(...)`` becomes ``for data in self.subscribe(...)``."""
-
-    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.AST:
-        self.generic_visit(node)
-        loop = ast.For(target=node.target, iter=node.iter, body=node.body, orelse=node.orelse)
-        return ast.copy_location(loop, node)
+class _SubscribeCall(ast.NodeTransformer):
+    """``self.execute_ws(...)`` (ariadne-codegen's name) becomes ``self.subscribe(...)``,
+    the runtime's name on both clients."""
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
@@ -298,6 +296,15 @@ class _BlockingSubscription(ast.NodeTransformer):
         ):
             node.attr = "subscribe"
         return node
+
+
+class _BlockingSubscription(_SubscribeCall):
+    """``async for data in self.execute_ws(...)`` becomes ``for data in self.subscribe(...)``."""
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.AST:
+        self.generic_visit(node)
+        loop = ast.For(target=node.target, iter=node.iter, body=node.body, orelse=node.orelse)
+        return ast.copy_location(loop, node)
 
 
 def _blocking_subscription(method: ast.AsyncFunctionDef) -> ast.FunctionDef:

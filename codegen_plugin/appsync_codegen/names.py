@@ -99,14 +99,14 @@ def argument_reserved() -> frozenset[str]:
     """:data:`ARGUMENT_RESERVED` plus every parameter of the runtime's call methods."""
     import inspect
 
-    from appsync_runtime import AppSyncClient, AsyncAppSyncClient
+    from appsync_runtime import AppSyncClient, AsyncAppSyncClient, CallOptions
 
-    names = set(ARGUMENT_RESERVED)
+    names = set(ARGUMENT_RESERVED) | CallOptions.__optional_keys__
     for method in (
         AppSyncClient.execute,
         AppSyncClient.subscribe,
         AsyncAppSyncClient.execute,
-        AsyncAppSyncClient.execute_ws,
+        AsyncAppSyncClient.subscribe,
     ):
         names.update(inspect.signature(method).parameters)
     return frozenset(names)

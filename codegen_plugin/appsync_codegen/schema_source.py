@@ -6,7 +6,7 @@ Three sources, one normalized result:
   prelude, or an introspection result in JSON; what ``appsync-codegen diff`` reads.
 * :func:`fetch_introspection_schema`: AppSync's ``GetIntrospectionSchema``
   (``GET /v1/apis/<apiId>/schema?format=SDL&includeDirectives=true``), signed with
-  the runtime's :class:`~appsync_runtime.sigv4.SigV4Signer` and credential chain. It
+  the runtime's :class:`~appsync_runtime.SigV4Signer` and credential chain. It
   works even where introspection is disabled on the API, and keeps the ``@aws_*``
   auth directives. :func:`fetch_api_auth` reads the API's auth modes
   (``GetGraphqlApi``).
@@ -41,8 +41,7 @@ if TYPE_CHECKING:
     import httpx
     from graphql import DocumentNode, GraphQLSchema
 
-    from appsync_runtime import AuthStrategy
-    from appsync_runtime.credentials import CredentialSource
+    from appsync_runtime import AuthStrategy, CredentialSource
 
 __all__ = [
     "EXIT_FORBIDDEN",
@@ -513,7 +512,7 @@ def fetch_introspection_schema(
     """The deployed schema of API ``api_id`` as AppSync returns it (``SDL`` or ``JSON``).
 
     Signed with SigV4 (service ``appsync``) using ``credentials`` (anything
-    :func:`~appsync_runtime.credentials.resolve_provider` takes; default: the
+    :func:`~appsync_runtime.resolve_provider` takes; default: the
     environment, then botocore's chain) or the named botocore ``profile``.
     ``endpoint_url`` replaces ``https://appsync.<region>.amazonaws.com``.
     """

@@ -611,7 +611,7 @@ class AsyncClient(AsyncBaseClient):
         """A note was created (by the given author, if given).
 
         Subscribes with the ``OnNoteCreated`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
@@ -663,7 +663,7 @@ class AsyncClient(AsyncBaseClient):
         kwargs.setdefault(
             "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
         )
-        events = self.execute_ws(
+        events = self.subscribe(
             query=query, operation_name="OnNoteCreated", variables=variables, **kwargs
         )
         async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):
@@ -676,7 +676,7 @@ class AsyncClient(AsyncBaseClient):
         """A note (the given one, if given) was updated or deleted.
 
         Subscribes with the ``OnNoteChanged`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
@@ -728,7 +728,7 @@ class AsyncClient(AsyncBaseClient):
         kwargs.setdefault(
             "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
         )
-        events = self.execute_ws(
+        events = self.subscribe(
             query=query, operation_name="OnNoteChanged", variables=variables, **kwargs
         )
         async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):
@@ -741,7 +741,7 @@ class AsyncClient(AsyncBaseClient):
         """A comment was added to the given note.
 
         Subscribes with the ``OnCommentAdded`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``execute_ws``.
+        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
@@ -777,7 +777,7 @@ class AsyncClient(AsyncBaseClient):
         kwargs.setdefault(
             "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
         )
-        events = self.execute_ws(
+        events = self.subscribe(
             query=query, operation_name="OnCommentAdded", variables=variables, **kwargs
         )
         async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):

@@ -1,5 +1,5 @@
 """Capped, jittered exponential backoff: the one formula for HTTP retries
-(:meth:`~appsync_runtime.retry.RetryPolicy.wait`) and real-time reconnects."""
+(:meth:`~appsync_runtime._retry.RetryPolicy.wait`) and real-time reconnects."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._auth import AuthStrategy
 from ._backoff import backoff_delay
 from ._connection_failures import (
     AuthRejected,
@@ -48,8 +49,9 @@ from ._realtime_protocol import (
     WireProtocol,
 )
 from ._realtime_types import SubscriptionGap
+from ._redaction import MAX_MESSAGE, Scrubber, secret_header_values
+from ._response import AuthRejection
 from ._subscription import END, READY, GapStart, Subscription, wall
-from .auth import AuthRejection, AuthStrategy
 from .errors import (
     AppSyncError,
     AppSyncGraphQLError,
@@ -57,7 +59,6 @@ from .errors import (
     AppSyncSubscriptionError,
     AppSyncSubscriptionOverflowError,
 )
-from .redaction import MAX_MESSAGE, Scrubber, secret_header_values
 
 if TYPE_CHECKING:
     import aiohttp

@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._auth import AuthStrategy
+from ._flow import auth_failure
 from ._realtime_protocol import ConnectionFailed
-from .auth import AuthRejection, AuthStrategy
+from ._response import AuthRejection, classify_auth_failure
 from .errors import (
     AppSyncAuthError,
     AppSyncError,
     AppSyncNetworkError,
     AppSyncSubscriptionError,
 )
-from .flow import auth_failure
-from .response import classify_auth_failure
 
 __all__ = [
     "AuthRejected",
@@ -126,7 +126,7 @@ def clone(error: AppSyncError) -> AppSyncError:
 
 
 def failure_for(error: AppSyncError, attempts: int) -> Callable[[str | None], object]:
-    """Per subscription, ``error`` as :func:`~appsync_runtime.flow.call_flow` would
+    """Per subscription, ``error`` as :func:`~appsync_runtime._flow.call_flow` would
     raise it: its own operation name and the attempts made."""
 
     def make(operation_name: str | None) -> object:

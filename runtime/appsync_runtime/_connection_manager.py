@@ -72,8 +72,10 @@ from collections.abc import AsyncGenerator, Awaitable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ._auth import AuthStrategy
 from ._connection import Connection
 from ._connection_failures import AuthRejected, always
+from ._endpoints import Endpoint, foreign_realtime_host, url_without_query
 from ._graphql_ws import GRAPHQL_WS
 from ._realtime_protocol import ProtocolSpec
 from ._realtime_types import (
@@ -82,11 +84,9 @@ from ._realtime_types import (
     ReadyCallback,
     RealtimeOptions,
 )
+from ._response import AuthRejection, redact
 from ._subscription import END, Dropped, Subscription, deliver_signal
-from .auth import AuthRejection, AuthStrategy
-from .endpoints import Endpoint, foreign_realtime_host, safe_url
 from .errors import AppSyncConfigError, AppSyncNetworkError
-from .response import redact
 
 if TYPE_CHECKING:
     import aiohttp
@@ -114,7 +114,7 @@ class RealtimeManager:
         self.options = options or RealtimeOptions()
         self.protocol = protocol
         """The real-time protocol every connection of this manager speaks."""
-        self.where = safe_url(endpoint.realtime_url)
+        self.where = url_without_query(endpoint.realtime_url)
         foreign = foreign_realtime_host(endpoint)
         if foreign is not None:
             # Once per host pair and process (the default warnings filter): before

@@ -27,6 +27,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ._auth import AuthRequest
+from ._endpoints import Endpoint
 from ._realtime_auth import SUBPROTOCOL, connect_auth_request, start_auth_request
 from ._realtime_protocol import (
     ACK_TIMEOUT,
@@ -47,9 +49,7 @@ from ._realtime_protocol import (
     keepalive_seconds,
 )
 from ._realtime_types import DEFAULT_KEEPALIVE_TIMEOUT
-from .auth import AuthRequest
-from .endpoints import Endpoint
-from .response import error_entries, loads
+from ._response import error_entries, loads
 
 __all__ = ["GRAPHQL_WS", "ConnectionState", "GraphQLWsProtocol"]
 

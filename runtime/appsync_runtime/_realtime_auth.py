@@ -1,6 +1,6 @@
 """What a real-time connect or subscription carries for auth, and how it travels.
 
-A strategy authorizes an :class:`~appsync_runtime.auth.AuthRequest` standing for the
+A strategy authorizes an :class:`~appsync_runtime._auth.AuthRequest` standing for the
 connect (:func:`connect_auth_request`) or one ``start`` (:func:`start_auth_request`);
 :func:`authorization_payload` turns its headers into the JSON auth object the server
 reads, and :func:`connect_target` puts the connect's object where the chosen
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ._auth import AuthMode, AuthRequest
+from ._endpoints import is_loopback_host, url_without_query
 from ._realtime_types import ConnectForm
-from .auth import AuthMode, AuthRequest
-from .endpoints import is_loopback_host, safe_url
 
 __all__ = [
     "CONNECT_HEADERS",
@@ -48,7 +48,7 @@ def connect_auth_request(url: str, host: str, region: str | None) -> AuthRequest
     body ``{}`` and :data:`CONNECT_HEADERS` (what AWS clients sign)."""
     return AuthRequest(
         method="POST",
-        url=safe_url(url).rstrip("/") + "/connect",  # no query, no fragment
+        url=url_without_query(url).rstrip("/") + "/connect",  # no query, no fragment
         host=host,
         body=b"{}",
         headers=CONNECT_HEADERS,
@@ -95,7 +95,9 @@ class ConnectTarget:
     headers: Mapping[str, str]
 
     def __repr__(self) -> str:
-        return f"ConnectTarget(url={safe_url(self.url)!r}, protocols=<{len(self.protocols)}>)"
+        return (
+            f"ConnectTarget(url={url_without_query(self.url)!r}, protocols=<{len(self.protocols)}>)"
+        )
 
 
 def _b64(payload: Mapping[str, str]) -> bytes:

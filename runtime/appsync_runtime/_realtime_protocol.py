@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 from .errors import GraphQLErrorEntry
 
 if TYPE_CHECKING:
-    from .auth import AuthRequest
-    from .endpoints import Endpoint
+    from ._auth import AuthRequest
+    from ._endpoints import Endpoint
 
 __all__ = [
     "ACK_TIMEOUT",

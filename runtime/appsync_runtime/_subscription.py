@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from ._auth import AuthStrategy
 from ._realtime_types import RealtimeOptions, SubscriptionGap
-from .auth import AuthStrategy
 
 if TYPE_CHECKING:
     from ._connection import Connection

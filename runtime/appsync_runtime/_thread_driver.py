@@ -16,11 +16,11 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Iterator
 from typing import Any, Final
 
+from ._auth import AuthStrategy
 from ._connection_manager import RealtimeManager
+from ._endpoints import Endpoint
 from ._realtime_types import RealtimeOptions, SubscriptionGap
 from ._subscription import Signal, deliver_signal
-from .auth import AuthStrategy
-from .endpoints import Endpoint
 
 __all__ = ["RealtimeThread"]
 

@@ -32,11 +32,12 @@ exception.
 
 Every error that ends a call carries ``attempts``: how many attempts the call made
 (retries and an auth re-sign included), also shown in ``str()`` when more than one.
-Retries (:mod:`appsync_runtime.retry`) only ever raise the error of the last attempt.
+Retries (:mod:`appsync_runtime._retry`) only ever raise the error of the last attempt.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,12 +151,16 @@ class AppSyncHTTPError(AppSyncError):
         super().__init__(message, **kwargs)
         self.status = status
         self.error_type = error_type
-        self.body = body[:2048]
+        self.body: bytes = body[:2048]
         self.retry_after = retry_after
 
 
-class AuthFailureReason:
-    """Values of :attr:`AppSyncAuthError.reason`: why the request was refused."""
+class AuthFailureReason(str, enum.Enum):
+    """Values of :attr:`AppSyncAuthError.reason`: why the request was refused.
+
+    A ``str`` enum: each member equals its value (``"clock_skew"``), so comparisons
+    with plain strings keep working.
+    """
 
     UNAUTHORIZED = "unauthorized"
     """401: missing or wrong API key or token."""
@@ -172,6 +177,9 @@ class AuthFailureReason:
     FORBIDDEN = "forbidden"
     """Any other 401/403."""
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class AppSyncAuthError(AppSyncHTTPError):
     """The request was refused for its authentication (401 or 403), or credentials
@@ -185,11 +193,11 @@ class AppSyncAuthError(AppSyncHTTPError):
         message: str,
         *,
         status: int | None = None,
-        reason: str = AuthFailureReason.FORBIDDEN,
+        reason: AuthFailureReason | str = AuthFailureReason.FORBIDDEN,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, status=status, **kwargs)
-        self.reason = reason
+        self.reason: AuthFailureReason = AuthFailureReason(reason)
 
 
 class AppSyncThrottledError(AppSyncHTTPError):
@@ -235,11 +243,11 @@ class AppSyncGraphQLError(AppSyncError):
         count = max(total or 0, len(errors))
         more = f" (+{count - 1} more)" if count > 1 else ""
         super().__init__(f"{label}{first.message}{more}", **kwargs)
-        self.errors = tuple(errors)
+        self.errors: tuple[GraphQLErrorEntry, ...] = tuple(errors)
         self.total = count
         self.data = data
         self.status = status
-        self.error_type = first.error_type
+        self.error_type: str | None = first.error_type
 
 
 class AppSyncResponseError(AppSyncError):
@@ -252,7 +260,7 @@ class AppSyncResponseError(AppSyncError):
     ) -> None:
         super().__init__(message, **kwargs)
         self.status = status
-        self.body = body[:2048]
+        self.body: bytes = body[:2048]
 
 
 class AppSyncErrorPageError(AppSyncHTTPError, AppSyncResponseError):

@@ -8,6 +8,8 @@ from there where pydantic's model machinery is not otherwise needed yet).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel as PydanticBaseModel
 from pydantic import ConfigDict
 
@@ -23,7 +25,7 @@ class BaseModel(PydanticBaseModel):
     infinity, AppSync never sends them, and a number too large for a float (``1e999``)
     is refused instead of becoming ``inf``."""
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         populate_by_name=True,
         validate_assignment=True,
         arbitrary_types_allowed=True,

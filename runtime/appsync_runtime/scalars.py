@@ -80,13 +80,16 @@ Decisions:
   field called ``date`` or ``time`` (with its ``= None`` default) would shadow.
 """
 
+# pyright: reportUnnecessaryIsInstance=false, reportPrivateUsage=false
+# (isinstance checks guard against callers that ignore the annotations; the wire text
+# and nanoseconds are private to this module, shared by its functions and classes)
 from __future__ import annotations
 
 import json
 import re
 import sys
 from _socket import AF_INET, AF_INET6, inet_pton
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from datetime import tzinfo as TzInfo
 from ipaddress import (
@@ -100,7 +103,17 @@ from ipaddress import (
     ip_interface,
 )
 from json.scanner import make_scanner
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, SupportsIndex, TypeAlias
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    SupportsIndex,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 from pydantic import PlainSerializer, PlainValidator
 
@@ -370,7 +383,8 @@ class _Nano:
     __replace__ = replace
 
     def __repr__(self) -> str:
-        text = self._base.__repr__(self)
+        base: Any = self._base
+        text: str = base.__repr__(self)
         return f"{text[:-1]}, nanosecond={self._nanosecond})" if self._nanosecond else text
 
     def __hash__(self) -> int:
@@ -383,7 +397,7 @@ class _Nano:
         if not isinstance(other, base):
             return NotImplemented
         if base.__eq__(self, other) is True:
-            theirs = _nanosecond_of(other)
+            theirs = _nanosecond_of(cast("time | datetime", other))
             return (self._nanosecond > theirs) - (self._nanosecond < theirs)
         return -1 if base.__lt__(self, other) else 1
 
@@ -443,10 +457,11 @@ class NanoDateTime(_Nano, datetime):
 
     def astimezone(self, tz: TzInfo | None = None) -> Self:
         """Like ``datetime.astimezone``, keeping ``nanosecond``."""
+        # typeshed's astimezone returns Self (mypy), pyright's reading a datetime
         result = datetime.astimezone(self, tz)
         if result is not self and self._nanosecond:
-            result._nanosecond = self._nanosecond
-        return result
+            result._nanosecond = self._nanosecond  # pyright: ignore[reportAttributeAccessIssue]
+        return result  # pyright: ignore[reportReturnType]
 
     def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
         args = (
@@ -580,6 +595,35 @@ def parse_aws_date(value: str | date) -> date:
     raise ValueError(f"invalid AWSDate {_show(value)}: expected a str or a datetime.date")
 
 
+_Parsed = TypeVar("_Parsed", "NanoTime", "NanoDateTime")
+
+
+def _parse_exact(
+    value: str,
+    kind: type[_Parsed],
+    match: re.Match[str] | None,
+    build: Callable[[re.Match[str], str], _Parsed],
+    fraction_group: int,
+    scalar: str,
+    expected: str,
+) -> _Parsed:
+    """The exact path of ``parse_aws_time`` and ``parse_aws_datetime``: ``value``
+    checked by ``match`` (None: a located ``ValueError``), built by ``fromisoformat``
+    where it reads the text right, else by ``build``; digits past the microsecond kept
+    as nanoseconds, and the wire text kept."""
+    if match is None:
+        raise _format_error(scalar, value, expected)
+    try:
+        result = kind.fromisoformat(value) if _FULL_FROMISOFORMAT else build(match, value)
+    except ValueError:  # lowercase "t"/"z", or a bad day: ``build`` reads or refuses it
+        result = build(match, value)
+    fraction = match.group(fraction_group)
+    if fraction is not None and len(fraction) > 6:
+        result._nanosecond = _nanoseconds(fraction)
+    result._wire = value
+    return result
+
+
 def parse_aws_time(value: str | time) -> time:
     """Parse an ``AWSTime`` into a :class:`NanoTime` (aware when there is an offset).
 
@@ -615,20 +659,9 @@ def parse_aws_time(value: str | time) -> time:
             else:
                 result._wire = value
                 return result
-        match = _TIME_RE.fullmatch(value)
-        if match is None:
-            raise _format_error("AWSTime", value, _TIME_FORMAT)
-        try:
-            result = (
-                NanoTime.fromisoformat(value) if _FULL_FROMISOFORMAT else _build_time(match, value)
-            )
-        except ValueError:  # a lowercase "z": the exact path reads it
-            result = _build_time(match, value)
-        fraction = match.group(4)
-        if fraction is not None and len(fraction) > 6:
-            result._nanosecond = _nanoseconds(fraction)
-        result._wire = value
-        return result
+        return _parse_exact(
+            value, NanoTime, _TIME_RE.fullmatch(value), _build_time, 4, "AWSTime", _TIME_FORMAT
+        )
     if isinstance(value, time):
         return value
     raise ValueError(f"invalid AWSTime {_show(value)}: expected a str or a datetime.time")
@@ -663,22 +696,15 @@ def parse_aws_datetime(value: str | datetime) -> datetime:
             else:
                 result._wire = value
                 return result
-        match = _DATETIME_RE.fullmatch(value)
-        if match is None:
-            raise _format_error("AWSDateTime", value, _DATETIME_FORMAT)
-        try:
-            result = (
-                NanoDateTime.fromisoformat(value)
-                if _FULL_FROMISOFORMAT
-                else _build_datetime(match, value)
-            )
-        except ValueError:  # lowercase "t"/"z" or a bad day: the exact path decides
-            result = _build_datetime(match, value)
-        fraction = match.group(7)
-        if fraction is not None and len(fraction) > 6:
-            result._nanosecond = _nanoseconds(fraction)
-        result._wire = value
-        return result
+        return _parse_exact(
+            value,
+            NanoDateTime,
+            _DATETIME_RE.fullmatch(value),
+            _build_datetime,
+            7,
+            "AWSDateTime",
+            _DATETIME_FORMAT,
+        )
     if isinstance(value, datetime):
         return value
     raise ValueError(f"invalid AWSDateTime {_show(value)}: expected a str or a datetime")
@@ -758,7 +784,7 @@ def _each(value: Any, one: Callable[[Any], Any]) -> Any:
     if value is None or value is UNSET:
         return value
     if isinstance(value, (list, tuple)):
-        return [_each(item, one) for item in value]
+        return [_each(item, one) for item in cast("Sequence[Any]", value)]
     return one(value)
 
 
@@ -953,7 +979,7 @@ def serialize_aws_json_list(value: Any, depth: int = 1) -> Any:
     if value is None or value is UNSET:
         return value
     if depth > 0 and isinstance(value, (list, tuple)):
-        return [serialize_aws_json_list(item, depth - 1) for item in value]
+        return [serialize_aws_json_list(item, depth - 1) for item in cast("Sequence[Any]", value)]
     return _json_to_wire(value)
 
 

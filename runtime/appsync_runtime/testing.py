@@ -43,7 +43,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 __all__ = [
     "ENV_SIMULATOR_DIR",
@@ -249,7 +249,7 @@ class AppSyncSimulator:
         log_dir: str | Path | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.config_path = Path(config_path).resolve()
+        self.config_path: Path = Path(config_path).resolve()
         self.node = node
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
@@ -271,24 +271,25 @@ class AppSyncSimulator:
     @staticmethod
     def _read_config(path: Path) -> dict[str, Any]:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data: object = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SimulatorError(f"cannot read simulator config {path}: {exc}") from None
         if not isinstance(data, dict):
             raise SimulatorError(f"simulator config {path} is not a JSON object")
-        return data
+        return cast("dict[str, Any]", data)
 
     @property
     def _app_sync(self) -> dict[str, Any]:
-        app_sync = self._config.get("appSync")
-        return app_sync if isinstance(app_sync, dict) else {}
+        return _object(self._config.get("appSync"))
 
     def _providers(self) -> list[dict[str, Any]]:
-        default = self._app_sync.get("defaultAuthenticationType") or {
+        default: object = self._app_sync.get("defaultAuthenticationType") or {
             "authenticationType": "API_KEY"
         }
-        extra = self._app_sync.get("additionalAuthenticationProviders") or []
-        return [p for p in [default, *extra] if isinstance(p, dict)]
+        extra: object = self._app_sync.get("additionalAuthenticationProviders") or []
+        listed: list[object] = cast("list[object]", extra) if isinstance(extra, list) else []
+        candidates: list[object] = [default, *listed]
+        return [cast("dict[str, Any]", p) for p in candidates if isinstance(p, dict)]
 
     def _provider(self, mode: str) -> dict[str, Any]:
         for provider in self._providers():
@@ -304,9 +305,9 @@ class AppSyncSimulator:
     @property
     def api_keys(self) -> tuple[str, ...]:
         """Every API key the simulator accepts, the primary first."""
-        keys = self._app_sync.get("apiKeys")
+        keys: object = self._app_sync.get("apiKeys")
         if isinstance(keys, list):
-            return tuple(str(k) for k in keys if k)
+            return tuple(str(k) for k in cast("list[object]", keys) if k)
         key = self._app_sync.get("apiKey")
         return (str(key),) if key else ()
 
@@ -321,7 +322,7 @@ class AppSyncSimulator:
     @property
     def cognito_user_pool_id(self) -> str:
         """``cognitoUserPoolConfig.UserPoolId`` of the config."""
-        config = self._provider("AMAZON_COGNITO_USER_POOLS").get("cognitoUserPoolConfig") or {}
+        config = _object(self._provider("AMAZON_COGNITO_USER_POOLS").get("cognitoUserPoolConfig"))
         pool = config.get("UserPoolId")
         if not pool:
             raise SimulatorError("the Cognito provider has no cognitoUserPoolConfig.UserPoolId")
@@ -330,14 +331,14 @@ class AppSyncSimulator:
     @property
     def cognito_region(self) -> str | None:
         """``cognitoUserPoolConfig.AwsRegion``, or ``None`` to infer it from the pool id."""
-        config = self._provider("AMAZON_COGNITO_USER_POOLS").get("cognitoUserPoolConfig") or {}
+        config = _object(self._provider("AMAZON_COGNITO_USER_POOLS").get("cognitoUserPoolConfig"))
         region = config.get("AwsRegion")
         return str(region) if region else None
 
     @property
     def oidc_issuer(self) -> str:
         """``openIDConnectConfig.Issuer`` of the config."""
-        config = self._provider("OPENID_CONNECT").get("openIDConnectConfig") or {}
+        config = _object(self._provider("OPENID_CONNECT").get("openIDConnectConfig"))
         issuer = config.get("Issuer")
         if not issuer:
             raise SimulatorError("the OPENID_CONNECT provider has no openIDConnectConfig.Issuer")
@@ -346,7 +347,7 @@ class AppSyncSimulator:
     @property
     def oidc_client_id(self) -> str | None:
         """``openIDConnectConfig.ClientId``, if set."""
-        config = self._provider("OPENID_CONNECT").get("openIDConnectConfig") or {}
+        config = _object(self._provider("OPENID_CONNECT").get("openIDConnectConfig"))
         client = config.get("ClientId")
         return str(client) if client else None
 
@@ -463,19 +464,22 @@ class AppSyncSimulator:
         self._ready = {}
         with self._stdout_path.open("wb") as out, self._stderr_path.open("wb") as err:
             try:
-                self._proc = subprocess.Popen(
+                proc = subprocess.Popen(
                     self._command(folder / _SERVER_JS),
                     cwd=folder,
                     env=self._environment(folder),
                     stdin=subprocess.PIPE,
                     stdout=out,
                     stderr=err,
-                    **_new_process_group(),
+                    # its own process group, so stopping it stops its children too
+                    start_new_session=sys.platform != "win32",
+                    creationflags=_NEW_PROCESS_GROUP,
                 )
             except OSError as exc:
                 self._cleanup_logs()
                 raise SimulatorError(f"cannot run {self.node!r}: {exc}") from None
-        self._pid = self._proc.pid
+        self._proc = proc
+        self._pid = proc.pid
         try:
             self._wait_ready()
         except BaseException:
@@ -547,10 +551,13 @@ class AppSyncSimulator:
         return f"<AppSyncSimulator config={self.config_path.name!r} {state}>"
 
 
-def _new_process_group() -> dict[str, Any]:
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
+_NEW_PROCESS_GROUP: int = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+"""Windows' flag for a process group of the simulator's own (0 elsewhere)."""
+
+
+def _object(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object (a dict), else an empty one."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
 
 
 def _signal_group(proc: subprocess.Popen[bytes], *, kill: bool) -> None:

@@ -60,12 +60,13 @@ from appsync_runtime import (
     AppSyncClient,
     AppSyncGraphQLError,
     AsyncAppSyncClient,
+    CallOptions,
     CognitoUserPoolsAuth,
     Credentials,
     IAMAuth,
     OIDCAuth,
 )
-from appsync_runtime.request import encode_variables
+from appsync_runtime._request import encode_variables
 from appsync_runtime.scalars import (
     serialize_aws_date,
     serialize_aws_datetime,
@@ -196,10 +197,10 @@ def _runtime_options() -> set[str]:
         AppSyncClient.execute,
         AppSyncClient.subscribe,
         AsyncAppSyncClient.execute,
-        AsyncAppSyncClient.execute_ws,
+        AsyncAppSyncClient.subscribe,
     ):
         names.update(inspect.signature(method).parameters)
-    return names
+    return names | CallOptions.__optional_keys__
 
 
 def test_corpus_has_the_promised_coverage() -> None:

@@ -198,7 +198,7 @@ async def test_leaving_an_async_subscription_closes_the_runtimes_iterator_at_onc
             closed.append(True)  # where the runtime sends AppSync's "stop"
 
     monkeypatch.setattr(
-        client_package.AsyncClient, "execute_ws", lambda self, *args, **kwargs: events()
+        client_package.AsyncClient, "subscribe", lambda self, *args, **kwargs: events()
     )
     async with client_package.AsyncClient(url=URL, auth=ApiKeyAuth("da2-test")) as client:
         stream = client.on_task_created()

@@ -39,7 +39,7 @@ class _Canned:
     """A transport that answers every request with the same response."""
 
     def __init__(self) -> None:
-        from appsync_runtime.response import HttpResponse
+        from appsync_runtime._response import HttpResponse
 
         self.response = HttpResponse(200, httpx.Headers(RESPONSE_HEADERS), BODY)
 

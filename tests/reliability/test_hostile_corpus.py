@@ -34,7 +34,7 @@ from appsync_runtime import (
     BaseModel,
     GraphQLResponse,
 )
-from appsync_runtime.response import HttpResponse, parse_response
+from appsync_runtime._response import HttpResponse, parse_response
 from appsync_runtime.scalars import (
     AWSDateField,
     AWSDateTimeField,

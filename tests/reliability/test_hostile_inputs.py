@@ -34,8 +34,8 @@ from appsync_runtime import (
     LambdaAuth,
     OIDCAuth,
 )
-from appsync_runtime.auth import AuthMode, AuthRequest
-from appsync_runtime.request import MAX_VARIABLE_DEPTH, encode_body
+from appsync_runtime._auth import AuthMode, AuthRequest
+from appsync_runtime._request import MAX_VARIABLE_DEPTH, encode_body
 from tests.reliability.clients import KINDS, calls
 from tests.reliability.conftest import KEY
 from tests.support.fake_appsync import FakeAppSync

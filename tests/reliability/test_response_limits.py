@@ -36,8 +36,8 @@ from appsync_runtime import (
     AsyncAppSyncClient,
     BaseModel,
 )
-from appsync_runtime.response import HttpResponse, parse_response, validate_json
-from appsync_runtime.transport import (
+from appsync_runtime._response import HttpResponse, parse_response, validate_json
+from appsync_runtime._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     _BodyReader,  # pyright: ignore[reportPrivateUsage]
     _DecodeError,  # pyright: ignore[reportPrivateUsage]

@@ -27,12 +27,15 @@ from appsync_runtime import (
     AppSyncThrottledError,
     AppSyncTimeoutError,
     AsyncAppSyncClient,
+    AttemptRecord,
+    AuthRejection,
+    AuthRequest,
+    CallHooks,
     RetryEvent,
     RetryPolicy,
     Timeout,
 )
-from appsync_runtime.auth import AuthRejection, AuthRequest
-from appsync_runtime.request import operation_type
+from appsync_runtime._request import operation_type
 from tests.reliability.conftest import FAST, KEY, dead_url
 from tests.reliability.flaky import RefusingTransport, refusing_session
 from tests.support.fake_appsync import FakeAppSync, Reply
@@ -228,15 +231,60 @@ def test_retry_off_on_the_client_and_per_call(fake: FakeAppSync, run: Any) -> No
     assert run(fake.url, client={"retry": None}, retry=FAST).data == {"ok": True}
 
 
-def test_on_retry_hooks_observe_every_retry(fake: FakeAppSync, run: Any) -> None:
+def test_call_hooks_observe_every_retry_and_its_wait(fake: FakeAppSync, run: Any) -> None:
+    records: list[AttemptRecord] = []
+    policy = RetryPolicy(attempts=4, wait_initial=0.001, wait_max=0.002)
+    fake.reply(html(502), Reply(fault="reset_before"), html(503))
+    hooks = CallHooks(on_error=records.append)
+    result = run(fake.url, client={"hooks": hooks}, operation_name="GetNote", retry=policy)
+    assert result.data == {"ok": True}
+    assert [r.attempt for r in records] == [1, 2, 3]
+    assert [type(r.error).__name__ for r in records] == [
+        "AppSyncErrorPageError",
+        "AppSyncNetworkError",
+        "AppSyncErrorPageError",
+    ]
+    assert all(r.will_retry and r.operation_name == "GetNote" for r in records)
+    assert all(r.wait is not None and 0.0005 <= r.wait <= 0.002 for r in records)
+
+
+def test_call_hooks_see_the_last_failure_with_no_wait(fake: FakeAppSync, run: Any) -> None:
+    records: list[AttemptRecord] = []
+    fake.reply(html(502), html(503), html(504))
+    hooks = CallHooks(on_error=records.append)
+    error = run(fake.url, client={"hooks": hooks}, retry=RetryPolicy(attempts=2, wait_max=0))
+    assert isinstance(error, AppSyncErrorPageError)
+    assert [(r.attempt, r.will_retry, r.wait) for r in records] == [
+        (1, True, 0.0),
+        (2, False, None),
+    ]
+
+
+def test_call_hooks_see_an_attempt_whose_credentials_failed(run: Any) -> None:
+    class NoCredentials(ApiKeyAuth):
+        def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+            raise AppSyncAuthError("no credentials here", reason="no_credentials")
+
+        async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
+            return self.auth_headers(request)
+
+    records: list[AttemptRecord] = []
+    client = {"auth": NoCredentials(KEY), "hooks": CallHooks(on_error=records.append)}
+    error = run("https://example.invalid/graphql", client=client)
+    assert isinstance(error, AppSyncAuthError)
+    assert len(records) == 1 and records[0].error is error and records[0].headers == {}
+
+
+def test_deprecated_on_retry_hooks_still_observe_every_retry(fake: FakeAppSync, run: Any) -> None:
     events: list[RetryEvent] = []
     second: list[int] = []
-    policy = RetryPolicy(
-        attempts=4,
-        wait_initial=0.001,
-        wait_max=0.002,
-        on_retry=[events.append, lambda e: second.append(e.attempt)],
-    )
+    with pytest.warns(DeprecationWarning, match="on_retry is deprecated"):
+        policy = RetryPolicy(
+            attempts=4,
+            wait_initial=0.001,
+            wait_max=0.002,
+            on_retry=[events.append, lambda e: second.append(e.attempt)],
+        )
     fake.reply(html(502), Reply(fault="reset_before"), html(503))
     assert run(fake.url, operation_name="GetNote", retry=policy).data == {"ok": True}
     assert [e.attempt for e in events] == [1, 2, 3] == second
@@ -250,18 +298,17 @@ def test_on_retry_hooks_observe_every_retry(fake: FakeAppSync, run: Any) -> None
 
 
 def test_retry_after_is_honoured_and_capped(fake: FakeAppSync, run: Any) -> None:
-    events: list[RetryEvent] = []
-    policy = RetryPolicy(
-        wait_initial=0.001, wait_max=0.001, retry_after_max=0.3, on_retry=events.append
-    )
+    records: list[AttemptRecord] = []
+    policy = RetryPolicy(wait_initial=0.001, wait_max=0.001, retry_after_max=0.3)
     fake.reply(
         Reply(429, b"", {"Retry-After": "0.2"}),
         Reply(503, b"<html/>", {**HTML, "Retry-After": "3600"}),
     )
     started = time.monotonic()
-    assert run(fake.url, retry=policy).data == {"ok": True}
+    hooks = CallHooks(on_error=records.append)
+    assert run(fake.url, client={"hooks": hooks}, retry=policy).data == {"ok": True}
     elapsed = time.monotonic() - started
-    assert [round(e.sleep, 3) for e in events] == [0.2, 0.3]
+    assert [round(r.wait or 0, 3) for r in records] == [0.2, 0.3]
     assert 0.5 <= elapsed < 3
 
 

@@ -54,8 +54,8 @@ from appsync_runtime import (
     OIDCAuth,
     RealtimeOptions,
     RetryPolicy,
-    redaction,
 )
+from appsync_runtime import _redaction as redaction
 from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.fake_realtime import (
@@ -475,7 +475,7 @@ async def one_realtime_case(
     try:
         if transport == "async":
             async with AsyncAppSyncClient(rt.url, auth=MODES[mode](), **settings) as client:
-                async for _ in client.execute_ws(SUBSCRIPTION, "OnEcho", on_ready=after_ready):
+                async for _ in client.subscribe(SUBSCRIPTION, "OnEcho", on_ready=after_ready):
                     pass
         else:
 

@@ -1,6 +1,6 @@
 """Finding secrets in text, in every form a hostile server might echo them, written
 independently of the runtime's scrubber (no code shared with
-``appsync_runtime.redaction``).
+``appsync_runtime._redaction``).
 
 A secret counts as found when any 12 characters in a row of one of its forms appear
 in a text, or in the text with its percent-escapes (``unquote``, ``unquote_plus``) or

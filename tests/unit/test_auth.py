@@ -16,7 +16,7 @@ from appsync_runtime import (
     LambdaAuth,
     OIDCAuth,
 )
-from appsync_runtime.auth import select_strategy
+from appsync_runtime._auth import select_strategy
 
 REQ = AuthRequest(method="POST", url="https://x/graphql", host="x", body=b"{}")
 SECRET = "da2-supersecretapikey0123456789"

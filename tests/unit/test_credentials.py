@@ -15,8 +15,8 @@ from unittest import mock
 
 import pytest
 
-from appsync_runtime import credentials as credentials_module
-from appsync_runtime.credentials import (
+from appsync_runtime import _credentials as credentials_module
+from appsync_runtime._credentials import (
     BotocoreProvider,
     CallableProvider,
     CredentialProvider,
@@ -351,8 +351,8 @@ def test_default_provider_without_botocore_says_what_to_do() -> None:
 def test_botocore_is_imported_only_when_used() -> None:
     code = (
         "import sys\n"
-        "from appsync_runtime.credentials import *\n"
-        "from appsync_runtime.sigv4 import SigV4Signer\n"
+        "from appsync_runtime._credentials import *\n"
+        "from appsync_runtime._sigv4 import SigV4Signer\n"
         "c = Credentials('AKID', 'secret')\n"
         "RefreshingCredentials(resolve_provider(c)).get()\n"
         "env = {'AWS_ACCESS_KEY_ID': 'AKID', 'AWS_SECRET_ACCESS_KEY': 's'}\n"
@@ -416,7 +416,7 @@ def test_failed_advisory_refresh_keeps_old_credentials_with_a_warning(
     cached = cache(provider, clock, retry_interval=30)
     cached.get()
     clock.advance_to(3600 - 14 * 60)
-    with caplog.at_level(logging.WARNING, logger="appsync_runtime.credentials"):
+    with caplog.at_level(logging.WARNING, logger="appsync_runtime._credentials"):
         assert cached.get() == creds(1)
     assert provider.calls == 2
     assert "sts is down" in caplog.text

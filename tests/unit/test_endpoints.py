@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appsync_runtime import AppSyncConfigError
-from appsync_runtime.endpoints import is_loopback_host, parse_endpoint, region_from_host
+from appsync_runtime._endpoints import is_loopback_host, parse_endpoint, region_from_host
 
 STD = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-2.amazonaws.com/graphql"
 

@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from appsync_runtime import errors
+from appsync_runtime._redaction import Scrubber
 from appsync_runtime.errors import (
     AppSyncError,
     AppSyncSubscriptionError,
     AppSyncSubscriptionOverflowError,
     GraphQLErrorEntry,
 )
-from appsync_runtime.redaction import Scrubber
 
 text = st.text(max_size=40)
 maybe_text = st.none() | text

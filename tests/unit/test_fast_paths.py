@@ -33,9 +33,9 @@ from appsync_runtime import (
     IAMAuth,
     Timeout,
 )
-from appsync_runtime.request import HttpRequest
-from appsync_runtime.response import _decode, loads
-from appsync_runtime.transport import AiohttpTransport
+from appsync_runtime._request import HttpRequest
+from appsync_runtime._response import _decode, loads
+from appsync_runtime._transport import AiohttpTransport
 from tests.support.fake_appsync import FakeAppSync, Reply
 
 KEY = "da2-fastpathtestsecretkey0000000"
@@ -223,7 +223,7 @@ def test_execute_validated_runs_overridden_result_methods(fake: FakeAppSync) -> 
 
 
 def test_bodies_from_cached_parts_are_the_same_bytes() -> None:
-    from appsync_runtime.request import encode_body
+    from appsync_runtime._request import encode_body
 
     for name in ("Q", None):
         first = encode_body(QUERY, name, {"id": "é"})

@@ -34,7 +34,8 @@ def test_unknown_names_raise_attribute_error() -> None:
 
 
 def test_submodules_still_import_as_attributes() -> None:
-    from appsync_runtime import credentials, errors
+    from appsync_runtime import _credentials as credentials
+    from appsync_runtime import errors
 
     assert errors.AppSyncError is appsync_runtime.AppSyncError
     assert credentials.Credentials is appsync_runtime.Credentials

@@ -92,7 +92,7 @@ def start(
 
     async def run() -> None:
         try:
-            async for data in client.execute_ws(
+            async for data in client.subscribe(
                 SUBSCRIPTION,
                 "OnNote",
                 variables,
@@ -162,7 +162,7 @@ async def test_events_flow_and_break_sends_stop(
 async def test_aclosing_the_iterator_sends_stop(
     rt: FakeRealtime, client: AsyncAppSyncClient
 ) -> None:
-    stream = client.execute_ws(SUBSCRIPTION, "OnNote")
+    stream = client.subscribe(SUBSCRIPTION, "OnNote")
     first = asyncio.ensure_future(stream.__anext__())
     await rt.wait_for(lambda: rt.active_subscriptions, what="start")
     rt.publish(note(1))
@@ -227,11 +227,11 @@ async def test_variables_are_encoded_like_execute(
 
 async def test_bad_arguments_fail_eagerly(client: AsyncAppSyncClient) -> None:
     with pytest.raises(TypeError, match="bogus"):
-        client.execute_ws(SUBSCRIPTION, bogus=1)
+        client.subscribe(SUBSCRIPTION, bogus=1)
     with pytest.raises(AppSyncConfigError):
-        client.execute_ws(SUBSCRIPTION, auth_modes=[AuthMode.AWS_IAM])
+        client.subscribe(SUBSCRIPTION, auth_modes=[AuthMode.AWS_IAM])
     with pytest.raises(AppSyncConfigError):
-        client.execute_ws("   ")
+        client.subscribe("   ")
 
 
 async def test_server_complete_ends_the_iterator(
@@ -496,7 +496,7 @@ async def test_drop_mid_stream_resubscribes_with_gap(
         sub.gaps.append(gap)
 
     async def run() -> None:
-        async for data in client.execute_ws(
+        async for data in client.subscribe(
             SUBSCRIPTION, "OnNote", on_ready=sub.ready.set, on_gap=catch_up
         ):
             order.append(data["onNote"]["id"])
@@ -565,7 +565,7 @@ async def test_gap_without_callback_is_logged(
     items: list[dict[str, Any]] = []
 
     async def run() -> None:
-        async for data in client.execute_ws(SUBSCRIPTION, "OnNote"):
+        async for data in client.subscribe(SUBSCRIPTION, "OnNote"):
             items.append(data)
             break
 

@@ -44,10 +44,10 @@ from appsync_runtime import (
     SubscriptionGap,
 )
 from appsync_runtime._connection_manager import RealtimeManager
+from appsync_runtime._endpoints import foreign_realtime_host, parse_endpoint
 from appsync_runtime._subscription import Dropped as _Dropped
 from appsync_runtime._subscription import Queued as _Queued
 from appsync_runtime._subscription import Subscription as _Subscription
-from appsync_runtime.endpoints import foreign_realtime_host, parse_endpoint
 from tests.support.fake_realtime import FakeRealtime
 
 SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"

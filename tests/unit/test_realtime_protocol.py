@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from appsync_runtime import ApiKeyAuth, AuthMode, AuthRequest, AuthStrategy, CognitoUserPoolsAuth
 from appsync_runtime._backoff import backoff_delay
+from appsync_runtime._endpoints import parse_endpoint
 from appsync_runtime._graphql_ws import ConnectionState
 from appsync_runtime._graphql_ws import GraphQLWsProtocol as RealtimeProtocol
 from appsync_runtime._realtime_auth import (
@@ -43,7 +44,6 @@ from appsync_runtime._realtime_protocol import (
     StartAckTimeout,
     SubscriptionFailed,
 )
-from appsync_runtime.endpoints import parse_endpoint
 from tests.support.connect_auth import decode_connect_auth
 
 KEY = "da2-protocoltestsecret000000000"

@@ -15,8 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appsync_runtime import ApiKeyAuth, RealtimeOptions, RetryPolicy, SubscriptionGap
+from appsync_runtime._auth import AuthRequest
 from appsync_runtime._backoff import backoff_delay
 from appsync_runtime._connection_manager import RealtimeManager
+from appsync_runtime._endpoints import Endpoint, parse_endpoint
 from appsync_runtime._graphql_ws import GRAPHQL_WS, GraphQLWsProtocol
 from appsync_runtime._realtime_protocol import (
     Ignored,
@@ -25,8 +27,6 @@ from appsync_runtime._realtime_protocol import (
     WireProtocol,
 )
 from appsync_runtime._subscription import READY, deliver_signal
-from appsync_runtime.auth import AuthRequest
-from appsync_runtime.endpoints import Endpoint, parse_endpoint
 from tests.support.fake_realtime import FakeRealtime
 
 SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appsync_runtime import AppSyncNetworkError, GraphQLErrorEntry
-from appsync_runtime.errors import AppSyncGraphQLError, AppSyncHTTPError
-from appsync_runtime.redaction import (
+from appsync_runtime._redaction import (
     MAX_BODY,
     MAX_MESSAGE,
     NO_SECRETS,
@@ -25,7 +24,8 @@ from appsync_runtime.redaction import (
     Scrubber,
     redact,
 )
-from appsync_runtime.response import HttpResponse, parse_response
+from appsync_runtime._response import HttpResponse, parse_response
+from appsync_runtime.errors import AppSyncGraphQLError, AppSyncHTTPError
 from tests.support.secret_scan import SecretScan, echoes, forms
 
 TOKEN = "IQoJb3JpZ2luX2Vj" + base64.b64encode(random.Random(3).randbytes(615)).decode()

@@ -10,7 +10,7 @@ import pytest
 from pydantic import Field
 
 from appsync_runtime import UNSET, AppSyncConfigError, BaseModel, Timeout
-from appsync_runtime.request import encode_body
+from appsync_runtime._request import encode_body
 
 
 class Color(str, enum.Enum):

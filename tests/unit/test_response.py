@@ -16,7 +16,7 @@ from appsync_runtime import (
     AppSyncThrottledError,
     AuthFailureReason,
 )
-from appsync_runtime.response import HttpResponse, parse_response, redact
+from appsync_runtime._response import HttpResponse, parse_response, redact
 
 
 def resp(status: int, body: object, **headers: str) -> HttpResponse:

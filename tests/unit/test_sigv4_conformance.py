@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from appsync_runtime.credentials import Credentials
-from appsync_runtime.sigv4 import (
+from appsync_runtime._credentials import Credentials
+from appsync_runtime._sigv4 import (
     SigV4Signer,
     amz_date,
     canonical_request,

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appsync_runtime.credentials import Credentials
-from appsync_runtime.sigv4 import SigV4Signer
+from appsync_runtime._credentials import Credentials
+from appsync_runtime._sigv4 import SigV4Signer
 
 botocore_auth = pytest.importorskip("botocore.auth")
 botocore_awsrequest = pytest.importorskip("botocore.awsrequest")

@@ -14,10 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appsync_runtime import sigv4
-from appsync_runtime.credentials import Credentials
-from appsync_runtime.errors import AppSyncConfigError
-from appsync_runtime.sigv4 import (
+from appsync_runtime import _sigv4 as sigv4
+from appsync_runtime._credentials import Credentials
+from appsync_runtime._sigv4 import (
     EMPTY_PAYLOAD_HASH,
     SigV4Signer,
     amz_date,
@@ -29,6 +28,7 @@ from appsync_runtime.sigv4 import (
     normalize_path,
     signing_key,
 )
+from appsync_runtime.errors import AppSyncConfigError
 
 URL = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
 HEADERS = {"accept": "application/json", "content-type": "application/json; charset=UTF-8"}

@@ -59,6 +59,8 @@ or build botocore's ``RefreshableCredentials`` around your own STS call::
 A plain callable works too: ``CallableProvider(lambda: Credentials(...))``.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import inspect
@@ -314,7 +316,7 @@ class CallableProvider:
         result: object = await asyncio.to_thread(factory)
         if inspect.isawaitable(result):
             result = await result
-        return cast(Credentials, result)
+        return cast(Credentials, result)  # pyright: ignore[reportUnnecessaryCast]
 
 
 def _to_utc(value: Any) -> datetime | None:
@@ -427,9 +429,10 @@ class DefaultProvider:
                 if env.available():
                     self._provider = env
                 elif _botocore_available():
-                    import botocore.session
+                    import botocore.session  # pyright: ignore[reportMissingTypeStubs]
 
-                    self._provider = BotocoreProvider(botocore.session.get_session())
+                    session: Any = botocore.session.get_session()  # pyright: ignore[reportUnknownMemberType]
+                    self._provider = BotocoreProvider(session)
                 else:
                     raise AppSyncAuthError(
                         "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "

@@ -28,6 +28,7 @@ attempt is raised instead, with :attr:`AppSyncError.attempts` set.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -45,7 +46,8 @@ __all__ = ["RetryEvent", "RetryHook", "RetryPolicy", "is_transient"]
 
 @dataclass(frozen=True)
 class RetryEvent:
-    """A retry about to happen, as :attr:`RetryPolicy.on_retry` hooks see it."""
+    """A retry about to happen, as the deprecated :attr:`RetryPolicy.on_retry` hooks
+    see it (``CallHooks.on_error`` is the way to observe retries)."""
 
     attempt: int
     """The attempt that just failed (1 for the first)."""
@@ -88,7 +90,10 @@ class RetryPolicy:
     ``attempts`` is the most attempts a call makes (1: no retry). ``retry_on`` replaces
     the test of which errors are transient (default :func:`is_transient`); whatever it
     says, a mutation not marked ``idempotent`` is retried only when it was never sent.
-    ``on_retry`` hooks observe each retry (a callable or a sequence of them).
+
+    ``on_retry`` is deprecated: observe retries with ``CallHooks(on_error=...)`` on the
+    client, whose :class:`AttemptRecord` says ``will_retry`` and ``wait``. Hooks given
+    here still run before each retry's wait, and warn once when the policy is made.
     """
 
     attempts: int = 3
@@ -123,6 +128,13 @@ class RetryPolicy:
         for hook in hooks:
             if not callable(hook):
                 raise AppSyncConfigError("RetryPolicy.on_retry must be callables")
+        if hooks:
+            warnings.warn(
+                "RetryPolicy.on_retry is deprecated: observe retries with "
+                "CallHooks(on_error=...), whose record says will_retry and wait",
+                DeprecationWarning,
+                stacklevel=3,
+            )
         object.__setattr__(self, "_hooks", hooks)
 
     @classmethod

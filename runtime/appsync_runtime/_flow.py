@@ -26,7 +26,19 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from .auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
+from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
+from ._request import HttpRequest, Timeout
+from ._response import (
+    GraphQLResponse,
+    HttpResponse,
+    Validated,
+    describe_rejection,
+    parse_response,
+    validate_json,
+)
+from ._retry import RetryEvent, RetryPolicy
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -35,18 +47,6 @@ from .errors import (
     AppSyncTimeoutError,
     AuthFailureReason,
 )
-from .observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
-from .redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
-from .request import HttpRequest, Timeout
-from .response import (
-    GraphQLResponse,
-    HttpResponse,
-    Validated,
-    describe_rejection,
-    parse_response,
-    validate_json,
-)
-from .retry import RetryEvent, RetryPolicy
 
 __all__ = [
     "AsyncTransport",
@@ -83,7 +83,7 @@ class Call:
     hooks: CallHooks | None = None
     model: type[Any] | None = None
     """A result model to validate a plain success's ``data`` with, straight from the
-    response bytes (see :func:`~appsync_runtime.response.validate_json`); the flow
+    response bytes (see :func:`~appsync_runtime._response.validate_json`); the flow
     then returns a :class:`Validated` instead of a :class:`GraphQLResponse`."""
 
 
@@ -324,7 +324,8 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                 operation_name=call.operation_name,
                 attempts=attempt,
             )
-            _notify_error(hooks, record, late, False)
+            if hooks is not None:
+                _notify_error(hooks, record or _record(call, attempt), late, False, None)
             raise late from error
         sleep = 0.0
         will_retry = False
@@ -335,7 +336,14 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
         ):
             sleep = policy.wait(retries + 1, error)
             will_retry = deadline is None or now + sleep < deadline
-        _notify_error(hooks, record, error, will_retry)
+        if hooks is not None:
+            _notify_error(
+                hooks,
+                record or _record(call, attempt),
+                error,
+                will_retry,
+                sleep if will_retry else None,
+            )
         if not will_retry or policy is None:
             error.attempts = attempt
             raise error
@@ -351,7 +359,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             max_attempts - 1,
             sleep,
         )
-        if policy.hooks:
+        if policy.hooks:  # RetryPolicy.on_retry: deprecated, CallHooks.on_error sees retries
             event = RetryEvent(
                 attempt=attempt,
                 error=error,
@@ -365,11 +373,28 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             yield SleepStep(sleep)
 
 
+def _record(call: Call, attempt: int) -> AttemptRecord:
+    """The record of an attempt that failed before its request was made (its auth
+    strategy raised): no headers, nothing sent."""
+    return AttemptRecord(
+        operation_name=call.operation_name,
+        operation_type=call.operation_type,
+        attempt=attempt,
+        method="POST",
+        url=call.url,
+        headers={},
+    )
+
+
 def _notify_error(
-    hooks: CallHooks | None, record: AttemptRecord | None, error: AppSyncError, will_retry: bool
+    hooks: CallHooks,
+    record: AttemptRecord,
+    error: AppSyncError,
+    will_retry: bool,
+    wait: float | None,
 ) -> None:
-    if hooks is not None and hooks.on_error is not None and record is not None:
-        run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry))
+    if hooks.on_error is not None:
+        run_hook(hooks.on_error, replace(record, error=error, will_retry=will_retry, wait=wait))
 
 
 def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 :class:`IAMAuth` signs the exact bytes sent, on either transport and for real-time
 connects and ``start`` messages alike. Credentials come from whatever the user gives
-(see :func:`~appsync_runtime.credentials.resolve_provider`): static keys, environment
+(see :func:`~appsync_runtime._credentials.resolve_provider`): static keys, environment
 variables, a callable, a botocore/boto3 session, or by default the environment then
 botocore's chain. They are cached and refreshed ahead of expiry.
 
@@ -24,12 +24,12 @@ from types import MappingProxyType
 
 import httpx
 
-from .auth import AuthMode, AuthRejection, AuthRequest, AuthStrategy, vetted
-from .credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
-from .endpoints import region_from_host
+from ._auth import AuthMode, AuthRequest, AuthStrategy, vetted
+from ._credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
+from ._endpoints import region_from_host
+from ._response import AuthRejection, classify_auth_failure
+from ._sigv4 import PreparedSigV4, SigV4Signer
 from .errors import AppSyncConfigError, AuthFailureReason
-from .response import classify_auth_failure
-from .sigv4 import PreparedSigV4, SigV4Signer
 
 __all__ = ["IAMAuth"]
 
@@ -82,10 +82,11 @@ class IAMAuth(AuthStrategy):
         region: str | None = None,
         service: str = "appsync",
     ) -> None:
-        if isinstance(credentials, RefreshingCredentials):
-            self.credentials = credentials
-        else:
-            self.credentials = RefreshingCredentials(resolve_provider(credentials))
+        self.credentials: RefreshingCredentials = (
+            credentials
+            if isinstance(credentials, RefreshingCredentials)
+            else RefreshingCredentials(resolve_provider(credentials))
+        )
         if region is not None:
             SigV4Signer(region, service)  # validates the names
         self._region = region
@@ -127,13 +128,13 @@ class IAMAuth(AuthStrategy):
         if (
             last is not None
             and last[0] is source
-            and type(source) is MappingProxyType
+            and isinstance(source, MappingProxyType)
             and last[1] == (request.method, request.url, request.host)
         ):
             # the client's own read-only headers again: what was prepared for them
             last[2].signer.clock_skew = self._clock_skew
             return last[2]
-        headers = tuple(
+        headers: tuple[tuple[str, str], ...] = tuple(
             source.multi_items() if isinstance(source, httpx.Headers) else source.items()
         )
         if not any(name.lower() == "host" for name, _ in headers):
@@ -148,7 +149,7 @@ class IAMAuth(AuthStrategy):
                 self._prepared[key] = prepared
         else:
             self._signer(request)  # keeps the signer's clock offset current
-        if type(source) is MappingProxyType:
+        if isinstance(source, MappingProxyType):
             self._last_prepared = (source, key[:3], prepared)
         return prepared
 

@@ -7,6 +7,8 @@ for IAM, and real-time lives at ``wss://<domain>/graphql/realtime``. Behind a pr
 neither rule holds, so an explicit real-time URL always wins.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import ipaddress
@@ -22,7 +24,7 @@ __all__ = [
     "is_loopback_host",
     "parse_endpoint",
     "region_from_host",
-    "safe_url",
+    "url_without_query",
 ]
 
 _STANDARD_HOST = re.compile(
@@ -32,9 +34,9 @@ _STANDARD_HOST = re.compile(
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f]")
 
 
-def safe_url(url: str) -> str:
-    """``url`` without its query and fragment: fit for logs and messages (a real-time
-    connect URL may carry auth headers in its query), and the base of derived URLs."""
+def url_without_query(url: str) -> str:
+    """``url`` without its query and fragment: what may be shown of a URL (a signed
+    real-time URL carries credentials in its query)."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 

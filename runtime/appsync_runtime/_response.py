@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from pydantic_core import from_json
 
-from .auth import AuthRejection
+from ._redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber, redact
 from .errors import (
     AppSyncAuthError,
     AppSyncError,
@@ -21,9 +21,9 @@ from .errors import (
     AuthFailureReason,
     GraphQLErrorEntry,
 )
-from .redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber, redact
 
 __all__ = [
+    "AuthRejection",
     "GraphQLResponse",
     "HttpResponse",
     "Validated",
@@ -36,6 +36,16 @@ __all__ = [
 ]
 
 _MAX_ENTRIES = 1000  # GraphQL error entries kept; a hostile body may hold millions
+
+
+@dataclass(frozen=True)
+class AuthRejection:
+    """What a 401 or 403 said, for a strategy deciding whether a retry can help."""
+
+    status: int
+    error_type: str | None
+    message: str
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +63,7 @@ class GraphQLResponse:
 
     data: dict[str, Any]
     status: int = 200
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict[str, str], repr=False)
     request_id: str | None = None
     extensions: Mapping[str, Any] | None = None
 
@@ -80,11 +90,19 @@ def _no_constant(name: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
-try:  # pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request
-    _FROM_JSON_OPTIONS: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
-    from_json(b"{}", **_FROM_JSON_OPTIONS)
-except TypeError:  # pragma: no cover - older pydantic-core
-    _FROM_JSON_OPTIONS = {"allow_inf_nan": False}
+
+
+def _from_json_options() -> dict[str, Any]:
+    """pydantic-core 2.18 (pydantic 2.7) and later cache only the keys on request."""
+    options: dict[str, Any] = {"cache_strings": "keys", "allow_inf_nan": False}
+    try:
+        from_json(b"{}", **options)
+    except TypeError:  # pragma: no cover - older pydantic-core
+        return {"allow_inf_nan": False}
+    return options
+
+
+_FROM_JSON_OPTIONS = _from_json_options()
 
 
 def _decode(content: bytes) -> Any:
@@ -178,7 +196,7 @@ def _describe_body(content: bytes, headers: Mapping[str, str], scrubber: Scrubbe
     return f"{len(content)} bytes of {kind.split(';', 1)[0]}"
 
 
-def classify_auth_failure(status: int, error_type: str | None, message: str) -> str:
+def classify_auth_failure(status: int, error_type: str | None, message: str) -> AuthFailureReason:
     """Which :class:`AuthFailureReason` a 401/403 means.
 
     AppSync sends ``InvalidSignatureException`` for several distinct causes, so the

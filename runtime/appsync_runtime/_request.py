@@ -1,6 +1,8 @@
 """Building the request: variables serialized once to the JSON bytes that are sent;
 timeouts; and the operation type of a document, found without parsing it per call."""
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import json
@@ -147,7 +149,7 @@ def _encode_mapping(value: Mapping[Any, Any], depth: int) -> dict[str, Any]:
 
 
 def _encode(value: Any, depth: int = 0) -> Any:
-    kind = type(value)
+    kind: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]
     if kind is str or kind is int or kind is bool or value is None:
         return value
     if kind is float:

@@ -29,6 +29,8 @@ once a day, so each signer caches a few. The clock is read once per signature;
 Secrets never appear in reprs, exceptions or logs.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import hashlib
@@ -36,10 +38,10 @@ import hmac
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, cast
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
-from .credentials import Credentials
+from ._credentials import Credentials
 from .errors import AppSyncConfigError
 
 __all__ = [
@@ -148,7 +150,7 @@ def canonical_query(query: str) -> str:
     """
     if not query:
         return ""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for piece in query.split("&"):
         if piece:
             name, _, value = piece.partition("=")
@@ -175,7 +177,7 @@ def _iter_headers(headers: HeadersLike) -> Iterable[tuple[str, str]]:
     if multi_items is not None:
         return multi_items()  # type: ignore[no-any-return]
     if isinstance(headers, Mapping):
-        return headers.items()
+        return cast("Mapping[str, str]", headers).items()
     return headers
 
 
@@ -310,9 +312,9 @@ class SigV4Signer:
         for what, value in (("region", region), ("service", service)):
             if not isinstance(value, str) or not value or "/" in value or value != value.strip():
                 raise AppSyncConfigError(f"SigV4 {what} must be a non-empty name, got {value!r}")
-        self.region = region
-        self.service = service
-        self.clock_skew = 0.0
+        self.region: str = region
+        self.service: str = service
+        self.clock_skew: float = 0.0
         """Seconds added to the local clock (set it from a server's ``Date`` after a
         "Signature expired" rejection)."""
         self._scope_suffix = f"/{region}/{service}/aws4_request"
@@ -417,11 +419,11 @@ class PreparedSigV4:
     )
 
     def __init__(self, signer: SigV4Signer, method: str, url: str, headers: HeadersLike) -> None:
-        self.signer = signer
+        self.signer: SigV4Signer = signer
         """The signer this shape belongs to (its region, service, clock and keys)."""
         self._token: tuple[str | None, str] = (None, "")
-        self.method = method.upper()
-        self.url = url
+        self.method: str = method.upper()
+        self.url: str = url
         parts = urlsplit(url)
         static = [pair for pair in _iter_headers(headers) if not _is_own(pair[0])]
         grouped = _collect(static)
@@ -438,8 +440,8 @@ class PreparedSigV4:
         #   [+ lines between + "x-amz-security-token:" + <token> + "\n"]
         #   + remaining lines + "\n" + signed names + "\n" + <payload hash>
         self._date_head = head + block("", "x-amz-date") + "x-amz-date:"
-        self.signed_headers = ";".join(sorted([*names, "x-amz-date"]))
-        self.signed_headers_with_token = ";".join(
+        self.signed_headers: str = ";".join(sorted([*names, "x-amz-date"]))
+        self.signed_headers_with_token: str = ";".join(
             sorted([*names, "x-amz-date", "x-amz-security-token"])
         )
         self._tail_plain = f"\n{block('x-amz-date', None)}\n{self.signed_headers}\n"
@@ -456,7 +458,7 @@ class PreparedSigV4:
     ) -> dict[str, str]:
         """Sign ``body`` sent to the prepared URL; return the headers to add."""
         signer = self.signer
-        stamp = signer._now(now)
+        stamp = signer._now(now)  # pyright: ignore[reportPrivateUsage]  # same module
         date = stamp[:8]
         token = credentials.session_token
         payload = hashlib.sha256(body).hexdigest()
@@ -474,11 +476,14 @@ class PreparedSigV4:
         else:
             canonical = f"{self._date_head}{stamp}{self._tail_plain}{payload}"
             signed = self.signed_headers
-        scope = date + signer._scope_suffix
+        scope = date + signer._scope_suffix  # pyright: ignore[reportPrivateUsage]
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         secret = credentials.secret_access_key
-        last = signer._last_key  # the usual case: same secret, same day as last time
-        key = last[2] if last[0] is secret and last[1] == date else signer._key(secret, date)
+        # the usual case: same secret, same day as last time
+        last = signer._last_key  # pyright: ignore[reportPrivateUsage]
+        key = (
+            last[2] if last[0] is secret and last[1] == date else signer._key(secret, date)  # pyright: ignore[reportPrivateUsage]
+        )
         signature = key.hexdigest(f"{ALGORITHM}\n{stamp}\n{scope}\n{digest}".encode())
         if token:
             return {

@@ -57,15 +57,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
+from ._observe import logger
+from ._request import HttpRequest, Timeout
+from ._response import HttpResponse
 from .errors import (
     AppSyncConfigError,
     AppSyncNetworkError,
     AppSyncResponseTooLargeError,
     AppSyncTimeoutError,
 )
-from .observe import logger
-from .request import HttpRequest, Timeout
-from .response import HttpResponse
 
 if TYPE_CHECKING:
     import aiohttp
@@ -91,7 +91,6 @@ _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _MAX_GZIP_MEMBERS = 64
 _PIECE = 1024 * 1024  # most bytes one decompress call may put out
-_CHUNK = 64 * 1024
 
 
 def check_max_response_bytes(value: object) -> int:
@@ -404,6 +403,19 @@ def _guard_deadlines(transport: object) -> None:
 # ----------------------------------------------------------------- httpx
 
 
+def _build(
+    client: httpx.Client | httpx.AsyncClient, request: HttpRequest, timeout: httpx.Timeout
+) -> httpx.Request:
+    """The httpx request for ``request`` on a user's client (its defaults merged)."""
+    return client.build_request(
+        "POST",
+        request.url,
+        content=request.content,
+        headers=_with_accept_encoding(request.headers),
+        timeout=timeout,
+    )
+
+
 class _HttpxTimeouts:
     """``httpx.Timeout`` for a request (and its ``extensions`` form): the last one is
     reused while the deadline is far, so the common call builds none. Thread-safe:
@@ -505,7 +517,8 @@ class _Route:
 
     def __init__(self, client: httpx.Client, url: str) -> None:
         self.url = httpx.URL(url)
-        self.transport: httpx.BaseTransport = client._transport_for_url(self.url)
+        # httpx has no public way to the transport (proxy or pool) a URL is routed to
+        self.transport: httpx.BaseTransport = client._transport_for_url(self.url)  # pyright: ignore[reportPrivateUsage]
         _guard_deadlines(self.transport)
         headers = httpx.Headers(client.headers)
         headers.pop("accept-encoding", None)
@@ -555,15 +568,8 @@ class HttpxTransport:
         if self._direct:
             return self._send_direct(client, request)
         try:
-            outgoing = client.build_request(
-                "POST",
-                request.url,
-                content=request.content,
-                headers=_with_accept_encoding(request.headers),
-                timeout=self._timeouts(request),
-            )
             response = client.send(
-                outgoing,
+                _build(client, request, self._timeouts(request)),
                 stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
@@ -693,15 +699,8 @@ class AsyncHttpxTransport:
     async def _send(self, request: HttpRequest) -> HttpResponse:
         client = self._client
         try:
-            outgoing = client.build_request(
-                "POST",
-                request.url,
-                content=request.content,
-                headers=_with_accept_encoding(request.headers),
-                timeout=self._timeouts(request),
-            )
             response = await client.send(
-                outgoing,
+                _build(client, request, self._timeouts(request)),
                 stream=True,
                 auth=_NO_AUTH,  # we sign ourselves; the client's own auth must not
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere

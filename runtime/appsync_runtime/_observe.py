@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ._redaction import SECRET_HEADERS
 from .errors import AppSyncConfigError, AppSyncError
 
 __all__ = ["AttemptRecord", "CallHook", "CallHooks", "logger", "redact_headers"]
@@ -32,13 +33,11 @@ __all__ = ["AttemptRecord", "CallHook", "CallHooks", "logger", "redact_headers"]
 logger = logging.getLogger("appsync_runtime")
 """The logger every call logs to."""
 
-_SECRET_HEADERS = frozenset(("authorization", "x-api-key", "x-amz-security-token", "cookie"))
-
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """``headers`` with the value of every header that authorizes a request masked."""
     return {
-        name: "***" if name.lower() in _SECRET_HEADERS else value for name, value in headers.items()
+        name: "***" if name.lower() in SECRET_HEADERS else value for name, value in headers.items()
     }
 
 
@@ -48,7 +47,8 @@ class AttemptRecord:
 
     ``status``, ``request_id`` and ``elapsed`` (seconds) are set once a response or an
     error came back; ``error`` when the attempt failed, with ``will_retry`` telling
-    whether another attempt follows.
+    whether another attempt follows and ``wait`` the seconds before it. This is the
+    one way to observe retries: ``CallHooks(on_error=...)`` sees each of them.
     """
 
     operation_name: str | None
@@ -63,6 +63,8 @@ class AttemptRecord:
     elapsed: float | None = None
     error: AppSyncError | None = None
     will_retry: bool = False
+    wait: float | None = None
+    """When ``will_retry``: seconds the call waits before the next attempt."""
 
 
 CallHook = Callable[[AttemptRecord], object]
@@ -74,8 +76,9 @@ class CallHooks:
     """Callables run for each attempt of each call.
 
     ``on_request`` before the request is sent; ``on_response`` when an HTTP response
-    arrived (any status); ``on_error`` when the attempt failed (a network error, an
-    error status, GraphQL errors or an unusable body), with ``will_retry`` set.
+    arrived (any status); ``on_error`` when the attempt failed (no credentials, a
+    network error, an error status, GraphQL errors or an unusable body), with
+    ``will_retry`` and ``wait`` set: the hook to count and trace retries with.
     """
 
     on_request: CallHook | None = None

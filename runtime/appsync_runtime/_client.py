@@ -4,61 +4,95 @@
     with AppSyncClient(url, auth=ApiKeyAuth(key)) as client:
         data = client.get_data(client.execute("query { ping }"))
 
-They follow ariadne-codegen's base-client contract (``execute``, ``get_data``,
-``execute_ws``) and differ only in how they perform I/O: the call itself is the shared
-:func:`~appsync_runtime.flow.call_flow`, retries and deadlines included.
+They follow ariadne-codegen's base-client contract (``execute``, ``get_data``; both
+subscribe with ``subscribe``, ``execute_ws`` being the async client's deprecated alias)
+and differ only in how they perform I/O: the call itself is the shared
+:func:`~appsync_runtime._flow.call_flow`, retries and deadlines included.
 
-Reliability settings, on the client and per call (see :mod:`appsync_runtime.retry`):
+Reliability settings, on the client and per call (see :mod:`appsync_runtime._retry`):
 ``retry=RetryPolicy(...)`` (``None`` turns retries off), ``timeout=Timeout(...)``,
 ``idempotent=True`` to let a mutation be retried like a query, ``operation_type=`` to
 skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 """
 
+# pyright: reportUnnecessaryIsInstance=false
+# (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 import httpx
 from pydantic_core import ValidationError
 
-from .auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
-from .endpoints import Endpoint, parse_endpoint
-from .errors import AppSyncConfigError, AppSyncResponseError
-from .flow import AsyncTransport, Call, call_flow, run_async, run_sync
-from .observe import CallHooks
-from .redaction import MAX_MESSAGE, Scrubber
-from .request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
-from .response import GraphQLResponse, Validated
-from .retry import DEFAULT_RETRY, RetryPolicy
-from .transport import (
+from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
+from ._endpoints import Endpoint, parse_endpoint
+from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from ._observe import CallHooks
+from ._redaction import MAX_MESSAGE, Scrubber
+from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
+from ._response import GraphQLResponse, Validated
+from ._retry import DEFAULT_RETRY, RetryPolicy
+from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
     AiohttpTransport,
     AsyncHttpxTransport,
     HttpxTransport,
     check_max_response_bytes,
 )
+from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
     from pydantic import BaseModel as PydanticBaseModel
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
     from ._connection_manager import RealtimeManager
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
     from ._thread_driver import RealtimeThread
 
-__all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg"]
+__all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg", "AuthOptions", "CallOptions"]
 
 M = TypeVar("M", bound="PydanticBaseModel")
 AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 """One strategy, or several in order of preference."""
 
+
+class AuthOptions(TypedDict, total=False):
+    """How one call or subscription is authorized (keyword arguments, all optional)."""
+
+    auth: AuthArg
+    """Strategies for this call instead of the client's."""
+    auth_modes: Sequence[AuthMode | str] | None
+    """The modes the operation allows (generated code passes them); None: any."""
+
+
+class CallOptions(AuthOptions, total=False):
+    """The per-call options of ``execute`` and ``execute_validated`` on both clients
+    (keyword arguments, all optional; generated methods pass them through)."""
+
+    headers: Mapping[str, str] | None
+    """Headers added to this call's request."""
+    timeout: Timeout | float | None
+    """This call's :class:`Timeout` (a number: the total seconds)."""
+    retry: RetryPolicy | None
+    """This call's retry policy instead of the client's; None: no retry."""
+    idempotent: bool
+    """True lets a mutation be retried like a query."""
+    operation_type: str | None
+    """``"query"``, ``"mutation"`` or ``"subscription"``: saves finding it in the text."""
+
+
+_CALL_OPTIONS = CallOptions.__optional_keys__
+_AUTH_OPTIONS = AuthOptions.__optional_keys__
+
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
 _OPERATION_TYPES = ("query", "mutation", "subscription")
+_EXECUTE_WS_DEPRECATED = "execute_ws is deprecated: use subscribe, which takes the same arguments"
 
 
 def _retry_policy(retry: object, what: str) -> RetryPolicy | None:
@@ -117,7 +151,7 @@ class _ClientCore:
             url, host=host, region=region, realtime_url=realtime_url
         )
         self.auth: tuple[AuthStrategy, ...] = _strategies(auth)
-        self.timeout = Timeout.coerce(timeout)
+        self.timeout: Timeout = Timeout.coerce(timeout)
         self.retry: RetryPolicy | None = (
             DEFAULT_RETRY if retry is UNSET else _retry_policy(retry, "retry")
         )
@@ -154,17 +188,24 @@ class _ClientCore:
         query: str,
         operation_name: str | None,
         variables: Mapping[str, Any] | None,
-        auth: AuthArg,
-        auth_modes: Sequence[AuthMode | str] | None,
-        headers: Mapping[str, str] | None,
-        timeout: Timeout | float | None,
-        extra: Mapping[str, Any],
-        retry: RetryPolicy | None | UnsetType = UNSET,
-        idempotent: bool = False,
-        kind: str | None = None,
+        options: Mapping[str, Any],
+        allowed: frozenset[str] = _CALL_OPTIONS,
+        model: type[PydanticBaseModel] | None = None,
     ) -> Call:
-        if extra:
-            raise TypeError(f"unexpected keyword arguments: {', '.join(sorted(extra))}")
+        """The :class:`Call` for one operation; ``options`` are the keyword arguments
+        the method took (:class:`CallOptions`, or only those in ``allowed``). With
+        ``model``, a plain success is validated straight from the response bytes where
+        that is what ``get_data`` and ``validate_result`` would do."""
+        if not allowed.issuperset(options):
+            unexpected = ", ".join(sorted(set(options) - allowed))
+            raise TypeError(f"unexpected keyword arguments: {unexpected}")
+        auth: AuthArg = options.get("auth")
+        headers: Mapping[str, str] | None = options.get("headers")
+        timeout: Timeout | float | None = options.get("timeout")
+        retry: RetryPolicy | None | UnsetType = options.get("retry", UNSET)
+        idempotent: object = options.get("idempotent", False)
+        kind: str | None = options.get("operation_type")
+        auth_modes: Sequence[AuthMode | str] | None = options.get("auth_modes")
         strategies = _strategies(auth, "auth=") if auth is not None else self.auth
         strategy = select_strategy(strategies, auth_modes, operation_name)
         call_headers = (
@@ -192,8 +233,9 @@ class _ClientCore:
             operation_name=operation_name,
             operation_type=kind,
             retry=self.retry if retry is UNSET else _retry_policy(retry, "retry="),
-            idempotent=idempotent,
+            idempotent=idempotent is True,
             hooks=self.hooks,
+            model=model if self._results_from_json else None,
         )
 
     def _result(self, model: type[M], result: GraphQLResponse | Validated) -> M:
@@ -296,34 +338,14 @@ class AppSyncClient(_ClientCore):
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None | UnsetType = UNSET,
-        idempotent: bool = False,
-        operation_type: str | None = None,
-        **kwargs: Any,
+        **options: Unpack[CallOptions],
     ) -> GraphQLResponse:
         """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure.
 
         ``retry`` overrides the client's policy for this call (None: no retry);
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
-        call = self._prepare(
-            query,
-            operation_name,
-            variables,
-            auth,
-            auth_modes,
-            headers,
-            timeout,
-            kwargs,
-            retry,
-            idempotent,
-            operation_type,
-        )
+        call = self._prepare(query, operation_name, variables, options)
         return cast(GraphQLResponse, run_sync(call_flow(call), self._transport))
 
     def execute_validated(
@@ -332,36 +354,14 @@ class AppSyncClient(_ClientCore):
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None | UnsetType = UNSET,
-        idempotent: bool = False,
-        operation_type: str | None = None,
-        **kwargs: Any,
+        **options: Unpack[CallOptions],
     ) -> M:
         """``validate_result(model, get_data(execute(...)))`` in one call: the same
         arguments, result and errors. A plain success is validated straight from the
         response bytes (pydantic's JSON mode, see
-        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
-        call = self._prepare(
-            query,
-            operation_name,
-            variables,
-            auth,
-            auth_modes,
-            headers,
-            timeout,
-            kwargs,
-            retry,
-            idempotent,
-            operation_type,
-        )
-        if self._results_from_json:
-            call.model = model
+        call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, run_sync(call_flow(call), self._transport))
 
     def subscribe(
@@ -370,17 +370,15 @@ class AppSyncClient(_ClientCore):
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
         *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
         on_ready: Callable[[], object] | None = None,
         on_gap: Callable[[SubscriptionGap], object] | None = None,
-        **kwargs: Any,
+        **options: Unpack[AuthOptions],
     ) -> Iterator[dict[str, Any]]:
         """Subscribe over AppSync's real-time WebSocket; a blocking iterator of each
         event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up), both in the iterating thread. Leaving the loop stops the subscription."""
-        call = self._prepare(query, operation_name, variables, auth, auth_modes, None, None, kwargs)
+        call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
         return self._realtime.subscribe(
             call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap
         )
@@ -458,7 +456,7 @@ class AsyncAppSyncClient(_ClientCore):
             self._transport = AiohttpTransport(
                 session, limit=connection_limit, max_response_bytes=max_bytes
             )
-        # real-time (execute_ws): one multiplexed connection, opened lazily
+        # real-time (subscribe): one multiplexed connection, opened lazily
         self._realtime_options = realtime
         self._realtime_manager: RealtimeManager | None = None
 
@@ -479,34 +477,14 @@ class AsyncAppSyncClient(_ClientCore):
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None | UnsetType = UNSET,
-        idempotent: bool = False,
-        operation_type: str | None = None,
-        **kwargs: Any,
+        **options: Unpack[CallOptions],
     ) -> GraphQLResponse:
         """Run one GraphQL operation; raises an :class:`AppSyncError` on any failure.
 
         ``retry`` overrides the client's policy for this call (None: no retry);
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
-        call = self._prepare(
-            query,
-            operation_name,
-            variables,
-            auth,
-            auth_modes,
-            headers,
-            timeout,
-            kwargs,
-            retry,
-            idempotent,
-            operation_type,
-        )
+        call = self._prepare(query, operation_name, variables, options)
         return cast(GraphQLResponse, await run_async(call_flow(call), self._transport))
 
     async def execute_validated(
@@ -515,37 +493,35 @@ class AsyncAppSyncClient(_ClientCore):
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = None,
-        retry: RetryPolicy | None | UnsetType = UNSET,
-        idempotent: bool = False,
-        operation_type: str | None = None,
-        **kwargs: Any,
+        **options: Unpack[CallOptions],
     ) -> M:
         """``validate_result(model, get_data(await execute(...)))`` in one call: the
         same arguments, result and errors. A plain success is validated straight from
         the response bytes (pydantic's JSON mode, see
-        :func:`~appsync_runtime.response.validate_json`); anything else takes exactly
+        :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
-        call = self._prepare(
-            query,
-            operation_name,
-            variables,
-            auth,
-            auth_modes,
-            headers,
-            timeout,
-            kwargs,
-            retry,
-            idempotent,
-            operation_type,
-        )
-        if self._results_from_json:
-            call.model = model
+        call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, await run_async(call_flow(call), self._transport))
+
+    def subscribe(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        on_ready: ReadyCallback | None = None,
+        on_gap: GapCallback | None = None,
+        **options: Unpack[AuthOptions],
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Subscribe over AppSync's real-time WebSocket; an async iterator of each
+        event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
+        subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
+        up); both may be async and run where the loop iterates. Leaving the loop
+        (closing the iterator) stops the subscription."""
+        call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
+        return self._realtime.iterate(
+            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap, hooks=True
+        )
 
     def execute_ws(
         self,
@@ -553,20 +529,17 @@ class AsyncAppSyncClient(_ClientCore):
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
         *,
-        auth: AuthArg = None,
-        auth_modes: Sequence[AuthMode | str] | None = None,
         on_ready: ReadyCallback | None = None,
         on_gap: GapCallback | None = None,
-        **kwargs: Any,
+        **options: Unpack[AuthOptions],
     ) -> AsyncIterator[dict[str, Any]]:
-        """Subscribe over AppSync's real-time WebSocket; an async iterator of each
-        event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
-        subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
-        up); both may be async and run where the loop iterates. Leaving the loop
-        (closing the iterator) stops the subscription."""
-        call = self._prepare(query, operation_name, variables, auth, auth_modes, None, None, kwargs)
-        return self._realtime.iterate(
-            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap, hooks=True
+        """Deprecated name of :meth:`subscribe` (ariadne-codegen's base-client name):
+        the same arguments and iterator, and a :class:`DeprecationWarning`."""
+        # A runtime warning only, for now: generated clients still call this name, and
+        # type checkers would flag each of them (typing_extensions.deprecated).
+        warnings.warn(_EXECUTE_WS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return self.subscribe(
+            query, operation_name, variables, on_ready=on_ready, on_gap=on_gap, **options
         )
 
     async def close(self) -> None:

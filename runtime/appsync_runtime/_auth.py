@@ -23,12 +23,12 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import httpx
 
+from ._response import AuthRejection, describe_rejection
 from .errors import AppSyncConfigError
 
 __all__ = [
     "ApiKeyAuth",
     "AuthMode",
-    "AuthRejection",
     "AuthRequest",
     "AuthStrategy",
     "CognitoUserPoolsAuth",
@@ -72,7 +72,7 @@ class AuthRequest:
     url: str
     host: str
     body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict[str, str])
     region: str | None = None
 
     @classmethod
@@ -85,16 +85,6 @@ class AuthRequest:
             body=request.content,
             headers=request.headers,
         )
-
-
-@dataclass(frozen=True)
-class AuthRejection:
-    """What a 401 or 403 said, for a strategy deciding whether a retry can help."""
-
-    status: int
-    error_type: str | None
-    message: str
-    headers: Mapping[str, str]
 
 
 def check_header_value(value: object, what: str) -> str:
@@ -218,8 +208,6 @@ class AuthStrategy(httpx.Auth):
 
 
 def _rejection(response: httpx.Response) -> AuthRejection:
-    from .response import describe_rejection  # local: response imports this module
-
     return describe_rejection(response.status_code, response.headers, response.content)
 
 
@@ -305,15 +293,16 @@ def _allowed(modes: Sequence[AuthMode | str]) -> frozenset[AuthMode]:
     passes), whose conversion then costs one lookup per call."""
     if type(modes) is not tuple:
         return frozenset(AuthMode(mode) for mode in modes)
+    key = cast("tuple[AuthMode | str, ...]", modes)
     try:
-        allowed = _ALLOWED.get(modes)
+        allowed = _ALLOWED.get(key)
     except TypeError:  # an unhashable member: AuthMode() below says what is wrong
-        return frozenset(AuthMode(mode) for mode in modes)
+        return frozenset(AuthMode(mode) for mode in key)
     if allowed is None:
-        allowed = frozenset(AuthMode(mode) for mode in modes)
+        allowed = frozenset(AuthMode(mode) for mode in key)
         if len(_ALLOWED) >= 256:
             _ALLOWED.clear()
-        _ALLOWED[modes] = allowed
+        _ALLOWED[key] = allowed
     return allowed
 
 
