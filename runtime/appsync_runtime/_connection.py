@@ -18,7 +18,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ._auth import AuthStrategy
 from ._backoff import backoff_delay
@@ -63,7 +63,9 @@ from .errors import (
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._connection_manager import RealtimeManager
+    from ._endpoints import Endpoint
+    from ._realtime_protocol import ProtocolSpec
+    from ._realtime_types import RealtimeOptions
 
     _WebSocket = aiohttp.ClientWebSocketResponse[bool]
 
@@ -76,11 +78,36 @@ _MAX_SECRETS = 64  # auth values of recent connects and starts kept per connecti
 # --------------------------------------------------------------------------- connection
 
 
+class ConnectionHost(Protocol):
+    """What a connection needs of the manager that owns it (the manager sits a floor
+    above: the connection knows it only through this)."""
+
+    endpoint: Endpoint
+    options: RealtimeOptions
+    protocol: ProtocolSpec
+    where: str
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop every connection runs on."""
+        ...
+
+    def forget(self, conn: Connection) -> None:
+        """Drop ``conn`` once it has ended."""
+
+    def send_soon(self, conn: Connection, frame: str) -> None:
+        """Send ``frame`` on ``conn`` from a task of its own."""
+
+    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> _WebSocket:
+        """Open the WebSocket."""
+        ...
+
+
 class Connection:
     """One WebSocket (and its successors after reconnects) carrying up to
     ``max_subscriptions_per_connection`` subscriptions."""
 
-    def __init__(self, manager: RealtimeManager, number: int) -> None:
+    def __init__(self, manager: ConnectionHost, number: int) -> None:
         self.manager = manager
         self.number = number
         self.loop = manager.loop

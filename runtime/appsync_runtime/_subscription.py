@@ -15,13 +15,19 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from ._auth import AuthStrategy
 from ._realtime_types import RealtimeOptions, SubscriptionGap
 
-if TYPE_CHECKING:
-    from ._connection import Connection
+
+class Carrier(Protocol):
+    """The connection a subscription rides on, as the subscription sees it."""
+
+    async def stop(self, sub: Subscription) -> None:
+        """Stop ``sub`` on the server and forget it."""
+        ...
+
 
 __all__ = [
     "END",
@@ -131,7 +137,7 @@ class Subscription:
         self.loop = loop
         self.items: deque[Any] = deque()
         self.waiter: asyncio.Future[None] | None = None
-        self.conn: Connection | None = None
+        self.conn: Carrier | None = None
         self.acked = False
         self.gap: GapStart | None = None
         self.awaiting_ack = True

@@ -28,6 +28,8 @@ FLOORS: dict[str, int] = {
     "_observe": 0,
     "model": 0,
     "scalars": 0,
+    "_backoff": 0,
+    "_realtime_types": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
@@ -36,8 +38,14 @@ FLOORS: dict[str, int] = {
     "_transport": 1,
     # 2: the call flow and the real-time core
     "_flow": 2,
-    "realtime_protocol": 2,
-    "realtime": 2,
+    "_realtime_protocol": 2,
+    "_graphql_ws": 2,
+    "_realtime_auth": 2,
+    "_subscription": 2,
+    "_connection_failures": 2,
+    "_connection": 2,
+    "_connection_manager": 2,
+    "_thread_driver": 2,
     # 3: the clients, and the users' test kit built on them
     "_client": 3,
     "testing": 3,
