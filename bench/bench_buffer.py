@@ -62,7 +62,7 @@ async def _measure(options: RealtimeOptions, total: int, size: int) -> dict[str,
                 nonlocal dropped
                 dropped += gap.dropped or 0
 
-            stream = c.execute_ws(SUBSCRIPTION, "OnCommentAdded", on_ready=ready.set, on_gap=on_gap)
+            stream = c.subscribe(SUBSCRIPTION, "OnCommentAdded", on_ready=ready.set, on_gap=on_gap)
             first = asyncio.ensure_future(stream.__anext__())
             await asyncio.wait_for(ready.wait(), 10)
             [conn] = c._realtime._connections

@@ -12,7 +12,7 @@ left out. Measured in one run, round-robin:
 
 * ours, typed: the generated example client's ``on_comment_added`` (or
   ``on_note_created``), yielding pydantic models with every AppSync scalar parsed;
-* ours, dicts: ``AsyncAppSyncClient.execute_ws`` (the same machinery, no model);
+* ours, dicts: ``AsyncAppSyncClient.subscribe`` (the same machinery, no model);
 * gql 4 ``AppSyncWebsocketsTransport`` (dicts; it rides the websockets library),
   pointed at the loopback ``ws://`` URL with ``AppSyncApiKeyAuthentication``;
 * the floors: a raw aiohttp WebSocket ``receive()`` plus ``json.loads``; the same plus
@@ -189,7 +189,7 @@ async def _ours_dicts(server: BenchServer, kind: EventKind, n: int) -> Sample:
     async with AsyncAppSyncClient(
         server.http_url, auth=ApiKeyAuth(API_KEY), realtime_url=server.realtime_url
     ) as client:
-        async for data in client.execute_ws(query, None, _variables(kind, n)):
+        async for data in client.subscribe(query, None, _variables(kind, n)):
             clock.count += 1
             if clock.count == 1:
                 clock.start()
@@ -364,7 +364,7 @@ def _consumers() -> tuple[dict[str, Consumer], list[str]]:
     notes: list[str] = []
     consumers: dict[str, Consumer] = {
         OURS: _ours_typed,
-        "ours: execute_ws, dicts": _ours_dicts,
+        "ours: subscribe, dicts": _ours_dicts,
     }
     try:
         import gql.transport.appsync_websockets  # noqa: F401

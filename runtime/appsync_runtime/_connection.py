@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from ._realtime_protocol import ProtocolSpec
     from ._realtime_types import RealtimeOptions
 
-    _WebSocket = aiohttp.ClientWebSocketResponse[bool]
+    WebSocket = aiohttp.ClientWebSocketResponse[bool]
 
 __all__ = ["Connection"]
 
@@ -98,7 +98,7 @@ class ConnectionHost(Protocol):
     def send_soon(self, conn: Connection, frame: str) -> None:
         """Send ``frame`` on ``conn`` from a task of its own."""
 
-    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> _WebSocket:
+    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket."""
         ...
 
@@ -112,7 +112,7 @@ class Connection:
         self.number = number
         self.loop = manager.loop
         self.subs: dict[str, Subscription] = {}
-        self.ws: _WebSocket | None = None
+        self.ws: WebSocket | None = None
         self.proto: WireProtocol | None = None
         self.ready = False
         self.closing = False
@@ -313,7 +313,7 @@ class Connection:
             await self._close_socket()
             raise
 
-    async def _handshake(self, ws: _WebSocket) -> None:
+    async def _handshake(self, ws: WebSocket) -> None:
         import aiohttp
 
         options = self.manager.options
@@ -459,7 +459,7 @@ class Connection:
         if not self.subs:
             self.shutdown()
 
-    async def _read(self, ws: _WebSocket, proto: WireProtocol) -> None:
+    async def _read(self, ws: WebSocket, proto: WireProtocol) -> None:
         import aiohttp
 
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY

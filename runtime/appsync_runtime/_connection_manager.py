@@ -91,7 +91,7 @@ from .errors import AppSyncConfigError, AppSyncNetworkError
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._connection import _WebSocket
+    from ._connection import WebSocket
 
 __all__ = ["RealtimeManager"]
 
@@ -202,7 +202,7 @@ class RealtimeManager:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> _WebSocket:
+    async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket. Errors never quote the URL (it may carry auth)."""
         import aiohttp
         from yarl import URL
@@ -218,7 +218,7 @@ class RealtimeManager:
         # carry no __context__: aiohttp's exceptions quote the URL and its auth.
         error: Exception
         try:
-            connecting: Awaitable[_WebSocket] = session.ws_connect(
+            connecting: Awaitable[WebSocket] = session.ws_connect(
                 URL(url, encoded=True),
                 protocols=protocols,
                 headers=headers or None,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from ._auth import AuthRequest
 from ._endpoints import Endpoint
@@ -72,10 +72,17 @@ _ACTIVE: Final = 1  # start_ack (or data) seen
 _STOPPING: Final = 2  # stop sent, no complete yet
 
 
+def _object_or_none(value: Any) -> dict[str, Any] | None:
+    """``value`` if it is a JSON object, else None."""
+    return cast("dict[str, Any]", value) if type(value) is dict else None
+
+
 def _error_code(raw: object) -> int | None:
-    first = raw[0] if isinstance(raw, list) and raw else raw
+    first: object = raw
+    if isinstance(raw, list) and raw:
+        first = cast("list[object]", raw)[0]
     if isinstance(first, Mapping):
-        code = first.get("errorCode")
+        code = cast("Mapping[str, object]", first).get("errorCode")
         if isinstance(code, int) and not isinstance(code, bool):
             return code
         if isinstance(code, str) and code.isdigit():
@@ -192,9 +199,10 @@ class GraphQLWsProtocol:
         self.last_message_at = now
         return self._dispatch(message, now)
 
-    def _dispatch(self, message: object, now: float) -> Event:
-        if type(message) is not dict:
-            return ProtocolError(f"frame is a JSON {type(message).__name__}, not an object")
+    def _dispatch(self, received: object, now: float) -> Event:
+        if type(received) is not dict:
+            return ProtocolError(f"frame is a JSON {type(received).__name__}, not an object")
+        message = cast("dict[str, Any]", received)
         kind = message.get("type")
         # Hot path first: one event per subscription message.
         if kind == "data":
@@ -202,9 +210,10 @@ class GraphQLWsProtocol:
             state = self._subs.get(id) if type(id) is str else None
             if state is None or state == _STOPPING:
                 return Ignored("data for a subscription that is not running")
-            payload = message.get("payload")
-            if type(payload) is not dict:
+            received_payload = message.get("payload")
+            if type(received_payload) is not dict:
                 return ProtocolError("data frame without a payload object")
+            payload = cast("dict[str, Any]", received_payload)
             if state == _PENDING:  # data before start_ack: take it as the ack
                 self._subs[id] = _ACTIVE  # type: ignore[index]
                 self._pending_deadlines.pop(id, None)  # type: ignore[arg-type]
@@ -214,7 +223,7 @@ class GraphQLWsProtocol:
                 return DataWithErrors(
                     id,  # type: ignore[arg-type]
                     tuple(error_entries(errors)),
-                    data if type(data) is dict else None,
+                    _object_or_none(data),
                 )
             if type(data) is not dict:
                 return ProtocolError("data frame whose payload.data is not an object")
@@ -270,9 +279,9 @@ class GraphQLWsProtocol:
             if self._subs.pop(id, None) is None:
                 return Ignored("error for an unknown subscription")
             self._pending_deadlines.pop(id, None)
-            payload = message.get("payload")
-            data = payload.get("data") if isinstance(payload, dict) else None
-            return SubscriptionFailed(id, entries, data if type(data) is dict else None)
+            failed: object = message.get("payload")
+            data = cast("dict[str, Any]", failed).get("data") if type(failed) is dict else None
+            return SubscriptionFailed(id, entries, _object_or_none(data))
         if self.state is ConnectionState.CONNECTING:
             self.state = ConnectionState.CLOSED
         return ConnectionFailed("error", entries, _error_code(raw))
@@ -349,8 +358,9 @@ def _stop_frame(id: str) -> str:
 
 
 def _errors_of(message: Mapping[str, Any]) -> Any:
-    payload = message.get("payload")
+    payload: object = message.get("payload")
     if isinstance(payload, Mapping):
+        payload = cast("Mapping[str, Any]", payload)
         if "errors" in payload:
             return payload["errors"]
         if "message" in payload:  # a bare error object as the payload

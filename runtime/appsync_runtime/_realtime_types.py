@@ -6,6 +6,8 @@ the other ``_realtime``/``_connection`` modules (see ``docs/architecture-realtim
 
 from __future__ import annotations
 
+# Options come from users' code, typed or not: the isinstance checks are meant.
+# pyright: reportUnnecessaryIsInstance=false
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, Literal

@@ -375,7 +375,7 @@ async def test_stop_is_answered_by_complete_and_the_rest_go_on(
                 assert event.on_note_created is not None
             # Closing the first subscription (started second) sends its stop, the
             # simulator answers complete, and the connection stays for the other one.
-            # (The generated method does not close execute_ws's iterator itself: the
+            # (The generated method does not close subscribe's iterator itself: the
             # stop goes out when the loop's async-generator finalizer closes it.)
             first_id = wire.sent_of("start")[1]["id"]
             await wire.wait_sent("stop", first_id)

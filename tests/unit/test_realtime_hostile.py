@@ -134,7 +134,7 @@ async def test_gap_window_covers_what_a_half_dead_connection_lost() -> None:
             ready = asyncio.Event()
 
             async def consume() -> None:
-                async for data in c.execute_ws(
+                async for data in c.subscribe(
                     SUBSCRIPTION, "OnNote", on_ready=ready.set, on_gap=gaps.append
                 ):
                     delivered.append(number(data))
@@ -201,7 +201,7 @@ async def test_data_before_start_ack_counts_as_the_ack(rt: FakeRealtime) -> None
         order: list[str] = []
 
         async def consume() -> None:
-            async for data in c.execute_ws(
+            async for data in c.subscribe(
                 SUBSCRIPTION,
                 "OnNote",
                 on_ready=lambda: order.append("ready"),
@@ -268,7 +268,7 @@ def _shape(error: BaseException) -> tuple[Any, ...]:
 
 async def _async_ws_error(c: AsyncAppSyncClient, **kwargs: Any) -> BaseException:
     with pytest.raises(AppSyncError) as info:
-        async for _ in c.execute_ws(SUBSCRIPTION, "OnNote", **kwargs):
+        async for _ in c.subscribe(SUBSCRIPTION, "OnNote", **kwargs):
             pass
     return info.value
 
@@ -333,7 +333,7 @@ async def test_raising_strategy_gives_each_subscription_its_own_error(rt: FakeRe
     ) as c:
         a = asyncio.ensure_future(_async_ws_error(c))
         await asyncio.sleep(0)
-        b_stream = c.execute_ws(SUBSCRIPTION, "Other")
+        b_stream = c.subscribe(SUBSCRIPTION, "Other")
         with pytest.raises(AppSyncAuthError) as b:
             async for _ in b_stream:
                 pass
@@ -391,7 +391,7 @@ async def test_slow_consumer_memory_is_bounded_and_drops_reported(
             assert gap.dropped is not None
             order.append(("gap", gap.dropped))
 
-        stream = c.execute_ws(SUBSCRIPTION, "OnNote", on_ready=ready.set, on_gap=on_gap)
+        stream = c.subscribe(SUBSCRIPTION, "OnNote", on_ready=ready.set, on_gap=on_gap)
         first = asyncio.ensure_future(stream.__anext__())
         await asyncio.wait_for(ready.wait(), 5)
         [sub] = _buffered(c._realtime)
@@ -451,14 +451,14 @@ async def test_overflow_fail_policy_stops_that_subscription_only(rt: FakeRealtim
     options = RealtimeOptions(max_buffered_events=10, overflow="fail")
     async with AsyncAppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=options) as c:
         ready = asyncio.Event()
-        slow = c.execute_ws(SUBSCRIPTION, "OnNote", on_ready=ready.set)
+        slow = c.subscribe(SUBSCRIPTION, "OnNote", on_ready=ready.set)
         first = asyncio.ensure_future(slow.__anext__())
         await asyncio.wait_for(ready.wait(), 5)
         fast_items: list[int] = []
         fast_ready = asyncio.Event()
 
         async def fast_consumer() -> None:
-            async for data in c.execute_ws(SUBSCRIPTION, "Fast", on_ready=fast_ready.set):
+            async for data in c.subscribe(SUBSCRIPTION, "Fast", on_ready=fast_ready.set):
                 fast_items.append(number(data))
 
         fast = asyncio.create_task(fast_consumer())
@@ -590,7 +590,7 @@ async def test_hostile_keepalive_announcement_on_the_wire(
     items: list[int] = []
 
     async def consume() -> None:
-        async for data in client.execute_ws(SUBSCRIPTION, "OnNote", on_ready=ready.set):
+        async for data in client.subscribe(SUBSCRIPTION, "OnNote", on_ready=ready.set):
             items.append(number(data))
             break
 
@@ -654,7 +654,7 @@ async def test_foreign_realtime_host_warns_before_credentials_go(rt: FakeRealtim
         rt.url, auth=ApiKeyAuth(rt.api_key), realtime_url=realtime_url, realtime=FAST
     ) as c:
         with pytest.warns(AppSyncRealtimeHostWarning) as record:
-            stream = c.execute_ws(SUBSCRIPTION, "OnNote")
+            stream = c.subscribe(SUBSCRIPTION, "OnNote")
         assert rt.connections == []  # warned before anything was sent
         [warning] = record
         text = str(warning.message)
@@ -679,5 +679,5 @@ async def test_own_realtime_host_does_not_warn(rt: FakeRealtime) -> None:
     ) as c:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            stream = c.execute_ws(SUBSCRIPTION, "OnNote")
+            stream = c.subscribe(SUBSCRIPTION, "OnNote")
         await stream.aclose()  # type: ignore[attr-defined]
