@@ -42,7 +42,7 @@ from appsync_runtime import (
 from appsync_runtime.realtime import RealtimeManager
 from appsync_runtime.realtime_protocol import decode_connect_auth
 from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

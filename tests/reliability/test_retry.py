@@ -33,9 +33,11 @@ from appsync_runtime import (
 )
 from appsync_runtime.auth import AuthRejection, AuthRequest
 from appsync_runtime.request import operation_type
-from tests.reliability.conftest import FAST, KEY, dead_url
+from tests.reliability.conftest import FAST, KEY
 from tests.reliability.flaky import RefusingTransport, refusing_session
+from tests.support.examples import examples
 from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.ports import dead_url
 
 QUERY = "query GetNote($id: ID!) { getNote(id: $id) { id } }"
 MUTATION = "mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }"
@@ -501,7 +503,7 @@ def documents(draw: st.DrawFn) -> tuple[str, str, str]:
     return separator + (separator or "\n").join(parts) + draw(_noise), chosen, kinds[chosen]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(documents())
 def test_operation_type_agrees_with_graphql_core(case: tuple[str, str, str]) -> None:
     document, name, kind = case

@@ -16,6 +16,7 @@ from appsync_runtime import errors
 from appsync_runtime.errors import AppSyncError, GraphQLErrorEntry
 from appsync_runtime.realtime import AppSyncSubscriptionError
 from appsync_runtime.redaction import Scrubber
+from tests.support.examples import examples
 
 text = st.text(max_size=40)
 maybe_text = st.none() | text
@@ -134,7 +135,7 @@ def _name(cls: type[AppSyncError]) -> str:
 
 @pytest.mark.parametrize("cls", sorted(BUILDERS, key=_name))
 def test_round_trips(cls: type[AppSyncError]) -> None:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=examples(60), deadline=None)
     @given(error=BUILDERS[cls](), note=maybe_text)
     def check(error: AppSyncError, note: str | None) -> None:
         if note is not None:
