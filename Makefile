@@ -1,6 +1,7 @@
 # Two commands set up everything on a fresh machine:
 #   make demo   generate the example client and call a local AppSync with it
-#   make test   install everything (Python and npm) and run the whole suite
+#   make test   install everything (Python and npm), lint, type-check and run the suite
+#   make bench-smoke  the benchmark command in quick mode (slow; .ci/run runs it too)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ EXAMPLE_CONFIG := example_schema/pyproject.toml
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := simulator/node_modules/.installed
 
-.PHONY: demo test install lint typecheck generate check-generated clean
+.PHONY: demo test bench-smoke install lint typecheck generate check-generated clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +38,18 @@ lint: $(PY_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# pyright runs strict ([tool.pyright] in pyproject.toml) on the example client; the
+# runtime and codegen packages join it once they are pyright-strict clean.
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy runtime/appsync_runtime codegen_plugin/appsync_codegen
 	cd example_schema && ../$(BIN)/mypy --strict example_client
+	$(BIN)/pyright --pythonpath $(BIN)/python example_schema/example_client
 
 test: install lint typecheck check-generated
 	$(BIN)/pytest
+
+bench-smoke: install
+	$(BIN)/pytest -m bench
 
 clean:
 	rm -rf $(VENV) simulator/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 It only checks that the benchmarks work (exit status 0, each section's header and
 table header printed), never a figure: timings on a shared CI machine mean nothing.
-Deselect with ``-m "not bench"``.
+Left out of the default run (``addopts``); ``make bench-smoke`` runs it (CI too).
 """
 
 from __future__ import annotations

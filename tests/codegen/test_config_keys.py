@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from appsync_codegen.config import ariadne_known_keys
 from appsync_codegen.generate import generate
 from appsync_codegen.operations import leading_comment
+from tests.support.examples import examples
 
 from .conftest import PACKAGE, make_project, run_cli
 
@@ -197,7 +198,7 @@ _COMMENT_TEXT = st.text(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_COMMENT_TEXT, min_size=1, max_size=6), st.sampled_from(["", "\n", "x\n"]))
 def test_leading_comment_takes_the_block_just_above(lines: list[str], before: str) -> None:
     head = "query Before { a }\n" if before == "x\n" else before

@@ -28,7 +28,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import typing
 import uuid
 from collections.abc import Callable, Iterator
@@ -73,15 +72,15 @@ from appsync_runtime.scalars import (
     serialize_aws_json,
     serialize_aws_time,
 )
-from appsync_runtime.testing import AppSyncSimulator, simulator_unavailable_reason
+from appsync_runtime.testing import AppSyncSimulator
+from tests.support.simulator import start_simulators
 
-from .conftest import REPO, tool
+from .conftest import tool
 from .corpus_support import Counter, ResponseBuilder, json_equal, variables_for
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ENTRIES = sorted(p.name for p in CORPUS.iterdir() if (p / "pyproject.toml").is_file())
 SIMULATED = [e for e in ENTRIES if (CORPUS / e / "simulator" / "simulator.json").is_file()]
-SIMULATOR_DIR = REPO / "simulator"
 URL = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql"
 TIMEOUT = 20.0
 
@@ -626,40 +625,12 @@ def test_type_checkers_blame_only_corpus_files(mypy_run: Checked, pyright_run: C
 # -- on the AppSync simulator -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def simulators(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, AppSyncSimulator]]:
     """One simulator per simulated entry, started side by side, stopped by PID."""
-    reason = simulator_unavailable_reason(simulator_dir=SIMULATOR_DIR)
-    if reason is not None:
-        pytest.skip(f"AppSync simulator unavailable: {reason}")
-    running = {
-        name: AppSyncSimulator(
-            CORPUS / name / "simulator" / "simulator.json",
-            simulator_dir=SIMULATOR_DIR,
-            log_dir=tmp_path_factory.mktemp(f"simulator-{name}"),
-        )
-        for name in SIMULATED
-    }
-    failures: list[BaseException] = []
-
-    def start(simulator: AppSyncSimulator) -> None:
-        try:
-            simulator.start()
-        except BaseException as exc:  # reported below, after every thread ended
-            failures.append(exc)
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in running.values()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    try:
-        if failures:
-            raise failures[0]
+    configs = {name: CORPUS / name / "simulator" / "simulator.json" for name in SIMULATED}
+    with start_simulators(configs, tmp_path_factory.mktemp("corpus-simulators")) as running:
         yield running
-    finally:
-        for simulator in running.values():
-            simulator.stop()
 
 
 def _caller(corpus: Corpus, name: str) -> Any:

@@ -1,4 +1,7 @@
-"""The committed example client: reproducible from its schema, typed, lint-clean, light."""
+"""The committed example client: reproducible from its schema, typed, lint-clean, light.
+
+``mypy --strict`` and strict ``pyright`` on it run in ``make typecheck``.
+"""
 
 from __future__ import annotations
 
@@ -27,17 +30,6 @@ def test_regenerating_reproduces_the_committed_package(tmp_path: Path) -> None:
     assert sorted(fresh) == sorted(committed)
     for name, content in fresh.items():
         assert content == committed[name], f"{name} differs: run `make generate`"
-
-
-def test_example_passes_mypy_strict() -> None:
-    result = subprocess.run(
-        [tool("mypy"), "--strict", "--no-incremental", "example_client"],
-        cwd=EXAMPLE,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_example_passes_the_repository_ruff_config() -> None:

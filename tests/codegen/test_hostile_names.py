@@ -15,7 +15,6 @@ import inspect
 import itertools
 import json
 import keyword
-import os
 import re
 import sys
 import warnings
@@ -33,6 +32,7 @@ from hypothesis import strategies as st
 from appsync_codegen.errors import CodegenError
 from appsync_codegen.generate import generate
 from appsync_runtime import ApiKeyAuth, AppSyncClient
+from tests.support.examples import examples
 
 from .conftest import make_project, tool
 from .test_quality import _pyright, _pyright_strict, _run
@@ -316,7 +316,7 @@ def _check_package(pkg: ModuleType, spec: dict[str, Any]) -> None:
 
 
 @settings(
-    max_examples=int(os.environ.get("APPSYNC_HOSTILE_EXAMPLES", "30")),
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import pytest
@@ -144,8 +145,32 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
 
 
-def test_deprecated_fields_are_flagged_by_type_checkers(awkward: Path) -> None:
-    (awkward.parent / "user_code.py").write_text(USER_CODE, encoding="utf-8")
+@pytest.fixture(scope="module")
+def user_code(awkward: Path) -> Path:
+    """``USER_CODE`` written beside the awkward package."""
+    path = awkward.parent / "user_code.py"
+    path.write_text(USER_CODE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def awkward_pyright(awkward: Path, user_code: Path) -> list[dict[str, Any]]:
+    """One strict pyright run over the awkward package and the user code: its diagnostics."""
+    if _pyright() is None:
+        pytest.skip("pyright is not installed (dev extra)")
+    result = _pyright_strict(awkward.parent, ["--outputjson", user_code.name, PACKAGE])
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        pytest.fail(f"pyright did not run: {result.stdout}{result.stderr}", pytrace=False)
+    assert report["summary"]["filesAnalyzed"] > len(list(awkward.glob("*.py"))), report
+    diagnostics: list[dict[str, Any]] = report["generalDiagnostics"]
+    return diagnostics
+
+
+def test_deprecated_fields_are_flagged_by_type_checkers(
+    request: pytest.FixtureRequest, awkward: Path, user_code: Path
+) -> None:
     stale = USER_CODE.splitlines().index("def stale(client: Client) -> None:") + 1
     result = _run(
         [
@@ -159,10 +184,11 @@ def test_deprecated_fields_are_flagged_by_type_checkers(awkward: Path) -> None:
     assert [int(line.split(":")[1]) for line in errors] == [stale + 3, stale + 4], result.stdout
     assert all("is deprecated" in line for line in errors)
     if _pyright() is not None:
-        checked = _pyright_strict(awkward.parent, ["user_code.py", PACKAGE])
-        flagged = [line for line in checked.stdout.splitlines() if "reportDeprecated" in line]
-        assert len(flagged) == 2, checked.stdout
-        assert checked.stdout.count(" - error") == 2, checked.stdout
+        diagnostics: list[dict[str, Any]] = request.getfixturevalue("awkward_pyright")
+        errors = [d for d in diagnostics if d["severity"] == "error"]
+        assert len(errors) == 2, errors
+        assert all(d.get("rule") == "reportDeprecated" for d in errors), errors
+        assert {Path(d["file"]).name for d in errors} == {user_code.name}, errors
 
 
 def _pyright() -> str | None:
@@ -193,7 +219,9 @@ def test_example_passes_pyright_strict() -> None:
     assert "0 errors" in result.stdout
 
 
-@pytest.mark.skipif(_pyright() is None, reason="pyright is not installed (dev extra)")
-def test_awkward_package_passes_pyright_strict(awkward: Path) -> None:
-    result = _pyright_strict(awkward.parent, [PACKAGE])
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_awkward_package_passes_pyright_strict(
+    awkward: Path, awkward_pyright: list[dict[str, Any]]
+) -> None:
+    package = awkward.resolve()
+    in_package = [d for d in awkward_pyright if package in Path(d["file"]).resolve().parents]
+    assert [d for d in in_package if d["severity"] == "error"] == [], in_package

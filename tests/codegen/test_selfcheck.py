@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from appsync_codegen.generate import generate
 from appsync_codegen.selfcheck import Origin, Origins, locate
+from tests.support.examples import examples
 
 from .conftest import AUTH_OPTIONS, PACKAGE, make_project, package_files, run_cli, tool
 
@@ -317,7 +318,7 @@ def test_locate_maps_classes_fields_and_methods() -> None:
     assert locate(None, MODULE, 11) == (None, "class Client, member get_note")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.text(alphabet=string.printable + "\u00e9\u2028", max_size=40), max_size=12),
     st.integers(min_value=-5, max_value=30),

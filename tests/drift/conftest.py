@@ -1,12 +1,12 @@
-"""Fixtures for the drift tests: moto's AppSync control plane, a stub server, the simulator.
+"""Fixtures for the drift tests: moto's AppSync control plane, a stub server.
 
 ``moto`` starts ``moto_server`` bound to 127.0.0.1 on a free port once per session
 and stops it by PID; tests using it are skipped, with the reason, when moto's server
 is not installed. ``stub`` is an in-process HTTP server answering the control-plane
 paths with the failures moto cannot produce (401, 403, a malformed schema, ...).
-``simulator`` is the example API in the AWS AppSync simulator (see
-``tests/integration/conftest.py``). Every test here runs with fake AWS credentials
-in the environment and no AWS configuration files.
+``simulator``, the example API in the AWS AppSync simulator, is the session-wide
+fixture of ``tests/support/fixtures.py``. Every test here runs with fake AWS
+credentials in the environment and no AWS configuration files.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,12 +30,7 @@ from typing import Any
 
 import pytest
 
-from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import (
-    EXAMPLE_SIMULATOR_CONFIG,
-    SIMULATOR_DIR,
-    skip_unless_simulator_available,
-)
+from tests.support.ports import free_port
 
 REGION = "us-east-1"
 FAKE_ENV = {
@@ -79,14 +73,6 @@ def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     for name, value in FAKE_ENV.items():
         monkeypatch.setenv(name, value)
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -234,25 +220,6 @@ def stub() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-# -- the simulator ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppSyncSimulator]:
-    """The example notes API in the AppSync simulator, for ``fetch-schema --url``."""
-    skip_unless_simulator_available()
-    sim = AppSyncSimulator(
-        EXAMPLE_SIMULATOR_CONFIG,
-        simulator_dir=SIMULATOR_DIR,
-        log_dir=tmp_path_factory.mktemp("appsync-simulator-drift"),
-    )
-    sim.start()
-    try:
-        yield sim
-    finally:
-        sim.stop()
 
 
 # -- running the command ------------------------------------------------------------------

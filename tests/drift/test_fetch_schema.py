@@ -19,8 +19,9 @@ from appsync_codegen.schema_source import (
     load_schema_file,
 )
 from appsync_runtime.testing import AppSyncSimulator
+from tests.support.ports import free_port
 
-from .conftest import FAKE_ENV, REGION, MotoServer, free_port, run
+from .conftest import FAKE_ENV, REGION, MotoServer, run
 
 SECRET = FAKE_ENV["AWS_SECRET_ACCESS_KEY"]
 

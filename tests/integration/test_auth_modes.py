@@ -31,7 +31,7 @@ from appsync_runtime import (
     OIDCAuth,
 )
 from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

@@ -28,8 +28,7 @@ from appsync_runtime.testing import (
     mint_jwt,
     oidc_claims,
 )
-
-from .conftest import (
+from tests.support.simulator import (
     EXAMPLE_SCHEMA_DIR,
     EXAMPLE_SIMULATOR_CONFIG,
     SIMULATOR_DIR,

@@ -41,8 +41,8 @@ from appsync_runtime import (
 )
 from appsync_runtime._connection_manager import RealtimeManager
 from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
 from tests.support.connect_auth import decode_connect_auth
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

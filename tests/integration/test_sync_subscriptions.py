@@ -19,7 +19,7 @@ import pytest
 
 from appsync_runtime import ApiKeyAuth, CognitoUserPoolsAuth, Credentials, IAMAuth
 from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

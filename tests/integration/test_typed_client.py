@@ -7,7 +7,6 @@ Every test runs once with the sync client (httpx) and once with the async client
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 from collections.abc import Awaitable, Iterator
 from datetime import date, datetime, time, timezone
@@ -29,8 +28,9 @@ from appsync_runtime import (
     OIDCAuth,
 )
 from appsync_runtime.testing import AppSyncSimulator
-from tests.integration.conftest import EXAMPLE_SCHEMA_DIR
 from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.ports import free_port
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 
@@ -219,15 +219,8 @@ def test_validation_error(kind: str, simulator: AppSyncSimulator) -> None:
     assert info.value.error_type is None and info.value.data is None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 def test_nothing_listening_is_network_error(kind: str) -> None:
-    call = Caller(kind, f"http://127.0.0.1:{_free_port()}/graphql", ApiKeyAuth("da2-x"))
+    call = Caller(kind, f"http://127.0.0.1:{free_port()}/graphql", ApiKeyAuth("da2-x"))
     with pytest.raises(AppSyncNetworkError) as info:
         call("get_note", id="note-1")
     assert info.value.status is None and info.value.sent is False

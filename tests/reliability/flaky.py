@@ -17,7 +17,7 @@ import aiohttp
 import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from tests.reliability.conftest import free_port
+from tests.support.ports import free_port
 
 
 class Coin:

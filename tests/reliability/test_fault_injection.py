@@ -39,9 +39,10 @@ from appsync_runtime import (
     RetryPolicy,
     Timeout,
 )
-from tests.reliability.conftest import KEY, dead_url
+from tests.reliability.conftest import KEY
 from tests.reliability.flaky import Coin, RefusingTransport, refusing_session
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
+from tests.support.ports import dead_url
 
 SEED = 20240611
 CALLS_PER_CLIENT = 2000  # sync and async each, plus the dead-URL calls

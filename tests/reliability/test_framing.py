@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from appsync_runtime import AppSyncError, AppSyncNetworkError
 from tests.reliability.clients import KINDS, calls, concurrent_calls, echoed
+from tests.support.examples import examples
 from tests.support.raw_http import RawConnection, RawHTTPServer, RawRequest, json_response
 
 
@@ -146,7 +147,7 @@ _trailers = st.one_of(
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

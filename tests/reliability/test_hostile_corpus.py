@@ -47,6 +47,7 @@ from appsync_runtime.scalars import (
     AWSURLField,
 )
 from tests.reliability.conftest import FAST, KEY
+from tests.support.examples import examples
 from tests.support.fake_appsync import FakeAppSync, Reply
 
 DOCUMENTED = {
@@ -358,7 +359,7 @@ headers = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(status=st.integers(100, 599), headers=headers, body=bodies)
 def test_any_body_parses_to_data_or_a_documented_error(
     status: int, headers: dict[str, str], body: bytes
@@ -378,7 +379,7 @@ _wire_headers = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -477,7 +478,7 @@ def test_bad_scalars_are_response_errors(fake: FakeAppSync, field: str, value: A
     asyncio.run(go())
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.sampled_from(sorted(GOOD)), _json)
 def test_any_scalar_value_validates_or_is_a_response_error(field: str, value: Any) -> None:
     client = AppSyncClient("https://api.example.com/graphql")

@@ -38,6 +38,7 @@ from appsync_runtime._auth import AuthMode, AuthRequest
 from appsync_runtime._request import MAX_VARIABLE_DEPTH, encode_body
 from tests.reliability.clients import KINDS, calls
 from tests.reliability.conftest import KEY
+from tests.support.examples import examples
 from tests.support.fake_appsync import FakeAppSync
 from tests.support.raw_http import RawConnection, RawHTTPServer, RawRequest, json_response
 
@@ -92,7 +93,7 @@ def _run_both(client_args: dict[str, Any], url: str) -> list[BaseException | Non
 # ------------------------------------------------------------------ tokens
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(secret=bad_secrets(), strategy=st.sampled_from(TOKEN_STRATEGIES))
 def test_unusable_tokens_are_refused_at_construction(
     secret: str, strategy: Callable[[str], AuthStrategy]
@@ -115,7 +116,7 @@ def test_a_token_read_from_a_file_with_its_newline_is_refused(
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -161,7 +162,7 @@ def test_a_custom_strategys_unusable_header_is_a_config_error(kind: str, secret:
 # ------------------------------------------------------------------ credentials
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(secret=bad_secrets(), field=st.sampled_from(["key", "secret", "token"]))
 def test_credentials_with_unusable_characters_are_refused(secret: str, field: str) -> None:
     values = {"key": "AKIDEXAMPLE", "secret": "wJalrXUtnFEMI/K7MDENG", "token": "FwoGZXIvYX"}
@@ -249,7 +250,7 @@ def planted(draw: st.DrawFn) -> tuple[dict[str, Any], str, str]:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(case=planted())
 def test_bad_variables_are_refused_naming_where(case: tuple[dict[str, Any], str, str]) -> None:
     variables, where, reason = case

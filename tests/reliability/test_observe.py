@@ -17,8 +17,9 @@ from appsync_runtime import (
     AttemptRecord,
     CallHooks,
 )
-from tests.reliability.conftest import FAST, KEY, dead_url
+from tests.reliability.conftest import FAST, KEY
 from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.ports import dead_url
 
 QUERY = "query GetNote { getNote { id } }"
 PAGE = Reply(503, b"<html/>", {"content-type": "text/html"})

@@ -44,6 +44,7 @@ from appsync_runtime._transport import (
 )
 from tests.reliability.clients import KINDS, QUERY, calls, echoed
 from tests.reliability.conftest import KEY
+from tests.support.examples import examples
 from tests.support.raw_http import (
     RawConnection,
     RawHTTPServer,
@@ -216,7 +217,7 @@ def _encode(payload: bytes, coding: str) -> tuple[bytes, str | None]:
     return gzip.compress(gzip.compress(payload)), "gzip, gzip"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     payload=st.one_of(st.binary(max_size=3000), st.integers(0, 200_000).map(lambda n: b"z" * n)),
     limit=st.integers(1, 150_000),
@@ -288,7 +289,7 @@ class Echo(BaseModel):
 _NON_FINITE = st.sampled_from([b"NaN", b"Infinity", b"-Infinity"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(token=_NON_FINITE, where=st.integers(0, 3))
 def test_nan_or_infinity_anywhere_is_never_data(token: bytes, where: int) -> None:
     shapes = [

@@ -35,10 +35,14 @@ from appsync_runtime import (
     RetryPolicy,
     Timeout,
 )
+from appsync_runtime._auth import AuthRequest
 from appsync_runtime._request import operation_type
-from tests.reliability.conftest import FAST, KEY, dead_url
+from appsync_runtime._response import AuthRejection
+from tests.reliability.conftest import FAST, KEY
 from tests.reliability.flaky import RefusingTransport, refusing_session
+from tests.support.examples import examples
 from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.ports import dead_url
 
 QUERY = "query GetNote($id: ID!) { getNote(id: $id) { id } }"
 MUTATION = "mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }"
@@ -548,7 +552,7 @@ def documents(draw: st.DrawFn) -> tuple[str, str, str]:
     return separator + (separator or "\n").join(parts) + draw(_noise), chosen, kinds[chosen]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(documents())
 def test_operation_type_agrees_with_graphql_core(case: tuple[str, str, str]) -> None:
     document, name, kind = case

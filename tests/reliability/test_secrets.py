@@ -32,8 +32,8 @@ from appsync_runtime import (
     Timeout,
 )
 from appsync_runtime.testing import mint_jwt
-from tests.reliability.conftest import dead_url
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
+from tests.support.ports import dead_url
 from tests.support.secret_scan import SecretScan
 
 API_KEY = "da2-secretsscanapikey0000000000"

@@ -126,6 +126,11 @@ def _reset(request: web.Request) -> None:
 Handler = Callable[[Received], Reply]
 
 
+def default_reply() -> Reply:
+    """What the server answers when nothing is staged and there is no handler."""
+    return Reply(200, {"data": {"ok": True}}, {"content-type": "application/json"})
+
+
 class FakeAppSync:
     """Context manager: ``with FakeAppSync() as fake: fake.url ...``."""
 
@@ -135,7 +140,7 @@ class FakeAppSync:
         self.received: list[Received] = []
         self.replies: deque[Reply] = deque()
         self.handler: Handler | None = None
-        self.default = Reply(200, {"data": {"ok": True}}, {"content-type": "application/json"})
+        self.default = default_reply()
         self.executions: Counter[str] = Counter()
         """Times each mutation id was executed (module docstring)."""
         self.peers: set[tuple[str, int]] = set()
@@ -154,6 +159,13 @@ class FakeAppSync:
     def reply(self, *replies: Reply) -> None:
         """Stage answers, used in order before falling back to the handler/default."""
         self.replies.extend(replies)
+
+    def reset(self) -> None:
+        """Back to a fresh server: nothing staged, no handler, the default reply, no counts."""
+        self.replies.clear()
+        self.handler = None
+        self.default = default_reply()
+        self.reset_counts()
 
     def reset_counts(self) -> None:
         """Forget requests, executions and connections seen so far."""

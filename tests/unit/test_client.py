@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -26,28 +24,9 @@ from appsync_runtime import (
     Timeout,
 )
 from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.ports import free_port
 
 KEY = "da2-clienttestsecretkey000000000"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeAppSync]:
-    with FakeAppSync() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _reset(fake: FakeAppSync) -> None:
-    fake.received.clear()
-    fake.replies.clear()
-    fake.handler = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 class Note(BaseModel):

@@ -20,6 +20,7 @@ from appsync_runtime.errors import (
     AppSyncSubscriptionOverflowError,
     GraphQLErrorEntry,
 )
+from tests.support.examples import examples
 
 text = st.text(max_size=40)
 maybe_text = st.none() | text
@@ -146,7 +147,7 @@ def _name(cls: type[AppSyncError]) -> str:
 
 @pytest.mark.parametrize("cls", sorted(BUILDERS, key=_name))
 def test_round_trips(cls: type[AppSyncError]) -> None:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=examples(60), deadline=None)
     @given(error=BUILDERS[cls](), note=maybe_text)
     def check(error: AppSyncError, note: str | None) -> None:
         if note is not None:

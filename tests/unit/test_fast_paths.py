@@ -16,7 +16,6 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -50,19 +49,6 @@ class Note(BaseModel):
 
 class Result(BaseModel):
     note: Note
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeAppSync]:
-    with FakeAppSync() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _reset(fake: FakeAppSync) -> None:
-    fake.received.clear()
-    fake.replies.clear()
-    fake.handler = None
 
 
 RID = {"x-amzn-RequestId": "r-1"}  # the same on both calls that are compared

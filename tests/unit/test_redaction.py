@@ -26,6 +26,7 @@ from appsync_runtime._redaction import (
 )
 from appsync_runtime._response import HttpResponse, parse_response
 from appsync_runtime.errors import AppSyncGraphQLError, AppSyncHTTPError
+from tests.support.examples import examples
 from tests.support.secret_scan import SecretScan, echoes, forms
 
 TOKEN = "IQoJb3JpZ2luX2Vj" + base64.b64encode(random.Random(3).randbytes(615)).decode()
@@ -48,7 +49,7 @@ def leaks(secret_values: list[str], *texts: str) -> list[str]:
     return [str(leak) for leak in SecretScan(secret_values).find(texts)]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     secret=secrets,
     encoding=st.sampled_from(sorted(echoes("x" * 20))),
@@ -68,7 +69,7 @@ def test_no_form_of_a_secret_survives(
     assert leaks([secret], *value["k"], *value) == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(secret=secret_text, start=st.integers(0, 200), size=st.integers(12, 200), before=noise)
 def test_any_slice_of_twelve_or_more_is_masked(
     secret: str, start: int, size: int, before: str
@@ -80,7 +81,7 @@ def test_any_slice_of_twelve_or_more_is_masked(
     assert not any(piece[i : i + 12] in out for i in range(len(piece) - 11))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(secret=secret_text, offset=st.integers(1, 119), limit=st.integers(20, 600))
 def test_a_cut_leaves_no_recognisable_start(secret: str, offset: int, limit: int) -> None:
     """Wherever a cut lands in a secret, not even 4 of its characters stay before it:
@@ -94,7 +95,7 @@ def test_a_cut_leaves_no_recognisable_start(secret: str, offset: int, limit: int
         assert not any(head.endswith(secret[:k]) for k in range(4, len(secret) + 1)), out
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(secret=secret_text, seed=st.integers(0, 2**32 - 1))
 def test_long_texts_with_echoes_far_apart(secret: str, seed: int) -> None:
     """Long texts (searched by the set of their grams, escapes decoded only around

@@ -29,13 +29,14 @@ from hypothesis import strategies as st
 
 from appsync_runtime._credentials import Credentials
 from appsync_runtime._sigv4 import SigV4Signer
+from tests.support.examples import examples
 
 botocore_auth = pytest.importorskip("botocore.auth")
 botocore_awsrequest = pytest.importorskip("botocore.awsrequest")
 botocore_credentials = pytest.importorskip("botocore.credentials")
 
 SETTINGS = settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -29,6 +29,7 @@ from appsync_runtime._sigv4 import (
     signing_key,
 )
 from appsync_runtime.errors import AppSyncConfigError
+from tests.support.examples import examples
 
 URL = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
 HEADERS = {"accept": "application/json", "content-type": "application/json; charset=UTF-8"}
@@ -66,7 +67,7 @@ def test_prepared_equals_general(headers: object, creds: Credentials, url: str) 
         assert prepared.sign(body, creds, NOW) == general
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(
     names=st.lists(
         st.text(alphabet="abcxyz-", min_size=1, max_size=22).map(lambda s: "x-amz-" + s)
