@@ -35,9 +35,7 @@ from appsync_runtime import (
     RetryPolicy,
     Timeout,
 )
-from appsync_runtime._auth import AuthRequest
 from appsync_runtime._request import operation_type
-from appsync_runtime._response import AuthRejection
 from tests.reliability.conftest import FAST, KEY
 from tests.reliability.flaky import RefusingTransport, refusing_session
 from tests.support.examples import examples
