@@ -275,7 +275,8 @@ def _definition_node(schema: GraphQLSchema, key: _Key) -> Node | None:
         isinstance(named, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType))
         and member in named.fields
     ):
-        return named.fields[member].ast_node
+        node: Node | None = named.fields[member].ast_node
+        return node
     return None
 
 
