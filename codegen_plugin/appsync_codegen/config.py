@@ -311,11 +311,12 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
             )
         return value
 
-    clients = as_list(table.get("clients", list(_CLIENT_KINDS)))
+    written_clients = table.get("clients", list(_CLIENT_KINDS))
+    clients = as_list(written_clients)
     if clients is None or not clients or any(kind not in _CLIENT_KINDS for kind in clients):
         raise config.error(
             "clients",
-            f'clients must be a non-empty list of "sync" and "async", got {table["clients"]!r}',
+            f'clients must be a non-empty list of "sync" and "async", got {written_clients!r}',
             f"{ARIADNE_TABLE}.appsync",
         )
     line_length = table.get("line_length")
@@ -337,9 +338,9 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
     written_additional = table.get("additional_auth_modes")
     additional: list[str] | None = None
     if written_additional is not None:
-        modes = as_list(written_additional) or []
-        additional = [mode for mode in modes if isinstance(mode, str) and mode in AUTH_MODES]
-        if not isinstance(written_additional, list) or len(additional) != len(modes):
+        modes = as_list(written_additional)
+        additional = [mode for mode in modes or () if isinstance(mode, str) and mode in AUTH_MODES]
+        if modes is None or len(additional) != len(modes):
             raise config.error(
                 "additional_auth_modes",
                 f"additional_auth_modes must be a list of {', '.join(AUTH_MODES)}, "

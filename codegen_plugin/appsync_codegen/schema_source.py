@@ -584,14 +584,14 @@ def fetch_api_auth(
     except ValueError:
         answer = None
     api = as_table(answer.get("graphqlApi")) if answer is not None else None
-    providers = as_list(
-        (api.get("additionalAuthenticationProviders") or []) if api is not None else None
-    )
-    modes = [as_table(item) for item in providers or ()]
-    if api is None or "authenticationType" not in api or providers is None:
+    if api is None or "authenticationType" not in api:
+        raise _unexpected_api_answer()
+    providers = as_list(api.get("additionalAuthenticationProviders") or [])
+    if providers is None:
         raise _unexpected_api_answer()
     additional: list[str] = []
-    for mode in modes:
+    for item in providers:
+        mode = as_table(item)
         if mode is None or "authenticationType" not in mode:
             raise _unexpected_api_answer()
         additional.append(str(mode["authenticationType"]))
