@@ -38,12 +38,12 @@ lint: $(PY_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# pyright runs strict ([tool.pyright] in pyproject.toml) on the runtime and the example
-# client; the codegen package joins it once it is pyright-strict clean.
+# pyright runs strict ([tool.pyright] in pyproject.toml) on the runtime, the codegen
+# package and the example client.
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy runtime/appsync_runtime codegen_plugin/appsync_codegen
 	cd example_schema && ../$(BIN)/mypy --strict example_client
-	$(BIN)/pyright --pythonpath $(BIN)/python runtime/appsync_runtime example_schema/example_client
+	$(BIN)/pyright --pythonpath $(BIN)/python runtime/appsync_runtime codegen_plugin/appsync_codegen example_schema/example_client
 
 test: install lint typecheck check-generated
 	$(BIN)/pytest

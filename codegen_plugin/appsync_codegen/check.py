@@ -30,6 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._untyped import as_table
 from .config import CodegenConfig, load_config
 from .manifest import MANIFEST_NAME, generated_extras
 
@@ -141,7 +142,8 @@ def _editable_install() -> bool:
     if not text:
         return False
     try:
-        info = json.loads(text)
+        info = as_table(json.loads(text))
     except ValueError:
         return False
-    return bool(isinstance(info, dict) and info.get("dir_info", {}).get("editable"))
+    dir_info = as_table(info.get("dir_info", {})) if info is not None else None
+    return bool(dir_info is not None and dir_info.get("editable"))

@@ -437,7 +437,7 @@ def _strategy(options: argparse.Namespace) -> Any:
         credentials: Any = None
         if options.profile:
             try:
-                import botocore.session
+                import botocore.session  # pyright: ignore[reportMissingTypeStubs]  # botocore ships none
             except ImportError:
                 raise SchemaSourceError(
                     '--profile needs botocore: pip install "appsync-typed[boto]"', EXIT_USAGE

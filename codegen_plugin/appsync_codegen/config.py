@@ -44,8 +44,9 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from ._untyped import as_list, as_str_list, as_table
 from .errors import CodegenError
 
 __all__ = [
@@ -188,9 +189,9 @@ def load_config(path: Path | str | None = None) -> CodegenConfig:
         raise CodegenError.at(config_path, "config file not found")
     text = config_path.read_text(encoding="utf-8")
     document = _parse_toml(config_path, text)
-    tool = document.get("tool")
-    written = tool.get(ARIADNE_TABLE) if isinstance(tool, dict) else None
-    if not isinstance(written, dict):
+    tool = as_table(document.get("tool"))
+    written = as_table(tool.get(ARIADNE_TABLE)) if tool is not None else None
+    if written is None:
         raise CodegenError.at(config_path, f"no [tool.{ARIADNE_TABLE}] table in this file")
 
     config = CodegenConfig(
@@ -288,8 +289,9 @@ def _toml_error_position(message: str) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
 
 
-def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
-    if not isinstance(table, dict):
+def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
+    table = as_table(value)
+    if table is None:
         raise config.error(APPSYNC_TABLE, f"[tool.{ARIADNE_TABLE}.{APPSYNC_TABLE}] must be a table")
     known = AppSyncOptions.__dataclass_fields__
     for key in table:
@@ -309,15 +311,12 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
             )
         return value
 
-    clients = table.get("clients", list(_CLIENT_KINDS))
-    if (
-        not isinstance(clients, list)
-        or not clients
-        or any(kind not in _CLIENT_KINDS for kind in clients)
-    ):
+    written_clients = table.get("clients", list(_CLIENT_KINDS))
+    clients = as_list(written_clients)
+    if clients is None or not clients or any(kind not in _CLIENT_KINDS for kind in clients):
         raise config.error(
             "clients",
-            f'clients must be a non-empty list of "sync" and "async", got {clients!r}',
+            f'clients must be a non-empty list of "sync" and "async", got {written_clients!r}',
             f"{ARIADNE_TABLE}.appsync",
         )
     line_length = table.get("line_length")
@@ -336,15 +335,18 @@ def _read_options(config: CodegenConfig, table: object) -> AppSyncOptions:
             f"default_auth_mode must be one of {', '.join(AUTH_MODES)}, got {default_auth_mode!r}",
             f"{ARIADNE_TABLE}.appsync",
         )
-    additional = table.get("additional_auth_modes")
-    if additional is not None and (
-        not isinstance(additional, list) or any(mode not in AUTH_MODES for mode in additional)
-    ):
-        raise config.error(
-            "additional_auth_modes",
-            f"additional_auth_modes must be a list of {', '.join(AUTH_MODES)}, got {additional!r}",
-            f"{ARIADNE_TABLE}.appsync",
-        )
+    written_additional = table.get("additional_auth_modes")
+    additional: list[str] | None = None
+    if written_additional is not None:
+        modes = as_list(written_additional)
+        additional = [mode for mode in modes or () if isinstance(mode, str) and mode in AUTH_MODES]
+        if modes is None or len(additional) != len(modes):
+            raise config.error(
+                "additional_auth_modes",
+                f"additional_auth_modes must be a list of {', '.join(AUTH_MODES)}, "
+                f"got {written_additional!r}",
+                f"{ARIADNE_TABLE}.appsync",
+            )
     if default_auth_mode is None and additional is not None:
         raise config.error(
             "additional_auth_modes",
@@ -416,11 +418,8 @@ def check_ariadne_keys(config: CodegenConfig, plugin: str) -> list[str]:
     returned (for a warning) instead.
     """
     known = ariadne_known_keys()
-    plugins: object = config.written.get("plugins", [])
-    others = isinstance(plugins, list) and any(
-        item != plugin
-        for item in cast("list[object]", plugins)  # pyright: ignore[reportUnnecessaryCast]
-    )
+    plugins = as_list(config.written.get("plugins", []))
+    others = plugins is not None and any(item != plugin for item in plugins)
     left: list[str] = []
     for raw, value in config.written.items():
         key = str(raw)
@@ -481,10 +480,7 @@ def _complete_section(config: CodegenConfig, written: Mapping[str, Any]) -> dict
         )
     for key, value in _DEFAULTS.items():
         section.setdefault(key, value)
-    if "plugins" in section and not (
-        isinstance(section["plugins"], list)
-        and all(isinstance(item, str) for item in section["plugins"])
-    ):
+    if "plugins" in section and as_str_list(section["plugins"]) is None:
         raise config.error("plugins", "plugins must be a list of strings")
 
     for key in _PATH_KEYS:
@@ -495,8 +491,8 @@ def _complete_section(config: CodegenConfig, written: Mapping[str, Any]) -> dict
     section.setdefault("target_package_path", config.root.as_posix())
     for key in _PATH_LIST_KEYS:
         if key in section:
-            entries = section[key]
-            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            entries = as_str_list(section[key])
+            if entries is None:
                 raise config.error(key, f"{key} must be a list of strings")
             section[key] = [_resolve_if_exists(config.root, entry) for entry in entries]
     return section

@@ -43,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,11 +51,18 @@ from typing import Any
 
 from ariadne_codegen.client_generators.client import ClientGenerator
 from ariadne_codegen.client_generators.package import PackageGenerator, get_package_generator
-from ariadne_codegen.config import get_client_settings
+from ariadne_codegen.config import (
+    # ariadne-codegen annotates config_dict as a bare dict (key and value types unknown)
+    get_client_settings,  # pyright: ignore[reportUnknownVariableType]
+)
 from ariadne_codegen.exceptions import CodeGenException
 from ariadne_codegen.plugins.explorer import get_plugins_types
 from ariadne_codegen.plugins.manager import PluginManager
-from ariadne_codegen.schema import add_mixin_directive_to_schema, get_graphql_schema
+from ariadne_codegen.schema import (
+    add_mixin_directive_to_schema,
+    # config_dict again a bare dict (the parsed pyproject.toml, a dict[str, Any])
+    get_graphql_schema,  # pyright: ignore[reportUnknownVariableType]
+)
 from ariadne_codegen.settings import ClientSettings, get_validation_rule
 from ariadne_codegen.utils import format_multiline_strings
 from graphql import (
@@ -68,6 +75,7 @@ from graphql import (
     validate,
 )
 
+from ._untyped import as_list, as_table
 from .auth_modes import (
     AUTH_MODES,
     DIRECTIVE_MODES,
@@ -526,8 +534,8 @@ class _Run:
         )
 
     def _scalars(self) -> dict[str, Any]:
-        user = self.section.get("scalars", {})
-        if not isinstance(user, dict):
+        user = as_table(self.section.get("scalars", {}))
+        if user is None:
             raise self.config.error("scalars", "scalars must be a table of tables")
         merged: dict[str, Any] = {name: dict(hooks) for name, hooks in SCALAR_TYPES.items()}
         merged.update(user)
@@ -633,8 +641,9 @@ class _Run:
             value = self.config.written.get(key)
             if isinstance(value, str) and value:
                 return Path(value).as_posix()
-            if isinstance(value, list):
-                return ", ".join(str(v) for v in value)
+            values = as_list(value)
+            if values is not None:
+                return ", ".join(str(v) for v in values)
         return str(self.config.written.get("remote_schema_url", ""))
 
 
@@ -815,7 +824,7 @@ def _client_package(
 
 
 @contextmanager
-def _quiet_deprecations() -> Iterator[None]:
+def _quiet_deprecations() -> Generator[None, None, None]:
     """Silence ariadne-codegen's unlocated deprecation warnings (we report located ones)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)

@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._untyped import as_table
 from .config import CodegenConfig, load_config
 
 __all__ = [
@@ -69,7 +70,7 @@ class Manifest:
 
     schema: str | None
     """The schema's files, in order; None when it came from ``remote_schema_url``."""
-    operations: Mapping[str, str] = field(default_factory=dict)
+    operations: Mapping[str, str] = field(default_factory=dict[str, str])
     """Each operation file, by its path relative to ``queries_path`` (posix)."""
     config: str = ""
     """The effective configuration (see the module docstring)."""
@@ -77,7 +78,7 @@ class Manifest:
     """Version of appsync-typed."""
     ariadne_codegen: str = ""
     """Version of ariadne-codegen."""
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict[str, str])
     """Each generated file (all but the manifest), by name."""
     format: int = FORMAT
 
@@ -91,8 +92,8 @@ class Manifest:
     @classmethod
     def from_json(cls, text: str) -> Manifest:
         """Parse :meth:`to_json`'s output; raises ``ValueError`` on anything else."""
-        data = json.loads(text)
-        if not isinstance(data, dict):
+        data = as_table(json.loads(text))
+        if data is None:
             raise ValueError("a manifest is a JSON object")
         try:
             return cls(
@@ -102,7 +103,7 @@ class Manifest:
                 generator=str(data["generator"]),
                 ariadne_codegen=str(data["ariadne_codegen"]),
                 files=_str_map(data.get("files", {})),
-                format=int(data["format"]),
+                format=_int(data["format"]),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a manifest: {exc}") from None
@@ -165,7 +166,7 @@ def explain_changes(old: Manifest, new: Manifest) -> list[str]:
 def changed_files(manifest: Manifest, package_dir: Path | str) -> list[str]:
     """Files the manifest records whose content on disk differs or is missing."""
     package = Path(package_dir)
-    changed = []
+    changed: list[str] = []
     for name, digest in sorted(manifest.files.items()):
         path = package / name
         if not path.is_file() or _sha256(path.read_bytes()) != digest:
@@ -284,9 +285,17 @@ def _optional_str(value: object) -> str | None:
 
 
 def _str_map(value: object) -> dict[str, str]:
-    if not isinstance(value, dict):
+    table = as_table(value)
+    if table is None:
         raise TypeError("expected an object of strings")
-    return {str(key): str(item) for key, item in value.items()}
+    return {str(key): str(item) for key, item in table.items()}
+
+
+def _int(value: object) -> int:
+    """``int(value)`` for what JSON holds (a list, object or null is a ``TypeError``)."""
+    if isinstance(value, (int, float, str)):
+        return int(value)
+    raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
 def generated_extras(package_dir: Path, files: Sequence[str]) -> list[str]:

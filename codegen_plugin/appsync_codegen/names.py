@@ -31,6 +31,7 @@ import builtins
 import enum
 import keyword
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from ariadne_codegen.utils import str_to_snake_case
 
@@ -123,7 +124,9 @@ def package_modules(section: Mapping[str, object]) -> frozenset[str]:
     """The modules a package holds besides one per operation, from its
     ``[tool.ariadne-codegen]`` table."""
     appsync = section.get("appsync")
-    options = appsync if isinstance(appsync, Mapping) else {}
+    options: Mapping[str, object] = (
+        cast("Mapping[str, object]", appsync) if isinstance(appsync, Mapping) else {}
+    )
 
     def setting(table: Mapping[str, object], key: str, default: str) -> str:
         value = table.get(key)

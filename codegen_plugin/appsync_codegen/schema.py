@@ -141,11 +141,11 @@ def check_schema(schema: GraphQLSchema, fallback: Path) -> None:
 
 def graphql_diagnostics(errors: Iterable[GraphQLError], fallback: Path | str) -> list[Diagnostic]:
     """One diagnostic per error, at the error's first located node (else ``fallback``)."""
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     for error in errors:
         message = error.message
         file, line, column = display_path(fallback), 1, 1
-        places = []
+        places: list[tuple[str, int, int]] = []
         for node in error.nodes or ():
             if node.loc is not None:
                 location = node.loc.source.get_location(node.loc.start)

@@ -29,17 +29,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, urlsplit
 
+from ._untyped import as_list, as_table
 from .errors import CodegenError, display_path
 
 if TYPE_CHECKING:
     import httpx
-    from graphql import DocumentNode, GraphQLSchema
+    from graphql import DocumentNode, GraphQLSchema, IntrospectionQuery
 
     from appsync_runtime import AuthStrategy, CredentialSource
 
@@ -197,12 +198,15 @@ def _client_schema(data: object) -> GraphQLSchema:
     """A schema from an introspection result; :class:`SchemaSourceError` when it is none."""
     from graphql import GraphQLError, build_client_schema, validate_schema
 
-    if isinstance(data, dict) and isinstance(data.get("data"), dict):
-        data = data["data"]
-    if not (isinstance(data, dict) and isinstance(data.get("__schema"), dict)):
+    table = as_table(data)
+    inner = as_table(table.get("data")) if table is not None else None
+    if inner is not None:
+        table = inner
+    if table is None or as_table(table.get("__schema")) is None:
         raise SchemaSourceError("not an introspection result (no __schema)", EXIT_MALFORMED)
     try:
-        schema = build_client_schema(data)  # type: ignore[arg-type]
+        # the shape below __schema is build_client_schema's to check (it raises)
+        schema = build_client_schema(cast("IntrospectionQuery", table))
     except (TypeError, ValueError, KeyError, GraphQLError) as exc:
         raise SchemaSourceError(f"invalid introspection result: {exc}", EXIT_MALFORMED) from None
     problems = validate_schema(schema)
@@ -375,7 +379,7 @@ def _provider(credentials: CredentialSource, profile: str | None) -> Any:
     if profile is None:
         return resolve_provider(credentials)
     try:
-        import botocore.session
+        import botocore.session  # pyright: ignore[reportMissingTypeStubs]  # botocore ships none
     except ImportError:
         raise SchemaSourceError(
             '--profile needs botocore: pip install "appsync-typed[boto]"', EXIT_USAGE
@@ -424,12 +428,17 @@ def _control_plane_get(
     )
 
 
-def _send(call: Any, *, timeout: float, transport: httpx.BaseTransport | None) -> httpx.Response:
+def _send(
+    call: Callable[[httpx.Client], httpx.Response],
+    *,
+    timeout: float,
+    transport: httpx.BaseTransport | None,
+) -> httpx.Response:
     import httpx
 
     try:
         with httpx.Client(timeout=timeout, transport=transport) as client:
-            response: httpx.Response = call(client)
+            response = call(client)
     except httpx.TimeoutException:
         raise SchemaSourceError("the API did not answer in time", EXIT_UNREACHABLE) from None
     except httpx.InvalidURL as exc:
@@ -448,16 +457,23 @@ def _error_type(response: httpx.Response) -> str | None:
         body = response.json()
     except ValueError:
         return None
-    if isinstance(body, dict):
+    table = as_table(body)
+    if table is not None:
         for key in ("__type", "errorType", "code"):
-            found = body.get(key)
+            found = table.get(key)
             if isinstance(found, str):
                 return found.rsplit("#", 1)[-1]
-        errors = body.get("errors")
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            first = errors[0].get("errorType")
+        first_error = _first_error(table)
+        if first_error is not None:
+            first = first_error.get("errorType")
             return str(first) if first else None
     return None
+
+
+def _first_error(body: Mapping[str, object]) -> dict[str, object] | None:
+    """The first entry of a JSON answer's ``errors`` list, when it is an object."""
+    errors = as_list(body.get("errors"))
+    return as_table(errors[0]) if errors else None
 
 
 def _error_message(response: httpx.Response) -> str:
@@ -465,13 +481,15 @@ def _error_message(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return ""
-    if isinstance(body, dict):
+    table = as_table(body)
+    if table is not None:
         for key in ("message", "Message"):
-            if isinstance(body.get(key), str):
-                return _one_line(body[key])[:300]
-        errors = body.get("errors")
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            return _one_line(str(errors[0].get("message", "")))[:300]
+            message = table.get(key)
+            if isinstance(message, str):
+                return _one_line(message)[:300]
+        first_error = _first_error(table)
+        if first_error is not None:
+            return _one_line(str(first_error.get("message", "")))[:300]
     return ""
 
 
@@ -562,15 +580,29 @@ def fetch_api_auth(
     )
     _raise_for_status(response, f"GetGraphqlApi {api_id}")
     try:
-        api = response.json()["graphqlApi"]
-        default = str(api["authenticationType"])
-        providers = api.get("additionalAuthenticationProviders") or []
-        additional = tuple(str(item["authenticationType"]) for item in providers)
-    except (ValueError, KeyError, TypeError):
-        raise SchemaSourceError(
-            "GetGraphqlApi: unexpected answer (no graphqlApi.authenticationType)", EXIT_HTTP_ERROR
-        ) from None
+        answer = as_table(response.json())
+    except ValueError:
+        answer = None
+    api = as_table(answer.get("graphqlApi")) if answer is not None else None
+    if api is None or "authenticationType" not in api:
+        raise _unexpected_api_answer()
+    providers = as_list(api.get("additionalAuthenticationProviders") or [])
+    if providers is None:
+        raise _unexpected_api_answer()
+    additional: list[str] = []
+    for item in providers:
+        mode = as_table(item)
+        if mode is None or "authenticationType" not in mode:
+            raise _unexpected_api_answer()
+        additional.append(str(mode["authenticationType"]))
+    default = str(api["authenticationType"])
     return ApiAuthConfig(default, tuple(dict.fromkeys(additional)))
+
+
+def _unexpected_api_answer() -> SchemaSourceError:
+    return SchemaSourceError(
+        "GetGraphqlApi: unexpected answer (no graphqlApi.authenticationType)", EXIT_HTTP_ERROR
+    )
 
 
 # -- a GraphQL endpoint ---------------------------------------------------------------
@@ -624,12 +656,13 @@ def introspect_endpoint(
         raise SchemaSourceError(
             "malformed answer: the endpoint did not return JSON", EXIT_MALFORMED
         ) from None
-    data = answer.get("data") if isinstance(answer, dict) else None
-    if not isinstance(data, dict) or not isinstance(data.get("__schema"), dict):
-        errors = answer.get("errors") if isinstance(answer, dict) else None
+    table = as_table(answer)
+    data = as_table(table.get("data")) if table is not None else None
+    if data is None or as_table(data.get("__schema")) is None:
+        first_error = _first_error(table) if table is not None else None
         first = ""
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            first = f": {_one_line(str(errors[0].get('message', '')))[:300]}"
+        if first_error is not None:
+            first = f": {_one_line(str(first_error.get('message', '')))[:300]}"
         raise SchemaSourceError(f"the endpoint returned no schema{first}", EXIT_MALFORMED)
     return data
 
