@@ -45,8 +45,10 @@ typecheck: $(PY_STAMP)
 	cd example_schema && ../$(BIN)/mypy --strict example_client
 	$(BIN)/pyright --pythonpath $(BIN)/python runtime/appsync_runtime codegen_plugin/appsync_codegen example_schema/example_client
 
+# Four workers on two cores: much of the suite waits on sockets, deadlines and
+# subprocesses; each test file stays on one worker (its module fixtures built once).
 test: install lint typecheck check-generated
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4 --dist loadfile
 
 bench-smoke: install
 	$(BIN)/pytest -m bench
