@@ -169,9 +169,11 @@ class Evidence:
 
 
 def call(kind: str, url: str, strategy: AuthStrategy, evidence: Evidence, **kw: Any) -> None:
-    retry = RetryPolicy(
-        attempts=2, wait_initial=0.001, wait_max=0.001, on_retry=evidence.records.append
-    )
+    # the deprecated on_retry hook still hands out records: they are scanned too
+    with pytest.warns(DeprecationWarning, match="on_retry"):
+        retry = RetryPolicy(
+            attempts=2, wait_initial=0.001, wait_max=0.001, on_retry=evidence.records.append
+        )
     client_kw = {"auth": strategy, "retry": retry, "hooks": evidence.hooks(), **kw}
     if kind == "sync":
         with AppSyncClient(url, **client_kw) as client:
@@ -244,7 +246,8 @@ def test_hooks_get_masked_headers(fake: FakeAppSync) -> None:
 def test_retry_events_carry_no_secret(fake: FakeAppSync) -> None:
     events: list[RetryEvent] = []
     fake.handler = echo_everything(500)
-    policy = RetryPolicy(wait_initial=0.001, wait_max=0.001, on_retry=events.append)
+    with pytest.warns(DeprecationWarning, match="on_retry"):
+        policy = RetryPolicy(wait_initial=0.001, wait_max=0.001, on_retry=events.append)
     client = AppSyncClient(fake.url, auth=LambdaAuth(LAMBDA_TOKEN), retry=policy)
     with client, pytest.raises(AppSyncError) as info:
         client.execute("query { a }")
