@@ -18,7 +18,6 @@ Run it alone, with the figures printed::
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 import threading
 import time
@@ -35,7 +34,8 @@ from appsync_runtime import (
     AppSyncError,
     AppSyncNetworkError,
     AsyncAppSyncClient,
-    RetryEvent,
+    AttemptRecord,
+    CallHooks,
     RetryPolicy,
     Timeout,
 )
@@ -122,9 +122,11 @@ class Tally:
                 if mid is not None:
                     self.mutations[mid] = ("ok", None)
 
-    def on_retry(self, event: RetryEvent) -> None:
+    def on_error(self, record: AttemptRecord) -> None:
+        if not record.will_retry:
+            return
         with self.lock:
-            self.retries[f"{event.operation_type} after {type(event.error).__name__}"] += 1
+            self.retries[f"{record.operation_type} after {type(record.error).__name__}"] += 1
 
 
 def plan(seed: int, prefix: str, count: int) -> list[tuple[str, dict[str, Any], str | None]]:
@@ -142,9 +144,13 @@ def plan(seed: int, prefix: str, count: int) -> list[tuple[str, dict[str, Any], 
 
 def run_sync_calls(url: str, tally: Tally, prefix: str, count: int, refuse: Coin | None) -> None:
     own = httpx.Client(transport=RefusingTransport(refuse)) if refuse is not None else None
-    policy = dataclasses.replace(POLICY, on_retry=tally.on_retry)
     client = AppSyncClient(
-        url, auth=ApiKeyAuth(KEY), retry=policy, timeout=TIMEOUT, http_client=own
+        url,
+        auth=ApiKeyAuth(KEY),
+        retry=POLICY,
+        hooks=CallHooks(on_error=tally.on_error),
+        timeout=TIMEOUT,
+        http_client=own,
     )
 
     def one(call: tuple[str, dict[str, Any], str | None]) -> None:
@@ -165,10 +171,14 @@ def run_sync_calls(url: str, tally: Tally, prefix: str, count: int, refuse: Coin
 async def run_async_calls(
     url: str, tally: Tally, prefix: str, count: int, refuse: Coin | None
 ) -> None:
-    policy = dataclasses.replace(POLICY, on_retry=tally.on_retry)
     session = refusing_session(refuse) if refuse is not None else None
     client = AsyncAppSyncClient(
-        url, auth=ApiKeyAuth(KEY), retry=policy, timeout=TIMEOUT, session=session
+        url,
+        auth=ApiKeyAuth(KEY),
+        retry=POLICY,
+        hooks=CallHooks(on_error=tally.on_error),
+        timeout=TIMEOUT,
+        session=session,
     )
     gate = asyncio.Semaphore(64)
 
