@@ -379,9 +379,7 @@ class AppSyncClient(_ClientCore):
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up), both in the iterating thread. Leaving the loop stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
-        return self._realtime.subscribe(
-            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap
-        )
+        return self._realtime.subscribe(call.body, call.strategy, operation_name, on_ready, on_gap)
 
     def close(self) -> None:
         """Close the connection pool (a user's own ``http_client`` stays open) and end
@@ -520,7 +518,7 @@ class AsyncAppSyncClient(_ClientCore):
         (closing the iterator) stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
         return self._realtime.iterate(
-            call.body.decode("utf-8"), call.strategy, operation_name, on_ready, on_gap, hooks=True
+            call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
         )
 
     def execute_ws(

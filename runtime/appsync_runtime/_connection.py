@@ -416,7 +416,7 @@ class Connection:
         if ws is None or proto is None or not self.ready or proto.knows(sub.id):
             return
         manager = self.manager
-        request = manager.protocol.start_request(manager.endpoint, sub.data)
+        request = manager.protocol.start_request(manager.endpoint, sub.body)
         try:
             headers = await auth_headers(sub.strategy, request)
         except AppSyncError as exc:
@@ -432,7 +432,7 @@ class Connection:
             return
         frame = proto.start(
             sub.id,
-            sub.data,
+            sub.body.decode("utf-8"),
             authorization_payload(request, sub.strategy.mode, headers),
             self.loop.time(),
         )

@@ -251,7 +251,7 @@ class RealtimeManager:
 
     async def iterate(
         self,
-        data: str,
+        body: bytes,
         strategy: AuthStrategy,
         operation_name: str | None,
         on_ready: ReadyCallback | None,
@@ -265,7 +265,7 @@ class RealtimeManager:
         loop = self._bind()
         if self._closed:
             return
-        sub = Subscription(data, strategy, operation_name, loop, self.options)
+        sub = Subscription(body, strategy, operation_name, loop, self.options)
         conn = self._place(sub)
         try:
             if conn.ready:

@@ -381,8 +381,8 @@ def _connect_request(endpoint: Endpoint) -> AuthRequest:
     return connect_auth_request(endpoint.url, endpoint.host, endpoint.region)
 
 
-def _start_request(endpoint: Endpoint, data: str) -> AuthRequest:
-    return start_auth_request(endpoint.url, endpoint.host, endpoint.region, data)
+def _start_request(endpoint: Endpoint, body: bytes) -> AuthRequest:
+    return start_auth_request(endpoint.url, endpoint.host, endpoint.region, body)
 
 
 GRAPHQL_WS: Final = ProtocolSpec(

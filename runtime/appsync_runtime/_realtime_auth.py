@@ -56,14 +56,14 @@ def connect_auth_request(url: str, host: str, region: str | None) -> AuthRequest
     )
 
 
-def start_auth_request(url: str, host: str, region: str | None, data: str) -> AuthRequest:
+def start_auth_request(url: str, host: str, region: str | None, body: bytes) -> AuthRequest:
     """What a strategy authorizes for a ``start``: ``POST <graphql url>`` whose body is
-    exactly the ``data`` string."""
+    exactly ``body``, the bytes whose text the ``start`` frame carries."""
     return AuthRequest(
         method="POST",
         url=url,
         host=host,
-        body=data.encode("utf-8"),
+        body=body,
         headers=CONNECT_HEADERS,
         region=region,
     )

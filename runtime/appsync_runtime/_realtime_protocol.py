@@ -346,12 +346,12 @@ class ProtocolSpec:
     - ``new(ack_timeout, start_ack_timeout, default_keepalive_timeout)``: a fresh
       :class:`WireProtocol` for one socket;
     - ``connect_request(endpoint)``: what a strategy authorizes for the connect;
-    - ``start_request(endpoint, data)``: what it authorizes for one subscription
-      whose payload text is ``data``.
+    - ``start_request(endpoint, body)``: what it authorizes for one subscription
+      whose payload is ``body`` (the JSON of ``{query, variables}``).
     """
 
     name: str
     subprotocol: str
     new: Callable[[float, float, float], WireProtocol]
     connect_request: Callable[[Endpoint], AuthRequest]
-    start_request: Callable[[Endpoint, str], AuthRequest]
+    start_request: Callable[[Endpoint, bytes], AuthRequest]

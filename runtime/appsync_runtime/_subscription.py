@@ -103,6 +103,7 @@ class Subscription:
     __slots__ = (
         "acked",
         "awaiting_ack",
+        "body",
         "conn",
         "count",
         "data",
@@ -122,7 +123,7 @@ class Subscription:
 
     def __init__(
         self,
-        data: str,
+        body: bytes,
         strategy: AuthStrategy,
         operation_name: str | None,
         loop: asyncio.AbstractEventLoop,
@@ -131,7 +132,9 @@ class Subscription:
         import uuid  # here, not at import time: uuid pulls in platform (~10 ms)
 
         self.id = str(uuid.uuid4())
-        self.data = data
+        self.body = body
+        """The JSON of ``{query, variables}`` as sent over HTTP: what a ``start`` signs
+        (kept once, as bytes; the frame's text is decoded from it at each start)."""
         self.strategy = strategy
         self.operation_name = operation_name
         self.loop = loop

@@ -70,7 +70,7 @@ class RealtimeThread:
 
     def subscribe(
         self,
-        data: str,
+        body: bytes,
         strategy: AuthStrategy,
         operation_name: str | None,
         on_ready: Callable[[], object] | None,
@@ -79,7 +79,7 @@ class RealtimeThread:
         """A blocking iterator over one subscription's ``data``; callbacks run in the
         iterating thread."""
         loop, manager = self._ensure()
-        agen = manager.iterate(data, strategy, operation_name, None, None, hooks=False)
+        agen = manager.iterate(body, strategy, operation_name, None, None, hooks=False)
         return self._iterate(loop, agen, operation_name, on_ready, on_gap)
 
     @staticmethod

@@ -512,7 +512,7 @@ def test_buffer_never_grows_past_its_limits_and_loses_nothing_silently(
     loop = asyncio.new_event_loop()
     try:
         options = RealtimeOptions(max_buffered_events=max_events, max_buffered_bytes=max_bytes)
-        sub = _Subscription("{}", ApiKeyAuth("da2-x"), "OnNote", loop, options)
+        sub = _Subscription(b"{}", ApiKeyAuth("da2-x"), "OnNote", loop, options)
         taken: list[Any] = []
         arrived = 0
         for step in steps:

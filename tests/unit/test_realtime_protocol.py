@@ -577,7 +577,7 @@ def test_connect_auth_request_for_iam() -> None:
 def test_start_auth_request_signs_the_exact_data() -> None:
     iam = RecordingIAM()
     data = json.dumps({"query": "subscription { onX { id } }", "variables": {"é": "ü"}})
-    request = start_auth_request(GRAPHQL, HOST, "eu-west-1", data)
+    request = start_auth_request(GRAPHQL, HOST, "eu-west-1", data.encode())
     headers = iam.auth_headers(request)
     [seen] = iam.requests
     assert seen.method == "POST"

@@ -56,9 +56,9 @@ async def test_a_connection_speaks_only_through_its_protocol_spec() -> None:
         calls.append("connect")
         return GRAPHQL_WS.connect_request(endpoint)
 
-    def start_request(endpoint: Endpoint, data: str) -> AuthRequest:
+    def start_request(endpoint: Endpoint, body: bytes) -> AuthRequest:
         calls.append("start")
-        return GRAPHQL_WS.start_request(endpoint, data)
+        return GRAPHQL_WS.start_request(endpoint, body)
 
     spec: ProtocolSpec = dataclasses.replace(
         GRAPHQL_WS,
@@ -70,8 +70,8 @@ async def test_a_connection_speaks_only_through_its_protocol_spec() -> None:
     with FakeRealtime(connection_timeout_ms=2000, ka_interval=0.05) as rt:
         manager = RealtimeManager(parse_endpoint(rt.url), FAST, protocol=spec)
         ready = asyncio.Event()
-        data = json.dumps({"query": SUBSCRIPTION, "variables": {"id": "1"}})
-        items = manager.iterate(data, ApiKeyAuth(rt.api_key), "OnNote", ready.set, None, hooks=True)
+        body = json.dumps({"query": SUBSCRIPTION, "variables": {"id": "1"}}).encode()
+        items = manager.iterate(body, ApiKeyAuth(rt.api_key), "OnNote", ready.set, None, hooks=True)
         received: list[dict[str, Any]] = []
 
         async def consume() -> None:
