@@ -193,8 +193,12 @@ def _overrides(module: ModuleType | None, file_name: str, class_name: str) -> li
         if owner is None:
             continue
         line = _member_line(module, class_name, name)
+        # the runtime's classes by their public name, not their private module's
+        where = owner.__module__
+        if where.startswith("appsync_runtime._"):
+            where = "appsync_runtime"
         message = (
-            f"{class_name}.{name} replaces {owner.__module__}.{owner.__qualname__}.{name}, "
+            f"{class_name}.{name} replaces {where}.{owner.__qualname__}.{name}, "
             "which the client needs"
         )
         problems.append(_problem("override", file_name, line, name, message))
