@@ -195,8 +195,9 @@ def _overrides(module: ModuleType | None, file_name: str, class_name: str) -> li
         line = _member_line(module, class_name, name)
         # the runtime's classes by their public name, not their private module's
         where = owner.__module__
-        if where.startswith("appsync_runtime._"):
-            where = "appsync_runtime"
+        package, _, module = where.partition(".")
+        if package == "appsync_runtime" and module.startswith("_"):
+            where = package
         message = (
             f"{class_name}.{name} replaces {where}.{owner.__qualname__}.{name}, "
             "which the client needs"
