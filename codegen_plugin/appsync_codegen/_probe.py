@@ -195,8 +195,8 @@ def _overrides(module: ModuleType | None, file_name: str, class_name: str) -> li
         line = _member_line(module, class_name, name)
         # the runtime's classes by their public name, not their private module's
         where = owner.__module__
-        package, _, module = where.partition(".")
-        if package == "appsync_runtime" and module.startswith("_"):
+        package, _, inner = where.partition(".")
+        if package == "appsync_runtime" and inner.startswith("_"):
             where = package
         message = (
             f"{class_name}.{name} replaces {where}.{owner.__qualname__}.{name}, "
