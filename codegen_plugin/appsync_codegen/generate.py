@@ -694,7 +694,8 @@ def _abstract_auth_notices(
                 where.line,
                 where.column,
                 f"{used} on {kind} {name}: AppSync does not document what auth directives "
-                f"on an {kind} do, so the auth-mode analysis requires them wherever an "
+                f"on {'an' if kind == 'interface' else 'a'} {kind} do, so the auth-mode "
+                "analysis requires them wherever an "
                 f"operation reaches {name} ({allowed or 'none of the configured modes'}), "
                 "on top of the fields' own rules: methods may list fewer modes than AppSync "
                 "allows, never more",
