@@ -249,9 +249,9 @@ def test_the_reader_returns_the_body_or_refuses_it_past_the_limit(
 @pytest.mark.parametrize(
     ("wire", "coding"),
     [
-        (gzip.compress(b'{"data": {}}')[:-6], "gzip"),  # cut short
+        (gzip.compress(b'{"data": {}}', mtime=0)[:-6], "gzip"),  # cut short
         (b"not compressed at all", "gzip"),
-        (gzip.compress(b"{}") + b"trailing junk", "gzip"),
+        (gzip.compress(b"{}", mtime=0) + b"trailing junk", "gzip"),
         (zlib.compress(b"{}") + b"x", "deflate"),
         (b"\x00" * 40, "deflate"),
     ],
