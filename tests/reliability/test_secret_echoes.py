@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import dataclasses
 import json
 import logging
 import pickle
@@ -52,12 +53,12 @@ from appsync_runtime import (
     IAMAuth,
     LambdaAuth,
     OIDCAuth,
-    RealtimeOptions,
     RetryPolicy,
 )
 from appsync_runtime import _redaction as redaction
 from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
+from tests.support.fake_realtime import FAST as FAST_REALTIME
 from tests.support.fake_realtime import (
     ConnectBehavior,
     FakeConnection,
@@ -411,15 +412,7 @@ def test_hook_records_mask_a_custom_strategys_headers(fake: FakeAppSync) -> None
 
 # --------------------------------------------------------------------------- real time
 
-FAST = RealtimeOptions(
-    backoff_initial=0.01,
-    backoff_max=0.05,
-    ack_timeout=2.0,
-    start_ack_timeout=2.0,
-    close_timeout=0.5,
-    connect_timeout=2.0,
-    connect_attempts=2,
-)
+FAST = dataclasses.replace(FAST_REALTIME, connect_attempts=2)
 SUBSCRIPTION = "subscription OnEcho { onEcho { id } }"
 RT_KINDS = ("start_error", "connection_wide", "data_errors", "connection_error", "auth_error")
 

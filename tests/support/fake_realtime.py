@@ -37,9 +37,22 @@ from typing import Any, Literal, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from appsync_runtime import RealtimeOptions
 from tests.support.fake_appsync import FakeAppSync
 
-__all__ = ["FakeConnection", "FakeRealtime", "FakeSubscription"]
+__all__ = ["FAST", "SUBSCRIPTION", "FakeConnection", "FakeRealtime", "FakeSubscription"]
+
+SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"
+"""A subscription the fake serves, for the real-time tests."""
+FAST = RealtimeOptions(
+    backoff_initial=0.01,
+    backoff_max=0.05,
+    ack_timeout=2.0,
+    start_ack_timeout=2.0,
+    close_timeout=0.5,
+    connect_timeout=2.0,
+)
+"""Real-time options with short waits, for clients talking to the fake."""
 
 T = TypeVar("T")
 

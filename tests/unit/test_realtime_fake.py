@@ -33,17 +33,7 @@ from appsync_runtime import (
     SubscriptionGap,
 )
 from appsync_runtime._realtime_auth import CONNECT_HEADERS
-from tests.support.fake_realtime import FakeRealtime, FakeSubscription
-
-SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"
-FAST = RealtimeOptions(
-    backoff_initial=0.01,
-    backoff_max=0.05,
-    ack_timeout=2.0,
-    start_ack_timeout=2.0,
-    close_timeout=0.5,
-    connect_timeout=2.0,
-)
+from tests.support.fake_realtime import FAST, SUBSCRIPTION, FakeRealtime, FakeSubscription
 
 
 @pytest.fixture

@@ -48,17 +48,7 @@ from appsync_runtime._endpoints import foreign_realtime_host, parse_endpoint
 from appsync_runtime._subscription import Dropped as _Dropped
 from appsync_runtime._subscription import Queued as _Queued
 from appsync_runtime._subscription import Subscription as _Subscription
-from tests.support.fake_realtime import FakeRealtime
-
-SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"
-FAST = RealtimeOptions(
-    backoff_initial=0.01,
-    backoff_max=0.05,
-    ack_timeout=2.0,
-    start_ack_timeout=2.0,
-    close_timeout=0.5,
-    connect_timeout=2.0,
-)
+from tests.support.fake_realtime import FAST, SUBSCRIPTION, FakeRealtime
 
 
 def note(n: int, pad: int = 0) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from appsync_runtime import ApiKeyAuth, RealtimeOptions, RetryPolicy, SubscriptionGap
+from appsync_runtime import ApiKeyAuth, RetryPolicy, SubscriptionGap
 from appsync_runtime._auth import AuthRequest
 from appsync_runtime._backoff import backoff_delay
 from appsync_runtime._connection_manager import RealtimeManager
@@ -27,18 +27,7 @@ from appsync_runtime._realtime_protocol import (
     WireProtocol,
 )
 from appsync_runtime._subscription import READY, deliver_signal
-from tests.support.fake_realtime import FakeRealtime
-
-SUBSCRIPTION = "subscription OnNote($id: ID) { onNote(id: $id) { id title } }"
-FAST = RealtimeOptions(
-    backoff_initial=0.01,
-    backoff_max=0.05,
-    ack_timeout=2.0,
-    start_ack_timeout=2.0,
-    close_timeout=0.5,
-    connect_timeout=2.0,
-)
-
+from tests.support.fake_realtime import FAST, SUBSCRIPTION, FakeRealtime
 
 # --------------------------------------------------------------------------- protocol seam
 
