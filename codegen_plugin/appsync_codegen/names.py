@@ -31,6 +31,7 @@ import builtins
 import enum
 import keyword
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import cast
 
 from ariadne_codegen.utils import str_to_snake_case
@@ -44,7 +45,6 @@ __all__ = [
     "method_reserved",
     "package_modules",
     "python_name",
-    "renamed",
 ]
 
 FIELD_RESERVED: frozenset[str] = frozenset({"typename__"})
@@ -172,9 +172,8 @@ def _base(graphql_name: str, snake_case: bool) -> str:
     return converted + "_" * moved
 
 
-def _free(name: str, taken: Iterable[str] | frozenset[str]) -> str:
-    taken_set = taken if isinstance(taken, (set, frozenset)) else set(taken)
-    while keyword.iskeyword(name) or _is_builtin_type(name) or name in taken_set:
+def _free(name: str, taken: AbstractSet[str]) -> str:
+    while keyword.iskeyword(name) or _is_builtin_type(name) or name in taken:
         name += "_"
     return name
 
@@ -210,15 +209,3 @@ def assign_names(
         taken.add(chosen)
         assigned[name] = chosen
     return assigned
-
-
-def renamed(
-    assigned: Mapping[str, str], snake_case: bool, reserved: Iterable[str] = ()
-) -> list[str]:
-    """The GraphQL names of ``assigned`` that did not get their scope-free name (rule 4)."""
-    fixed = frozenset(reserved)
-    return sorted(
-        name
-        for name, chosen in assigned.items()
-        if chosen != python_name(name, snake_case=snake_case, reserved=fixed)
-    )
