@@ -35,8 +35,20 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
         AppSyncClient as AppSyncClient,
         AsyncAppSyncClient as AsyncAppSyncClient,
         AuthArg as AuthArg,
+    )
+    from ._options import (
         AuthOptions as AuthOptions,
         CallOptions as CallOptions,
+        OperationOptions as OperationOptions,
+        SubscribeOptions as SubscribeOptions,
+    )
+    from ._operation import (
+        Operation as Operation,
+        OperationKind as OperationKind,
+    )
+    from ._pages import (
+        AsyncPages as AsyncPages,
+        Pages as Pages,
     )
     from ._credentials import (
         BotocoreProvider as BotocoreProvider,
@@ -116,8 +128,14 @@ _EXPORTS: dict[str, str] = {
     "AppSyncClient": "_client",
     "AsyncAppSyncClient": "_client",
     "AuthArg": "_client",
-    "AuthOptions": "_client",
-    "CallOptions": "_client",
+    "AuthOptions": "_options",
+    "CallOptions": "_options",
+    "OperationOptions": "_options",
+    "SubscribeOptions": "_options",
+    "Operation": "_operation",
+    "OperationKind": "_operation",
+    "AsyncPages": "_pages",
+    "Pages": "_pages",
     "BotocoreProvider": "_credentials",
     "CallableProvider": "_credentials",
     "CredentialProvider": "_credentials",

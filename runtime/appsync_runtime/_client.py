@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping, Sequence
+from contextlib import aclosing, closing
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 from pydantic_core import ValidationError
@@ -32,6 +33,17 @@ from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, sele
 from ._endpoints import Endpoint, parse_endpoint
 from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
 from ._observe import CallHooks
+from ._operation import Operation
+from ._options import (
+    CALL_OPTIONS,
+    OPERATION_OPTIONS,
+    SUBSCRIBE_OPTIONS,
+    AuthOptions,
+    CallOptions,
+    OperationOptions,
+    SubscribeOptions,
+    check_options,
+)
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from ._response import GraphQLResponse, Validated
@@ -52,43 +64,23 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from ._connection_manager import RealtimeManager
-    from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
+    from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions
     from ._thread_driver import RealtimeThread
 
-__all__ = ["AppSyncClient", "AsyncAppSyncClient", "AuthArg", "AuthOptions", "CallOptions"]
+__all__ = [
+    "AppSyncClient",
+    "AsyncAppSyncClient",
+    "AuthArg",
+    "AuthOptions",
+    "CallOptions",
+    "OperationOptions",
+    "SubscribeOptions",
+]
 
 M = TypeVar("M", bound="PydanticBaseModel")
 AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 """One strategy, or several in order of preference."""
 
-
-class AuthOptions(TypedDict, total=False):
-    """How one call or subscription is authorized (keyword arguments, all optional)."""
-
-    auth: AuthArg
-    """Strategies for this call instead of the client's."""
-    auth_modes: Sequence[AuthMode | str] | None
-    """The modes the operation allows (generated code passes them); None: any."""
-
-
-class CallOptions(AuthOptions, total=False):
-    """The per-call options of ``execute`` and ``execute_validated`` on both clients
-    (keyword arguments, all optional; generated methods pass them through)."""
-
-    headers: Mapping[str, str] | None
-    """Headers added to this call's request."""
-    timeout: Timeout | float | None
-    """This call's :class:`Timeout` (a number: the total seconds)."""
-    retry: RetryPolicy | None
-    """This call's retry policy instead of the client's; None: no retry."""
-    idempotent: bool
-    """True lets a mutation be retried like a query."""
-    operation_type: str | None
-    """``"query"``, ``"mutation"`` or ``"subscription"``: saves finding it in the text."""
-
-
-_CALL_OPTIONS = CallOptions.__optional_keys__
-_AUTH_OPTIONS = AuthOptions.__optional_keys__
 
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
 _OPERATION_TYPES = ("query", "mutation", "subscription")
@@ -129,6 +121,24 @@ def _check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise AppSyncConfigError(f"header {name!r} is set by the client and cannot be given")
         checked[name] = check_header_value(value, f"header {name!r}")
     return checked
+
+
+def _call_options(operation: Operation[Any], options: Mapping[str, Any]) -> CallOptions:
+    """``options`` of a generated method, completed for ``execute``."""
+    check_options(options, OPERATION_OPTIONS, operation.name)
+    return cast(
+        CallOptions,
+        {"operation_type": operation.kind, "auth_modes": operation.auth_modes, **options},
+    )
+
+
+def _subscribe_options(
+    operation: Operation[Any], options: SubscribeOptions | None
+) -> SubscribeOptions:
+    """``options`` of a generated subscription, with the operation's auth modes."""
+    if options and "auth_modes" in options:
+        return options
+    return cast(SubscribeOptions, {**(options or {}), "auth_modes": operation.auth_modes})
 
 
 class _ClientCore:
@@ -173,6 +183,10 @@ class _ClientCore:
             cls.get_data is _ClientCore.get_data
             and cls.validate_result is _ClientCore.validate_result
         )
+        # generated methods send through the flow directly unless a subclass
+        # overrides execute (ariadne-codegen's custom base clients do)
+        owner = next((c for c in cls.__mro__ if "execute" in vars(c)), _ClientCore)
+        self._plain_execute = owner.__module__ == __name__
 
     @property
     def url(self) -> str:
@@ -189,16 +203,15 @@ class _ClientCore:
         operation_name: str | None,
         variables: Mapping[str, Any] | None,
         options: Mapping[str, Any],
-        allowed: frozenset[str] = _CALL_OPTIONS,
+        allowed: frozenset[str] = CALL_OPTIONS,
         model: type[PydanticBaseModel] | None = None,
+        operation: Operation[Any] | None = None,
     ) -> Call:
         """The :class:`Call` for one operation; ``options`` are the keyword arguments
         the method took (:class:`CallOptions`, or only those in ``allowed``). With
         ``model``, a plain success is validated straight from the response bytes where
         that is what ``get_data`` and ``validate_result`` would do."""
-        if not allowed.issuperset(options):
-            unexpected = ", ".join(sorted(set(options) - allowed))
-            raise TypeError(f"unexpected keyword arguments: {unexpected}")
+        check_options(options, allowed, operation_name or "the operation")
         auth: AuthArg = options.get("auth")
         headers: Mapping[str, str] | None = options.get("headers")
         timeout: Timeout | float | None = options.get("timeout")
@@ -206,6 +219,10 @@ class _ClientCore:
         idempotent: object = options.get("idempotent", False)
         kind: str | None = options.get("operation_type")
         auth_modes: Sequence[AuthMode | str] | None = options.get("auth_modes")
+        if operation is not None:
+            kind = operation.kind
+            if "auth_modes" not in options:
+                auth_modes = operation.auth_modes
         strategies = _strategies(auth, "auth=") if auth is not None else self.auth
         strategy = select_strategy(strategies, auth_modes, operation_name)
         call_headers = (
@@ -364,22 +381,76 @@ class AppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, run_sync(call_flow(call), self._transport))
 
+    def execute_operation(
+        self,
+        operation: Operation[M],
+        variables: Mapping[str, Any] | None = None,
+        options: OperationOptions | None = None,
+    ) -> M:
+        """Send ``operation`` (a query or mutation of a generated client) and return its
+        result model; ``options`` are :class:`OperationOptions` (unknown ones raise
+        :class:`AppSyncConfigError`). A subclass's own ``execute`` is honoured."""
+        given: Mapping[str, Any] = options or {}
+        model = operation.model
+        if self._plain_execute:
+            call = self._prepare(
+                operation.document,
+                operation.name,
+                variables,
+                given,
+                OPERATION_OPTIONS,
+                model=model,
+                operation=operation,
+            )
+            return self._result(model, run_sync(call_flow(call), self._transport))
+        response = self.execute(
+            operation.document, operation.name, variables, **_call_options(operation, given)
+        )
+        return self.validate_result(model, self.get_data(response))
+
     def subscribe(
         self,
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        on_ready: Callable[[], object] | None = None,
-        on_gap: Callable[[SubscriptionGap], object] | None = None,
-        **options: Unpack[AuthOptions],
+        **options: Unpack[SubscribeOptions],
     ) -> Iterator[dict[str, Any]]:
         """Subscribe over AppSync's real-time WebSocket; a blocking iterator of each
         event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up), both in the iterating thread. Leaving the loop stops the subscription."""
-        call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
-        return self._realtime.subscribe(call.body, call.strategy, operation_name, on_ready, on_gap)
+        call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
+        return self._realtime.subscribe(
+            call.body,
+            call.strategy,
+            operation_name,
+            options.get("on_ready"),
+            options.get("on_gap"),
+        )
+
+    def subscribe_operation(
+        self,
+        operation: Operation[M],
+        variables: Mapping[str, Any] | None = None,
+        options: SubscribeOptions | None = None,
+    ) -> Generator[M, None, None]:
+        """Subscribe with ``operation`` (a subscription of a generated client): a
+        generator of its result models, blocking between events; closing it stops the
+        subscription. ``options`` are :class:`SubscribeOptions`."""
+        model = operation.model
+        events = self.subscribe(
+            operation.document, operation.name, variables, **_subscribe_options(operation, options)
+        )
+        return self._typed_events(model, events)
+
+    def _typed_events(
+        self, model: type[M], events: Iterator[dict[str, Any]]
+    ) -> Generator[M, None, None]:
+        # closing this generator closes the runtime's in the same step: AppSync's
+        # stop goes out then, not whenever the interpreter finalizes the inner one
+        with closing(cast("Generator[dict[str, Any], None, None]", events)):
+            for data in events:
+                yield self.validate_result(model, data)
 
     def close(self) -> None:
         """Close the connection pool (a user's own ``http_client`` stays open) and end
@@ -501,24 +572,53 @@ class AsyncAppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, model=model)
         return self._result(model, await run_async(call_flow(call), self._transport))
 
+    async def execute_operation(
+        self,
+        operation: Operation[M],
+        variables: Mapping[str, Any] | None = None,
+        options: OperationOptions | None = None,
+    ) -> M:
+        """Send ``operation`` (a query or mutation of a generated client) and return its
+        result model; ``options`` are :class:`OperationOptions` (unknown ones raise
+        :class:`AppSyncConfigError`). A subclass's own ``execute`` is honoured."""
+        given: Mapping[str, Any] = options or {}
+        model = operation.model
+        if self._plain_execute:
+            call = self._prepare(
+                operation.document,
+                operation.name,
+                variables,
+                given,
+                OPERATION_OPTIONS,
+                model=model,
+                operation=operation,
+            )
+            return self._result(model, await run_async(call_flow(call), self._transport))
+        response = await self.execute(
+            operation.document, operation.name, variables, **_call_options(operation, given)
+        )
+        return self.validate_result(model, self.get_data(response))
+
     def subscribe(
         self,
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        on_ready: ReadyCallback | None = None,
-        on_gap: GapCallback | None = None,
-        **options: Unpack[AuthOptions],
+        **options: Unpack[SubscribeOptions],
     ) -> AsyncIterator[dict[str, Any]]:
         """Subscribe over AppSync's real-time WebSocket; an async iterator of each
         event's ``data``. ``on_ready()`` runs once AppSync acknowledged the
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up); both may be async and run where the loop iterates. Leaving the loop
         (closing the iterator) stops the subscription."""
-        call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
+        call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         return self._realtime.iterate(
-            call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
+            call.body,
+            call.strategy,
+            operation_name,
+            cast("ReadyCallback | None", options.get("on_ready")),
+            cast("GapCallback | None", options.get("on_gap")),
+            hooks=True,
         )
 
     def execute_ws(
@@ -526,19 +626,35 @@ class AsyncAppSyncClient(_ClientCore):
         query: str,
         operation_name: str | None = None,
         variables: Mapping[str, Any] | None = None,
-        *,
-        on_ready: ReadyCallback | None = None,
-        on_gap: GapCallback | None = None,
-        **options: Unpack[AuthOptions],
+        **options: Unpack[SubscribeOptions],
     ) -> AsyncIterator[dict[str, Any]]:
         """Deprecated name of :meth:`subscribe` (ariadne-codegen's base-client name):
         the same arguments and iterator, and a :class:`DeprecationWarning`."""
-        # A runtime warning only, for now: generated clients still call this name, and
-        # type checkers would flag each of them (typing_extensions.deprecated).
         warnings.warn(_EXECUTE_WS_DEPRECATED, DeprecationWarning, stacklevel=2)
-        return self.subscribe(
-            query, operation_name, variables, on_ready=on_ready, on_gap=on_gap, **options
+        return self.subscribe(query, operation_name, variables, **options)
+
+    def subscribe_operation(
+        self,
+        operation: Operation[M],
+        variables: Mapping[str, Any] | None = None,
+        options: SubscribeOptions | None = None,
+    ) -> AsyncGenerator[M, None]:
+        """Subscribe with ``operation`` (a subscription of a generated client): an async
+        generator of its result models; closing it (``aclose()``, leaving
+        ``contextlib.aclosing``) stops the subscription. ``options`` are
+        :class:`SubscribeOptions`."""
+        model = operation.model
+        events = self.subscribe(
+            operation.document, operation.name, variables, **_subscribe_options(operation, options)
         )
+        return self._typed_events(model, events)
+
+    async def _typed_events(
+        self, model: type[M], events: AsyncIterator[dict[str, Any]]
+    ) -> AsyncGenerator[M, None]:
+        async with aclosing(cast("AsyncGenerator[dict[str, Any], None]", events)):
+            async for data in events:
+                yield self.validate_result(model, data)
 
     async def close(self) -> None:
         """Close the connection pool (a user's own client or session stays open) and end

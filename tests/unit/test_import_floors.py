@@ -30,6 +30,9 @@ FLOORS: dict[str, int] = {
     "scalars": 0,
     "_backoff": 0,
     "_realtime_types": 0,
+    "_options": 0,
+    "_operation": 0,
+    "_pages": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
