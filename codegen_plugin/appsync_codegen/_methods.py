@@ -10,6 +10,9 @@ arguments are serialized only when present; methods and clients get docstrings.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import cast
 
 from graphql import (
     ExecutableDefinitionNode,
@@ -25,19 +28,21 @@ from graphql import (
     print_ast,
 )
 
-from ._rewrite import add_import, docstring, has_docstring, internal
+from ._paginated import PageTypes, iter_method
+from ._rewrite import add_import, docstring, internal
 from .auth_modes import OperationAuth
+from .compact import compact_document
 from .errors import CodegenError
 from .names import argument_reserved, assign_names
 from .operations import leading_comment
+from .pagination import PagePath
 
 __all__ = [
     "RUNTIME_MODEL_MODULE",
     "MethodRewriter",
+    "OperationSpec",
     "auth_summary",
     "document_client_class",
-    "import_helpers",
-    "import_validated_models",
     "runtime_unset_import",
 ]
 
@@ -69,6 +74,12 @@ class MethodRewriter:
         self._line_length = line_length
         self._argument_reserved = argument_reserved()
         self._argument_names: dict[int, dict[str, tuple[str, str]]] = {}
+        self.operations: dict[str, OperationSpec] = {}
+        """Each method's :class:`~appsync_runtime.Operation`, by its module constant."""
+        self.method_operations: dict[str, tuple[OperationDefinitionNode, str, str]] = {}
+        """Per method: its operation, result model name and constant."""
+        self.method_variables: dict[str, dict[str, str]] = {}
+        """Per method: the argument each GraphQL variable is passed from."""
 
     def arguments(
         self,
@@ -162,27 +173,63 @@ class MethodRewriter:
         operation_definition: OperationDefinitionNode,
         auth: OperationAuth | None,
     ) -> ast.FunctionDef | ast.AsyncFunctionDef:
-        """Validate results through the runtime, pass ``auth``'s modes, document the method.
+        """The method as the runtime sends it: its variables, then one call of
+        ``execute_operation`` (``subscribe_operation``) with the module's
+        :class:`~appsync_runtime.Operation` for it and the typed ``**options``.
 
-        A subscription on the blocking client arrives as ariadne's async generator
-        and leaves as a generator over ``self.subscribe``.
+        Queries and mutations stay ``def`` (``async def`` on the async client);
+        subscriptions become plain methods returning the runtime's generator of
+        typed events (``Generator``, ``AsyncGenerator``).
         """
-        method_def = _ValidateResultRewriter().visit(method_def)
-        if operation_definition.operation == OperationType.SUBSCRIPTION:
-            if not self._async_client and isinstance(method_def, ast.AsyncFunctionDef):
-                method_def = _blocking_subscription(method_def)
-            else:
-                method_def = _SubscribeCall().visit(method_def)
-            _close_subscription(method_def)
-        else:
-            _pass_operation_type(method_def, operation_definition.operation.value)
-        if auth is not None:
-            method_def.body.insert(_execute_index(method_def), _auth_modes_default(auth.modes))
-        if not has_docstring(method_def.body):
-            is_async = isinstance(method_def, ast.AsyncFunctionDef)
-            text = self._method_docstring(operation_definition, auth, is_async)
-            method_def.body.insert(0, docstring(text))
-        return method_def
+        kind = operation_definition.operation
+        name = operation_definition.name.value if operation_definition.name else ""
+        model = _result_model(method_def)
+        document = _document(method_def)
+        if model is None or document is None:
+            raise CodegenError([internal(operation_definition, "client method")])
+        constant = "_" + method_def.name.upper()
+        self.operations[constant] = OperationSpec(
+            name=name,
+            kind=kind.value,
+            document=compact_document(document),
+            model=model,
+            auth_modes=None if auth is None else auth.modes,
+        )
+        self.method_operations[method_def.name] = (operation_definition, model, constant)
+        variables = _variables(method_def)
+        self.method_variables[method_def.name] = _variable_arguments(variables)
+        subscription = kind == OperationType.SUBSCRIPTION
+        # ariadne writes subscriptions async on both clients; each client has a
+        # plugin (and a rewriter) of its own
+        is_async = self._async_client
+        options_type = "SubscribeOptions" if subscription else "OperationOptions"
+        method_def.args.kwarg = ast.arg(
+            "options", annotation=ast.Constant(f"Unpack[{options_type}]")
+        )
+        sender = "subscribe_operation" if subscription else "execute_operation"
+        call = f"self.{sender}({constant}, {'variables' if variables else 'None'}, options)"
+        await_ = "await " if is_async and not subscription else ""
+        body: list[ast.stmt] = [] if variables is None else [variables]
+        body.append(ast.parse(f"return {await_}{call}").body[0])
+        returns: ast.expr | None = method_def.returns
+        if subscription:
+            generator = "AsyncGenerator" if is_async else "Generator"
+            rest = "None" if is_async else "None, None"
+            # the model as a name: ariadne's forward references quote it and import
+            # it for type checkers only
+            returns = ast.parse(f"{generator}[{model}, {rest}]", mode="eval").body
+        text = self._method_docstring(operation_definition, auth, is_async)
+        function_type: type[ast.FunctionDef] | type[ast.AsyncFunctionDef] = (
+            ast.AsyncFunctionDef if is_async and not subscription else ast.FunctionDef
+        )
+        rewritten = function_type(
+            name=method_def.name,
+            args=method_def.args,
+            body=[docstring(text), *body],
+            decorator_list=method_def.decorator_list,
+            returns=returns,
+        )
+        return ast.fix_missing_locations(ast.copy_location(rewritten, method_def))
 
     def _method_docstring(
         self, operation: OperationDefinitionNode, auth: OperationAuth | None, is_async: bool
@@ -212,25 +259,90 @@ class MethodRewriter:
             lines.insert(0, comment)
         if operation.operation != OperationType.SUBSCRIPTION:
             sends = (
-                f"Sends the ``{name}`` {kind}; other keyword arguments (``auth``, "
-                "``headers``, ``timeout``) go to ``execute``."
-            )
-        elif is_async:
-            sends = (
-                f"Subscribes with the ``{name}`` subscription and yields each event; "
-                "other keyword arguments (``auth``, ``on_ready``, ``on_gap``) go to "
-                "``subscribe``."
+                f"Sends the ``{name}`` {kind}. Options: ``auth``, ``auth_modes``, "
+                "``headers``, ``timeout``, ``retry``, ``idempotent`` "
+                "(:class:`~appsync_runtime.OperationOptions`)."
             )
         else:
+            how = "an async generator" if is_async else "a generator, blocking between events"
             sends = (
-                f"Subscribes with the ``{name}`` subscription and yields each event, "
-                "blocking between events; other keyword arguments (``auth``, ``on_ready``, "
-                "``on_gap``) go to ``subscribe``."
+                f"Subscribes with the ``{name}`` subscription: {how} of its events; "
+                "closing it stops the subscription. Options: ``auth``, ``auth_modes``, "
+                "``on_ready``, ``on_gap`` (:class:`~appsync_runtime.SubscribeOptions`)."
             )
         parts = [*lines, sends]
         if auth is not None:
             parts.append(auth_summary(auth))
         return "\n\n".join(parts)
+
+    def finish_module(
+        self,
+        module: ast.Module,
+        pages: Mapping[str, tuple[str, PagePath, PageTypes]],
+        *,
+        fragments_module: str,
+    ) -> None:
+        """Add to a client module what its methods use: each method's
+        :class:`~appsync_runtime.Operation` (after the class), the ``iter_*``
+        methods of the operations in ``pages`` (method name: iterator name, how it
+        pages, its types), and the imports."""
+        class_def = next((node for node in module.body if isinstance(node, ast.ClassDef)), None)
+        if class_def is None:
+            return
+        origins = _import_origins(module)
+        body: list[ast.stmt] = []
+        used: list[str] = []
+        type_imports: dict[str, set[str]] = {}
+        for node in class_def.body:
+            body.append(node)
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            entry = self.method_operations.get(node.name)
+            if entry is None:
+                continue
+            operation, model, constant = entry
+            used.append(constant)
+            paging = pages.get(node.name)
+            if paging is None:
+                continue
+            iter_name, page, types = paging
+            operation_name = operation.name.value if operation.name else ""
+            body.append(
+                iter_method(
+                    node,
+                    name=iter_name,
+                    operation=operation_name,
+                    model=model,
+                    page=page,
+                    types=types,
+                    token_argument=self.method_variables[node.name][page.variable],
+                    options_annotation=ast.Constant("Unpack[OperationOptions]"),
+                )
+            )
+            for definition, class_name in types.imports:
+                source = (
+                    origins.get(model, "")
+                    if definition == operation_name
+                    else f".{fragments_module}"
+                )
+                type_imports.setdefault(source, set()).add(class_name)
+        class_def.body = body
+        for constant in used:
+            spec = self.operations[constant]
+            module.body.append(_operation_constant(constant, spec, origins.get(spec.model, "")))
+        names = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+        runtime = [name for name in ("AsyncPages", "Operation", "Pages") if name in names]
+        if runtime:
+            add_import(module, "appsync_runtime", runtime)
+        _import_used(module, "collections.abc", ("AsyncGenerator", "Generator"))
+        checking: list[tuple[str, list[str]]] = [("typing_extensions", ["Unpack"])]
+        text = ast.unparse(module)
+        options = [name for name in ("OperationOptions", "SubscribeOptions") if f"[{name}]" in text]
+        checking.append(("appsync_runtime", options))
+        for source, classes in sorted(type_imports.items()):
+            known = {name for name, origin in origins.items() if origin == source}
+            checking.append((source, sorted(classes - known)))
+        _type_checking_imports(module, checking)
 
 
 def runtime_unset_import(import_: ast.ImportFrom) -> ast.ImportFrom:
@@ -283,50 +395,6 @@ def auth_summary(auth: OperationAuth) -> str:
     return text
 
 
-class _SubscribeCall(ast.NodeTransformer):
-    """``self.execute_ws(...)`` (ariadne-codegen's name) becomes ``self.subscribe(...)``,
-    the runtime's name on both clients."""
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        self.generic_visit(node)
-        if (
-            isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-            and node.attr == "execute_ws"
-        ):
-            node.attr = "subscribe"
-        return node
-
-
-class _BlockingSubscription(_SubscribeCall):
-    """``async for data in self.execute_ws(...)`` becomes ``for data in self.subscribe(...)``."""
-
-    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.AST:
-        self.generic_visit(node)
-        loop = ast.For(target=node.target, iter=node.iter, body=node.body, orelse=node.orelse)
-        return ast.copy_location(loop, node)
-
-
-def _blocking_subscription(method: ast.AsyncFunctionDef) -> ast.FunctionDef:
-    """An async generator method over ``execute_ws`` as a generator over ``subscribe``."""
-    body = [_BlockingSubscription().visit(statement) for statement in method.body]
-    returns = method.returns
-    if (
-        isinstance(returns, ast.Subscript)
-        and isinstance(returns.value, ast.Name)
-        and returns.value.id == "AsyncIterator"
-    ):
-        returns = ast.Subscript(value=ast.Name(id="Iterator"), slice=returns.slice, ctx=ast.Load())
-    blocking = ast.FunctionDef(
-        name=method.name,
-        args=method.args,
-        body=body,
-        decorator_list=method.decorator_list,
-        returns=returns,
-    )
-    return ast.copy_location(blocking, method)
-
-
 def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -> None:
     """Add ``from source import name`` for each candidate the module uses but lacks."""
     used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
@@ -335,97 +403,158 @@ def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -
         add_import(module, source, wanted)
 
 
-def _close_subscription(method: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-    """Close the runtime's iterator as soon as the method's own generator ends.
+@dataclass(frozen=True)
+class OperationSpec:
+    """What a client module's :class:`~appsync_runtime.Operation` constant holds."""
 
-    ``for data in self.subscribe(...)`` (or ``async for ... self.execute_ws(...)``)
-    becomes ``events = self.subscribe(...)`` and a loop over ``events`` inside
-    ``with closing(...)`` (``async with aclosing(...)``): closing the method's
-    generator closes the runtime's in the same step, which sends AppSync's
-    ``stop``, instead of leaving it to the interpreter to finalize the inner
-    iterator some time later (at once on CPython only, and then as a task of its
-    own on an event loop). The method is annotated as returning a
-    ``Generator`` (``AsyncGenerator``), so typed code can call ``close()``
-    (``aclose()``) on it too. The runtime annotates its iterators as ariadne-codegen's
-    contract does (``Iterator``/``AsyncIterator``); they are generators, hence the
-    ``cast``.
-    """
-    is_async = isinstance(method, ast.AsyncFunctionDef)
-    for index, statement in enumerate(method.body):
-        if not (
-            isinstance(statement, (ast.For, ast.AsyncFor))
-            and isinstance(statement.iter, ast.Call)
-            and ast.unparse(statement.iter.func) in _SENDING_CALLS
-        ):
-            continue
-        data_type = ast.parse("dict[str, Any]", mode="eval").body
-        generator_type = ast.Subscript(
-            value=ast.Name(id="AsyncGenerator" if is_async else "Generator"),
-            slice=ast.Tuple(
-                elts=[data_type, ast.Constant(None)]
-                if is_async
-                else [data_type, ast.Constant(None), ast.Constant(None)],
-                ctx=ast.Load(),
-            ),
-            ctx=ast.Load(),
-        )
-        closer = ast.Call(
-            func=ast.Name(id="aclosing" if is_async else "closing"),
-            args=[
-                ast.Call(
-                    func=ast.Name(id="cast"),
-                    args=[generator_type, ast.Name(id="events")],
-                    keywords=[],
-                )
-            ],
-            keywords=[],
-        )
-        loop_type = ast.AsyncFor if is_async else ast.For
-        loop = loop_type(
-            target=statement.target,
-            iter=ast.Name(id="events"),
-            body=statement.body,
-            orelse=statement.orelse,
-        )
-        with_type = ast.AsyncWith if is_async else ast.With
-        method.body[index : index + 1] = [
-            ast.Assign(targets=[ast.Name(id="events", ctx=ast.Store())], value=statement.iter),
-            with_type(items=[ast.withitem(context_expr=closer)], body=[loop]),
-        ]
-        break
-    returns = method.returns
-    if (
-        isinstance(returns, ast.Subscript)
-        and isinstance(returns.value, ast.Name)
-        and returns.value.id in ("AsyncIterator", "Iterator")
-    ):
-        item = returns.slice
-        returns.value = ast.Name(id="AsyncGenerator" if is_async else "Generator")
-        returns.slice = ast.Tuple(
-            elts=[item, ast.Constant(None)]
-            if is_async
-            else [item, ast.Constant(None), ast.Constant(None)],
-            ctx=ast.Load(),
-        )
-    ast.fix_missing_locations(method)
+    name: str
+    kind: str
+    document: str
+    model: str
+    auth_modes: tuple[str, ...] | None
 
 
-def _pass_operation_type(method: ast.FunctionDef | ast.AsyncFunctionDef, kind: str) -> None:
-    """``self.execute(..., operation_type="query")``: the runtime need not look for it
-    in the document on every call."""
+def _result_model(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The model ariadne's method validates its result with (``Model.model_validate``)."""
     for node in ast.walk(method):
         if (
             isinstance(node, ast.Call)
-            and ast.unparse(node.func) == "self.execute"
-            and not any(keyword.arg == "operation_type" for keyword in node.keywords)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "model_validate"
+            and isinstance(node.func.value, ast.Name)
         ):
-            position = next(
-                (i for i, keyword in enumerate(node.keywords) if keyword.arg is None),
-                len(node.keywords),
+            return node.func.value.id
+    return None
+
+
+def _document(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The operation text of ariadne's ``query = gql(...)`` (its argument is one
+    constant, or a list of constants, one per line)."""
+    for node in method.body:
+        if not (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "query" for t in node.targets)
+            and isinstance(node.value, ast.Call)
+            and len(node.value.args) == 1
+        ):
+            continue
+        argument: object = node.value.args[0]
+        parts = argument if isinstance(argument, list) else [argument]
+        texts = [
+            part.value
+            for part in cast("list[object]", parts)
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        ]
+        if len(texts) == len(parts):
+            return "".join(texts)
+    return None
+
+
+def _variables(method: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.stmt | None:
+    """ariadne's ``variables: dict[str, object] = {...}``."""
+    for node in method.body:
+        target: ast.expr | None = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id == "variables":
+            return node
+    return None
+
+
+def _variable_arguments(statement: ast.stmt | None) -> dict[str, str]:
+    """Which argument each GraphQL variable of a ``variables`` dict is passed from."""
+    value = getattr(statement, "value", None)
+    found: dict[str, str] = {}
+    if isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                name = next((n.id for n in ast.walk(item) if isinstance(n, ast.Name)), None)
+                if name is not None:
+                    found[key.value] = name
+    return found
+
+
+def _import_origins(module: ast.Module) -> dict[str, str]:
+    """Where each name a module imports relatively comes from (``.list_notes``),
+    under ``if TYPE_CHECKING:`` too."""
+    statements: list[ast.stmt] = []
+    for node in module.body:
+        statements.append(node)
+        if isinstance(node, ast.If):
+            statements += node.body
+    return {
+        alias.asname or alias.name: "." * node.level + (node.module or "")
+        for node in statements
+        if isinstance(node, ast.ImportFrom) and node.level
+        for alias in node.names
+    }
+
+
+def _operation_constant(constant: str, spec: OperationSpec, module: str) -> ast.stmt:
+    """``_GET_NOTE: "Operation[GetNote]" = Operation("GetNote", "query", "...", ...)``."""
+    keywords = [
+        ast.keyword("result", ast.Constant(f"{module}:{spec.model}")),
+        ast.keyword("package", ast.Name("__package__")),
+    ]
+    if spec.auth_modes is not None:
+        keywords.append(
+            ast.keyword(
+                "auth_modes",
+                ast.Tuple(elts=[ast.Constant(mode) for mode in spec.auth_modes], ctx=ast.Load()),
             )
-            node.keywords.insert(
-                position, ast.keyword(arg="operation_type", value=ast.Constant(kind))
+        )
+    value = ast.Call(
+        func=ast.Name("Operation"),
+        args=[ast.Constant(spec.name), ast.Constant(spec.kind), ast.Constant(spec.document)],
+        keywords=keywords,
+    )
+    statement = ast.AnnAssign(
+        target=ast.Name(constant, ctx=ast.Store()),
+        annotation=ast.Constant(f"Operation[{spec.model}]"),
+        value=value,
+        simple=1,
+    )
+    return ast.fix_missing_locations(statement)
+
+
+def _type_checking_imports(module: ast.Module, imports: list[tuple[str, list[str]]]) -> None:
+    """Add ``from source import names`` under the module's ``if TYPE_CHECKING:``
+    (made, with its ``typing`` import, if missing)."""
+    wanted = [(source, names) for source, names in imports if names]
+    if not wanted:
+        return
+    block = next(
+        (
+            node
+            for node in module.body
+            if isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING"
+        ),
+        None,
+    )
+    if block is None:
+        add_import(module, "typing", ["TYPE_CHECKING"])
+        block = ast.If(test=ast.Name("TYPE_CHECKING"), body=[], orelse=[])
+        position = max(
+            (
+                i + 1
+                for i, node in enumerate(module.body)
+                if isinstance(node, ast.ImportFrom | ast.Import)
+            ),
+            default=0,
+        )
+        module.body.insert(position, block)
+    for source, names in wanted:
+        level = len(source) - len(source.lstrip("."))
+        block.body.append(
+            ast.ImportFrom(
+                module=source.lstrip(".") or None,
+                names=[ast.alias(name) for name in names],
+                level=level,
             )
+        )
+    ast.fix_missing_locations(module)
 
 
 def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:
@@ -435,67 +564,6 @@ def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:
     directives = "".join(f" {print_ast(d)}" for d in operation.directives)
     selection = print_ast(operation.selection_set)
     return f"{operation.operation.value} {name}(\n{variables}){directives} {selection}"
-
-
-_SENDING_CALLS = {"self.execute", "self.execute_ws", "self.subscribe"}
-
-
-def _execute_index(method: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """Index of the statement that sends the operation (or the end of the body)."""
-    for index, statement in enumerate(method.body):
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) in _SENDING_CALLS:
-                return index
-    return len(method.body)
-
-
-def _auth_modes_default(modes: tuple[str, ...]) -> ast.stmt:
-    """``kwargs.setdefault("auth_modes", (...))``: the caller's ``auth_modes=`` wins."""
-    call = ast.Call(
-        func=ast.Attribute(value=ast.Name(id="kwargs"), attr="setdefault"),
-        args=[
-            ast.Constant("auth_modes"),
-            ast.Tuple(elts=[ast.Constant(mode) for mode in modes], ctx=ast.Load()),
-        ],
-        keywords=[],
-    )
-    return ast.Expr(value=call)
-
-
-class _ValidateResultRewriter(ast.NodeTransformer):
-    """``Model.model_validate(data)`` becomes ``self.validate_result(Model, data)``."""
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr == "model_validate"
-            and isinstance(func.value, ast.Name)
-            and len(node.args) == 1
-            and not node.keywords
-        ):
-            return ast.Call(
-                func=ast.Attribute(value=ast.Name(id="self"), attr="validate_result"),
-                args=[ast.Name(id=func.value.id), node.args[0]],
-                keywords=[],
-            )
-        return node
-
-
-def _validated_models(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """Names of the models a method passes to ``self.validate_result``."""
-    names: set[str] = set()
-    for node in ast.walk(method):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "validate_result"
-            and node.args
-            and isinstance(node.args[0], ast.Name)
-        ):
-            names.add(node.args[0].id)
-    return names
 
 
 def _serialize_expr(
@@ -530,36 +598,3 @@ def _serialize_expr(
         )
         test = ast.BoolOp(op=ast.Or(), values=[test, unset])
     return ast.IfExp(test=test, body=value, orelse=core)
-
-
-def import_helpers(module: ast.Module) -> None:
-    """Import what the rewritten methods use (``Generator``, ``closing``, ``cast``, ...)."""
-    _import_used(module, "collections.abc", ("AsyncGenerator", "Generator", "Iterator"))
-    _import_used(module, "contextlib", ("aclosing", "closing"))
-    _import_used(module, "typing", ("cast",))
-
-
-def import_validated_models(module: ast.Module) -> None:
-    """Import each result model inside the method that validates it.
-
-    With forward references (``lazy_imports``) ariadne-codegen moves the result
-    models' imports under ``TYPE_CHECKING``; it re-imports a model in the method
-    only where the method calls ``Model.model_validate``, so methods calling
-    ``self.validate_result(Model, ...)`` import it here.
-    """
-    origins = {
-        alias.name: node.module
-        for node in module.body
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
-        for alias in node.names
-    }
-    for class_def in (node for node in module.body if isinstance(node, ast.ClassDef)):
-        for method in class_def.body:
-            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            position = 1 if has_docstring(method.body) else 0
-            for name in sorted(_validated_models(method) & origins.keys()):
-                method.body.insert(
-                    position,
-                    ast.ImportFrom(module=origins[name], names=[ast.alias(name)], level=1),
-                )

@@ -13,6 +13,7 @@ import ast
 import copy
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ariadne_codegen.utils import needs_explicit_alias
 from graphql import (
@@ -41,11 +42,22 @@ from .scalars import FINAL_PARSERS, PLAIN_STRING_PARSERS, RUNTIME_SCALARS_MODULE
 
 __all__ = [
     "ModelRewriter",
+    "ResultClass",
     "final_scalar_validators",
     "import_deprecation_helpers",
     "model_members",
     "reexport_noqa_imports",
 ]
+
+
+@dataclass(frozen=True)
+class ResultClass:
+    """A generated result class: its base classes and, per wire name, its field's
+    Python name and annotation."""
+
+    bases: tuple[str, ...]
+    fields: dict[str, tuple[str, ast.expr]]
+    fragment: bool
 
 
 class ModelRewriter:
@@ -75,6 +87,9 @@ class ModelRewriter:
         self._selection_types: dict[int, dict[int, GraphQLNamedType]] = {}
         self._result_fields: dict[int, str] = {}
         self._result_keys: dict[int, str] = {}
+        self.result_classes: dict[str, dict[str, ResultClass]] = {}
+        """Each operation's and fragment's result classes by name, as finally named
+        (the pagination iterators read their fields)."""
         self._deprecated_inputs: dict[int, str] = {}
         self._class_fields: dict[str, dict[str, str]] = {}
         self._enum_members: dict[str, dict[str, str]] = {}
@@ -175,6 +190,18 @@ class ModelRewriter:
             else None
         )
         self._name_fields(class_def, keys, fragment)
+        definition_name = operation_definition.name.value if operation_definition.name else ""
+        self.result_classes.setdefault(definition_name, {})[class_def.name] = ResultClass(
+            bases=tuple(base.id for base in class_def.bases if isinstance(base, ast.Name)),
+            fields={
+                keys[id(node)]: (node.target.id, node.annotation)
+                for node in class_def.body
+                if isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and id(node) in keys
+            },
+            fragment=isinstance(operation_definition, FragmentDefinitionNode),
+        )
         parent = self._selection_types_of(operation_definition).get(id(selection_set))
         body: list[ast.stmt] = []
         if not has_docstring(class_def.body):

@@ -388,6 +388,7 @@ class _Run:
                     # A manager of its own: plugins keep per-client state.
                     manager = self._plugin_manager(schema, settings, kind)
                     _give_fragments(manager, operations)
+                    _share_models(plugin_manager, manager)
                     other = _client_package(schema, operations, self._settings(kind), manager)
                     package.add_client(kind, other.client_generator)
                 package.schema_source = self._written_source("schema_path", "schema_paths")
@@ -426,7 +427,11 @@ class _Run:
         (package_path / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         files = sorted([*files, MANIFEST_NAME])
         removed = _install(package_path, final, files)
-        warnings = notices + _deprecation_warnings(schema, operations)
+        warnings = (
+            notices
+            + _pagination_notes(plugin_manager, operations)
+            + _deprecation_warnings(schema, operations)
+        )
         return GenerationResult(final, files, removed, warnings)
 
     def _broken(
@@ -660,6 +665,36 @@ def _give_fragments(manager: PluginManager, operations: Operations) -> None:
     for plugin in manager.plugins:
         if isinstance(plugin, AppSyncPlugin):
             plugin.add_fragments(operations.fragments)
+
+
+def _share_models(primary: PluginManager, other: PluginManager) -> None:
+    """Let ``other``'s plugin read the result models ``primary``'s plugin saw written."""
+    first = next((p for p in primary.plugins if isinstance(p, AppSyncPlugin)), None)
+    if first is not None:
+        for plugin in other.plugins:
+            if isinstance(plugin, AppSyncPlugin):
+                plugin.share_models(first)
+
+
+def _pagination_notes(manager: PluginManager, operations: Operations) -> list[Diagnostic]:
+    """One note per query that looks paginated but gets no ``iter_*`` method."""
+    reasons: dict[str, str] = {}
+    for plugin in manager.plugins:
+        if isinstance(plugin, AppSyncPlugin):
+            reasons.update(plugin.pagination_notes)
+    notes: list[Diagnostic] = []
+    for operation in operations.operations:
+        name = operation.name.value if operation.name else ""
+        if name not in reasons:
+            continue
+        message = f"query {name}: {reasons[name]}"
+        loc = (operation.name or operation).loc
+        if loc is None:  # pragma: no cover - parsed operations carry locations
+            notes.append(Diagnostic("<operations>", 1, 1, message))
+            continue
+        where = loc.source.get_location(loc.start)
+        notes.append(Diagnostic(loc.source.name, where.line, where.column, message))
+    return notes
 
 
 def _abstract_auth_notices(

@@ -65,6 +65,7 @@ ARGUMENT_RESERVED: frozenset[str] = frozenset(
         # what a generated method's body defines or calls besides its arguments
         "self",
         "kwargs",
+        "options",
         "query",
         "variables",
         "response",
@@ -88,6 +89,9 @@ ARGUMENT_RESERVED: frozenset[str] = frozenset(
         "idempotent",
         "on_ready",
         "on_gap",
+        # the keyword-only limits of the iter_* methods
+        "max_pages",
+        "max_items",
     }
 )
 """Names a method argument may not take: a GraphQL variable named ``self``,
@@ -100,9 +104,11 @@ def argument_reserved() -> frozenset[str]:
     """:data:`ARGUMENT_RESERVED` plus every parameter of the runtime's call methods."""
     import inspect
 
-    from appsync_runtime import AppSyncClient, AsyncAppSyncClient, CallOptions
+    from appsync_runtime import AppSyncClient, AsyncAppSyncClient, CallOptions, SubscribeOptions
 
-    names = set(ARGUMENT_RESERVED) | CallOptions.__optional_keys__
+    names = (
+        set(ARGUMENT_RESERVED) | CallOptions.__optional_keys__ | SubscribeOptions.__optional_keys__
+    )
     for method in (
         AppSyncClient.execute,
         AppSyncClient.subscribe,

@@ -26,6 +26,7 @@ from graphql import (
     GraphQLSchema,
     Node,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     VariableDefinitionNode,
     parse,
@@ -34,8 +35,6 @@ from graphql import (
 from ._methods import (
     MethodRewriter,
     document_client_class,
-    import_helpers,
-    import_validated_models,
     runtime_unset_import,
 )
 from ._models import (
@@ -47,15 +46,31 @@ from ._models import (
 )
 from ._module_checks import ModuleChecks
 from ._package_files import annotate_lazy_init, package_file
+from ._paginated import PageTypes, page_types
 from .auth_modes import (
     AuthModesConfig,
     OperationAuth,
     analyse_operation,
     schema_has_directives,
 )
+from .compact import split_text
 from .config import DEFAULT_LINE_LENGTH
 from .docstrings import rewrap_docstrings
-from .names import FIELD_RESERVED, argument_reserved, method_reserved, python_name
+from .names import (
+    FIELD_RESERVED,
+    argument_reserved,
+    client_members,
+    method_reserved,
+    python_name,
+)
+from .pagination import (
+    DEFAULT_CONVENTIONS,
+    Convention,
+    PagePath,
+    Unpaginated,
+    analyse_pagination,
+    read_conventions,
+)
 
 __all__ = ["DEFAULT_LINE_LENGTH", "SELF_CHECKED", "AppSyncPlugin"]
 
@@ -176,6 +191,22 @@ class AppSyncPlugin(Plugin):
         self._checks = ModuleChecks(
             schema, snake_case=self._snake_case, method_reserved=self._method_reserved
         )
+        conventions = (
+            read_conventions(appsync["pagination"])
+            if "pagination" in appsync
+            else DEFAULT_CONVENTIONS
+        )
+        if isinstance(conventions, str):
+            raise ValueError(f"[tool.ariadne-codegen.appsync]: {conventions}")
+        self._conventions: tuple[Convention, ...] = conventions
+        self._fragments_module = str(section.get("fragments_module_name", "fragments"))
+        self.pagination_notes: dict[str, str] = {}
+        """Per operation name: why a paginated-looking operation has no iterator."""
+
+    def share_models(self, primary: AppSyncPlugin) -> None:
+        """Read result models from ``primary``'s records: with two clients, only the
+        first client's plugin sees the result models written."""
+        self._models.result_classes = primary._models.result_classes
 
     def add_fragments(self, fragments: Iterable[FragmentDefinitionNode]) -> None:
         """Make fragments known: fields selected through them get docstrings, and
@@ -256,13 +287,49 @@ class AppSyncPlugin(Plugin):
         return self._methods.method(method_def, operation_definition, auth)
 
     def generate_client_module(self, module: ast.Module) -> ast.Module:
-        """Import what the methods use; with ``lazy_imports``, import each result model
-        inside the method that validates it."""
-        import_helpers(module)
+        """Add each operation's ``Operation`` constant, the ``iter_*`` methods of
+        paginated queries, and the imports they use."""
+        self._methods.finish_module(
+            module, self._pages(module), fragments_module=self._fragments_module
+        )
         self._checks.module_names(module, None)
-        if self._forward_refs:
-            import_validated_models(module)
         return module
+
+    def _pages(self, module: ast.Module) -> dict[str, tuple[str, PagePath, PageTypes]]:
+        """The client's paginated methods: method name to iterator name, path, types."""
+        class_def = next((node for node in module.body if isinstance(node, ast.ClassDef)), None)
+        if class_def is None:
+            return {}
+        taken = {
+            node.name
+            for node in class_def.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        } | client_members()
+        pages: dict[str, tuple[str, PagePath, PageTypes]] = {}
+        for method, (operation, model, _) in self._methods.method_operations.items():
+            if operation.operation != OperationType.QUERY or operation.name is None:
+                continue
+            name = operation.name.value
+            found = analyse_pagination(
+                self.schema, operation, self._known_fragments(), self._conventions
+            )
+            if found is None:
+                continue
+            if isinstance(found, Unpaginated):
+                self.pagination_notes[name] = found.reason
+                continue
+            iter_name = f"iter_{method}"
+            if iter_name in taken:
+                self.pagination_notes[name] = (
+                    f"no iterator: {iter_name} is the name of another method"
+                )
+                continue
+            types = page_types(self._models.result_classes, name, model, found)
+            if isinstance(types, str):
+                self.pagination_notes[name] = f"no iterator: {types}"
+                continue
+            pages[method] = (iter_name, found, types)
+        return pages
 
     def generate_arguments_dict(
         self,
@@ -365,8 +432,11 @@ class AppSyncPlugin(Plugin):
     # -- generated code ----------------------------------------------------------
 
     def generate_client_code(self, generated_code: str) -> str:
-        """Wrap docstrings to the line length (see :mod:`appsync_codegen.docstrings`)."""
-        return rewrap_docstrings(generated_code, self._line_length)
+        """Wrap docstrings to the line length (see :mod:`appsync_codegen.docstrings`);
+        write long operation texts as implicitly joined pieces that fit it."""
+        code = _merge_type_checking_blocks(rewrap_docstrings(generated_code, self._line_length))
+        documents = {spec.document for spec in self._methods.operations.values()}
+        return _split_documents(code, documents, self._line_length)
 
     def generate_enums_code(self, generated_code: str) -> str:
         """Wrap docstrings to the line length."""
@@ -407,6 +477,60 @@ class AppSyncPlugin(Plugin):
             self._fragments_given = True
             self._fragments.update(_read_fragments(Path(self._queries_path)))
         return self._fragments
+
+
+def _merge_type_checking_blocks(code: str) -> str:
+    """One ``if TYPE_CHECKING:`` block: the forward-reference plugin adds its own
+    after the plugin added one for the names the iterators and options need."""
+    try:
+        module = ast.parse(code)
+    except SyntaxError:
+        return code
+    blocks = [
+        node
+        for node in module.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+        and not node.orelse
+        and node.end_lineno is not None
+    ]
+    if len(blocks) < 2:
+        return code
+    lines = code.split("\n")
+    moved: list[str] = []
+    for block in blocks[1:]:
+        moved += lines[block.lineno : block.end_lineno]
+    for block in reversed(blocks[1:]):
+        del lines[block.lineno - 1 : block.end_lineno]
+    first_end = blocks[0].end_lineno or blocks[0].lineno
+    lines[first_end:first_end] = moved
+    return "\n".join(lines)
+
+
+def _split_documents(code: str, documents: set[str], line_length: int) -> str:
+    """Each line that is only a too-long operation text (an ``Operation`` argument)
+    becomes lines of implicitly joined pieces of it."""
+    lines: list[str] = []
+    for line in code.split("\n"):
+        stripped = line.strip()
+        if len(line) <= line_length or not stripped.startswith('"'):
+            lines.append(line)
+            continue
+        try:
+            value = ast.literal_eval(stripped.removesuffix(","))
+        except (SyntaxError, ValueError):
+            value = None
+        if not isinstance(value, str) or value not in documents:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        pieces = split_text(value, max(20, line_length - len(indent) - 3))
+        for index, piece in enumerate(pieces):
+            literal = '"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            comma = "," if index == len(pieces) - 1 and stripped.endswith(",") else ""
+            lines.append(f"{indent}{literal}{comma}")
+    return "\n".join(lines)
 
 
 def _input_field_name(field: GraphQLInputField) -> str | None:

@@ -2,20 +2,24 @@
 # Source: operations
 
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
-from typing import TYPE_CHECKING, Any, Optional, cast
+from typing import TYPE_CHECKING, Optional
 
+from appsync_runtime import AsyncPages, Operation
 from appsync_runtime.unset import UNSET, UnsetType
 
 from .async_base_client import AsyncBaseClient
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from appsync_runtime import OperationOptions, SubscribeOptions
+
     from .add_comment import AddComment
     from .create_note import CreateNote
     from .delete_note import DeleteNote
     from .enums import SearchKind, SortDirection
     from .get_node import GetNode
-    from .get_note import GetNote
+    from .get_note import GetNote, GetNoteGetNoteCommentsItems
     from .get_note_for_moderation import GetNoteForModeration
     from .input_types import (
         AddCommentInput,
@@ -24,7 +28,7 @@ if TYPE_CHECKING:
         NoteFilter,
         UpdateNoteInput,
     )
-    from .list_notes import ListNotes
+    from .list_notes import ListNotes, ListNotesListNotesItems
     from .me import Me
     from .notes_by_tag_groups import NotesByTagGroups
     from .on_comment_added import OnCommentAdded
@@ -44,356 +48,118 @@ class AsyncClient(AsyncBaseClient):
     Subscriptions are async iterators of their events.
     """
 
-    async def add_comment(self, input: "AddCommentInput", **kwargs: Any) -> "AddComment":
+    async def add_comment(
+        self, input: "AddCommentInput", **options: "Unpack[OperationOptions]"
+    ) -> "AddComment":
         """Comment on a note.
 
-        Sends the ``AddComment`` mutation; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``AddComment`` mutation. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .add_comment import AddComment
-
-        query = gql("""
-            mutation AddComment($input: AddCommentInput!) {
-              addComment(input: $input) {
-                ...CommentFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment CommentFields on Comment {
-              id
-              noteId
-              body
-              createdAt
-              author {
-                ...AuthorFields
-              }
-            }
-            """)
         variables: dict[str, object] = {"input": input}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="AddComment",
-            variables=variables,
-            operation_type="mutation",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(AddComment, data)
+        return await self.execute_operation(_ADD_COMMENT, variables, options)
 
-    async def create_note(self, input: "CreateNoteInput", **kwargs: Any) -> "CreateNote":
+    async def create_note(
+        self, input: "CreateNoteInput", **options: "Unpack[OperationOptions]"
+    ) -> "CreateNote":
         """Create a note.
 
-        Sends the ``CreateNote`` mutation; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``CreateNote`` mutation. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .create_note import CreateNote
-
-        query = gql("""
-            mutation CreateNote($input: CreateNoteInput!) {
-              createNote(input: $input) {
-                ...NoteFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {"input": input}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="CreateNote",
-            variables=variables,
-            operation_type="mutation",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(CreateNote, data)
+        return await self.execute_operation(_CREATE_NOTE, variables, options)
 
-    async def delete_note(self, input: "DeleteNoteInput", **kwargs: Any) -> "DeleteNote":
+    async def delete_note(
+        self, input: "DeleteNoteInput", **options: "Unpack[OperationOptions]"
+    ) -> "DeleteNote":
         """Delete a note. Cognito admins and IAM callers only.
 
-        Sends the ``DeleteNote`` mutation; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``DeleteNote`` mutation. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``. Cognito callers must belong to
         the group ``admins``.
         """
-        from .delete_note import DeleteNote
-
-        query = gql("""
-            mutation DeleteNote($input: DeleteNoteInput!) {
-              deleteNote(input: $input) {
-                ...NoteFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {"input": input}
-        kwargs.setdefault("auth_modes", ("AWS_IAM", "AMAZON_COGNITO_USER_POOLS"))
-        response = await self.execute(
-            query=query,
-            operation_name="DeleteNote",
-            variables=variables,
-            operation_type="mutation",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(DeleteNote, data)
+        return await self.execute_operation(_DELETE_NOTE, variables, options)
 
-    async def get_node(self, id: str, **kwargs: Any) -> "GetNode":
+    async def get_node(self, id: str, **options: "Unpack[OperationOptions]") -> "GetNode":
         """Any object by id.
 
-        Sends the ``GetNode`` query; other keyword arguments (``auth``, ``headers``, ``timeout``)
-        go to ``execute``.
+        Sends the ``GetNode`` query. Options: ``auth``, ``auth_modes``, ``headers``, ``timeout``,
+        ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .get_node import GetNode
-
-        query = gql("""
-            query GetNode($id: ID!) {
-              node(id: $id) {
-                __typename
-                id
-                ... on Note {
-                  title
-                  updatedAt
-                }
-                ... on Comment {
-                  noteId
-                  body
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {"id": id}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="GetNode",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(GetNode, data)
+        return await self.execute_operation(_GET_NODE, variables, options)
 
     async def get_note(
         self,
         id: str,
         comment_limit: int | None | UnsetType = UNSET,
         comments_next_token: str | None | UnsetType = UNSET,
-        **kwargs: Any,
+        **options: "Unpack[OperationOptions]",
     ) -> "GetNote":
         """One note by id, or null.
 
-        Sends the ``GetNote`` query; other keyword arguments (``auth``, ``headers``, ``timeout``)
-        go to ``execute``.
+        Sends the ``GetNote`` query. Options: ``auth``, ``auth_modes``, ``headers``, ``timeout``,
+        ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .get_note import GetNote
-
-        query = gql("""
-            query GetNote($id: ID!, $commentLimit: Int = 5, $commentsNextToken: String) {
-              getNote(id: $id) {
-                ...NoteFields
-                comments(limit: $commentLimit, nextToken: $commentsNextToken) {
-                  items {
-                    ...CommentFields
-                  }
-                  nextToken
-                }
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment CommentFields on Comment {
-              id
-              noteId
-              body
-              createdAt
-              author {
-                ...AuthorFields
-              }
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {
             "id": id,
             "commentLimit": comment_limit,
             "commentsNextToken": comments_next_token,
         }
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="GetNote",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(GetNote, data)
+        return await self.execute_operation(_GET_NOTE, variables, options)
 
-    async def get_note_for_moderation(self, id: str, **kwargs: Any) -> "GetNoteForModeration":
+    def iter_get_note(
+        self,
+        id: str,
+        comment_limit: int | None | UnsetType = UNSET,
+        comments_next_token: str | None | UnsetType = UNSET,
+        *,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        **options: "Unpack[OperationOptions]",
+    ) -> "AsyncPages[GetNote, GetNoteGetNoteCommentsItems]":
+        """The pages of :meth:`get_note`, fetched as a loop reaches them: ``nextToken`` is passed
+        back as ``comments_next_token`` until it is null (or ``max_pages`` pages, ``max_items``
+        items); ``.items()`` iterates the items instead. Each page is a ``GetNote``; ``async
+        for`` over it.
+        """
+        return AsyncPages(
+            lambda token: self.get_note(
+                id=id, comment_limit=comment_limit, comments_next_token=token, **options
+            ),
+            comments_next_token,
+            token=("get_note", "comments", "next_token"),
+            items=("get_note", "comments", "items"),
+            max_pages=max_pages,
+            max_items=max_items,
+            operation="GetNote",
+        )
+
+    async def get_note_for_moderation(
+        self, id: str, **options: "Unpack[OperationOptions]"
+    ) -> "GetNoteForModeration":
         """One note by id, or null.
 
-        Sends the ``GetNoteForModeration`` query; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``GetNoteForModeration`` query. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``AMAZON_COGNITO_USER_POOLS``. Cognito callers must belong to the group
         ``admins``.
         """
-        from .get_note_for_moderation import GetNoteForModeration
-
-        query = gql("""
-            query GetNoteForModeration($id: ID!) {
-              getNote(id: $id) {
-                id
-                title
-                status
-                moderationNotes
-                author {
-                  id
-                  name
-                  lastLoginIp
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {"id": id}
-        kwargs.setdefault("auth_modes", ("AMAZON_COGNITO_USER_POOLS",))
-        response = await self.execute(
-            query=query,
-            operation_name="GetNoteForModeration",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(GetNoteForModeration, data)
+        return await self.execute_operation(_GET_NOTE_FOR_MODERATION, variables, options)
 
     async def list_notes(
         self,
@@ -401,454 +167,302 @@ class AsyncClient(AsyncBaseClient):
         limit: int | None | UnsetType = UNSET,
         next_token: str | None | UnsetType = UNSET,
         sort_direction: Optional["SortDirection"] | UnsetType = UNSET,
-        **kwargs: Any,
+        **options: "Unpack[OperationOptions]",
     ) -> "ListNotes":
         """Notes matching a filter, newest first by default. Fails with InvalidNextToken on a bad
         token.
 
-        Sends the ``ListNotes`` query; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``ListNotes`` query. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .list_notes import ListNotes
-
-        query = gql("""
-            query ListNotes(
-              $filter: NoteFilter
-              $limit: Int = 10
-              $nextToken: String
-              $sortDirection: SortDirection = DESC
-            ) {
-              listNotes(
-                filter: $filter
-                limit: $limit
-                nextToken: $nextToken
-                sortDirection: $sortDirection
-              ) {
-                items {
-                  ...NoteFields
-                }
-                nextToken
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {
             "filter": filter_,
             "limit": limit,
             "nextToken": next_token,
             "sortDirection": sort_direction,
         }
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="ListNotes",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(ListNotes, data)
+        return await self.execute_operation(_LIST_NOTES, variables, options)
 
-    async def me(self, **kwargs: Any) -> "Me":
+    def iter_list_notes(
+        self,
+        filter_: Optional["NoteFilter"] | UnsetType = UNSET,
+        limit: int | None | UnsetType = UNSET,
+        next_token: str | None | UnsetType = UNSET,
+        sort_direction: Optional["SortDirection"] | UnsetType = UNSET,
+        *,
+        max_pages: int | None = None,
+        max_items: int | None = None,
+        **options: "Unpack[OperationOptions]",
+    ) -> "AsyncPages[ListNotes, ListNotesListNotesItems]":
+        """The pages of :meth:`list_notes`, fetched as a loop reaches them: ``nextToken`` is passed
+        back as ``next_token`` until it is null (or ``max_pages`` pages, ``max_items`` items);
+        ``.items()`` iterates the items instead. Each page is a ``ListNotes``; ``async for`` over
+        it.
+        """
+        return AsyncPages(
+            lambda token: self.list_notes(
+                filter_=filter_,
+                limit=limit,
+                next_token=token,
+                sort_direction=sort_direction,
+                **options,
+            ),
+            next_token,
+            token=("list_notes", "next_token"),
+            items=("list_notes", "items"),
+            max_pages=max_pages,
+            max_items=max_items,
+            operation="ListNotes",
+        )
+
+    async def me(self, **options: "Unpack[OperationOptions]") -> "Me":
         """The signed-in caller as an author.
 
-        Sends the ``Me`` query; other keyword arguments (``auth``, ``headers``, ``timeout``) go
-        to ``execute``.
+        Sends the ``Me`` query. Options: ``auth``, ``auth_modes``, ``headers``, ``timeout``,
+        ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .me import Me
-
-        query = gql("""
-            query Me {
-              me {
-                ...AuthorFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-            """)
-        variables: dict[str, object] = {}
-        kwargs.setdefault("auth_modes", ("AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"))
-        response = await self.execute(
-            query=query, operation_name="Me", variables=variables, operation_type="query", **kwargs
-        )
-        data = self.get_data(response)
-        return self.validate_result(Me, data)
+        return await self.execute_operation(_ME, None, options)
 
     async def notes_by_tag_groups(
-        self, tag_groups: list[list[str]], **kwargs: Any
+        self, tag_groups: list[list[str]], **options: "Unpack[OperationOptions]"
     ) -> "NotesByTagGroups":
         """Notes whose tags overlap each group of tags: one result row per group.
 
-        Sends the ``NotesByTagGroups`` query; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``NotesByTagGroups`` query. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .notes_by_tag_groups import NotesByTagGroups
-
-        query = gql("""
-            query NotesByTagGroups($tagGroups: [[String!]!]!) {
-              notesByTagGroups(tagGroups: $tagGroups) {
-                id
-                title
-                tags
-                checklist
-              }
-            }
-            """)
         variables: dict[str, object] = {"tagGroups": tag_groups}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="NotesByTagGroups",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(NotesByTagGroups, data)
+        return await self.execute_operation(_NOTES_BY_TAG_GROUPS, variables, options)
 
     async def search(
         self,
         text: str,
         kinds: list["SearchKind"] | None | UnsetType = UNSET,
         limit: int | None | UnsetType = UNSET,
-        **kwargs: Any,
+        **options: "Unpack[OperationOptions]",
     ) -> "Search":
         """Case-insensitive search over note titles, bodies and tags and over comment texts.
 
-        Sends the ``Search`` query; other keyword arguments (``auth``, ``headers``, ``timeout``)
-        go to ``execute``.
+        Sends the ``Search`` query. Options: ``auth``, ``auth_modes``, ``headers``, ``timeout``,
+        ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .search import Search
-
-        query = gql("""
-            query Search($text: String!, $kinds: [SearchKind!], $limit: Int = 20) {
-              search(text: $text, kinds: $kinds, limit: $limit) {
-                __typename
-                ... on Note {
-                  id
-                  title
-                  status
-                  tags
-                }
-                ... on Comment {
-                  id
-                  noteId
-                  body
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {"text": text, "kinds": kinds, "limit": limit}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="Search",
-            variables=variables,
-            operation_type="query",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(Search, data)
+        return await self.execute_operation(_SEARCH, variables, options)
 
-    async def on_note_created(
-        self, author_id: str | None | UnsetType = UNSET, **kwargs: Any
+    def on_note_created(
+        self, author_id: str | None | UnsetType = UNSET, **options: "Unpack[SubscribeOptions]"
     ) -> AsyncGenerator["OnNoteCreated", None]:
         """A note was created (by the given author, if given).
 
-        Subscribes with the ``OnNoteCreated`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
+        Subscribes with the ``OnNoteCreated`` subscription: an async generator of its events;
+        closing it stops the subscription. Options: ``auth``, ``auth_modes``, ``on_ready``,
+        ``on_gap`` (:class:`~appsync_runtime.SubscribeOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .on_note_created import OnNoteCreated
-
-        query = gql("""
-            subscription OnNoteCreated($authorId: ID) {
-              onNoteCreated(authorId: $authorId) {
-                ...NoteFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {"authorId": author_id}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        events = self.subscribe(
-            query=query, operation_name="OnNoteCreated", variables=variables, **kwargs
-        )
-        async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):
-            async for data in events:
-                yield self.validate_result(OnNoteCreated, data)
+        return self.subscribe_operation(_ON_NOTE_CREATED, variables, options)
 
-    async def on_note_changed(
-        self, id: str | None | UnsetType = UNSET, **kwargs: Any
+    def on_note_changed(
+        self, id: str | None | UnsetType = UNSET, **options: "Unpack[SubscribeOptions]"
     ) -> AsyncGenerator["OnNoteChanged", None]:
         """A note (the given one, if given) was updated or deleted.
 
-        Subscribes with the ``OnNoteChanged`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
+        Subscribes with the ``OnNoteChanged`` subscription: an async generator of its events;
+        closing it stops the subscription. Options: ``auth``, ``auth_modes``, ``on_ready``,
+        ``on_gap`` (:class:`~appsync_runtime.SubscribeOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .on_note_changed import OnNoteChanged
-
-        query = gql("""
-            subscription OnNoteChanged($id: ID) {
-              onNoteChanged(id: $id) {
-                ...NoteFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {"id": id}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        events = self.subscribe(
-            query=query, operation_name="OnNoteChanged", variables=variables, **kwargs
-        )
-        async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):
-            async for data in events:
-                yield self.validate_result(OnNoteChanged, data)
+        return self.subscribe_operation(_ON_NOTE_CHANGED, variables, options)
 
-    async def on_comment_added(
-        self, note_id: str, **kwargs: Any
+    def on_comment_added(
+        self, note_id: str, **options: "Unpack[SubscribeOptions]"
     ) -> AsyncGenerator["OnCommentAdded", None]:
         """A comment was added to the given note.
 
-        Subscribes with the ``OnCommentAdded`` subscription and yields each event; other keyword
-        arguments (``auth``, ``on_ready``, ``on_gap``) go to ``subscribe``.
+        Subscribes with the ``OnCommentAdded`` subscription: an async generator of its events;
+        closing it stops the subscription. Options: ``auth``, ``auth_modes``, ``on_ready``,
+        ``on_gap`` (:class:`~appsync_runtime.SubscribeOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .on_comment_added import OnCommentAdded
-
-        query = gql("""
-            subscription OnCommentAdded($noteId: ID!) {
-              onCommentAdded(noteId: $noteId) {
-                ...CommentFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment CommentFields on Comment {
-              id
-              noteId
-              body
-              createdAt
-              author {
-                ...AuthorFields
-              }
-            }
-            """)
         variables: dict[str, object] = {"noteId": note_id}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        events = self.subscribe(
-            query=query, operation_name="OnCommentAdded", variables=variables, **kwargs
-        )
-        async with aclosing(cast(AsyncGenerator[dict[str, Any], None], events)):
-            async for data in events:
-                yield self.validate_result(OnCommentAdded, data)
+        return self.subscribe_operation(_ON_COMMENT_ADDED, variables, options)
 
-    async def update_note(self, input: "UpdateNoteInput", **kwargs: Any) -> "UpdateNote":
+    async def update_note(
+        self, input: "UpdateNoteInput", **options: "Unpack[OperationOptions]"
+    ) -> "UpdateNote":
         """Change a note, guarded by its version.
 
-        Sends the ``UpdateNote`` mutation; other keyword arguments (``auth``, ``headers``,
-        ``timeout``) go to ``execute``.
+        Sends the ``UpdateNote`` mutation. Options: ``auth``, ``auth_modes``, ``headers``,
+        ``timeout``, ``retry``, ``idempotent`` (:class:`~appsync_runtime.OperationOptions`).
 
         Auth modes: ``API_KEY``, ``AWS_IAM``, ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        from .update_note import UpdateNote
-
-        query = gql("""
-            mutation UpdateNote($input: UpdateNoteInput!) {
-              updateNote(input: $input) {
-                id
-                version
-                updatedAt
-                ...NoteFields
-              }
-            }
-
-            fragment AuthorFields on Author {
-              id
-              name
-              email
-              phone
-              homepage
-              joinedOn
-            }
-
-            fragment NoteFields on Note {
-              id
-              title
-              body
-              status
-              priority
-              tags
-              checklist
-              authorId
-              author {
-                ...AuthorFields
-              }
-              dueDate
-              reminderTime
-              scheduledAt
-              expiresAt
-              contactEmail
-              contactPhone
-              link
-              metadata
-              sourceIp
-              createdAt
-              updatedAt
-              version
-            }
-            """)
         variables: dict[str, object] = {"input": input}
-        kwargs.setdefault(
-            "auth_modes", ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT")
-        )
-        response = await self.execute(
-            query=query,
-            operation_name="UpdateNote",
-            variables=variables,
-            operation_type="mutation",
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.validate_result(UpdateNote, data)
+        return await self.execute_operation(_UPDATE_NOTE, variables, options)
+
+
+_ADD_COMMENT: "Operation[AddComment]" = Operation(
+    "AddComment",
+    "mutation",
+    "mutation AddComment($input:AddCommentInput!){addComment(input:$input){...CommentFields}}"
+    "fragment AuthorFields on Author{id name email phone homepage joinedOn}fragment CommentFields "
+    "on Comment{id noteId body createdAt author{...AuthorFields}}",
+    result=".add_comment:AddComment",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_CREATE_NOTE: "Operation[CreateNote]" = Operation(
+    "CreateNote",
+    "mutation",
+    "mutation CreateNote($input:CreateNoteInput!){createNote(input:$input){...NoteFields}}"
+    "fragment AuthorFields on Author{id name email phone homepage joinedOn}fragment NoteFields on "
+    "Note{id title body status priority tags checklist authorId author{...AuthorFields}dueDate "
+    "reminderTime scheduledAt expiresAt contactEmail contactPhone link metadata sourceIp "
+    "createdAt updatedAt version}",
+    result=".create_note:CreateNote",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_DELETE_NOTE: "Operation[DeleteNote]" = Operation(
+    "DeleteNote",
+    "mutation",
+    "mutation DeleteNote($input:DeleteNoteInput!){deleteNote(input:$input){...NoteFields}}"
+    "fragment AuthorFields on Author{id name email phone homepage joinedOn}fragment NoteFields on "
+    "Note{id title body status priority tags checklist authorId author{...AuthorFields}dueDate "
+    "reminderTime scheduledAt expiresAt contactEmail contactPhone link metadata sourceIp "
+    "createdAt updatedAt version}",
+    result=".delete_note:DeleteNote",
+    package=__package__,
+    auth_modes=("AWS_IAM", "AMAZON_COGNITO_USER_POOLS"),
+)
+_GET_NODE: "Operation[GetNode]" = Operation(
+    "GetNode",
+    "query",
+    "query GetNode($id:ID!){node(id:$id){__typename id ...on Note{title updatedAt}...on Comment{"
+    "noteId body}}}",
+    result=".get_node:GetNode",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_GET_NOTE: "Operation[GetNote]" = Operation(
+    "GetNote",
+    "query",
+    "query GetNote($id:ID!$commentLimit:Int=5$commentsNextToken:String){getNote(id:$id){"
+    "...NoteFields comments(limit:$commentLimit nextToken:$commentsNextToken){items{"
+    "...CommentFields}nextToken}}}fragment AuthorFields on Author{id name email phone homepage "
+    "joinedOn}fragment CommentFields on Comment{id noteId body createdAt author{...AuthorFields}}"
+    "fragment NoteFields on Note{id title body status priority tags checklist authorId author{"
+    "...AuthorFields}dueDate reminderTime scheduledAt expiresAt contactEmail contactPhone link "
+    "metadata sourceIp createdAt updatedAt version}",
+    result=".get_note:GetNote",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_GET_NOTE_FOR_MODERATION: "Operation[GetNoteForModeration]" = Operation(
+    "GetNoteForModeration",
+    "query",
+    "query GetNoteForModeration($id:ID!){getNote(id:$id){id title status moderationNotes author{"
+    "id name lastLoginIp}}}",
+    result=".get_note_for_moderation:GetNoteForModeration",
+    package=__package__,
+    auth_modes=("AMAZON_COGNITO_USER_POOLS",),
+)
+_LIST_NOTES: "Operation[ListNotes]" = Operation(
+    "ListNotes",
+    "query",
+    "query ListNotes("
+    "$filter:NoteFilter$limit:Int=10$nextToken:String$sortDirection:SortDirection=DESC){listNotes("
+    "filter:$filter limit:$limit nextToken:$nextToken sortDirection:$sortDirection){items{"
+    "...NoteFields}nextToken}}fragment AuthorFields on Author{id name email phone homepage "
+    "joinedOn}fragment NoteFields on Note{id title body status priority tags checklist authorId "
+    "author{...AuthorFields}dueDate reminderTime scheduledAt expiresAt contactEmail contactPhone "
+    "link metadata sourceIp createdAt updatedAt version}",
+    result=".list_notes:ListNotes",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_ME: "Operation[Me]" = Operation(
+    "Me",
+    "query",
+    "query Me{me{...AuthorFields}}fragment AuthorFields on Author{id name email phone homepage "
+    "joinedOn}",
+    result=".me:Me",
+    package=__package__,
+    auth_modes=("AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_NOTES_BY_TAG_GROUPS: "Operation[NotesByTagGroups]" = Operation(
+    "NotesByTagGroups",
+    "query",
+    "query NotesByTagGroups($tagGroups:[[String!]!]!){notesByTagGroups(tagGroups:$tagGroups){id "
+    "title tags checklist}}",
+    result=".notes_by_tag_groups:NotesByTagGroups",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_SEARCH: "Operation[Search]" = Operation(
+    "Search",
+    "query",
+    "query Search($text:String!$kinds:[SearchKind!]$limit:Int=20){search(text:$text kinds:$kinds "
+    "limit:$limit){__typename ...on Note{id title status tags}...on Comment{id noteId body}}}",
+    result=".search:Search",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_ON_NOTE_CREATED: "Operation[OnNoteCreated]" = Operation(
+    "OnNoteCreated",
+    "subscription",
+    "subscription OnNoteCreated($authorId:ID){onNoteCreated(authorId:$authorId){...NoteFields}}"
+    "fragment AuthorFields on Author{id name email phone homepage joinedOn}fragment NoteFields on "
+    "Note{id title body status priority tags checklist authorId author{...AuthorFields}dueDate "
+    "reminderTime scheduledAt expiresAt contactEmail contactPhone link metadata sourceIp "
+    "createdAt updatedAt version}",
+    result=".on_note_created:OnNoteCreated",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_ON_NOTE_CHANGED: "Operation[OnNoteChanged]" = Operation(
+    "OnNoteChanged",
+    "subscription",
+    "subscription OnNoteChanged($id:ID){onNoteChanged(id:$id){...NoteFields}}fragment "
+    "AuthorFields on Author{id name email phone homepage joinedOn}fragment NoteFields on Note{id "
+    "title body status priority tags checklist authorId author{...AuthorFields}dueDate "
+    "reminderTime scheduledAt expiresAt contactEmail contactPhone link metadata sourceIp "
+    "createdAt updatedAt version}",
+    result=".on_note_changed:OnNoteChanged",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_ON_COMMENT_ADDED: "Operation[OnCommentAdded]" = Operation(
+    "OnCommentAdded",
+    "subscription",
+    "subscription OnCommentAdded($noteId:ID!){onCommentAdded(noteId:$noteId){...CommentFields}}"
+    "fragment AuthorFields on Author{id name email phone homepage joinedOn}fragment CommentFields "
+    "on Comment{id noteId body createdAt author{...AuthorFields}}",
+    result=".on_comment_added:OnCommentAdded",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)
+_UPDATE_NOTE: "Operation[UpdateNote]" = Operation(
+    "UpdateNote",
+    "mutation",
+    "mutation UpdateNote($input:UpdateNoteInput!){updateNote(input:$input){id version updatedAt "
+    "...NoteFields}}fragment AuthorFields on Author{id name email phone homepage joinedOn}"
+    "fragment NoteFields on Note{id title body status priority tags checklist authorId author{"
+    "...AuthorFields}dueDate reminderTime scheduledAt expiresAt contactEmail contactPhone link "
+    "metadata sourceIp createdAt updatedAt version}",
+    result=".update_note:UpdateNote",
+    package=__package__,
+    auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
+)

@@ -404,7 +404,10 @@ class AppSyncClient(_ClientCore):
             )
             return self._result(model, run_sync(call_flow(call), self._transport))
         response = self.execute(
-            operation.document, operation.name, variables, **_call_options(operation, given)
+            query=operation.document,
+            operation_name=operation.name,
+            variables=variables,
+            **_call_options(operation, given),
         )
         return self.validate_result(model, self.get_data(response))
 
@@ -439,7 +442,10 @@ class AppSyncClient(_ClientCore):
         subscription. ``options`` are :class:`SubscribeOptions`."""
         model = operation.model
         events = self.subscribe(
-            operation.document, operation.name, variables, **_subscribe_options(operation, options)
+            query=operation.document,
+            operation_name=operation.name,
+            variables=variables,
+            **_subscribe_options(operation, options),
         )
         return self._typed_events(model, events)
 
@@ -595,7 +601,10 @@ class AsyncAppSyncClient(_ClientCore):
             )
             return self._result(model, await run_async(call_flow(call), self._transport))
         response = await self.execute(
-            operation.document, operation.name, variables, **_call_options(operation, given)
+            query=operation.document,
+            operation_name=operation.name,
+            variables=variables,
+            **_call_options(operation, given),
         )
         return self.validate_result(model, self.get_data(response))
 
@@ -645,7 +654,10 @@ class AsyncAppSyncClient(_ClientCore):
         :class:`SubscribeOptions`."""
         model = operation.model
         events = self.subscribe(
-            operation.document, operation.name, variables, **_subscribe_options(operation, options)
+            query=operation.document,
+            operation_name=operation.name,
+            variables=variables,
+            **_subscribe_options(operation, options),
         )
         return self._typed_events(model, events)
 

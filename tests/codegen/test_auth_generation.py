@@ -40,25 +40,30 @@ def _method(package: Path, module: str, name: str) -> ast.FunctionDef | ast.Asyn
     raise AssertionError(f"no method {name} in {module}.py")
 
 
-def _auth_modes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
-    for node in ast.walk(method):
+def _auth_modes(package: Path, module: str, name: str) -> Any:
+    """The auth modes a method passes: its module's Operation constant's."""
+    tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+    constant = "_" + name.upper()
+    for node in tree.body:
         if (
-            isinstance(node, ast.Call)
-            and ast.unparse(node.func) == "kwargs.setdefault"
-            and isinstance(node.args[0], ast.Constant)
-            and node.args[0].value == "auth_modes"
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == constant
+            and isinstance(node.value, ast.Call)
         ):
-            return ast.literal_eval(node.args[1])
+            for keyword in node.value.keywords:
+                if keyword.arg == "auth_modes":
+                    return ast.literal_eval(keyword.value)
     return None
 
 
 def test_every_method_names_its_modes(fixture_package: Path) -> None:
     for module in ("client", "async_client"):
-        assert _auth_modes(_method(fixture_package, module, "get_task")) == ("API_KEY", "AWS_IAM")
-        assert _auth_modes(_method(fixture_package, module, "admin_report")) == ("AWS_IAM",)
+        assert _auth_modes(fixture_package, module, "get_task") == ("API_KEY", "AWS_IAM")
+        assert _auth_modes(fixture_package, module, "admin_report") == ("AWS_IAM",)
         # Person (a possible Found) allows the API key only.
-        assert _auth_modes(_method(fixture_package, module, "find")) == ("API_KEY",)
-        assert _auth_modes(_method(fixture_package, module, "on_task_created")) == ("API_KEY",)
+        assert _auth_modes(fixture_package, module, "find") == ("API_KEY",)
+        assert _auth_modes(fixture_package, module, "on_task_created") == ("API_KEY",)
     doc = ast.get_docstring(_method(fixture_package, "client", "admin_report")) or ""
     assert doc.endswith("Auth modes: ``AWS_IAM``.")
 
@@ -109,7 +114,7 @@ def test_cognito_groups_reach_docstrings_and_metadata(tmp_path: Path) -> None:
     generate(config)
     package = tmp_path / PACKAGE
     method = _method(package, "client", "secret")
-    assert _auth_modes(method) == ("AMAZON_COGNITO_USER_POOLS",)
+    assert _auth_modes(package, "client", "secret") == ("AMAZON_COGNITO_USER_POOLS",)
     doc = " ".join((ast.get_docstring(method) or "").split())
     assert "Cognito callers must belong to the group ``admins``." in doc
     code = (
@@ -145,7 +150,7 @@ def test_unrunnable_operations_can_be_warnings(tmp_path: Path) -> None:
         result.stderr
     )
     method = _method(tmp_path / PACKAGE, "client", "both")
-    assert _auth_modes(method) == ()
+    assert _auth_modes(tmp_path / PACKAGE, "client", "both") == ()
     assert "raises ``AppSyncConfigError``" in " ".join((ast.get_docstring(method) or "").split())
     code = (
         "import fixture_client as p\n"
@@ -168,7 +173,7 @@ def test_without_auth_options_there_is_a_notice_and_no_modes(tmp_path: Path) -> 
     assert len(notices) == 1
     assert notices[0].startswith("pyproject.toml:")
     assert "set default_auth_mode and additional_auth_modes" in notices[0]
-    assert _auth_modes(_method(tmp_path / PACKAGE, "client", "get_task")) is None
+    assert _auth_modes(tmp_path / PACKAGE, "client", "get_task") is None
     code = "import fixture_client as p\nassert p.OPERATIONS['GetTask'].auth_modes is None"
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
 

@@ -293,9 +293,9 @@ def _method_name_problems(package: ModuleType, entry: Entry) -> list[str]:
         variables = [v.variable.name.value for v in documents[info.name].variable_definitions]
         for client in clients:
             parameters = [
-                p
-                for p in inspect.signature(getattr(client, info.method)).parameters
-                if p not in ("self", "kwargs")
+                name
+                for name, p in inspect.signature(getattr(client, info.method)).parameters.items()
+                if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
             ]
             if len(parameters) != len(variables):
                 problems.append(f"{client.__name__}.{info.method}{parameters} for {variables}")
@@ -376,7 +376,11 @@ def _markers(method: Callable[..., Any]) -> tuple[dict[str, Any], dict[str, str]
     which argument each one belongs to, by its JSON form on the wire."""
     markers: dict[str, Any] = {}
     owners: dict[str, str] = {}
-    parameters = [p for p in inspect.signature(method).parameters.values() if p.name != "kwargs"]
+    parameters = [
+        p
+        for p in inspect.signature(method).parameters.values()
+        if p.kind is not inspect.Parameter.VAR_KEYWORD
+    ]
     for index, parameter in enumerate(parameters):
         kinds = _leaf_types(parameter.annotation)
         value: Any
@@ -433,7 +437,11 @@ def test_every_operation_round_trips_through_its_method(corpus: Corpus, name: st
                 continue
             operation = documents[info.name]
             method = getattr(client, info.method)
-            parameters = [p for p in inspect.signature(method).parameters if p != "kwargs"]
+            parameters = [
+                name
+                for name, p in inspect.signature(method).parameters.items()
+                if p.kind is not inspect.Parameter.VAR_KEYWORD
+            ]
             markers, owners = _markers(method)
             method(**markers)
             sent = recorder.requests[-1]["variables"]

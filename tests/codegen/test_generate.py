@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,9 +34,13 @@ def test_both_clients_share_one_package(fixture_package: Path) -> None:
     async_ = _methods(_class(_module(fixture_package, "async_client"), "AsyncClient"))
 
     queries = {"get_task", "list_tasks", "find", "get_entity", "admin_report", "create_task"}
-    assert set(sync) == set(async_) == queries | {"on_task_created"}
+    operations = queries | {"on_task_created"}
+    assert set(sync) == set(async_) == operations
     assert all(isinstance(m, ast.FunctionDef) for m in sync.values())
-    assert all(isinstance(m, ast.AsyncFunctionDef) for m in async_.values())
+    # async queries are coroutines; the subscription returns an async generator
+    for name, method in async_.items():
+        expected = ast.AsyncFunctionDef if name in queries else ast.FunctionDef
+        assert isinstance(method, expected), name
 
     base = _class(_module(fixture_package, "base_client"), "BaseClient")
     async_base = _class(_module(fixture_package, "async_base_client"), "AsyncBaseClient")
@@ -48,18 +53,33 @@ def test_both_clients_share_one_package(fixture_package: Path) -> None:
     assert not (fixture_package / "exceptions.py").exists()
 
 
-def test_methods_validate_through_the_runtime(fixture_package: Path) -> None:
+def test_methods_send_their_module_level_operation(fixture_package: Path) -> None:
+    """Each method sends one Operation constant of its module through the runtime,
+    with its variables and typed options; the constant names its model."""
     for module, class_name in (("client", "Client"), ("async_client", "AsyncClient")):
         source = (fixture_package / f"{module}.py").read_text(encoding="utf-8")
+        tree = ast.parse(source)
         assert "model_validate" not in source
-        for name, method in _methods(_class(ast.parse(source), class_name)).items():
-            calls = [
-                ast.unparse(node)
-                for node in ast.walk(method)
-                if isinstance(node, ast.Call) and ast.unparse(node.func) == "self.validate_result"
-            ]
-            assert len(calls) == 1, name
-            assert calls[0].endswith(", data)")
+        constants = {
+            node.target.id: node
+            for node in tree.body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+        }
+        for name, method in _methods(_class(tree, class_name)).items():
+            if name.startswith("iter_"):
+                continue
+            returned = method.body[-1]
+            assert isinstance(returned, ast.Return) and returned.value is not None, name
+            text = ast.unparse(returned.value)
+            constant = "_" + name.upper()
+            assert re.fullmatch(
+                rf"(await )?self\.(execute|subscribe)_operation\({constant}, variables, options\)",
+                text,
+            ), text
+            assert method.args.kwarg is not None and method.args.kwarg.arg == "options"
+            assert constant in constants, name
+            annotation = ast.unparse(constants[constant].annotation)
+            assert re.fullmatch(r"'Operation\[\w+\]'", annotation), annotation
 
 
 def test_methods_have_docstrings(fixture_package: Path) -> None:
@@ -254,8 +274,8 @@ def test_one_client_only(tmp_path: Path) -> None:
     assert "on_task_created.py" in result.files
     client = (tmp_path / PACKAGE / "client.py").read_text(encoding="utf-8")
     assert "def on_task_created(" in client  # a blocking iterator
-    assert "events = self.subscribe(" in client
-    assert "with closing(" in client and "for data in events:" in client
+    assert "return self.subscribe_operation(_ON_TASK_CREATED, variables, options)" in client
+    assert '-> Generator["OnTaskCreated", None, None]:' in client
 
 
 def test_stale_modules_are_removed(tmp_path: Path) -> None:

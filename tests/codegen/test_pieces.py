@@ -181,7 +181,8 @@ def test_the_plugin_works_under_plain_ariadne_codegen(tmp_path: Path) -> None:
     assert generated.returncode == 0, generated.stdout + generated.stderr
     package = tmp_path / "plain_client"
     client = (package / "client.py").read_text(encoding="utf-8")
-    assert "self.validate_result(GetTask, data)" in client
+    assert "return await self.execute_operation(_GET_TASK, variables, options)" in client
+    assert '_GET_TASK: "Operation[GetTask]" = Operation(' in client
     base = (package / "async_base_client.py").read_text(encoding="utf-8")
     assert "class AsyncBaseClient(AsyncAppSyncClient)" in base
     assert "from appsync_runtime.model import UNSET" in (package / "base_model.py").read_text()
