@@ -113,7 +113,7 @@ print(json.dumps({{
     assert total > 1000
     # the call's result models only (validated through the runtime's one-pass JSON
     # envelope, which builds its own schema, so these may even be none)
-    assert 0 < found["loaded"] and found["built"] <= 10, found
+    assert found["loaded"] > 0 and found["built"] <= 10, found
     assert found["loaded"] <= total // 50, (found, total)
     assert f"{PACKAGE}.input_types" not in found["modules"]
     assert f"{PACKAGE}.fragments" not in found["modules"]
