@@ -225,7 +225,8 @@ class AsyncClient(AsyncBaseClient):
 
         Auth modes: ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        return await self.execute_operation(_ME, None, options)
+        variables: dict[str, object] = {}
+        return await self.execute_operation(_ME, variables, options)
 
     async def notes_by_tag_groups(
         self, tag_groups: list[list[str]], **options: "Unpack[OperationOptions]"

@@ -224,7 +224,8 @@ class Client(BaseClient):
 
         Auth modes: ``AMAZON_COGNITO_USER_POOLS``, ``OPENID_CONNECT``.
         """
-        return self.execute_operation(_ME, None, options)
+        variables: dict[str, object] = {}
+        return self.execute_operation(_ME, variables, options)
 
     def notes_by_tag_groups(
         self, tag_groups: list[list[str]], **options: "Unpack[OperationOptions]"

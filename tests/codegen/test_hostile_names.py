@@ -55,6 +55,8 @@ HOSTILE = sorted(
         *("execute", "execute_ws", "subscribe", "close", "aclose", "get_data"),
         *("validate_result", "auth", "auth_modes", "timeout", "headers", "retry"),
         *("idempotent", "on_gap", "on_ready", "self", "kwargs", "query", "variables"),
+        *("options", "max_pages", "max_items", "Operation", "Pages", "AsyncPages"),
+        *("execute_operation", "subscribe_operation", "Unpack", "OperationOptions"),
         *("response", "data", "events", "gql", "UNSET", "UnsetType", "cast", "closing"),
         # the package's own modules and the names its code uses
         *("client", "enums", "input_types", "base_model", "Optional", "Field", "Any"),
@@ -366,7 +368,11 @@ def _caller(pkg: ModuleType) -> str:
     """A user's script touching every generated name."""
     methods = {info.kind: info.method for info in pkg.OPERATIONS.values()}
     query = inspect.signature(getattr(pkg.Client, methods["query"]))
-    arguments = ", ".join(f'{p}="x"' for p in query.parameters if p not in {"self", "kwargs"})
+    arguments = ", ".join(
+        f'{name}="x"'
+        for name, p in query.parameters.items()
+        if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
+    )
     fields = list(pkg.I.model_fields)
     lines = [
         f"from {pkg.__name__} import Client, E, I",

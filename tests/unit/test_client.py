@@ -154,7 +154,7 @@ def test_per_call_auth_override_and_mode_selection(fake: FakeAppSync) -> None:
 def test_extra_headers_and_unknown_kwargs(fake: FakeAppSync) -> None:
     with AppSyncClient(fake.url, auth=ApiKeyAuth(KEY), headers={"x-team": "a"}) as client:
         client.execute("query { a }", headers={"x-call": "b"})
-        with pytest.raises(TypeError, match="bogus"):
+        with pytest.raises(AppSyncConfigError, match="bogus"):
             client.execute("query { a }", bogus=1)
     assert fake.received[0].headers["x-team"] == "a"
     assert fake.received[0].headers["x-call"] == "b"

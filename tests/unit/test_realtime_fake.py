@@ -216,7 +216,7 @@ async def test_variables_are_encoded_like_execute(
 
 
 async def test_bad_arguments_fail_eagerly(client: AsyncAppSyncClient) -> None:
-    with pytest.raises(TypeError, match="bogus"):
+    with pytest.raises(AppSyncConfigError, match="bogus"):
         client.subscribe(SUBSCRIPTION, bogus=1)
     with pytest.raises(AppSyncConfigError):
         client.subscribe(SUBSCRIPTION, auth_modes=[AuthMode.AWS_IAM])
@@ -783,7 +783,7 @@ def test_sync_errors_surface_in_the_iterating_thread(rt: FakeRealtime) -> None:
         with pytest.raises(AppSyncAuthError):
             for _ in client.subscribe(SUBSCRIPTION):
                 pass
-        with pytest.raises(TypeError):
+        with pytest.raises(AppSyncConfigError, match="nope"):
             client.subscribe(SUBSCRIPTION, nope=1)
 
 
