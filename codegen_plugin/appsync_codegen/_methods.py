@@ -10,22 +10,31 @@ arguments are serialized only when present; methods and clients get docstrings.
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
 
 from graphql import (
+    ArgumentNode,
+    DocumentNode,
     ExecutableDefinitionNode,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLSchema,
     ListTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
+    TypeInfo,
+    TypeInfoVisitor,
     TypeNode,
     VariableDefinitionNode,
+    VariableNode,
+    Visitor,
     parse,
     print_ast,
+    visit,
 )
 
 from ._paginated import PageTypes, iter_method
@@ -42,6 +51,7 @@ __all__ = [
     "MethodRewriter",
     "OperationSpec",
     "auth_summary",
+    "deprecated_variables",
     "document_client_class",
     "runtime_unset_import",
 ]
@@ -80,6 +90,8 @@ class MethodRewriter:
         """Per method: its operation, result model name and constant."""
         self.method_variables: dict[str, dict[str, str]] = {}
         """Per method: the argument each GraphQL variable is passed from."""
+        self.deprecated_arguments: dict[str, dict[str, str]] = {}
+        """Per method: its arguments that pass deprecated GraphQL arguments, and why."""
 
     def arguments(
         self,
@@ -172,6 +184,7 @@ class MethodRewriter:
         method_def: ast.FunctionDef | ast.AsyncFunctionDef,
         operation_definition: OperationDefinitionNode,
         auth: OperationAuth | None,
+        deprecated: Mapping[str, str] | None = None,
     ) -> ast.FunctionDef | ast.AsyncFunctionDef:
         """The method as the runtime sends it: its variables, then one call of
         ``execute_operation`` (``subscribe_operation``) with the module's
@@ -219,6 +232,15 @@ class MethodRewriter:
             # it for type checkers only
             returns = ast.parse(f"{generator}[{model}, {rest}]", mode="eval").body
         text = self._method_docstring(operation_definition, auth, is_async)
+        arguments = self.method_variables[method_def.name]
+        warned = {
+            arguments[v]: reason for v, reason in (deprecated or {}).items() if v in arguments
+        }
+        if warned:
+            self.deprecated_arguments[method_def.name] = warned
+            notes = [f"``{name}`` is deprecated: {reason}" for name, reason in warned.items()]
+            text += "\n\n" + " ".join(notes)
+            body[:0] = _deprecation_warnings(method_def.args, warned)
         function_type: type[ast.FunctionDef] | type[ast.AsyncFunctionDef] = (
             ast.AsyncFunctionDef if is_async and not subscription else ast.FunctionDef
         )
@@ -294,6 +316,8 @@ class MethodRewriter:
         used: list[str] = []
         type_imports: dict[str, set[str]] = {}
         for node in class_def.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body += _deprecation_overloads(node, self.deprecated_arguments.get(node.name, {}))
             body.append(node)
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
@@ -313,10 +337,10 @@ class MethodRewriter:
                     name=iter_name,
                     operation=operation_name,
                     model=model,
+                    constant=constant,
                     page=page,
                     types=types,
                     token_argument=self.method_variables[node.name][page.variable],
-                    options_annotation=ast.Constant("Unpack[OperationOptions]"),
                 )
             )
             for definition, class_name in types.imports:
@@ -335,6 +359,10 @@ class MethodRewriter:
         if runtime:
             add_import(module, "appsync_runtime", runtime)
         _import_used(module, "collections.abc", ("AsyncGenerator", "Generator"))
+        _import_used(module, "typing", ("overload",))
+        _import_used(module, "typing_extensions", ("deprecated",))
+        if "warnings" in names:
+            module.body.insert(_first_import(module), ast.Import(names=[ast.alias("warnings")]))
         checking: list[tuple[str, list[str]]] = [("typing_extensions", ["Unpack"])]
         text = ast.unparse(module)
         options = [name for name in ("OperationOptions", "SubscribeOptions") if f"[{name}]" in text]
@@ -401,6 +429,106 @@ def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -
     wanted = [name for name in candidates if name in used]
     if wanted:
         add_import(module, source, wanted)
+
+
+def deprecated_variables(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> dict[str, str]:
+    """The variables an operation passes to deprecated arguments, with the reasons."""
+    found: dict[str, str] = {}
+    type_info = TypeInfo(schema)
+
+    class Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: object) -> None:
+            definition = type_info.get_argument()
+            reason = definition.deprecation_reason if definition is not None else None
+            if reason and isinstance(node.value, VariableNode):
+                found.setdefault(node.value.name.value, reason)
+
+    document = DocumentNode(definitions=(operation, *fragments.values()))
+    visit(document, TypeInfoVisitor(type_info, Arguments()))
+    return found
+
+
+def _deprecation_warnings(arguments: ast.arguments, warned: Mapping[str, str]) -> list[ast.stmt]:
+    """``if not isinstance(arg, UnsetType): warnings.warn(...)`` for each deprecated
+    argument with a default (a required one makes the whole method deprecated)."""
+    optional = _optional_arguments(arguments)
+    statements: list[ast.stmt] = []
+    for name, reason in warned.items():
+        if name not in optional:
+            continue
+        message = ast.Constant(f"{name} is deprecated: {reason}")
+        statements += ast.parse(
+            f"if not isinstance({name}, UnsetType):\n"
+            f"    warnings.warn({ast.unparse(message)}, DeprecationWarning, stacklevel=2)"
+        ).body
+    return statements
+
+
+def _optional_arguments(arguments: ast.arguments) -> set[str]:
+    positional = arguments.args
+    with_default = positional[len(positional) - len(arguments.defaults) :]
+    keyword = [
+        arg
+        for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if default is not None
+    ]
+    return {arg.arg for arg in (*with_default, *keyword)}
+
+
+def _deprecation_overloads(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, warned: Mapping[str, str]
+) -> list[ast.stmt]:
+    """What goes before ``method`` so type checkers and editors see its deprecated
+    arguments: an overload without them and a ``@deprecated`` one with them. A method
+    whose deprecated argument is required is deprecated itself (no overloads)."""
+    if not warned:
+        return []
+    notes = "; ".join(f"{name} is deprecated: {reason}" for name, reason in warned.items())
+    if not set(warned) <= _optional_arguments(method.args):
+        method.decorator_list.append(
+            ast.Call(func=ast.Name("deprecated"), args=[ast.Constant(notes)], keywords=[])
+        )
+        return []
+    plain = copy.deepcopy(method)
+    positional = plain.args.args
+    first = next(i for i, arg in enumerate(positional) if arg.arg in warned)
+    defaults = dict(
+        zip(
+            [arg.arg for arg in positional[len(positional) - len(plain.args.defaults) :]],
+            plain.args.defaults,
+            strict=True,
+        )
+    )
+    kept = [arg for arg in positional[first:] if arg.arg not in warned]
+    plain.args.args = positional[:first]
+    plain.args.defaults = [defaults[arg.arg] for arg in plain.args.args if arg.arg in defaults]
+    kwonly = [(arg, defaults.get(arg.arg)) for arg in kept]
+    kwonly += list(zip(plain.args.kwonlyargs, plain.args.kw_defaults, strict=True))
+    plain.args.kwonlyargs = [arg for arg, _ in kwonly if arg.arg not in warned]
+    plain.args.kw_defaults = [default for arg, default in kwonly if arg.arg not in warned]
+    with_them = copy.deepcopy(method)
+    overloads: list[ast.stmt] = []
+    marker = ast.Call(func=ast.Name("deprecated"), args=[ast.Constant(notes)], keywords=[])
+    variants: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[ast.expr]]] = [
+        (plain, [ast.Name("overload")]),
+        (with_them, [ast.Name("overload"), marker]),
+    ]
+    for variant, decorators in variants:
+        variant.decorator_list = decorators
+        variant.body = [ast.Expr(ast.Constant(...))]
+        overloads.append(ast.fix_missing_locations(variant))
+    return overloads
+
+
+def _first_import(module: ast.Module) -> int:
+    return next(
+        (i for i, node in enumerate(module.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
+        0,
+    )
 
 
 @dataclass(frozen=True)

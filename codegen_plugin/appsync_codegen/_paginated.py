@@ -219,13 +219,18 @@ def iter_method(
     name: str,
     operation: str,
     model: str,
+    constant: str,
     page: PagePath,
     types: PageTypes,
     token_argument: str,
-    options_annotation: ast.expr,
 ) -> ast.FunctionDef:
-    """The ``iter_*`` companion of ``method``: the same arguments, plus ``max_pages``
-    and ``max_items``, returning ``Pages`` (``AsyncPages`` for an async method)."""
+    """The ``iter_*`` companion of ``method``: the same arguments and options, plus
+    ``max_pages`` and ``max_items``, returning ``Pages`` (``AsyncPages`` for an async
+    method) whose pages send the operation with the token replaced.
+
+    ``method`` is the rewritten method: its statements before the final ``return``
+    (deprecation warnings, ``variables = {...}``) are the iterator's too.
+    """
     is_async = isinstance(method, ast.AsyncFunctionDef)
     pages = "AsyncPages" if is_async else "Pages"
     arguments = copy.deepcopy(method.args)
@@ -238,21 +243,19 @@ def iter_method(
             ast.arg(limit, annotation=ast.parse("int | None", mode="eval").body)
         )
         arguments.kw_defaults.append(ast.Constant(None))
-    arguments.kwarg = ast.arg("options", annotation=copy.deepcopy(options_annotation))
-    passed = [
-        ast.keyword(
-            arg.arg,
-            ast.Name(lambda_name if arg.arg == token_argument else arg.arg),
-        )
-        for arg in (*arguments.args[1:], *arguments.kwonlyargs[:-2])
-    ]
-    passed.append(ast.keyword(None, ast.Name("options")))
+    prelude = [copy.deepcopy(statement) for statement in method.body[1:-1]]
+    page_variables = ast.Dict(
+        keys=[None, ast.Constant(page.variable)],
+        values=[ast.Name("variables"), ast.Name(lambda_name)],
+    )
     fetch = ast.Lambda(
         args=ast.arguments(
             posonlyargs=[], args=[ast.arg(lambda_name)], kwonlyargs=[], kw_defaults=[], defaults=[]
         ),
         body=ast.Call(
-            func=ast.Attribute(value=ast.Name("self"), attr=method.name), args=[], keywords=passed
+            func=ast.Attribute(value=ast.Name("self"), attr="execute_operation"),
+            args=[ast.Name(constant), page_variables, ast.Name("options")],
+            keywords=[],
         ),
     )
     call = ast.Call(
@@ -264,6 +267,7 @@ def iter_method(
             ast.keyword("max_pages", ast.Name("max_pages")),
             ast.keyword("max_items", ast.Name("max_items")),
             ast.keyword("operation", ast.Constant(operation)),
+            ast.keyword("options", ast.Name("options")),
         ],
     )
     token_path = ".".join(page.convention.token)
@@ -277,7 +281,7 @@ def iter_method(
     function = ast.FunctionDef(
         name=name,
         args=arguments,
-        body=[ast.Expr(ast.Constant(doc)), ast.Return(call)],
+        body=[ast.Expr(ast.Constant(doc)), *prelude, ast.Return(call)],
         decorator_list=[],
         returns=ast.Constant(f"{pages}[{model}, {types.item_type}]"),
     )

@@ -34,6 +34,7 @@ from graphql import (
 
 from ._methods import (
     MethodRewriter,
+    deprecated_variables,
     document_client_class,
     runtime_unset_import,
 )
@@ -284,7 +285,10 @@ class AppSyncPlugin(Plugin):
         """
         self._checks.method(method_def, operation_definition)
         auth = self.operation_auth(operation_definition)
-        return self._methods.method(method_def, operation_definition, auth)
+        deprecated = deprecated_variables(
+            self.schema, operation_definition, self._known_fragments()
+        )
+        return self._methods.method(method_def, operation_definition, auth, deprecated)
 
     def generate_client_module(self, module: ast.Module) -> ast.Module:
         """Add each operation's ``Operation`` constant, the ``iter_*`` methods of

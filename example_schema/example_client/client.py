@@ -135,9 +135,14 @@ class Client(BaseClient):
         items); ``.items()`` iterates the items instead. Each page is a ``GetNote``; ``for`` over
         it.
         """
+        variables: dict[str, object] = {
+            "id": id,
+            "commentLimit": comment_limit,
+            "commentsNextToken": comments_next_token,
+        }
         return Pages(
-            lambda token: self.get_note(
-                id=id, comment_limit=comment_limit, comments_next_token=token, **options
+            lambda token: self.execute_operation(
+                _GET_NOTE, {**variables, "commentsNextToken": token}, options
             ),
             comments_next_token,
             token=("get_note", "comments", "next_token"),
@@ -145,6 +150,7 @@ class Client(BaseClient):
             max_pages=max_pages,
             max_items=max_items,
             operation="GetNote",
+            options=options,
         )
 
     def get_note_for_moderation(
@@ -200,13 +206,15 @@ class Client(BaseClient):
         back as ``next_token`` until it is null (or ``max_pages`` pages, ``max_items`` items);
         ``.items()`` iterates the items instead. Each page is a ``ListNotes``; ``for`` over it.
         """
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "limit": limit,
+            "nextToken": next_token,
+            "sortDirection": sort_direction,
+        }
         return Pages(
-            lambda token: self.list_notes(
-                filter_=filter_,
-                limit=limit,
-                next_token=token,
-                sort_direction=sort_direction,
-                **options,
+            lambda token: self.execute_operation(
+                _LIST_NOTES, {**variables, "nextToken": token}, options
             ),
             next_token,
             token=("list_notes", "next_token"),
@@ -214,6 +222,7 @@ class Client(BaseClient):
             max_pages=max_pages,
             max_items=max_items,
             operation="ListNotes",
+            options=options,
         )
 
     def me(self, **options: "Unpack[OperationOptions]") -> "Me":

@@ -18,9 +18,10 @@ typed error where the loop is; the pages already yielded are the caller's, and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from ._options import OPERATION_OPTIONS, check_options
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET
 
@@ -134,7 +135,8 @@ class Pages(Generic[P, I]):
 
     ``fetch(token)`` gets one page (the first with ``start``, which may be
     ``UNSET``); ``token`` and ``items`` are the attribute paths to the next token
-    and the item list in a page.
+    and the item list in a page. ``options``, the per-call options ``fetch`` passes
+    on, are checked at once.
     """
 
     def __init__(
@@ -147,7 +149,10 @@ class Pages(Generic[P, I]):
         max_pages: int | None = None,
         max_items: int | None = None,
         operation: str = "",
+        options: Mapping[str, object] | None = None,
     ) -> None:
+        if options:
+            check_options(options, OPERATION_OPTIONS, operation or "pagination")
         self._fetch = fetch
         self._spec = _PageSpec(start, token, items, max_pages, max_items, operation)
         self._walk = _Walk(self._spec)
@@ -186,7 +191,10 @@ class AsyncPages(Generic[P, I]):
         max_pages: int | None = None,
         max_items: int | None = None,
         operation: str = "",
+        options: Mapping[str, object] | None = None,
     ) -> None:
+        if options:
+            check_options(options, OPERATION_OPTIONS, operation or "pagination")
         self._fetch = fetch
         self._spec = _PageSpec(start, token, items, max_pages, max_items, operation)
         self._walk = _Walk(self._spec)

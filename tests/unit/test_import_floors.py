@@ -31,7 +31,6 @@ FLOORS: dict[str, int] = {
     "_backoff": 0,
     "_realtime_types": 0,
     "_operation": 0,
-    "_pages": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
@@ -39,6 +38,7 @@ FLOORS: dict[str, int] = {
     "_iam": 1,
     "_transport": 1,
     "_options": 1,
+    "_pages": 1,
     # 2: the call flow and the real-time core
     "_flow": 2,
     "_realtime_protocol": 2,
