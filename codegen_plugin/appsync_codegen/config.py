@@ -18,6 +18,11 @@ working directory up, or the file given with ``--config``) holds the ordinary
     unrunnable_operations = "error"       # or "warn": an operation no mode can run
     line_length = 100                     # default: the ruff configuration's, else 88
 
+    [tool.ariadne-codegen.appsync.pagination]   # default: AppSync's nextToken/items
+    argument = "nextToken"                # the argument taking a page token
+    token = "nextToken"                   # the next token, in that field's result
+    items = "items"                       # the page's items, in that field's result
+
 With ``default_auth_mode`` (``additional_auth_modes`` defaults to none), each
 operation's auth modes are worked out from the schema's ``@aws_*`` directives
 (:mod:`appsync_codegen.auth_modes`) and passed by its method; without it there is
@@ -48,6 +53,7 @@ from typing import Any
 
 from ._untyped import as_list, as_str_list, as_table
 from .errors import CodegenError
+from .pagination import DEFAULT_CONVENTIONS, Convention, read_conventions
 
 __all__ = [
     "APPSYNC_TABLE",
@@ -130,6 +136,10 @@ class AppSyncOptions:
     line_length: int | None = None
     """Line length of the generated code; default: that of the ruff configuration
     governing the config file's directory, else 88."""
+    pagination: tuple[Convention, ...] = DEFAULT_CONVENTIONS
+    """How paginated queries pass their page token (``iter_*`` methods): a table, an
+    array of tables (``argument``, ``token``, ``items``), or false for none
+    (:mod:`appsync_codegen.pagination`)."""
 
     @property
     def auth_analysis(self) -> bool:
@@ -363,7 +373,13 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
             f'unrunnable_operations must be "error" or "warn", got {unrunnable!r}',
             f"{ARIADNE_TABLE}.appsync",
         )
+    pagination = (
+        read_conventions(table["pagination"]) if "pagination" in table else DEFAULT_CONVENTIONS
+    )
+    if isinstance(pagination, str):
+        raise config.error("pagination", pagination, f"{ARIADNE_TABLE}.appsync")
     options = AppSyncOptions(
+        pagination=pagination,
         client_name=identifier("client_name"),
         async_client_name=identifier("async_client_name"),
         client_module=identifier("client_module"),

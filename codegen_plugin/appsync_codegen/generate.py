@@ -346,6 +346,15 @@ class _Run:
             "line_length": self.line_length,
             "default_auth_mode": self.options.default_auth_mode,
             "additional_auth_modes": None if additional is None else list(additional),
+            "pagination": [
+                {
+                    "argument": convention.argument,
+                    "token": ".".join(convention.token),
+                    "items": ".".join(convention.items),
+                }
+                for convention in self.options.pagination
+            ]
+            or False,
             SELF_CHECKED: True,  # the plugin leaves the check to `generate`
         }
         self.origins = Origins()

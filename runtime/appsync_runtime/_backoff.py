@@ -27,8 +27,8 @@ def backoff_delay(
         return 0.0
     try:
         step = initial * base ** min(attempt - 1, 1100)
-    except OverflowError:
-        step = maximum
+    except OverflowError:  # a huge step: capped, unless there is nothing to grow
+        step = maximum if initial > 0 else 0.0
     ceiling = min(maximum, step)
     if not jitter:
         return ceiling

@@ -166,8 +166,8 @@ def test_backoff_is_capped_and_jittered_within_its_step(
         return
     try:
         step = min(maximum, initial * base ** (attempt - 1))
-    except OverflowError:
-        step = maximum
+    except OverflowError:  # a huge step, capped; nothing grows from a zero start
+        step = maximum if initial > 0 else 0.0
     assert step * (1 - jitter) - 1e-9 <= delay <= step + 1e-9
 
 
