@@ -2,8 +2,8 @@
 
 :func:`compact_document` keeps every token and drops what only formats: indentation,
 line breaks, comments and commas (insignificant in GraphQL). One space separates two
-tokens only where they would otherwise run together. Block strings become ordinary
-strings with the same value.
+tokens only where they would otherwise run together or read differently. Block
+strings become ordinary strings with the same value.
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ def compact_document(text: str) -> str:
         else:
             piece = text[token.start : token.end]
         # two words (names, numbers) need a space between them, and so does a
-        # number followed by a name or a dot-led spread ("1 ...F" stays apart)
-        if previous in _WORDS and (kind in _WORDS or kind == TokenKind.SPREAD):
+        # number followed by a dot-led spread ("1 ...F"); two strings too ("" "" is
+        # not a block string's opening """)
+        if (previous in _WORDS and (kind in _WORDS or kind == TokenKind.SPREAD)) or (
+            previous == TokenKind.STRING and kind in (TokenKind.STRING, TokenKind.BLOCK_STRING)
+        ):
             parts.append(" ")
         parts.append(piece)
-        previous = kind
+        previous = TokenKind.STRING if kind == TokenKind.BLOCK_STRING else kind
         token = lexer.advance()
     return "".join(parts)
 
