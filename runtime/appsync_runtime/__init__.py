@@ -38,6 +38,16 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
         AuthOptions as AuthOptions,
         CallOptions as CallOptions,
     )
+    from ._events import (
+        FailedEvent as FailedEvent,
+        PublishedEvent as PublishedEvent,
+        PublishResult as PublishResult,
+    )
+    from ._events_client import (
+        AsyncEventsClient as AsyncEventsClient,
+        EventsClient as EventsClient,
+        PublishVia as PublishVia,
+    )
     from ._credentials import (
         BotocoreProvider as BotocoreProvider,
         CallableProvider as CallableProvider,
@@ -79,6 +89,7 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
         AppSyncGraphQLError as AppSyncGraphQLError,
         AppSyncHTTPError as AppSyncHTTPError,
         AppSyncNetworkError as AppSyncNetworkError,
+        AppSyncPartialPublishError as AppSyncPartialPublishError,
         AppSyncResponseError as AppSyncResponseError,
         AppSyncResponseTooLargeError as AppSyncResponseTooLargeError,
         AppSyncSubscriptionError as AppSyncSubscriptionError,
@@ -118,6 +129,12 @@ _EXPORTS: dict[str, str] = {
     "AuthArg": "_client",
     "AuthOptions": "_client",
     "CallOptions": "_client",
+    "FailedEvent": "_events",
+    "PublishedEvent": "_events",
+    "PublishResult": "_events",
+    "AsyncEventsClient": "_events_client",
+    "EventsClient": "_events_client",
+    "PublishVia": "_events_client",
     "BotocoreProvider": "_credentials",
     "CallableProvider": "_credentials",
     "CredentialProvider": "_credentials",
@@ -135,6 +152,7 @@ _EXPORTS: dict[str, str] = {
     "AppSyncGraphQLError": "errors",
     "AppSyncHTTPError": "errors",
     "AppSyncNetworkError": "errors",
+    "AppSyncPartialPublishError": "errors",
     "AppSyncResponseError": "errors",
     "AppSyncResponseTooLargeError": "errors",
     "AppSyncThrottledError": "errors",

@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
+from urllib.parse import urlsplit, urlunsplit
 
+from ._endpoints import Endpoint, parse_endpoint, region_from_host
 from ._redaction import MAX_BODY, MAX_MESSAGE, NO_SECRETS, Scrubber
 from ._request import encode_value
 from ._response import HttpResponse, loads, parse_response
@@ -33,6 +35,7 @@ __all__ = [
     "PublishedEvent",
     "channel_path",
     "encode_events",
+    "events_endpoint",
     "parse_publish_response",
     "publish_body",
     "publish_result",
@@ -114,6 +117,39 @@ def channel_path(channel: object, *, subscribe: bool = False) -> str:
             "letter or digit)"
         )
     return "/" + "/".join(segments) + ("/*" if wildcard else "")
+
+
+def events_endpoint(
+    url: str, *, region: str | None = None, realtime_url: str | None = None
+) -> Endpoint:
+    """An Event API's endpoints from its HTTP URL (``https://<host>/event``; a URL
+    with no path gets ``/event``). The real-time URL, unless given: the same path
+    plus ``/realtime`` over ``wss``, on the ``appsync-realtime-api`` host for a
+    standard AppSync host and on the same host for a custom domain. Standard hosts
+    carry the region; a custom domain needs ``region=`` for IAM."""
+    if not isinstance(url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise AppSyncConfigError(f"url must be a string, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise AppSyncConfigError(f"url is not a valid URL: {exc}") from None
+    path = parts.path
+    if path in ("", "/"):
+        path = "/event"
+        url = urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+    elif not path.endswith("/event"):
+        raise AppSyncConfigError(
+            f"url path {path!r} is not an Event API's: it ends with /event "
+            "(https://<id>.appsync-api.<region>.amazonaws.com/event); a GraphQL "
+            "endpoint (/graphql) needs AppSyncClient"
+        )
+    if realtime_url is None and parts.hostname:
+        host = parts.netloc.lower()
+        if region_from_host(host) is not None:
+            host = host.replace(".appsync-api.", ".appsync-realtime-api.", 1)
+        scheme = "ws" if parts.scheme.lower() == "http" else "wss"
+        realtime_url = urlunsplit((scheme, host, path + "/realtime", "", ""))
+    return parse_endpoint(url, region=region, realtime_url=realtime_url)
 
 
 def encode_events(values: Sequence[object], offset: int = 0) -> tuple[str, ...]:
@@ -202,7 +238,8 @@ class PublishResult:
 def _list(value: object) -> list[Any] | None:
     if value is None:
         return []
-    return cast("list[Any]", value) if isinstance(value, list) else None
+    items: list[Any] | None = value if isinstance(value, list) else None  # pyright: ignore[reportUnknownVariableType]
+    return items
 
 
 def _optional_text(fields: Mapping[str, Any], keys: tuple[str, ...], scrubber: Scrubber) -> Any:
@@ -319,12 +356,17 @@ def parse_publish_response(
         payload = loads(response.content)
     except (ValueError, RecursionError):
         raise unusable(f"not JSON ({len(response.content)} bytes)") from None
-    if isinstance(payload, dict):
-        fields = cast("dict[str, Any]", payload)
-        errors = fields.get("errors")
+    decoded: object = payload
+    if type(decoded) is dict:
+        fields = cast("dict[str, Any]", decoded)
+        errors: object = fields.get("errors")
         if errors and "successful" not in fields and "failed" not in fields:
-            first: object = errors[0] if isinstance(errors, list) and errors else errors
-            first_fields = cast("Mapping[str, Any]", first) if isinstance(first, Mapping) else {}
+            first: object = errors
+            if isinstance(errors, list):
+                first = cast("list[object]", errors)[0]
+            first_fields: Mapping[str, Any] = (
+                cast("Mapping[str, Any]", first) if isinstance(first, Mapping) else {}
+            )
             error_type = _optional_text(first_fields, ("errorType",), scrubber)
             message = _optional_text(first_fields, ("message",), scrubber)
             label = f"HTTP {response.status}" + (f" {error_type}" if error_type else "")
@@ -337,6 +379,6 @@ def parse_publish_response(
                 operation_name=operation_name,
             )
     try:
-        return publish_result(payload, count, offset, scrubber)
+        return publish_result(decoded, count, offset, scrubber)
     except ValueError as exc:
         raise unusable(str(exc)) from None
