@@ -321,6 +321,28 @@ def publish_result(
     return PublishResult(tuple(successful), tuple(failed), missing)
 
 
+def _first_error(payload: object, scrubber: Scrubber) -> tuple[str | None, str | None] | None:
+    """(errorType, message) of an ``errors`` body with no publish lists, else None."""
+    if not isinstance(payload, Mapping):
+        return None
+    fields = cast("Mapping[str, Any]", payload)
+    errors: object = fields.get("errors")
+    if not errors or "successful" in fields or "failed" in fields:
+        return None
+    first: object = errors
+    if isinstance(errors, list):
+        first = cast("list[object]", errors)[0]
+    if not isinstance(first, Mapping):
+        return None, None
+    entry = cast("Mapping[str, Any]", first)
+    error_type = _optional_text(entry, ("errorType",), scrubber)
+    message = _optional_text(entry, ("message",), scrubber)
+    return (
+        error_type if isinstance(error_type, str) else None,
+        message if isinstance(message, str) else None,
+    )
+
+
 def parse_publish_response(
     response: HttpResponse,
     count: int,
@@ -357,27 +379,18 @@ def parse_publish_response(
     except (ValueError, RecursionError):
         raise unusable(f"not JSON ({len(response.content)} bytes)") from None
     decoded: object = payload
-    if type(decoded) is dict:
-        fields = cast("dict[str, Any]", decoded)
-        errors: object = fields.get("errors")
-        if errors and "successful" not in fields and "failed" not in fields:
-            first: object = errors
-            if isinstance(errors, list):
-                first = cast("list[object]", errors)[0]
-            first_fields: Mapping[str, Any] = (
-                cast("Mapping[str, Any]", first) if isinstance(first, Mapping) else {}
-            )
-            error_type = _optional_text(first_fields, ("errorType",), scrubber)
-            message = _optional_text(first_fields, ("message",), scrubber)
-            label = f"HTTP {response.status}" + (f" {error_type}" if error_type else "")
-            raise AppSyncHTTPError(
-                f"{label}: {message or 'the publish was refused'}",
-                status=response.status,
-                error_type=error_type if isinstance(error_type, str) else None,
-                body=scrubber.data(response.content, MAX_BODY),
-                request_id=clean_id,
-                operation_name=operation_name,
-            )
+    refused = _first_error(decoded, scrubber)
+    if refused is not None:
+        error_type, message = refused
+        label = f"HTTP {response.status}" + (f" {error_type}" if error_type else "")
+        raise AppSyncHTTPError(
+            f"{label}: {message or 'the publish was refused'}",
+            status=response.status,
+            error_type=error_type,
+            body=scrubber.data(response.content, MAX_BODY),
+            request_id=clean_id,
+            operation_name=operation_name,
+        )
     try:
         return publish_result(decoded, count, offset, scrubber)
     except ValueError as exc:
