@@ -49,7 +49,7 @@ from aiohttp import WSMsgType, web
 from tests.support.fake_appsync import FakeAppSync, Received
 from tests.support.sigv4_check import KeyInfo, SigV4Check
 
-__all__ = ["DROP", "Fail", "FakeEvents", "EventsConnection", "EventsSubscription"]
+__all__ = ["DROP", "EventsConnection", "EventsSubscription", "Fail", "FakeEvents"]
 
 T = TypeVar("T")
 
@@ -223,7 +223,7 @@ class FakeEvents:
             missing = [name for name in names if name not in lowered]
             if missing:
                 return "BadRequestException", f"signed headers missing from the object: {missing}"
-            if http_headers is None and not WS_SIGNED <= set(names):
+            if http_headers is None and not set(names) >= WS_SIGNED:
                 self._violation(f"{what}: SignedHeaders {names} lack {WS_SIGNED - set(names)}")
             received = Received(
                 method="POST",
