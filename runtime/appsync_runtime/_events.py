@@ -62,14 +62,16 @@ def channel_path(channel: object, *, subscribe: bool = False) -> str:
 
     A bad channel raises :class:`AppSyncConfigError` naming the rule it breaks."""
     if not isinstance(channel, str):
-        raise AppSyncConfigError(f"channel must be a string, not {type(channel).__name__}")
+        raise AppSyncConfigError(
+            f"channel must be a string, not {type(channel).__name__} (rule: a channel is text)"
+        )
     path = channel[1:] if channel.startswith("/") else channel
     if path.endswith("/"):
         path = path[:-1]
     if not path:
         raise AppSyncConfigError(
-            f"channel {_shown(channel)} is empty: a channel names a namespace and up to "
-            "4 more segments, e.g. '/default/chat'"
+            f"channel {_shown(channel)} is empty (rule: a namespace and up to 4 more "
+            "segments, e.g. '/default/chat')"
         )
     segments = path.split("/")
     wildcard = segments[-1] == "*"
@@ -82,8 +84,8 @@ def channel_path(channel: object, *, subscribe: bool = False) -> str:
         segments = segments[:-1]
         if not segments:
             raise AppSyncConfigError(
-                f"channel {_shown(channel)}: a wildcard needs a namespace before it, "
-                "e.g. '/default/*'"
+                f"channel {_shown(channel)}: a wildcard needs a namespace before it "
+                "(rule: '/namespace/*')"
             )
     if len(segments) > MAX_SEGMENTS:
         raise AppSyncConfigError(
