@@ -83,6 +83,9 @@ Answer = RequestDone | RequestFailed
 
 log = logging.getLogger("appsync_runtime.realtime")
 _MAX_SECRETS = 64  # auth values of recent connects and starts kept per connection
+REQUEST_LINGER = 10.0
+"""Seconds a connection opened (or kept) only for requests stays open after the last
+one, for the next publish to reuse."""
 
 
 # --------------------------------------------------------------------------- connection
@@ -138,6 +141,7 @@ class Connection:
         self._request_strategy: AuthStrategy | None = None
         self._opened = asyncio.Event()
         self._ended: Callable[[str | None], object] | None = None
+        self._linger: asyncio.TimerHandle | None = None
 
     def __repr__(self) -> str:
         return (
@@ -312,6 +316,8 @@ class Connection:
         finally:
             self.ready = False
             self._disarm()
+            if self._linger is not None:
+                self._linger.cancel()
             await self._close_socket()
             self.manager.forget(self)
             if self.subs:  # cancelled while subscriptions remained: the client is closing
@@ -564,8 +570,15 @@ class Connection:
                 if self.proto is not None:
                     self.proto.forget(id)
             self.holds -= 1
-            if self.idle:
-                self.shutdown()
+            if self.idle and not self.closing:
+                if self._linger is not None:
+                    self._linger.cancel()
+                self._linger = loop.call_later(REQUEST_LINGER, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        self._linger = None
+        if self.idle:
+            self.shutdown()
 
     def _answer(self, id: str, answer: Answer | BaseException) -> None:
         future = self._requests.pop(id, None)

@@ -117,7 +117,10 @@ def test_bodies_are_compact_with_slashes_and_non_ascii_as_javascript_writes_them
     texts = encode_events(["a/b", {"é": 1.5}, [True, None]])
     assert texts == ('"a/b"', '{"é":1.5}', "[true,null]")
     body = publish_body("/default/x", texts)
-    assert body == '{"channel":"/default/x","events":["\\"a/b\\"","{\\"é\\":1.5}","[true,null]"]}'.encode()
+    assert (
+        body
+        == '{"channel":"/default/x","events":["\\"a/b\\"","{\\"é\\":1.5}","[true,null]"]}'.encode()
+    )
     assert subscribe_body("/default/*") == b'{"channel":"/default/*"}'
 
 
@@ -169,11 +172,13 @@ def test_results_are_indexed_in_the_callers_list_and_nothing_is_dropped() -> Non
 @given(
     answer=st.recursive(
         st.none() | st.booleans() | st.integers(-3, 8) | st.text(max_size=5),
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(["successful", "failed", "index", "identifier", "code", "message"]),
-            inner,
-            max_size=4,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(["successful", "failed", "index", "identifier", "code", "message"]),
+                inner,
+                max_size=4,
+            )
         ),
         max_leaves=12,
     ),
@@ -295,11 +300,13 @@ def test_errors_are_scoped_as_the_protocol_says() -> None:
 
 frames = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(
-        st.sampled_from(["type", "id", "event", "errors", "payload", "connectionTimeoutMs"]),
-        inner,
-        max_size=4,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["type", "id", "event", "errors", "payload", "connectionTimeoutMs"]),
+            inner,
+            max_size=4,
+        )
     ),
     max_leaves=10,
 )
