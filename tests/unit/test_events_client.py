@@ -14,12 +14,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
 
 from appsync_runtime import (
     ApiKeyAuth,
     AppSyncAuthError,
     AppSyncConfigError,
+    AppSyncError,
     AppSyncGraphQLError,
     AppSyncPartialPublishError,
     AppSyncResponseError,
@@ -37,6 +40,7 @@ from appsync_runtime import (
     SubscriptionGap,
 )
 from appsync_runtime._credentials import CallableProvider
+from tests.support.examples import examples
 from tests.support.fake_events import DROP, Fail, FakeEvents
 from tests.support.fake_realtime import FAST
 from tests.support.secret_scan import SecretScan
@@ -503,3 +507,96 @@ def test_publish_refusals_are_typed_from_their_error_type() -> None:
     assert mismatch.reason is AuthFailureReason.SIGNATURE_MISMATCH
     other = publish_refused([GraphQLErrorEntry("too many", "InvalidInputError")], "/default/a")
     assert type(other) is AppSyncGraphQLError and other.error_type == "InvalidInputError"
+
+
+async def test_iam_learns_the_servers_clock_from_a_refused_connect() -> None:
+    with fake() as ev:
+        ev.iam.clock_offset = 3600.0  # the server's clock is an hour ahead
+        auth = _iam()
+        async with AsyncEventsClient(ev.url, auth=auth, region="us-east-1", realtime=FAST) as c:
+            sub = start(c, "/default/a")
+            await asyncio.wait_for(sub.ready.wait(), 5)
+            assert abs(auth.clock_skew - 3600.0) < 5
+            assert (await c.publish("/default/a", 1)).ok  # HTTP signs with the offset too
+            assert (await c.publish("/default/a", 2, via="websocket")).ok
+            await sub.wait_items(2)
+        assert len(ev.connections) == 2  # refused once, then signed with the server's time
+        assert ev.violations == []
+
+
+# --------------------------------------------------------------------------- hostile server
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)
+_kinds = st.sampled_from(
+    [
+        "data",
+        "ka",
+        "subscribe_success",
+        "subscribe_error",
+        "unsubscribe_success",
+        "unsubscribe_error",
+        "publish_success",
+        "publish_error",
+        "broadcast_error",
+        "connection_ack",
+        "error",
+        "mystery",
+    ]
+)
+
+
+@st.composite
+def _hostile_frame(draw: st.DrawFn, sub_id: str) -> str:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.text(max_size=30))
+    frame: dict[str, Any] = {"type": draw(_kinds)}
+    if draw(st.booleans()):
+        frame["id"] = draw(st.sampled_from([sub_id, "other", 7]))
+    if draw(st.booleans()):
+        frame["event"] = draw(_values.map(json.dumps) | _values)
+    if draw(st.booleans()):
+        frame["errors"] = draw(_values)
+    return json.dumps(frame)
+
+
+@pytest.fixture(scope="module")
+def shared_fake() -> Iterator[FakeEvents]:
+    with fake() as ev:
+        yield ev
+
+
+@given(data=st.data())
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_frames_on_a_live_subscription_end_in_an_event_a_typed_error_or_the_end(
+    shared_fake: FakeEvents, data: st.DataObject
+) -> None:
+    ev = shared_fake
+
+    async def scenario() -> None:
+        async with AsyncEventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST) as c:
+            sub = start(c, "/default/hostile")
+            await asyncio.wait_for(sub.ready.wait(), 5)
+            [live] = [
+                s
+                for s in ev.active_subscriptions
+                if s.id
+                and s.connection.ws is not None
+                and not s.connection.closed
+                and s.channel == "/default/hostile"
+            ]
+            for frame in data.draw(st.lists(_hostile_frame(live.id), max_size=6)):
+                ev.send_raw(frame)
+            ev.publish("/default/hostile", "sentinel")
+            deadline = time.monotonic() + 5
+            while "sentinel" not in sub.items and not sub.done.is_set():
+                assert time.monotonic() < deadline, "neither the event nor an ending"
+                await asyncio.sleep(0.005)
+            if sub.error is not None:
+                assert isinstance(sub.error, AppSyncError), repr(sub.error)
+
+    asyncio.run(scenario())
+    ev.wait_for_sync(lambda: not ev.open_connections, what="closed")
