@@ -297,7 +297,6 @@ class _EventsCore:
             f"events {batch.offset} to {total - 1} of {total} were not published "
             f"({type(error).__name__}: {error.message}); the earlier ones were",
             published=published,
-            error=error,
             unsent=range(batch.offset, total),
             operation_name=path,
         )

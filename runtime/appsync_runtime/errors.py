@@ -330,21 +330,20 @@ class AppSyncPartialPublishError(AppSyncError):
     """An Events publish of more than 5 events is sent in batches of 5; one failed
     after earlier batches were published. ``published`` is the
     :class:`~appsync_runtime.PublishResult` of those earlier batches (their events
-    were delivered or refused as it says), ``error`` the typed error of the batch
-    that failed (also the ``__cause__``); ``unsent`` the indexes of the events of that
-    batch and every later one, which may or may not have been delivered
-    (``error.sent`` tells, for a network error)."""
+    were delivered or refused as it says); ``unsent`` the indexes of the events of
+    the failed batch and every later one, which may or may not have been delivered.
+    The batch's own typed error is :attr:`error` (the ``__cause__``; like every
+    cause, it does not survive pickling)."""
 
     def __init__(
-        self,
-        message: str,
-        *,
-        published: Any,
-        error: AppSyncError,
-        unsent: Sequence[int],
-        **kwargs: Any,
+        self, message: str, *, published: Any, unsent: Sequence[int], **kwargs: Any
     ) -> None:
         super().__init__(message, **kwargs)
         self.published = published
-        self.error = error
         self.unsent: tuple[int, ...] = tuple(unsent)
+
+    @property
+    def error(self) -> AppSyncError | None:
+        """The typed error of the batch that failed (None once unpickled)."""
+        cause = self.__cause__
+        return cause if isinstance(cause, AppSyncError) else None
