@@ -1,9 +1,10 @@
 """What every real-time protocol speaks to a connection: events, and the interface.
 
 A real-time protocol (``graphql-ws`` for GraphQL subscriptions, in
-:mod:`._graphql_ws`; AppSync Events' ``aws-appsync-event-ws`` next) is a sans-IO state
-machine: text frames in, :class:`Event` objects out, frames to send on request, and
-its own deadlines. The connection (:mod:`._connection`) drives any object that meets
+:mod:`._graphql_ws`; AppSync Events' ``aws-appsync-event-ws``, in :mod:`._events_ws`)
+is a sans-IO state machine: text frames in, :class:`Event` objects out, frames to send
+on request, and its own deadlines; :class:`ProtocolMachine` keeps the state every
+protocol keeps alike. The connection (:mod:`._connection`) drives any object that meets
 :class:`WireProtocol`; a :class:`ProtocolSpec` tells it how to make one, which
 WebSocket subprotocol to offer, and what a connect or a subscription authorizes. The
 connection manager, watchdog, backoff, reconnects, buffers and gaps know nothing else
