@@ -65,10 +65,11 @@ def _serve(conn: Any) -> None:  # pragma: no cover - runs in the child process
     from aiohttp import WSMsgType, web
 
     event_text = json.dumps(EVENT, separators=(",", ":"))
+    identifier = "5f0c8a51-9a4e-4f1b-9d57-2d7a3b4c6e8f"  # AppSync's are UUIDs
 
     async def publish(request: web.Request) -> web.Response:
         body = json.loads(await request.read())
-        successful = [{"identifier": "x", "index": i} for i in range(len(body["events"]))]
+        successful = [{"identifier": identifier, "index": i} for i in range(len(body["events"]))]
         return web.json_response({"successful": successful, "failed": []})
 
     async def realtime(request: web.Request) -> web.WebSocketResponse:

@@ -47,6 +47,7 @@ MAX_EVENTS_PER_PUBLISH: Final = 5
 MAX_SEGMENTS: Final = 5
 MAX_SEGMENT_LENGTH: Final = 50
 
+_PLAIN_ID = re.compile(r"[0-9A-Fa-f-]{1,64}")  # a UUID: nothing in it to scrub
 _SEGMENT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?")
 _ALLOWED = re.compile(r"[A-Za-z0-9-]*")
 
@@ -293,12 +294,12 @@ def publish_result(
                 raise _Malformed(f"event {index} is reported twice")
             seen.add(index)
             identifier = entry_fields.get("identifier")
-            successful.append(
-                PublishedEvent(
-                    offset + index,
-                    scrubber.text(identifier, 200) if isinstance(identifier, str) else None,
-                )
-            )
+            if isinstance(identifier, str):
+                if not _PLAIN_ID.fullmatch(identifier):  # server text: may echo a secret
+                    identifier = scrubber.text(identifier, 200)
+            else:
+                identifier = None
+            successful.append(PublishedEvent(offset + index, identifier))
         for entry in bad:
             index, entry_fields = _index(entry, count)
             if index in seen:

@@ -83,6 +83,16 @@ def _errors_of(message: Mapping[str, Any]) -> tuple[GraphQLErrorEntry, ...]:
     return tuple(error_entries(raw))
 
 
+def _spliced(kind: str, id: str, body: str, authorization: Mapping[str, str]) -> str:
+    """``{"type":kind,"id":id,<the members of body>,"authorization":{...}}``: the
+    signed body's own text, not a re-encoding of it. ``body`` is a JSON object text
+    this client wrote (``{"channel":...}``, ``{"channel":...,"events":[...]}``)."""
+    if not (body.startswith('{"channel":') and body.endswith("}")):
+        raise ValueError("a subscribe or publish body is a JSON object naming a channel")
+    head = '{"type":' + _text(kind) + ',"id":' + _text(id) + ","
+    return head + body[1:-1] + ',"authorization":' + _text(dict(authorization)) + "}"
+
+
 def _kind(value: object) -> str:
     return type(value).__name__
 
@@ -123,33 +133,17 @@ class EventsWsProtocol(ProtocolMachine):
 
     def _start_frame(self, id: str, data: str, authorization: Mapping[str, str]) -> str:
         """The ``subscribe`` frame; ``data`` is the signed ``{"channel":...}`` text,
-        whose members the frame carries as they are."""
-        fields = json.loads(data)
-        return _text(
-            {
-                "type": "subscribe",
-                "id": id,
-                "channel": fields["channel"],
-                "authorization": dict(authorization),
-            }
-        )
+        whose members the frame carries as they are (the bytes AppSync rebuilds to
+        check an IAM signature)."""
+        return _spliced("subscribe", id, data, authorization)
 
     def _stop_frame(self, id: str) -> str:
         return _text({"type": "unsubscribe", "id": id})
 
     def _request_frame(self, id: str, body: str, authorization: Mapping[str, str]) -> str:
         """The ``publish`` frame; ``body`` is the signed
-        ``{"channel":...,"events":[...]}`` text."""
-        fields = json.loads(body)
-        return _text(
-            {
-                "type": "publish",
-                "id": id,
-                "channel": fields["channel"],
-                "events": fields["events"],
-                "authorization": dict(authorization),
-            }
-        )
+        ``{"channel":...,"events":[...]}`` text, whose members it carries as they are."""
+        return _spliced("publish", id, body, authorization)
 
     # ---- incoming
 
