@@ -600,3 +600,77 @@ def test_hostile_frames_on_a_live_subscription_end_in_an_event_a_typed_error_or_
 
     asyncio.run(scenario())
     ev.wait_for_sync(lambda: not ev.open_connections, what="closed")
+
+
+# --------------------------------------------------------------------------- the sync client
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_sync_client_in_every_auth_mode_batches_and_subscribes(mode: str) -> None:
+    with (
+        fake() as ev,
+        EventsClient(ev.url, auth=MODES[mode](), region="us-east-1", realtime=FAST) as client,
+    ):
+        published: list[int] = []
+
+        def ready() -> None:
+            published.append(len(client.publish("/default/a", *range(6)).successful))
+            published.append(len(client.publish("/default/b", 6, 7, via="websocket").successful))
+
+        items = client.subscribe("/default/*", int, on_ready=ready)
+        received = sorted(next(items) for _ in range(8))
+        items.close()  # type: ignore[attr-defined]
+        assert published == [6, 2] and received == list(range(8))
+        assert [len(r.json()["events"]) for r in ev.http_publishes] == [5, 1]
+        ev.wait_for_sync(lambda: not ev.active_subscriptions, what="unsubscribed")
+    assert ev.violations == []
+
+
+def test_sync_reconnect_reports_the_gap_in_the_iterating_thread() -> None:
+    with (
+        fake() as ev,
+        EventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST) as client,
+    ):
+        gaps: list[tuple[SubscriptionGap, str]] = []
+        items = client.subscribe(
+            "/default/a",
+            on_ready=lambda: ev.publish("/default/a", "first"),
+            on_gap=lambda gap: (
+                gaps.append((gap, threading.current_thread().name)),
+                ev.publish("/default/a", "after the gap"),
+            ),
+        )
+        assert next(items) == "first"
+        ev.drop()
+        assert next(items) == "after the gap"
+        [(gap, thread)] = gaps
+        assert thread == threading.current_thread().name and gap.operation_name == "/default/a"
+        assert len(ev.connections) == 2
+
+
+def test_a_refused_subscription_raises_from_the_sync_iterator() -> None:
+    with (
+        fake() as ev,
+        EventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST) as client,
+    ):
+        ev.subscribe_errors = lambda sub: [{"errorType": "Unauthorized"}]
+        with pytest.raises(AppSyncSubscriptionError) as raised:
+            next(client.subscribe("/default/a"))
+        assert raised.value.error_type == "Unauthorized"
+
+
+async def test_the_connect_auth_may_travel_as_upgrade_headers() -> None:
+    options = RealtimeOptions(connect_form="headers", backoff_initial=0.01, close_timeout=0.5)
+    with fake() as ev:
+        async with AsyncEventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=options) as c:
+            sub = start(c, "/default/a")
+            await asyncio.wait_for(sub.ready.wait(), 5)
+        assert ev.connections[0].form == "headers"
+        assert ev.connections[0].protocols == ["aws-appsync-event-ws"]
+
+
+def test_iam_on_a_custom_domain_needs_the_region() -> None:
+    with fake() as ev, EventsClient(ev.url, auth=IAMAuth(Credentials(AKID, SECRET))) as client:
+        with pytest.raises(AppSyncConfigError, match="region"):
+            client.publish("/default/a", 1)
+        assert ev.http_publishes == []
