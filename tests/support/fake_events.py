@@ -152,6 +152,10 @@ class FakeEvents:
             Callable[[EventsSubscription], list[dict[str, Any]] | None] | None
         ) = None
         self.connect_script: deque[ConnectBehavior] = deque()
+        self.http_faults: deque[int | Literal["reset"]] = deque()
+        """How the next HTTP publishes go, one entry each, after the request was read:
+        a status (answered with an ``errors`` body, nothing published) or ``"reset"``
+        (published, then the connection is cut before any answer)."""
         self.connections: list[EventsConnection] = []
         self.http_publishes: list[Received] = []
         self.ws_publishes: list[dict[str, Any]] = []
@@ -327,7 +331,14 @@ class FakeEvents:
         bad = self._check_channel(channel, subscribe=False)
         if bad is not None:
             return error(401 if bad == "UnauthorizedException" else 400, bad, None)
+        fault = self.http_faults.popleft() if self.http_faults else None
+        if isinstance(fault, int):
+            return error(fault, "ServiceUnavailableException", "try later")
         result = await self._publish(channel, message["events"])
+        if fault == "reset":
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError
         return web.json_response(result)
 
     # ---- WebSocket

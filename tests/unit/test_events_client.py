@@ -674,3 +674,39 @@ def test_iam_on_a_custom_domain_needs_the_region() -> None:
         with pytest.raises(AppSyncConfigError, match="region"):
             client.publish("/default/a", 1)
         assert ev.http_publishes == []
+
+
+# --------------------------------------------------------------------------- never twice
+
+
+def test_a_publish_that_got_an_answer_or_may_have_been_delivered_is_not_resent() -> None:
+    from appsync_runtime import AppSyncHTTPError, AppSyncNetworkError
+
+    with fake() as ev, EventsClient(ev.url, auth=ApiKeyAuth(ev.api_key)) as client:
+        ev.http_faults.extend([503, "reset"])
+        with pytest.raises(AppSyncHTTPError) as unavailable:
+            client.publish("/default/a", 1)
+        assert unavailable.value.status == 503 and unavailable.value.attempts == 1
+        with pytest.raises(AppSyncNetworkError) as cut:
+            client.publish("/default/a", 2)
+        assert cut.value.sent and cut.value.attempts == 1
+        assert len(ev.http_publishes) == 2  # each sent once
+
+
+def test_a_publish_that_never_left_is_retried() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    from appsync_runtime import AppSyncNetworkError, RetryPolicy
+
+    policy = RetryPolicy(attempts=3, wait_initial=0.0, wait_max=0.0)
+    with (
+        EventsClient(
+            f"http://127.0.0.1:{port}/event", auth=ApiKeyAuth("k" * 20), retry=policy
+        ) as c,
+        pytest.raises(AppSyncNetworkError) as refused,
+    ):
+        c.publish("/default/a", 1)
+    assert not refused.value.sent and refused.value.attempts == 3

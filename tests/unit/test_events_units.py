@@ -387,3 +387,39 @@ def test_unusable_http_answers_are_typed() -> None:
         parse_publish_response(HttpResponse(200, {}, b"<html>"), 1)
     with pytest.raises(AppSyncResponseError, match="outside"):
         parse_publish_response(HttpResponse(200, {}, b'{"successful":[{"index":3}]}'), 1)
+
+
+@given(
+    status=st.sampled_from([200, 201, 204, 400, 401, 403, 404, 429, 500, 502, 503]),
+    body=st.binary(max_size=60)
+    | st.recursive(
+        st.none() | st.integers(-2, 6) | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    ["successful", "failed", "errors", "index", "errorType", "message", "code"]
+                ),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=10,
+    ).map(lambda value: json.dumps(value).encode()),
+    count=st.integers(1, 5),
+)
+@settings(max_examples=examples(300))
+def test_any_http_publish_answer_is_a_full_result_or_one_typed_error(
+    status: int, body: bytes, count: int
+) -> None:
+    from appsync_runtime import AppSyncError
+    from appsync_runtime._events import parse_publish_response
+    from appsync_runtime._response import HttpResponse
+
+    try:
+        result = parse_publish_response(HttpResponse(status, {}, body), count, offset=10)
+    except AppSyncError:
+        return
+    assert 200 <= status < 300
+    indexes = [e.index for e in result.successful] + [e.index for e in result.failed]
+    assert sorted([*indexes, *result.unacknowledged]) == list(range(10, 10 + count))
