@@ -678,7 +678,7 @@ class Connection:
             return time.time()
         return wall(self.loop, proto.last_message_at)[0]
 
-    def _overflow(self, sub: Subscription, data: dict[str, Any], size: int, at: float) -> None:
+    def _overflow(self, sub: Subscription, data: Any, size: int, at: float) -> None:
         """``sub``'s queue is full: drop its oldest events for this one, or stop it."""
         options = self.manager.options
         if options.overflow == "drop_oldest":

@@ -43,7 +43,7 @@ from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
 from ._observe import CallHooks
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
-from ._response import HttpResponse
+from ._response import AuthRejection, HttpResponse
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -272,17 +272,31 @@ class _EventsCore:
         return chosen.total if chosen.total is not None else chosen.read
 
     @staticmethod
-    def _ws_result(answer: Answer, batch: _Batch, path: str, scrubber: Scrubber) -> PublishResult:
+    def _ws_result(
+        answer: Answer, batch: _Batch, path: str, strategy: AuthStrategy, retried: bool
+    ) -> PublishResult | None:
+        """A WebSocket publish's result, or its typed error raised; None when it was
+        refused for credentials the strategy can fix (a refused publish was not
+        delivered: it is sent once more, freshly authorized)."""
+        from ._connection_failures import may_retry_auth
         from ._realtime_protocol import RequestDone
 
         if isinstance(answer, RequestDone):
             try:
-                return publish_result(answer.message, batch.count, batch.offset, scrubber)
+                return publish_result(
+                    answer.message, batch.count, batch.offset, Scrubber(strategy.secret_values)
+                )
             except ValueError as exc:
                 raise AppSyncResponseError(
                     f"the publish answer is not usable: {exc}", operation_name=path
                 ) from None
-        raise publish_refused(answer.errors, path)
+        error = publish_refused(answer.errors, path)
+        if isinstance(error, AppSyncAuthError) and not retried:
+            status = 403 if error.error_type == "BadRequestException" else 401
+            rejection = AuthRejection(status, error.error_type, error.message, {})
+            if may_retry_auth(strategy, rejection):
+                return None
+        raise error
 
     @staticmethod
     def _partial(
@@ -390,10 +404,14 @@ class EventsClient(_EventsCore):
             seconds = self._ws_timeout(timeout)
             for batch in batches:
                 try:
-                    answer = self._realtime.request(batch.body, strategy, path, seconds)
-                    done.append(
-                        self._ws_result(answer, batch, path, Scrubber(strategy.secret_values))
-                    )
+                    result = None
+                    for retried in (False, True):
+                        answer = self._realtime.request(batch.body, strategy, path, seconds)
+                        result = self._ws_result(answer, batch, path, strategy, retried)
+                        if result is not None:
+                            break
+                    assert result is not None
+                    done.append(result)
                 except AppSyncError as exc:
                     failure = self._partial(done, exc, batch, len(events), path)
                     if failure is exc:
@@ -574,10 +592,14 @@ class AsyncEventsClient(_EventsCore):
             seconds = self._ws_timeout(timeout)
             for batch in batches:
                 try:
-                    answer = await self._realtime.request(batch.body, strategy, path, seconds)
-                    done.append(
-                        self._ws_result(answer, batch, path, Scrubber(strategy.secret_values))
-                    )
+                    result = None
+                    for retried in (False, True):
+                        answer = await self._realtime.request(batch.body, strategy, path, seconds)
+                        result = self._ws_result(answer, batch, path, strategy, retried)
+                        if result is not None:
+                            break
+                    assert result is not None
+                    done.append(result)
                 except AppSyncError as exc:
                     failure = self._partial(done, exc, batch, len(events), path)
                     if failure is exc:

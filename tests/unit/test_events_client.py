@@ -710,3 +710,23 @@ def test_a_publish_that_never_left_is_retried() -> None:
     ):
         c.publish("/default/a", 1)
     assert not refused.value.sent and refused.value.attempts == 3
+
+
+async def test_a_websocket_publish_refused_for_its_token_is_sent_once_more_freshly() -> None:
+    tokens = ["custom-lambda-token-1", "custom-lambda-token-1", "stale", "custom-lambda-token-1"]
+
+    def token() -> str:
+        return tokens.pop(0) if len(tokens) > 1 else tokens[0]
+
+    with fake() as ev:
+        async with AsyncEventsClient(ev.url, auth=LambdaAuth(token), realtime=FAST) as c:
+            sub = start(c, "/default/a")  # connect and subscribe: the first two tokens
+            await asyncio.wait_for(sub.ready.wait(), 5)
+            result = await c.publish("/default/a", "once", via="websocket")
+            assert result.ok
+            await sub.wait_items(1)
+        assert [m["authorization"]["Authorization"] for m in ev.ws_publishes] == [
+            "stale",
+            "custom-lambda-token-1",
+        ]
+        assert sub.items == ["once"]  # delivered once: the refused one was not
