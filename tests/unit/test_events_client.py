@@ -730,3 +730,30 @@ async def test_a_websocket_publish_refused_for_its_token_is_sent_once_more_fresh
             "custom-lambda-token-1",
         ]
         assert sub.items == ["once"]  # delivered once: the refused one was not
+
+
+async def test_concurrent_websocket_publishes_share_one_connection() -> None:
+    with fake() as ev:
+        async with AsyncEventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST) as c:
+            results = await asyncio.gather(
+                *(c.publish(f"/default/c{n}", n, n + 1, via="websocket") for n in range(40))
+            )
+        assert all(result.ok and len(result.successful) == 2 for result in results)
+        assert len(ev.connections) == 1 and len(ev.ws_publishes) == 40
+        assert len({m["id"] for m in ev.ws_publishes}) == 40
+        assert ev.violations == []
+
+
+async def test_publishing_on_a_closed_client_is_refused() -> None:
+    from appsync_runtime import AppSyncNetworkError
+
+    with fake() as ev:
+        client = AsyncEventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST)
+        assert (await client.publish("/default/a", 1, via="websocket")).ok
+        realtime = client._realtime  # the manager the client used
+        await client.close()
+        with pytest.raises(AppSyncNetworkError) as raised:
+            await realtime.request(
+                b'{"channel":"/default/a","events":["1"]}', client.auth[0], None, 1
+            )
+        assert not raised.value.sent
