@@ -757,3 +757,24 @@ async def test_publishing_on_a_closed_client_is_refused() -> None:
                 b'{"channel":"/default/a","events":["1"]}', client.auth[0], None, 1
             )
         assert not raised.value.sent
+
+
+async def test_the_fake_refuses_a_signature_over_other_bytes_than_the_fields_rebuild(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What AppSync checks: the signed body is rebuilt from the message's fields, so
+    signing anything but their compact JSON is a mismatch (the fake is strict)."""
+    from appsync_runtime import _events_client
+
+    monkeypatch.setattr(
+        _events_client,
+        "subscribe_body",
+        lambda channel: b'{"channel": "' + channel.encode() + b'"}',
+    )
+    with fake() as ev:
+        async with AsyncEventsClient(ev.url, auth=_iam(), region="us-east-1", realtime=FAST) as c:
+            sub = start(c, "/default/a")
+            await asyncio.wait_for(sub.done.wait(), 5)
+        assert isinstance(sub.error, AppSyncSubscriptionError)
+        assert sub.error.error_type == "BadRequestException"
+        assert any("does not match" in reason for reason in ev.iam.rejected)
