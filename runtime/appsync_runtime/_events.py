@@ -126,7 +126,7 @@ def events_endpoint(
     url: str, *, region: str | None = None, realtime_url: str | None = None
 ) -> Endpoint:
     """An Event API's endpoints from its HTTP URL (``https://<host>/event``; a URL
-    with no path gets ``/event``). The real-time URL, unless given: the same path
+    with no path gets ``/event``, one ending in ``/event/`` loses the last slash). The real-time URL, unless given: the same path
     plus ``/realtime`` over ``wss``, on the ``appsync-realtime-api`` host for a
     standard AppSync host and on the same host for a custom domain. Standard hosts
     carry the region; a custom domain needs ``region=`` for IAM."""
@@ -137,8 +137,8 @@ def events_endpoint(
     except ValueError as exc:
         raise AppSyncConfigError(f"url is not a valid URL: {exc}") from None
     path = parts.path
-    if path in ("", "/"):
-        path = "/event"
+    if path in ("", "/") or path.endswith("/event/"):
+        path = path[:-1] if path.endswith("/event/") else "/event"
         url = urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
     elif not path.endswith("/event"):
         raise AppSyncConfigError(

@@ -214,6 +214,9 @@ def test_endpoints_derive_the_realtime_url_and_the_region() -> None:
     assert custom.url == "https://api.example.com/event"
     assert custom.realtime_url == "wss://api.example.com/event/realtime"
     assert custom.region == "us-east-2"
+    assert events_endpoint("https://api.example.com/event/", region="us-east-2").url == (
+        "https://api.example.com/event"
+    )
     with pytest.raises(AppSyncConfigError, match="AppSyncClient"):
         events_endpoint("https://api.example.com/graphql")
 
