@@ -126,10 +126,11 @@ def events_endpoint(
     url: str, *, region: str | None = None, realtime_url: str | None = None
 ) -> Endpoint:
     """An Event API's endpoints from its HTTP URL (``https://<host>/event``; a URL
-    with no path gets ``/event``, one ending in ``/event/`` loses the last slash). The real-time URL, unless given: the same path
-    plus ``/realtime`` over ``wss``, on the ``appsync-realtime-api`` host for a
-    standard AppSync host and on the same host for a custom domain. Standard hosts
-    carry the region; a custom domain needs ``region=`` for IAM."""
+    with no path gets ``/event``, one ending in ``/event/`` loses the last slash).
+    The real-time URL, unless given: the same path plus ``/realtime`` over ``wss``,
+    on the ``appsync-realtime-api`` host for a standard AppSync host and on the same
+    host for a custom domain. Standard hosts carry the region; a custom domain needs
+    ``region=`` for IAM."""
     if not isinstance(url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise AppSyncConfigError(f"url must be a string, not {type(url).__name__}")
     try:

@@ -190,7 +190,7 @@ class EventsWsProtocol(ProtocolMachine):
             return Ignored("unsubscribe_error (the subscription is gone here)")
         if kind == "connection_ack":
             timing: object = message if "connectionTimeoutMs" in message else message.get("payload")
-            return self._acknowledged(message, timing)
+            return self._acknowledged(timing)
         if kind == "connection_error":
             self.state = ConnectionState.CLOSED
             return ConnectionFailed("connection_error", _errors_of(message))

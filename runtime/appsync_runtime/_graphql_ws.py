@@ -166,7 +166,7 @@ class GraphQLWsProtocol(ProtocolMachine):
         if kind == "error":
             return self._on_error(message)
         if kind == "connection_ack":
-            return self._acknowledged(message, message.get("payload"))
+            return self._acknowledged(message.get("payload"))
         if kind == "connection_error":
             raw = _errors_of(message)
             self.state = ConnectionState.CLOSED

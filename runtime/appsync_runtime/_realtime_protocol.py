@@ -489,7 +489,7 @@ class ProtocolMachine:
 
     # ---- incoming helpers
 
-    def _acknowledged(self, message: Mapping[str, Any], timing: object) -> Event:
+    def _acknowledged(self, timing: object) -> Event:
         """A ``connection_ack`` whose keep-alive timeout is read from ``timing``."""
         if self.state is not ConnectionState.CONNECTING:
             return Ignored(f"connection_ack in state {self.state.value}")
