@@ -20,7 +20,7 @@ everything in :class:`_EventsCore`; they differ only in how they do I/O::
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
@@ -152,6 +152,27 @@ class _Batch:
         self.body = body
         self.offset = offset
         self.count = count
+
+
+class _HttpStep:
+    """Run this publish request through the HTTP call flow; answer its result."""
+
+    __slots__ = ("call",)
+
+    def __init__(self, call: Call) -> None:
+        self.call = call
+
+
+class _WsStep:
+    """Send this publish on the WebSocket; answer what came back."""
+
+    __slots__ = ("body", "name", "strategy", "timeout")
+
+    def __init__(self, body: bytes, strategy: AuthStrategy, name: str, timeout: float) -> None:
+        self.body = body
+        self.strategy = strategy
+        self.name = name
+        self.timeout = timeout
 
 
 class _EventsCore:
@@ -317,6 +338,49 @@ class _EventsCore:
         failure.__cause__ = error
         return failure
 
+    def _publish_plan(
+        self,
+        channel: object,
+        events: Sequence[object],
+        via: object,
+        auth: AuthArg,
+        timeout: Timeout | float | None,
+        retry: RetryPolicy | None | UnsetType,
+    ) -> Generator[_HttpStep | _WsStep, Any, PublishResult]:
+        """One publish, written once for both clients: it yields the I/O to do (an
+        HTTP call flow, or a WebSocket request) and receives its result, or has the
+        driver's :class:`AppSyncError` thrown in; it returns the merged
+        :class:`PublishResult` or raises the typed error."""
+        path, batches = self._batches(channel, events)
+        strategy = self._strategy(auth, path)
+        if via not in ("http", "websocket"):
+            raise AppSyncConfigError("via must be 'http' or 'websocket'")
+        seconds = 0.0
+        if via == "websocket":
+            self._ws_check(strategy, batches)
+            seconds = self._ws_timeout(timeout)
+        done: list[PublishResult] = []
+        for batch in batches:
+            try:
+                if via == "http":
+                    call = self._call(path, batch, strategy, timeout, retry)
+                    done.append((yield _HttpStep(call)))
+                    continue
+                result: PublishResult | None = None
+                for retried in (False, True):
+                    answer: Answer = yield _WsStep(batch.body, strategy, path, seconds)
+                    result = self._ws_result(answer, batch, path, strategy, retried)
+                    if result is not None:
+                        break
+                assert result is not None  # _ws_result raises on the second refusal
+                done.append(result)
+            except AppSyncError as exc:
+                failure = self._partial(done, exc, batch, len(events), path)
+                if failure is exc:
+                    raise
+                raise failure from exc
+        return PublishResult.merge(done)
+
     def _subscription(self, channel: object, auth: AuthArg) -> tuple[str, bytes, AuthStrategy]:
         path = channel_path(channel, subscribe=True)
         return path, subscribe_body(path), self._strategy(auth, path)
@@ -396,40 +460,26 @@ class EventsClient(_EventsCore):
         became of each. A refused request raises a typed error (a later batch's:
         :class:`~appsync_runtime.errors.AppSyncPartialPublishError`). A publish is
         never resent once it may have been delivered."""
-        path, batches = self._batches(channel, events)
-        strategy = self._strategy(auth, path)
-        done: list[PublishResult] = []
-        if via == "websocket":
-            self._ws_check(strategy, batches)
-            seconds = self._ws_timeout(timeout)
-            for batch in batches:
-                try:
-                    result = None
-                    for retried in (False, True):
-                        answer = self._realtime.request(batch.body, strategy, path, seconds)
-                        result = self._ws_result(answer, batch, path, strategy, retried)
-                        if result is not None:
-                            break
-                    assert result is not None
-                    done.append(result)
-                except AppSyncError as exc:
-                    failure = self._partial(done, exc, batch, len(events), path)
-                    if failure is exc:
-                        raise
-                    raise failure from exc
-            return PublishResult.merge(done)
-        if via != "http":
-            raise AppSyncConfigError("via must be 'http' or 'websocket'")
-        for batch in batches:
-            call = self._call(path, batch, strategy, timeout, retry)
+        plan = self._publish_plan(channel, events, via, auth, timeout, retry)
+        value: Any = None
+        error: AppSyncError | None = None
+        while True:
             try:
-                done.append(cast(PublishResult, run_sync(call_flow(call), self._transport)))
+                step = plan.throw(error) if error is not None else plan.send(value)
+            except StopIteration as stop:
+                result: PublishResult = stop.value
+                return result
+            error = None
+            try:
+                if type(step) is _HttpStep:
+                    value = run_sync(call_flow(step.call), self._transport)
+                else:
+                    assert isinstance(step, _WsStep)
+                    value = self._realtime.request(
+                        step.body, step.strategy, step.name, step.timeout
+                    )
             except AppSyncError as exc:
-                failure = self._partial(done, exc, batch, len(events), path)
-                if failure is exc:
-                    raise
-                raise failure from exc
-        return PublishResult.merge(done)
+                error = exc
 
     @overload
     def subscribe(
@@ -584,40 +634,26 @@ class AsyncEventsClient(_EventsCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
     ) -> PublishResult:
         """Publish ``events`` to ``channel``: :meth:`EventsClient.publish`, awaited."""
-        path, batches = self._batches(channel, events)
-        strategy = self._strategy(auth, path)
-        done: list[PublishResult] = []
-        if via == "websocket":
-            self._ws_check(strategy, batches)
-            seconds = self._ws_timeout(timeout)
-            for batch in batches:
-                try:
-                    result = None
-                    for retried in (False, True):
-                        answer = await self._realtime.request(batch.body, strategy, path, seconds)
-                        result = self._ws_result(answer, batch, path, strategy, retried)
-                        if result is not None:
-                            break
-                    assert result is not None
-                    done.append(result)
-                except AppSyncError as exc:
-                    failure = self._partial(done, exc, batch, len(events), path)
-                    if failure is exc:
-                        raise
-                    raise failure from exc
-            return PublishResult.merge(done)
-        if via != "http":
-            raise AppSyncConfigError("via must be 'http' or 'websocket'")
-        for batch in batches:
-            call = self._call(path, batch, strategy, timeout, retry)
+        plan = self._publish_plan(channel, events, via, auth, timeout, retry)
+        value: Any = None
+        error: AppSyncError | None = None
+        while True:
             try:
-                done.append(cast(PublishResult, await run_async(call_flow(call), self._transport)))
+                step = plan.throw(error) if error is not None else plan.send(value)
+            except StopIteration as stop:
+                result: PublishResult = stop.value
+                return result
+            error = None
+            try:
+                if type(step) is _HttpStep:
+                    value = await run_async(call_flow(step.call), self._transport)
+                else:
+                    assert isinstance(step, _WsStep)
+                    value = await self._realtime.request(
+                        step.body, step.strategy, step.name, step.timeout
+                    )
             except AppSyncError as exc:
-                failure = self._partial(done, exc, batch, len(events), path)
-                if failure is exc:
-                    raise
-                raise failure from exc
-        return PublishResult.merge(done)
+                error = exc
 
     @overload
     def subscribe(
