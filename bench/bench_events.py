@@ -12,7 +12,9 @@ JSON) as fast as the kernel takes them, and a ``publish`` gets its
 
 * received: ``AsyncEventsClient.subscribe`` (events decoded to dicts) against the
   floor, a raw aiohttp WebSocket ``receive()`` plus ``json.loads`` of the frame and of
-  its ``event``; the clock runs from the first event to the last;
+  its ``event``; then both validating each event into the same pydantic model
+  (``subscribe(channel, Model)`` against ``Model.model_validate``); the clock runs
+  from the first event to the last;
 * published over HTTP: ``AsyncEventsClient.publish`` of 5 events per call (one
   request), calls one after the other, against the floor, an aiohttp ``post`` of the
   same body and ``json.loads`` of the answer;
@@ -168,20 +170,43 @@ def _options() -> RealtimeOptions:
     return RealtimeOptions(max_buffered_events=1_000_000, max_buffered_bytes=2**31)
 
 
-async def _ours_received(server: _Server, n: int) -> Sample:
+def _model() -> type[Any]:
+    from pydantic import BaseModel
+
+    class Author(BaseModel):
+        id: str
+        name: str
+        avatar: str
+
+    class Message(BaseModel):
+        id: str
+        room: str
+        author: Author
+        text: str
+        sentAt: str
+        tags: list[str]
+
+    return Message
+
+
+async def _ours_received(server: _Server, n: int, model: Any = None) -> Sample:
     async with AsyncEventsClient(
         server.url, auth=ApiKeyAuth(API_KEY), realtime=_options()
     ) as client:
         count = 0
         started = 0.0
-        async for event in client.subscribe(f"/bench/n{n}"):
+        async for event in client.subscribe(f"/bench/n{n}", model):
             if count == 0:
                 started = time.process_time()
             count += 1
             if count == n:
-                assert event["room"] == "general"
+                assert (event.room if model else event["room"]) == "general"
                 break
         return Sample(time.process_time() - started, n - 1)
+
+
+async def _ours_received_typed(server: _Server, n: int) -> Sample:
+    return await _ours_received(server, n, _model())
 
 
 async def _floor_connect(server: _Server) -> Any:
@@ -199,7 +224,7 @@ async def _floor_connect(server: _Server) -> Any:
     return session, ws, auth
 
 
-async def _floor_received(server: _Server, n: int) -> Sample:
+async def _floor_received(server: _Server, n: int, model: Any = None) -> Sample:
     session, ws, auth = await _floor_connect(server)
     try:
         await ws.send_str(
@@ -217,13 +242,19 @@ async def _floor_received(server: _Server, n: int) -> Sample:
         for count in range(n):
             message = json.loads((await ws.receive()).data)
             event = json.loads(message["event"])
+            if model is not None:
+                event = model.model_validate(event)
             if count == 0:
                 started = time.process_time()
-        assert event["room"] == "general"
+        assert (event.room if model is not None else event["room"]) == "general"
         return Sample(time.process_time() - started, n - 1)
     finally:
         await ws.close()
         await session.close()
+
+
+async def _floor_received_typed(server: _Server, n: int) -> Sample:
+    return await _floor_received(server, n, _model())
 
 
 async def _ours_http(server: _Server, n: int) -> Sample:
@@ -305,6 +336,13 @@ Measure = Callable[[_Server, int], Coroutine[Any, Any, Sample]]
 SECTIONS: list[tuple[str, int, int, Measure, Measure]] = [
     # section, events (full), events (quick), ours, floor
     ("received over the WebSocket", 20_000, 2_000, _ours_received, _floor_received),
+    (
+        "received, validated into a pydantic model",
+        20_000,
+        2_000,
+        _ours_received_typed,
+        _floor_received_typed,
+    ),
     ("published over HTTP (5 per request)", 2_000, 200, _ours_http, _floor_http),
     ("published over the WebSocket (5 per message)", 2_000, 200, _ours_ws, _floor_ws),
 ]
