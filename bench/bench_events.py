@@ -96,7 +96,7 @@ def _serve(conn: Any) -> None:  # pragma: no cover - runs in the child process
                 await ws.send_str(json.dumps({"type": "unsubscribe_success", "id": message["id"]}))
             elif kind == "publish":
                 successful = [
-                    {"identifier": "x", "index": i} for i in range(len(message["events"]))
+                    {"identifier": identifier, "index": i} for i in range(len(message["events"]))
                 ]
                 await ws.send_str(
                     json.dumps(
