@@ -329,8 +329,9 @@ class _EventsCore:
             return error
         published = PublishResult.merge(done)
         failure = AppSyncPartialPublishError(
-            f"events {batch.offset} to {total - 1} of {total} were not published "
-            f"({type(error).__name__}: {error.message}); the earlier ones were",
+            f"publishing events {batch.offset} to {total - 1} of {total} failed "
+            f"({type(error).__name__}: {error.message}); events 0 to {batch.offset - 1} "
+            "went out before (see published)",
             published=published,
             unsent=range(batch.offset, total),
             operation_name=path,
