@@ -8,7 +8,9 @@ Sections, in order (each prints its own table; ratios are to figures of the same
   and 100, against a local AppSync-shaped server in its own process that verifies
   a sample of the signatures (``bench/bench_calls.py``, ``bench/server.py``);
 * ``realtime``: subscription events per CPU second, and memory per idle
-  subscription (``bench/bench_realtime.py``).
+  subscription (``bench/bench_realtime.py``);
+* ``events``: Event API client CPU per received and per published event (HTTP and
+  WebSocket), against a raw aiohttp floor (``bench/bench_events.py``).
 
 ``--quick`` runs a few hundred calls and small bursts (well under a minute), for CI.
 Nothing here fails on a figure: the exit status is 0 unless a benchmark crashed.
@@ -29,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-SECTIONS = ("sigv4", "import", "calls", "realtime")
+SECTIONS = ("sigv4", "import", "calls", "realtime", "events")
 
 
 def _cpu_model() -> str:
@@ -101,11 +103,19 @@ def _realtime(quick: bool) -> None:
     print(bench_realtime.format_memory(bench_realtime.run_memory(quick=quick)))
 
 
+def _events(quick: bool) -> None:
+    from bench import bench_events
+
+    _header("Event APIs: client CPU per event (about 300-byte events)")
+    print(bench_events.format_table(bench_events.run(quick=quick)))
+
+
 RUNNERS: dict[str, Callable[[bool], None]] = {
     "sigv4": _sigv4,
     "import": _import,
     "calls": _calls,
     "realtime": _realtime,
+    "events": _events,
 }
 
 

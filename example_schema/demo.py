@@ -2,8 +2,10 @@
 
 Starts the AWS AppSync simulator on 127.0.0.1 with the example schema, calls queries
 and a mutation through the typed client, receives an event through a real-time
-subscription, prints the typed results, and stops the simulator. Run it with
-``make demo`` (which generates ``example_client`` first).
+subscription, prints the typed results, and stops the simulator. Then publishes to
+and receives from an Event API channel, against the project's local fake of AppSync
+Events (the simulator has no Event APIs). Run it with ``make demo`` (which generates
+``example_client`` first).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))  # tests.support.fake_events, for the Events part
 
 from appsync_runtime import (  # noqa: E402
     ApiKeyAuth,
     AppSyncConfigError,
     AppSyncGraphQLError,
     CognitoUserPoolsAuth,
+    EventsClient,
 )
 from appsync_runtime.testing import AppSyncSimulator  # noqa: E402
 from example_client import AsyncClient, Client  # noqa: E402
@@ -133,6 +137,26 @@ async def main_async(simulator: AppSyncSimulator, note_id: str) -> None:
     await asyncio.wait_for(subscription_part(simulator), 30)
 
 
+def events_part() -> None:
+    from tests.support.fake_events import FakeEvents
+
+    print("\nEvent API (a local fake of AppSync Events), sync client, API key:")
+    with FakeEvents() as fake, EventsClient(fake.url, auth=ApiKeyAuth(fake.api_key)) as events:
+
+        def on_ready() -> None:
+            # AppSync acknowledged the subscription: publish over HTTP now.
+            result = events.publish("/default/demo", {"text": "hello, channel"}, "two")
+            show("publish ok", result.ok)
+            show("published indexes", [event.index for event in result.successful])
+
+        print("  subscribing to /default/* ...")
+        subscription = events.subscribe("/default/*", on_ready=on_ready)
+        for number, event in enumerate(subscription, 1):
+            show(f"received event {number}", event)
+            if number == 2:
+                break  # leaving the loop unsubscribes
+
+
 def main() -> None:
     config = HERE / "simulator.json"
     print("Starting the local AppSync simulator (127.0.0.1) ...")
@@ -141,6 +165,7 @@ def main() -> None:
         note_id = sync_part(simulator)
         asyncio.run(main_async(simulator, note_id))
     print("\nSimulator stopped.")
+    events_part()
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ def test_bench_quick_runs_and_prints_every_table() -> None:
         "== Typed calls, IAM: client CPU per call and calls per second ==",
         "== Subscriptions: client CPU per event",
         "== Subscriptions: memory per idle subscription ==",
+        "== Event APIs: client CPU per event",
     ):
         assert header in out, f"missing {header!r} in:\n{out[-3000:]}"
     for mode in ("[sync]", "[async c=1]", "[async c=10]", "[async c=100]"):

@@ -50,6 +50,16 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
         AsyncPages as AsyncPages,
         Pages as Pages,
     )
+    from ._events import (
+        FailedEvent as FailedEvent,
+        PublishedEvent as PublishedEvent,
+        PublishResult as PublishResult,
+    )
+    from ._events_client import (
+        AsyncEventsClient as AsyncEventsClient,
+        EventsClient as EventsClient,
+        PublishVia as PublishVia,
+    )
     from ._credentials import (
         BotocoreProvider as BotocoreProvider,
         CallableProvider as CallableProvider,
@@ -91,6 +101,7 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
         AppSyncGraphQLError as AppSyncGraphQLError,
         AppSyncHTTPError as AppSyncHTTPError,
         AppSyncNetworkError as AppSyncNetworkError,
+        AppSyncPartialPublishError as AppSyncPartialPublishError,
         AppSyncResponseError as AppSyncResponseError,
         AppSyncResponseTooLargeError as AppSyncResponseTooLargeError,
         AppSyncSubscriptionError as AppSyncSubscriptionError,
@@ -136,6 +147,12 @@ _EXPORTS: dict[str, str] = {
     "OperationKind": "_operation",
     "AsyncPages": "_pages",
     "Pages": "_pages",
+    "FailedEvent": "_events",
+    "PublishedEvent": "_events",
+    "PublishResult": "_events",
+    "AsyncEventsClient": "_events_client",
+    "EventsClient": "_events_client",
+    "PublishVia": "_events_client",
     "BotocoreProvider": "_credentials",
     "CallableProvider": "_credentials",
     "CredentialProvider": "_credentials",
@@ -153,6 +170,7 @@ _EXPORTS: dict[str, str] = {
     "AppSyncGraphQLError": "errors",
     "AppSyncHTTPError": "errors",
     "AppSyncNetworkError": "errors",
+    "AppSyncPartialPublishError": "errors",
     "AppSyncResponseError": "errors",
     "AppSyncResponseTooLargeError": "errors",
     "AppSyncThrottledError": "errors",

@@ -688,3 +688,9 @@ class AsyncAppSyncClient(_ClientCore):
         exc_tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+# Shared with the Events clients (:mod:`._events_client`): one reading of these arguments.
+auth_strategies = _strategies
+retry_policy = _retry_policy
+checked_headers = _check_headers

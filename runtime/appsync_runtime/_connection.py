@@ -35,14 +35,19 @@ from ._connection_failures import (
 )
 from ._realtime_auth import authorization_payload, connect_target
 from ._realtime_protocol import (
+    BadData,
     Complete,
     ConnectionAck,
     ConnectionFailed,
     Data,
     DataWithErrors,
+    DeliveryFailed,
     Event,
     KeepAlive,
     KeepAliveTimeout,
+    RequestDone,
+    RequestFailed,
+    RequestTimeout,
     StartAck,
     StartAckTimeout,
     SubscriptionFailed,
@@ -56,8 +61,10 @@ from .errors import (
     AppSyncError,
     AppSyncGraphQLError,
     AppSyncNetworkError,
+    AppSyncResponseError,
     AppSyncSubscriptionError,
     AppSyncSubscriptionOverflowError,
+    AppSyncTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -69,10 +76,16 @@ if TYPE_CHECKING:
 
     WebSocket = aiohttp.ClientWebSocketResponse[bool]
 
-__all__ = ["Connection"]
+__all__ = ["Answer", "Connection"]
+
+Answer = RequestDone | RequestFailed
+"""What a request (an Events ``publish``) got back: the answer, or the refusal."""
 
 log = logging.getLogger("appsync_runtime.realtime")
 _MAX_SECRETS = 64  # auth values of recent connects and starts kept per connection
+REQUEST_LINGER = 10.0
+"""Seconds a connection opened (or kept) only for requests stays open after the last
+one, for the next publish to reuse."""
 
 
 # --------------------------------------------------------------------------- connection
@@ -122,6 +135,13 @@ class Connection:
         self._timer_at = 0.0
         self._secrets: dict[str, None] = {}  # of the connect's and the starts' headers
         self._scrubber: Scrubber | None = None
+        self.holds = 0
+        """Requests (Events publishes) using this connection: it stays while any does."""
+        self._requests: dict[str, asyncio.Future[Answer]] = {}
+        self._request_strategy: AuthStrategy | None = None
+        self._opened = asyncio.Event()
+        self._ended: Callable[[str | None], object] | None = None
+        self._linger: asyncio.TimerHandle | None = None
 
     def __repr__(self) -> str:
         return (
@@ -175,9 +195,17 @@ class Connection:
         if task is not None and not task.done() and task is not asyncio.current_task():
             task.cancel()
 
+    @property
+    def idle(self) -> bool:
+        """No subscription and no request uses this connection."""
+        return not self.subs and not self.holds
+
     def fail_all(self, make: Callable[[str | None], object]) -> None:
         """End every subscription here with ``make(operation_name)`` (an exception,
-        made per subscription, or _END)."""
+        made per subscription, or _END); requests waiting for the connection get
+        the same."""
+        self._ended = make
+        self._opened.set()  # wakes the requests waiting for the connection
         subs = list(self.subs.values())
         self.subs.clear()
         for sub in subs:
@@ -189,7 +217,7 @@ class Connection:
         if self.subs.pop(sub.id, None) is not None:
             sub.conn = None
         sub.push(item)
-        if not self.subs:
+        if self.idle:
             self.shutdown()
 
     async def run(self) -> None:
@@ -201,8 +229,11 @@ class Connection:
         lost: Lost | None = None
         lost_at = 0.0
         try:
-            while self.subs and not self.closing:
-                strategy = next(iter(self.subs.values())).strategy
+            while not self.idle and not self.closing:
+                strategy = (
+                    next(iter(self.subs.values())).strategy if self.subs else self._request_strategy
+                )
+                assert strategy is not None
                 try:
                     await self._open(strategy)
                 except AuthRejected as rejected:
@@ -258,7 +289,7 @@ class Connection:
                 if lost.fatal is not None:
                     self.fail_all(ConnectionFailedError(lost.fatal).for_subscription)
                     return
-                if not self.subs or self.closing:
+                if self.idle or self.closing:
                     return
                 if lost.auth is not None:
                     # e.g. an expired token: reconnect now with fresh credentials, once
@@ -285,10 +316,15 @@ class Connection:
         finally:
             self.ready = False
             self._disarm()
+            if self._linger is not None:
+                self._linger.cancel()
             await self._close_socket()
             self.manager.forget(self)
             if self.subs:  # cancelled while subscriptions remained: the client is closing
                 self.fail_all(always(END))
+            if self._ended is None:
+                self._ended = always(END)
+            self._opened.set()
 
     # ---- connect
 
@@ -304,6 +340,7 @@ class Connection:
             auth,
             manager.options.connect_form,
             protocol.subprotocol,
+            protocol.query_form,
         )
         ws = await manager.upgrade(target.url, target.protocols, target.headers)
         self.ws = ws
@@ -387,17 +424,21 @@ class Connection:
             self._read(ws, proto), name=f"appsync-realtime-read-{self.number}"
         )
         self.ready = True
+        self._opened.set()
         self._arm()
         try:
             for sub in list(self.subs.values()):
                 if lost.done():
                     break
                 await self.start(sub)
-            if self.closing or not self.subs:  # every start failed: nothing to serve
+            if self.closing or self.idle:  # every start failed: nothing to serve
                 return Lost("no subscriptions left")
             return await lost
         finally:
             self.ready = False
+            self._opened.clear()
+            ended = lost.done() and not lost.cancelled()
+            self._fail_requests(lost.result().reason if ended else "the connection closed")
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
@@ -456,8 +497,110 @@ class Connection:
                     log.debug("%r: stop not sent: %s", self, type(exc).__name__)
         elif proto is not None:
             proto.forget(sub.id)
-        if not self.subs:
+        if self.idle:
             self.shutdown()
+
+    # ---- requests (Events publishes)
+
+    async def request(
+        self, body: bytes, strategy: AuthStrategy, name: str | None, timeout: float
+    ) -> Answer:
+        """Send one request whose signed body is ``body`` once this connection is
+        open, and return its answer. The caller added itself to :attr:`holds`;
+        this removes it. Never resent: a request that may have reached the server is
+        not repeated after a reconnect."""
+        loop = self.loop
+        deadline = loop.time() + timeout
+        manager = self.manager
+        spec = manager.protocol
+        id: str | None = None
+        try:
+            if self._request_strategy is None:
+                self._request_strategy = strategy
+            while True:
+                ended = self._ended
+                if ended is not None or self.closing:
+                    item = ended(name) if ended is not None else END
+                    if isinstance(item, BaseException):
+                        raise item
+                    raise AppSyncNetworkError(
+                        "the real-time connection closed before the publish was sent",
+                        sent=False,
+                        operation_name=name,
+                    )
+                if not self.ready:
+                    remaining = deadline - loop.time()
+                    try:
+                        await asyncio.wait_for(self._opened.wait(), max(remaining, 0.0))
+                    except asyncio.TimeoutError:
+                        raise AppSyncTimeoutError(
+                            f"the real-time connection did not open within {timeout:g} s",
+                            sent=False,
+                            operation_name=name,
+                        ) from None
+                    continue
+                assert spec.request_request is not None
+                auth_request = spec.request_request(manager.endpoint, body)
+                headers = await auth_headers(strategy, auth_request)
+                self._remember(headers, strategy)
+                ws, proto = self.ws, self.proto
+                if not self.ready or ws is None or proto is None:
+                    continue  # lost while authorizing: wait for the next socket
+                import uuid
+
+                id = str(uuid.uuid4())
+                future: asyncio.Future[Answer] = loop.create_future()
+                self._requests[id] = future
+                frame = proto.request(
+                    id,
+                    body.decode("utf-8"),
+                    authorization_payload(auth_request, strategy.mode, headers),
+                    loop.time(),
+                    max(deadline - loop.time(), 0.001),
+                )
+                self._arm()
+                try:
+                    await ws.send_str(frame)
+                except Exception as exc:
+                    self._lose(Lost(f"send failed: {type(exc).__name__}"))
+                return await future
+        finally:
+            if id is not None:
+                self._requests.pop(id, None)
+                if self.proto is not None:
+                    self.proto.forget(id)
+            self.holds -= 1
+            if self.idle and not self.closing:
+                if self._linger is not None:
+                    self._linger.cancel()
+                self._linger = loop.call_later(REQUEST_LINGER, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        self._linger = None
+        if self.idle:
+            self.shutdown()
+
+    def _answer(self, id: str, answer: Answer | BaseException) -> None:
+        future = self._requests.pop(id, None)
+        if future is None or future.done():
+            return
+        if isinstance(answer, BaseException):
+            future.set_exception(answer)
+        else:
+            future.set_result(answer)
+
+    def _fail_requests(self, reason: str) -> None:
+        """The socket is gone: every request sent on it and not answered fails (it
+        may or may not have been delivered, so it is not resent)."""
+        for id in list(self._requests):
+            self._answer(
+                id,
+                AppSyncNetworkError(
+                    f"real-time connection lost before the publish was answered ({reason}); "
+                    "it may have been delivered",
+                    sent=True,
+                ),
+            )
 
     async def _read(self, ws: WebSocket, proto: WireProtocol) -> None:
         import aiohttp
@@ -535,7 +678,7 @@ class Connection:
             return time.time()
         return wall(self.loop, proto.last_message_at)[0]
 
-    def _overflow(self, sub: Subscription, data: dict[str, Any], size: int, at: float) -> None:
+    def _overflow(self, sub: Subscription, data: Any, size: int, at: float) -> None:
         """``sub``'s queue is full: drop its oldest events for this one, or stop it."""
         options = self.manager.options
         if options.overflow == "drop_oldest":
@@ -567,7 +710,7 @@ class Connection:
                 operation_name=sub.operation_name,
             )
         )
-        if not self.subs:
+        if self.idle:
             self.shutdown()
 
     def _handle(self, event: Event) -> None:
@@ -614,6 +757,59 @@ class Connection:
                     )
                 )
             return
+        if kind is RequestDone:
+            assert isinstance(event, RequestDone)
+            self._answer(event.id, event)
+            return
+        if kind is RequestFailed:
+            assert isinstance(event, RequestFailed)
+            scrubber = self.scrubber
+            entries = tuple(scrubber.entry(entry) for entry in event.errors)
+            self._answer(event.id, RequestFailed(event.id, entries))
+            return
+        if kind is BadData:
+            assert isinstance(event, BadData)
+            sub = self.subs.get(event.id)
+            if sub is not None:  # the consumer raises; its cleanup sends the stop
+                sub.push(
+                    AppSyncResponseError(
+                        f"an event could not be read: {event.reason}",
+                        operation_name=sub.operation_name,
+                    )
+                )
+            return
+        if kind is DeliveryFailed:
+            assert isinstance(event, DeliveryFailed)
+            sub = self.subs.get(event.id)
+            if sub is not None:
+                first = event.errors[0] if event.errors else None
+                detail = (
+                    self.scrubber.text(
+                        f"{first.error_type}: {first.message}"
+                        if first.error_type
+                        else first.message,
+                        MAX_MESSAGE,
+                    )
+                    if first is not None
+                    else "no detail"
+                )
+                now = time.time()
+                log.warning(
+                    "%r: an event for %s was not delivered: %s",
+                    self,
+                    sub.operation_name or sub.id,
+                    detail,
+                )
+                sub.push(
+                    SubscriptionGap(
+                        sub.id,
+                        sub.operation_name,
+                        now,
+                        now,
+                        f"the server could not deliver an event ({detail})",
+                    )
+                )
+            return
         if isinstance(event, ConnectionFailed):
             event = self._clean(event)
             if event.is_auth_failure:
@@ -655,6 +851,15 @@ class Connection:
                 timeout = proto.keepalive_timeout or 0.0
                 self._lose(Lost(f"no keep-alive within {timeout:g} s"))
                 return
+            if isinstance(event, RequestTimeout):
+                self._answer(
+                    event.id,
+                    AppSyncTimeoutError(
+                        "no answer to the publish within its timeout; it may have been delivered",
+                        sent=True,
+                    ),
+                )
+                continue
             if isinstance(event, StartAckTimeout):
                 sub = self.subs.get(event.id)
                 if sub is not None:

@@ -53,9 +53,12 @@ class AuthRejected(Exception):
     @classmethod
     def of(cls, event: ConnectionFailed) -> AuthRejected:
         """The rejection an auth-failure ``connection_error`` (or ``error``) stands for."""
+        status = event.error_code if event.error_code in (401, 403) else 401
+        if event.error_code is None and event.error_type == "BadRequestException":
+            status = 403  # Events: a signature AppSync could not accept (skew, mismatch)
         return cls(
             AuthRejection(
-                status=event.error_code if event.error_code in (401, 403) else 401,
+                status=status,
                 error_type=event.error_type,
                 message=event.errors[0].message if event.errors else "",
                 headers={},

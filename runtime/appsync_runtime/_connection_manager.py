@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._auth import AuthStrategy
-from ._connection import Connection
+from ._connection import Answer, Connection
 from ._connection_failures import AuthRejected, always
 from ._endpoints import Endpoint, foreign_realtime_host, url_without_query
 from ._graphql_ws import GRAPHQL_WS
@@ -181,6 +181,39 @@ class RealtimeManager:
         conn.subs[sub.id] = sub
         sub.conn = conn
         return conn
+
+    def _connection_for_request(self) -> Connection:
+        """An open connection (any, whatever its subscriptions), else one opening,
+        else a new one."""
+        candidates = [conn for conn in self._connections if not conn.closing]
+        for conn in candidates:
+            if conn.ready:
+                return conn
+        if candidates:
+            return candidates[0]
+        self._counter += 1
+        conn = Connection(self, self._counter)
+        self._connections.append(conn)
+        conn.task = self.loop.create_task(
+            conn.run(), name=f"appsync-realtime-connection-{self._counter}"
+        )
+        return conn
+
+    async def request(
+        self, body: bytes, strategy: AuthStrategy, name: str | None, timeout: float
+    ) -> Answer:
+        """Send one request (an Events ``publish`` whose signed body is ``body``) on a
+        connection of this manager, opening one if none is, and return its answer:
+        a :class:`~._realtime_protocol.RequestDone` or
+        :class:`~._realtime_protocol.RequestFailed`. Failures to connect raise as
+        they would end a subscription; a connection lost after the request was sent
+        raises :class:`AppSyncNetworkError` with ``sent`` True (never resent)."""
+        self._bind()
+        if self._closed:
+            raise AppSyncNetworkError("the client is closed", sent=False, operation_name=name)
+        conn = self._connection_for_request()
+        conn.holds += 1
+        return await conn.request(body, strategy, name, timeout)
 
     def send_soon(self, conn: Connection, frame: str) -> None:
         """Send ``frame`` on ``conn`` from a tracked background task."""

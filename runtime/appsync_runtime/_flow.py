@@ -85,6 +85,10 @@ class Call:
     """A result model to validate a plain success's ``data`` with, straight from the
     response bytes (see :func:`~appsync_runtime._response.validate_json`); the flow
     then returns a :class:`Validated` instead of a :class:`GraphQLResponse`."""
+    parse: Callable[[HttpResponse, str | None, Scrubber], Any] | None = None
+    """Reads a response that is no GraphQL response (an Events publish) instead of
+    :func:`~appsync_runtime._response.parse_response`, with the same contract: the
+    result, or one scrubbed :class:`AppSyncError`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +306,11 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                     if validated is not None:
                         return validated
                 try:
+                    if call.parse is not None:  # its own result type, passed through
+                        parsed: GraphQLResponse | Validated = call.parse(
+                            response, call.operation_name, scrubber
+                        )
+                        return parsed
                     return parse_response(response, call.operation_name, scrubber)
                 except AppSyncError as exc:
                     error = exc  # scrubbed of this call's secrets already

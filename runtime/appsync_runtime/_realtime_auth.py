@@ -104,13 +104,16 @@ def _b64(payload: Mapping[str, str]) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode("utf-8")
 
 
-def resolve_connect_form(form: ConnectForm, realtime_url: str) -> ConnectForm:
+def resolve_connect_form(
+    form: ConnectForm, realtime_url: str, query_form: bool = True
+) -> ConnectForm:
     """``auto`` made concrete: ``query`` for loopback hosts (the Amplify simulator
-    reads only that form), ``subprotocol`` everywhere else."""
+    reads only that form) when the protocol knows that form (``query_form``),
+    ``subprotocol`` everywhere else."""
     if form != "auto":
         return form
     hostname = urlsplit(realtime_url).hostname or ""
-    return "query" if is_loopback_host(hostname) else "subprotocol"
+    return "query" if query_form and is_loopback_host(hostname) else "subprotocol"
 
 
 def connect_target(
@@ -118,10 +121,12 @@ def connect_target(
     auth: Mapping[str, str],
     form: ConnectForm = "auto",
     subprotocol: str | None = None,
+    query_form: bool = True,
 ) -> ConnectTarget:
     """The connect request carrying ``auth`` (see :data:`ConnectForm`), offering
-    ``subprotocol`` (``graphql-ws`` unless told)."""
-    form = resolve_connect_form(form, realtime_url)
+    ``subprotocol`` (``graphql-ws`` unless told); ``query_form`` as in
+    :func:`resolve_connect_form`."""
+    form = resolve_connect_form(form, realtime_url, query_form)
     subprotocol = SUBPROTOCOL if subprotocol is None else subprotocol
     raw = _b64(auth)
     if form == "subprotocol":

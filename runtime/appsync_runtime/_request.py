@@ -25,6 +25,7 @@ __all__ = [
     "OperationType",
     "Timeout",
     "encode_body",
+    "encode_value",
     "encode_variables",
     "operation_type",
 ]
@@ -253,6 +254,41 @@ def encode_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def encode_value(value: Any, where: str) -> str:
+    """One value as compact JSON text (``/`` unescaped, non-ASCII raw: what
+    JavaScript's ``JSON.stringify`` writes), converted as variables are (models
+    dumped by alias, dates as ISO text). Refused with an :class:`AppSyncConfigError`
+    located at ``where`` (e.g. ``events[3].price``): what :func:`encode_variables`
+    refuses, and text that is no valid Unicode (a lone surrogate)."""
+    try:
+        encoded = _encode(value)
+        text = _ENCODER.encode(encoded)
+        text.encode("utf-8")  # a lone surrogate cannot be sent
+        return text
+    except _BadVariable as bad:
+        reason = bad.reason
+        if len(set(bad.containers)) < len(bad.containers):
+            reason = "it contains itself (a cycle)"
+        raise AppSyncConfigError(
+            f"{where} cannot be sent: {_where(bad, where)}: {reason}"
+        ) from None
+    except RecursionError:
+        raise AppSyncConfigError(f"{where} cannot be sent: it nests too deeply") from None
+    except UnicodeError:
+        raise AppSyncConfigError(
+            f"{where} cannot be sent: it holds text that is not valid Unicode (a lone surrogate)"
+        ) from None
+    except (PydanticSerializationError, TypeError, ValueError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+    try:  # NaN or an infinity inside a model's dump: say where
+        found = _find_non_finite(_encode(value))
+    except Exception:
+        found = None
+    if found is not None:
+        raise AppSyncConfigError(f"{where} cannot be sent: {_where(found, where)}: {found.reason}")
+    raise AppSyncConfigError(f"{where} cannot be serialized to JSON: {reason}")
 
 
 def _no_default(value: object) -> Any:

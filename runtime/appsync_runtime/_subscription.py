@@ -70,8 +70,9 @@ class GapStart:
     reason: str
 
 
-Queued = tuple[dict[str, Any], int, float]
-"""An event in a subscription's queue: its ``data``, frame size and arrival time."""
+Queued = tuple[Any, int, float]
+"""An event in a subscription's queue: its ``data`` (a GraphQL data object, or an
+Events event's JSON value), frame size and arrival time."""
 
 
 class Dropped:
@@ -170,7 +171,7 @@ class Subscription:
         while not self.fits(size) and self.drop_oldest():
             pass
 
-    def push_event(self, data: dict[str, Any], size: int, at: float) -> None:
+    def push_event(self, data: Any, size: int, at: float) -> None:
         """Queue one event (the caller made room for it)."""
         self.count += 1
         self.nbytes += size

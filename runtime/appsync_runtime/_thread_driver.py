@@ -17,10 +17,13 @@ from collections.abc import AsyncGenerator, Callable, Iterator
 from typing import Any, Final
 
 from ._auth import AuthStrategy
+from ._connection import Answer
 from ._connection_manager import RealtimeManager
 from ._endpoints import Endpoint
+from ._graphql_ws import GRAPHQL_WS
+from ._realtime_protocol import ProtocolSpec
 from ._realtime_types import RealtimeOptions, SubscriptionGap
-from ._subscription import Signal, deliver_signal
+from ._subscription import READY, Signal, deliver_signal
 
 __all__ = ["RealtimeThread"]
 
@@ -39,9 +42,15 @@ class RealtimeThread:
     """Real-time for a sync client: a :class:`RealtimeManager` on an event loop in one
     daemon thread, started with the first subscription and stopped by :meth:`close`."""
 
-    def __init__(self, endpoint: Endpoint, options: RealtimeOptions | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        options: RealtimeOptions | None = None,
+        protocol: ProtocolSpec = GRAPHQL_WS,
+    ) -> None:
         self._endpoint = endpoint
         self._options = options or RealtimeOptions()
+        self._protocol = protocol
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -56,7 +65,7 @@ class RealtimeThread:
                 )
                 thread.start()
                 self._loop, self._thread = loop, thread
-                self._manager = RealtimeManager(self._endpoint, self._options)
+                self._manager = RealtimeManager(self._endpoint, self._options, self._protocol)
             return self._loop, self._manager
 
     @staticmethod
@@ -75,7 +84,7 @@ class RealtimeThread:
         operation_name: str | None,
         on_ready: Callable[[], object] | None,
         on_gap: Callable[[SubscriptionGap], object] | None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Any]:
         """A blocking iterator over one subscription's ``data``; callbacks run in the
         iterating thread."""
         loop, manager = self._ensure()
@@ -89,7 +98,7 @@ class RealtimeThread:
         operation_name: str | None,
         on_ready: Callable[[], object] | None,
         on_gap: Callable[[SubscriptionGap], object] | None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Any]:
         finished = False
         try:
             while True:
@@ -110,17 +119,31 @@ class RealtimeThread:
                 except BaseException:
                     future.cancel()
                     raise
-                if type(item) is dict:
-                    yield item
-                elif item is _DONE:
+                if item is _DONE:
                     finished = True
                     return
-                else:  # the ready marker or a gap
+                if item is READY or type(item) is SubscriptionGap:
                     deliver_signal(item, operation_name, on_ready, on_gap)
+                else:  # an event: a GraphQL data object, or any JSON value (Events)
+                    yield item
         finally:
             if not finished and not loop.is_closed():
                 with contextlib.suppress(Exception):
                     asyncio.run_coroutine_threadsafe(agen.aclose(), loop).result(10)
+
+    def request(
+        self, body: bytes, strategy: AuthStrategy, name: str | None, timeout: float
+    ) -> Answer:
+        """:meth:`RealtimeManager.request` from a blocking caller."""
+        loop, manager = self._ensure()
+        future = asyncio.run_coroutine_threadsafe(
+            manager.request(body, strategy, name, timeout), loop
+        )
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
 
     def close(self) -> None:
         """End every subscription and stop the thread (idempotent)."""

@@ -16,6 +16,8 @@
     │                               one on the connection: ``connection_wide``)
     ├── AppSyncSubscriptionOverflowError  a subscription's consumer fell behind and its
     │                               buffer overflowed, with ``overflow="fail"``
+    ├── AppSyncPartialPublishError  an Events publish of more than 5 events failed after
+    │                               some batches were published (``published``)
     └── AppSyncResponseError        a body that is not a GraphQL response: HTML from a
         │                           proxy, truncated JSON, the wrong shape, a result that
         │                           does not fit the generated model
@@ -50,6 +52,7 @@ __all__ = [
     "AppSyncGraphQLError",
     "AppSyncHTTPError",
     "AppSyncNetworkError",
+    "AppSyncPartialPublishError",
     "AppSyncResponseError",
     "AppSyncResponseTooLargeError",
     "AppSyncSubscriptionError",
@@ -321,3 +324,26 @@ class AppSyncSubscriptionOverflowError(AppSyncError):
         self.lost_from = lost_from
         self.max_buffered_events = max_buffered_events
         self.max_buffered_bytes = max_buffered_bytes
+
+
+class AppSyncPartialPublishError(AppSyncError):
+    """An Events publish of more than 5 events is sent in batches of 5; one failed
+    after earlier batches were published. ``published`` is the
+    :class:`~appsync_runtime.PublishResult` of those earlier batches (their events
+    were delivered or refused as it says); ``unsent`` the indexes of the events of
+    the failed batch and every later one, which may or may not have been delivered.
+    The batch's own typed error is :attr:`error` (the ``__cause__``; like every
+    cause, it does not survive pickling)."""
+
+    def __init__(
+        self, message: str, *, published: Any, unsent: Sequence[int], **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.published = published
+        self.unsent: tuple[int, ...] = tuple(unsent)
+
+    @property
+    def error(self) -> AppSyncError | None:
+        """The typed error of the batch that failed (None once unpickled)."""
+        cause = self.__cause__
+        return cause if isinstance(cause, AppSyncError) else None

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appsync_runtime import errors
+from appsync_runtime import FailedEvent, PublishedEvent, PublishResult, errors
 from appsync_runtime._redaction import Scrubber
 from appsync_runtime.errors import (
     AppSyncError,
@@ -106,6 +106,22 @@ BUILDERS: dict[type[AppSyncError], Callable[[], st.SearchStrategy[AppSyncError]]
         lost_from=st.floats(0, 2e9),
         max_buffered_events=st.integers(1, 10**6),
         max_buffered_bytes=st.integers(1, 10**9),
+        **common,
+    ),
+    errors.AppSyncPartialPublishError: lambda: st.builds(
+        errors.AppSyncPartialPublishError,
+        text,
+        published=st.builds(
+            PublishResult,
+            successful=st.lists(st.builds(PublishedEvent, st.integers(0, 9), maybe_text)).map(
+                tuple
+            ),
+            failed=st.lists(st.builds(FailedEvent, st.integers(0, 9), st.none(), maybe_text)).map(
+                tuple
+            ),
+            unacknowledged=st.lists(st.integers(0, 9)).map(tuple),
+        ),
+        unsent=st.lists(st.integers(0, 99)),
         **common,
     ),
     AppSyncSubscriptionError: lambda: st.builds(

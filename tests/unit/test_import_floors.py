@@ -31,6 +31,7 @@ FLOORS: dict[str, int] = {
     "_backoff": 0,
     "_realtime_types": 0,
     "_operation": 0,
+    "_events": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
@@ -43,6 +44,7 @@ FLOORS: dict[str, int] = {
     "_flow": 2,
     "_realtime_protocol": 2,
     "_graphql_ws": 2,
+    "_events_ws": 2,
     "_realtime_auth": 2,
     "_subscription": 2,
     "_connection_failures": 2,
@@ -51,6 +53,7 @@ FLOORS: dict[str, int] = {
     "_thread_driver": 2,
     # 3: the clients, and the users' test kit built on them
     "_client": 3,
+    "_events_client": 3,
     "testing": 3,
     # 4: the package's re-exports
     "__init__": 4,

@@ -78,3 +78,16 @@ def test_subscriptions_machinery_is_created_on_first_use() -> None:
     assert client._realtime_thread is None
     assert client._realtime is client._realtime  # created once, then kept
     client.close()
+
+
+def test_events_client_loads_no_realtime_machinery_until_it_subscribes() -> None:
+    fresh(
+        "import sys\n"
+        "from appsync_runtime import EventsClient, ApiKeyAuth\n"
+        "EventsClient('https://api.example.com/event', auth=ApiKeyAuth('da2-xxxxxxxxxxxx'))\n"
+        "heavy = ['pydantic.main', 'asyncio', 'aiohttp', 'concurrent.futures',\n"
+        "         'appsync_runtime._connection_manager', 'appsync_runtime._thread_driver',\n"
+        "         'appsync_runtime._connection', 'appsync_runtime._events_ws']\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "assert loaded == [], loaded\n"
+    )
