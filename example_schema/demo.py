@@ -16,6 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the simulator launcher: tests/support (a checkout)
 
 from appsync_runtime import (  # noqa: E402
     ApiKeyAuth,
@@ -23,7 +24,7 @@ from appsync_runtime import (  # noqa: E402
     AppSyncGraphQLError,
     CognitoUserPoolsAuth,
 )
-from appsync_runtime.testing import AppSyncSimulator  # noqa: E402
+from tests.support.simulator_launcher import AppSyncSimulator  # noqa: E402
 from example_client import AsyncClient, Client  # noqa: E402
 from example_client.enums import NoteStatus, Priority  # noqa: E402
 from example_client.input_types import CreateNoteInput  # noqa: E402

@@ -72,6 +72,7 @@ from graphql import (
     NoDeprecatedCustomRule,
     OperationDefinitionNode,
     OperationType,
+    print_ast,
     validate,
 )
 
@@ -175,6 +176,9 @@ class OperationInfo:
     method: str
     auth: OperationAuth | None
     source: str
+    variables: tuple[tuple[str, str], ...] = ()
+    result_module: str = ""
+    result_class: str = ""
 
 
 class AppSyncPackageGenerator(PackageGenerator):
@@ -250,6 +254,12 @@ class AppSyncPackageGenerator(PackageGenerator):
                 method=method_name,
                 auth=self.operation_auth.get(name),
                 source=self.operation_sources.get(name, ""),
+                variables=tuple(
+                    (variable.variable.name.value, print_ast(variable.type))
+                    for variable in definition.variable_definitions or ()
+                ),
+                result_module=module_name,
+                result_class=return_type,
             )
         )
 
@@ -748,6 +758,14 @@ def _operations_module(infos: Sequence[OperationInfo]) -> ast.Module:
                 ast.keyword(arg="auth_modes", value=modes),
                 ast.keyword(arg="cognito_groups", value=groups),
                 ast.keyword(arg="source", value=ast.Constant(info.source)),
+                ast.keyword(
+                    arg="variables",
+                    value=ast.Tuple(
+                        elts=[_tuple_of(pair) for pair in info.variables], ctx=ast.Load()
+                    ),
+                ),
+                ast.keyword(arg="result_module", value=ast.Constant(info.result_module)),
+                ast.keyword(arg="result_class", value=ast.Constant(info.result_class)),
             ],
         )
         entries.append((info.name, call))
@@ -809,6 +827,12 @@ class OperationInfo:
     """With Cognito, the caller needs one group of each tuple."""
     source: str
     """Where the operation is defined, ``file:line`` relative to the config."""
+    variables: tuple[tuple[str, str], ...]
+    """Each declared variable: its name and GraphQL type as written (``"ID!"``)."""
+    result_module: str
+    """The module of this package holding the result model."""
+    result_class: str
+    """The result model's class name in ``result_module``."""
 '''
 
 

@@ -32,6 +32,12 @@ class OperationInfo:
     """With Cognito, the caller needs one group of each tuple."""
     source: str
     """Where the operation is defined, ``file:line`` relative to the config."""
+    variables: tuple[tuple[str, str], ...]
+    """Each declared variable: its name and GraphQL type as written (``"ID!"``)."""
+    result_module: str
+    """The module of this package holding the result model."""
+    result_class: str
+    """The result model's class name in ``result_module``."""
 
 
 OPERATIONS: Final[Mapping[str, OperationInfo]] = {
@@ -42,6 +48,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/add_comment.graphql:2",
+        variables=(("input", "AddCommentInput!"),),
+        result_module="add_comment",
+        result_class="AddComment",
     ),
     "CreateNote": OperationInfo(
         name="CreateNote",
@@ -50,6 +59,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/create_note.graphql:2",
+        variables=(("input", "CreateNoteInput!"),),
+        result_module="create_note",
+        result_class="CreateNote",
     ),
     "DeleteNote": OperationInfo(
         name="DeleteNote",
@@ -58,6 +70,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AWS_IAM", "AMAZON_COGNITO_USER_POOLS"),
         cognito_groups=(("admins",),),
         source="operations/delete_note.graphql:2",
+        variables=(("input", "DeleteNoteInput!"),),
+        result_module="delete_note",
+        result_class="DeleteNote",
     ),
     "GetNode": OperationInfo(
         name="GetNode",
@@ -66,6 +81,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_node.graphql:2",
+        variables=(("id", "ID!"),),
+        result_module="get_node",
+        result_class="GetNode",
     ),
     "GetNote": OperationInfo(
         name="GetNote",
@@ -74,6 +92,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_note.graphql:2",
+        variables=(("id", "ID!"), ("commentLimit", "Int"), ("commentsNextToken", "String")),
+        result_module="get_note",
+        result_class="GetNote",
     ),
     "GetNoteForModeration": OperationInfo(
         name="GetNoteForModeration",
@@ -82,6 +103,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AMAZON_COGNITO_USER_POOLS",),
         cognito_groups=(("admins",),),
         source="operations/get_note_for_moderation.graphql:3",
+        variables=(("id", "ID!"),),
+        result_module="get_note_for_moderation",
+        result_class="GetNoteForModeration",
     ),
     "ListNotes": OperationInfo(
         name="ListNotes",
@@ -90,6 +114,14 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/list_notes.graphql:2",
+        variables=(
+            ("filter", "NoteFilter"),
+            ("limit", "Int"),
+            ("nextToken", "String"),
+            ("sortDirection", "SortDirection"),
+        ),
+        result_module="list_notes",
+        result_class="ListNotes",
     ),
     "Me": OperationInfo(
         name="Me",
@@ -98,6 +130,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/me.graphql:2",
+        variables=(),
+        result_module="me",
+        result_class="Me",
     ),
     "NotesByTagGroups": OperationInfo(
         name="NotesByTagGroups",
@@ -106,6 +141,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/notes_by_tag_groups.graphql:2",
+        variables=(("tagGroups", "[[String!]!]!"),),
+        result_module="notes_by_tag_groups",
+        result_class="NotesByTagGroups",
     ),
     "OnCommentAdded": OperationInfo(
         name="OnCommentAdded",
@@ -114,6 +152,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:15",
+        variables=(("noteId", "ID!"),),
+        result_module="on_comment_added",
+        result_class="OnCommentAdded",
     ),
     "OnNoteChanged": OperationInfo(
         name="OnNoteChanged",
@@ -122,6 +163,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:9",
+        variables=(("id", "ID"),),
+        result_module="on_note_changed",
+        result_class="OnNoteChanged",
     ),
     "OnNoteCreated": OperationInfo(
         name="OnNoteCreated",
@@ -130,6 +174,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:3",
+        variables=(("authorId", "ID"),),
+        result_module="on_note_created",
+        result_class="OnNoteCreated",
     ),
     "Search": OperationInfo(
         name="Search",
@@ -138,6 +185,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/search.graphql:2",
+        variables=(("text", "String!"), ("kinds", "[SearchKind!]"), ("limit", "Int")),
+        result_module="search",
+        result_class="Search",
     ),
     "UpdateNote": OperationInfo(
         name="UpdateNote",
@@ -146,6 +196,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/update_note.graphql:5",
+        variables=(("input", "UpdateNoteInput!"),),
+        result_module="update_note",
+        result_class="UpdateNote",
     ),
 }
 """Every operation of this package, by name."""

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 import httpx
 from pydantic_core import ValidationError
 
+from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
 from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
@@ -346,7 +347,9 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call_flow(call), self._transport))
+        fake = _seam.active  # a test's fake (appsync_runtime.testing), else None
+        transport = self._transport if fake is None else fake.sync_transport(self, call)
+        return cast(GraphQLResponse, run_sync(call_flow(call), transport))
 
     def execute_validated(
         self,
@@ -362,7 +365,9 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call_flow(call), self._transport))
+        fake = _seam.active
+        transport = self._transport if fake is None else fake.sync_transport(self, call)
+        return self._result(model, run_sync(call_flow(call), transport))
 
     def subscribe(
         self,
@@ -379,6 +384,8 @@ class AppSyncClient(_ClientCore):
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up), both in the iterating thread. Leaving the loop stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
+        if _seam.active is not None:
+            _seam.active.subscribing(self, call)
         return self._realtime.subscribe(call.body, call.strategy, operation_name, on_ready, on_gap)
 
     def close(self) -> None:
@@ -483,7 +490,9 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call_flow(call), self._transport))
+        fake = _seam.active  # a test's fake (appsync_runtime.testing), else None
+        transport = self._transport if fake is None else fake.async_transport(self, call)
+        return cast(GraphQLResponse, await run_async(call_flow(call), transport))
 
     async def execute_validated(
         self,
@@ -499,7 +508,9 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call_flow(call), self._transport))
+        fake = _seam.active
+        transport = self._transport if fake is None else fake.async_transport(self, call)
+        return self._result(model, await run_async(call_flow(call), transport))
 
     def subscribe(
         self,
@@ -517,6 +528,8 @@ class AsyncAppSyncClient(_ClientCore):
         up); both may be async and run where the loop iterates. Leaving the loop
         (closing the iterator) stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, _AUTH_OPTIONS)
+        if _seam.active is not None:
+            _seam.active.subscribing(self, call)
         return self._realtime.iterate(
             call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
         )

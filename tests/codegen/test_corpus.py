@@ -72,7 +72,7 @@ from appsync_runtime.scalars import (
     serialize_aws_json,
     serialize_aws_time,
 )
-from appsync_runtime.testing import AppSyncSimulator
+from tests.support.simulator_launcher import AppSyncSimulator
 from tests.support.simulator import start_simulators
 
 from .conftest import tool

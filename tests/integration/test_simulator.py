@@ -21,7 +21,7 @@ import aiohttp
 import httpx
 import pytest
 
-from appsync_runtime.testing import (
+from tests.support.simulator_launcher import (
     AppSyncSimulator,
     SimulatorError,
     cognito_claims,

@@ -27,7 +27,7 @@ from appsync_runtime import (
     CognitoUserPoolsAuth,
     OIDCAuth,
 )
-from appsync_runtime.testing import AppSyncSimulator
+from tests.support.simulator_launcher import AppSyncSimulator
 from tests.support.fake_appsync import FakeAppSync, Reply
 from tests.support.ports import free_port
 from tests.support.simulator import EXAMPLE_SCHEMA_DIR

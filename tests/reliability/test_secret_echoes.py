@@ -56,7 +56,7 @@ from appsync_runtime import (
     RetryPolicy,
 )
 from appsync_runtime import _redaction as redaction
-from appsync_runtime.testing import mint_jwt
+from tests.support.simulator_launcher import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.fake_realtime import FAST as FAST_REALTIME
 from tests.support.fake_realtime import (

@@ -31,7 +31,7 @@ from appsync_runtime import (
     RetryPolicy,
     Timeout,
 )
-from appsync_runtime.testing import mint_jwt
+from tests.support.simulator_launcher import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.ports import dead_url
 from tests.support.secret_scan import SecretScan

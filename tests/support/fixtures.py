@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from appsync_runtime.testing import AppSyncSimulator
+from tests.support.simulator_launcher import AppSyncSimulator
 from tests.support.fake_appsync import FakeAppSync
 from tests.support.simulator import EXAMPLE_SIMULATOR_CONFIG, start_simulators
 

@@ -46,6 +46,7 @@ FLOORS: dict[str, int] = {
     "_connection": 2,
     "_connection_manager": 2,
     "_thread_driver": 2,
+    "_seam": 2,
     # 3: the clients, and the users' test kit built on them
     "_client": 3,
     "testing": 3,
