@@ -46,6 +46,9 @@ The fake is bound to nothing but the process: install one at a time. Importing t
 generated client does not import this module (production code pays nothing for it).
 """
 
+# The kit's classes (the fake, its stubs, feeds and sockets) work on each other's
+# private state under the fake's one lock; none of it is API.
+# pyright: reportPrivateUsage=false
 from __future__ import annotations
 
 import asyncio
@@ -1230,11 +1233,16 @@ def _model_in(hint: Any) -> type[BaseModel] | None:
     return None
 
 
+def _type_name(hint: object) -> str:
+    return str(getattr(hint, "__name__", None) or repr(hint))
+
+
 def _default_for(hint: Any, where: str) -> Any:
     members = _members(hint)
     if type(None) in members:
         return None
     hint = members[0]
+    label = _type_name(hint)
     origin = typing.get_origin(hint)
     if origin is Literal:
         return typing.get_args(hint)[0]
@@ -1261,7 +1269,6 @@ def _default_for(hint: Any, where: str) -> Any:
             return "00:00:00Z"
     if hint is Any:
         return None
-    name = getattr(hint, "__name__", repr(hint))
-    if "IP" in name or "Address" in name:
+    if "IP" in label or "Address" in label:
         return "127.0.0.1"
     raise FakeSetupError(f"build: no default for {where} ({hint!r}); give it a value")

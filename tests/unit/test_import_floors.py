@@ -52,6 +52,7 @@ FLOORS: dict[str, int] = {
     "testing": 3,
     # 4: the package's re-exports
     "__init__": 4,
+    "pytest_plugin": 4,
 }
 
 
