@@ -24,10 +24,10 @@ from appsync_runtime import (  # noqa: E402
     AppSyncGraphQLError,
     CognitoUserPoolsAuth,
 )
-from tests.support.simulator_launcher import AppSyncSimulator  # noqa: E402
 from example_client import AsyncClient, Client  # noqa: E402
 from example_client.enums import NoteStatus, Priority  # noqa: E402
 from example_client.input_types import CreateNoteInput  # noqa: E402
+from tests.support.simulator_launcher import AppSyncSimulator  # noqa: E402
 
 
 def show(label: str, value: object) -> None:
