@@ -1215,14 +1215,12 @@ def _strip(hint: Any) -> Any:
 
 
 def _members(hint: Any) -> tuple[Any, ...]:
-    hint = _strip(hint)
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or (origin is not None and origin.__name__ == "UnionType"):
-        return tuple(_strip(arg) for arg in typing.get_args(hint))
+    """The members of a union (nested unions flattened, ``Annotated`` stripped)."""
     import types
 
-    if isinstance(hint, types.UnionType):
-        return tuple(_strip(arg) for arg in typing.get_args(hint))
+    hint = _strip(hint)
+    if typing.get_origin(hint) is typing.Union or isinstance(hint, types.UnionType):
+        return tuple(member for arg in typing.get_args(hint) for member in _members(arg))
     return (hint,)
 
 

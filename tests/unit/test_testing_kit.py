@@ -1,0 +1,400 @@
+"""The users' test kit (appsync_runtime.testing): the fake behind the real generated
+clients, its answers and failures, recorded calls, variable checks, subscriptions,
+and the build helper."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from appsync_runtime import (
+    ApiKeyAuth,
+    AppSyncAuthError,
+    AppSyncClient,
+    AppSyncErrorPageError,
+    AppSyncGraphQLError,
+    AppSyncHTTPError,
+    AppSyncNetworkError,
+    AppSyncSubscriptionError,
+    AppSyncThrottledError,
+    AuthFailureReason,
+    CognitoUserPoolsAuth,
+    Credentials,
+    IAMAuth,
+    RealtimeOptions,
+    RetryPolicy,
+    SubscriptionGap,
+)
+from appsync_runtime.testing import (
+    AppSyncFake,
+    FakeAssertionError,
+    FakeSetupError,
+    auth_rejected,
+    build,
+    graphql_error,
+    network_error,
+    server_error,
+    throttled,
+    unauthorized_field,
+)
+from tests.support.simulator import EXAMPLE_SCHEMA_DIR
+
+sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
+
+from example_client import (
+    AsyncClient,
+    Client,
+    CreateNote,
+    DeleteNote,
+    GetNode,
+    GetNote,
+    ListNotes,
+    OnNoteCreated,
+)
+from example_client.input_types import CreateNoteInput, DeleteNoteInput
+
+URL = "https://abcdefghij.appsync-api.us-east-1.amazonaws.com/graphql"
+KEY = "da2-kitkitkitkitkitkitkitkit01"
+FAST = RealtimeOptions(backoff_initial=0.01, backoff_max=0.05)
+NO_WAIT = RetryPolicy(attempts=3, wait_initial=0, wait_max=0, wait_jitter=0)
+
+
+@pytest.fixture
+def fake() -> Any:
+    """An installed fake; tests call verify() themselves where it matters."""
+    installed = AppSyncFake()
+    installed.install()
+    yield installed
+    installed.uninstall()
+
+
+def client(**kwargs: Any) -> Client:
+    return Client(URL, auth=kwargs.pop("auth", ApiKeyAuth(KEY)), **kwargs)
+
+
+# ---------------------------------------------------------------- answers
+
+
+def test_a_model_answer_goes_through_the_real_client(fake: AppSyncFake) -> None:
+    note = build(GetNote, get_note={"id": "n1", "title": "T", "tags": ["a"]})
+    fake.on(Client.get_note).reply(note)
+    with client() as c:
+        assert c.get_note("n1") == note
+    call = fake.assert_called(Client.get_note, times=1, variables={"id": "n1"})
+    assert (call.operation_name, call.kind, call.auth_mode) == ("GetNote", "query", "API_KEY")
+
+
+def test_a_dict_answer_is_validated_when_registered_naming_the_field(fake: AppSyncFake) -> None:
+    with pytest.raises(FakeSetupError, match=r"GetNote.*getNote\.title|get_note\.title"):
+        fake.on(Client.get_note).reply({"getNote": {"id": "n1", "title": 5}})
+
+
+def test_a_model_of_another_operation_is_refused(fake: AppSyncFake) -> None:
+    wrong: Any = build(ListNotes)
+    with pytest.raises(FakeSetupError, match="not its result model GetNote"):
+        fake.on(Client.get_note).reply(wrong)
+
+
+def test_answers_by_name_callable_and_in_order(fake: AppSyncFake) -> None:
+    fake.on("GetNote").reply(
+        lambda variables: build(GetNote, get_note={"id": variables["id"]}),
+        {"getNote": None},
+    )
+    with client() as c:
+        first = c.get_note("x1").get_note
+        assert first is not None and first.id == "x1"
+        assert c.get_note("x2").get_note is None
+        with pytest.raises(FakeAssertionError, match="unexpected call: query GetNote"):
+            c.get_note("x3")
+    with pytest.raises(FakeAssertionError, match="unexpected call"):
+        fake.verify()  # reported again at the end, even if the code swallowed it
+
+
+def test_a_by_name_dict_is_checked_against_the_calling_clients_model(fake: AppSyncFake) -> None:
+    fake.on("GetNote").reply({"getNote": {"id": "n1"}})
+    with client() as c, pytest.raises(FakeAssertionError, match="does not fit GetNote"):
+        c.get_note("n1")
+
+
+def test_answers_match_on_variables(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note, variables={"id": "a"}).reply(build(GetNote, get_note={"title": "A"}))
+    fake.on(Client.get_note, variables={"id": "b"}).reply(build(GetNote, get_note={"title": "B"}))
+    with client() as c:
+        titles = [(c.get_note(i).get_note or build(GetNote).get_note) for i in "ba"]
+    assert [t.title for t in titles if t is not None] == ["B", "A"]
+
+
+def test_unused_answers_fail_verify(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note).reply({"getNote": None})
+    fake.on(Client.list_notes).reply(build(ListNotes), build(ListNotes))
+    with client() as c:
+        c.list_notes()
+    with pytest.raises(FakeAssertionError) as caught:
+        fake.verify()
+    assert "GetNote>: never called" in str(caught.value)
+    assert "ListNotes>: 1 answer(s) never used" in str(caught.value)
+
+
+def test_an_async_client_uses_the_same_fake(fake: AppSyncFake) -> None:
+    fake.on(AsyncClient.get_note).reply(throttled(0), build(GetNote, get_note={"title": "A"}))
+
+    async def main() -> str | None:
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY), retry=NO_WAIT) as c:
+            note = (await c.get_note("n1")).get_note
+            return None if note is None else note.title
+
+    assert asyncio.run(main()) == "A"
+    assert [call.attempt for call in fake.calls] == [1, 2]
+
+
+# ---------------------------------------------------------------- failures
+
+
+def test_graphql_error_with_partial_data(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note).reply(
+        graphql_error(
+            "boom",
+            error_type="Custom",
+            error_info={"code": 7},
+            path=["getNote", "title"],
+            data={"getNote": None},
+        )
+    )
+    with client() as c, pytest.raises(AppSyncGraphQLError) as caught:
+        c.get_note("n1")
+    entry = caught.value.errors[0]
+    assert (entry.error_type, entry.error_info) == ("Custom", {"code": 7})
+    assert list(entry.path or ()) == ["getNote", "title"]
+    assert caught.value.data == {"getNote": None}
+
+
+def test_unauthorized_field(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note).reply(unauthorized_field(["getNote", "author", "email"]))
+    with client() as c, pytest.raises(AppSyncGraphQLError) as caught:
+        c.get_note("n1")
+    assert caught.value.errors[0].error_type == "Unauthorized"
+    assert "email" in caught.value.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "reason", [r for r in AuthFailureReason if r is not AuthFailureReason.NO_CREDENTIALS]
+)
+def test_every_auth_reason_reaches_the_caller(fake: AppSyncFake, reason: AuthFailureReason) -> None:
+    fake.on(Client.get_note).reply(auth_rejected(reason))
+    with client(retry=None) as c, pytest.raises(AppSyncAuthError) as caught:
+        c.get_note("n1")
+    assert caught.value.reason is reason
+
+
+def test_no_credentials_is_refused_as_an_answer() -> None:
+    with pytest.raises(FakeSetupError, match="not a reason AppSync answers with"):
+        auth_rejected("no_credentials")
+
+
+def test_throttling_retry_after_and_server_errors(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note).reply(throttled(retry_after=0), server_error(503), {"getNote": None})
+    with client(retry=NO_WAIT) as c:
+        assert c.get_note("n1").get_note is None
+    assert len(fake.calls) == 3
+    fake.on(Client.search).reply(throttled(retry_after=7))
+    with client(retry=None) as c, pytest.raises(AppSyncThrottledError) as caught:
+        c.search("x")
+    assert caught.value.retry_after == 7
+    fake.on(Client.list_notes).reply(server_error(502, html=True))
+    with client(retry=None) as c, pytest.raises(AppSyncErrorPageError) as page:
+        c.list_notes()
+    assert isinstance(page.value, AppSyncHTTPError) and page.value.status == 502
+
+
+def test_network_errors_follow_the_real_retry_policy(fake: AppSyncFake) -> None:
+    note = build(CreateNote, create_note={"id": "n1"})
+    # before sending: even a mutation is retried
+    fake.on(Client.create_note).reply(network_error(sent=False), note)
+    with client(retry=NO_WAIT) as c:
+        created = c.create_note(CreateNoteInput(title="t")).create_note
+        assert created is not None and created.id == "n1"
+    assert len(fake.calls) == 2
+    # after sending: a mutation is not retried (it may have run) unless idempotent
+    fake.on(Client.create_note).reply(network_error(sent=True), network_error(sent=True), note)
+    with client(retry=NO_WAIT) as c:
+        with pytest.raises(AppSyncNetworkError) as caught:
+            c.create_note(CreateNoteInput(title="t"))
+        assert caught.value.sent is True and caught.value.attempts == 1
+        c.create_note(CreateNoteInput(title="t"), idempotent=True)
+    assert [call.attempt for call in fake.calls[2:]] == [1, 1, 2]
+
+
+# ---------------------------------------------------------------- auth and secrets
+
+
+def test_the_auth_mode_the_client_chose_is_recorded(fake: AppSyncFake) -> None:
+    fake.on(Client.delete_note).reply(build(DeleteNote))
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJl"
+    auth = [ApiKeyAuth(KEY), CognitoUserPoolsAuth(token)]
+    with Client(URL, auth=auth) as c:  # DeleteNote does not allow API_KEY
+        c.delete_note(DeleteNoteInput(id="n1"))
+    call = fake.calls[0]
+    assert call.auth_mode == "AMAZON_COGNITO_USER_POOLS"
+    assert call.headers["Authorization"] == "***"
+
+
+SECRET = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+",
+    min_size=20,
+    max_size=40,
+)
+
+
+@given(secret_key=SECRET, session=SECRET)
+def test_no_secret_is_recorded(secret_key: str, session: str) -> None:
+    auth = IAMAuth(Credentials("AKIAIOSFODNN7EXAMPLE", secret_key, session), region="us-east-1")
+    with AppSyncFake() as fake:
+        fake.on(Client.get_note).reply({"getNote": None})
+        with Client(URL, auth=auth, headers={"x-trace": "t1"}) as c:
+            c.get_note("n1")
+    recorded = repr(fake.calls) + repr([call.headers for call in fake.calls])
+    assert secret_key not in recorded and session not in recorded
+    assert fake.calls[0].auth_mode == "AWS_IAM"
+    assert fake.calls[0].headers["x-trace"] == "t1"
+
+
+# ---------------------------------------------------------------- variables
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({"id": "n1", "bogus": 1}, r"\$bogus is not a variable of GetNote"),
+        ({}, r"\$id \(ID!\) is missing"),
+        ({"id": None}, r"\$id is null"),
+        ({"id": "n1", "commentLimit": "ten"}, r"\$commentLimit is str 'ten', not a Int"),
+        ({"id": "n1", "commentLimit": 2**40}, r"outside GraphQL's 32-bit Int"),
+        ({"id": True}, r"\$id is True, not a ID"),
+    ],
+)
+def test_variables_appsync_would_refuse_fail_the_call(
+    fake: AppSyncFake, variables: dict[str, Any], problem: str
+) -> None:
+    fake.on("GetNote").reply({"getNote": None})
+    query = Client.get_note.__doc__ and "query GetNote($id: ID!) { getNote(id: $id) { id } }"
+    with client() as c, pytest.raises(FakeAssertionError, match=problem):
+
+        class Typed(Client):
+            pass
+
+        # an untyped call through a generated client class: its OPERATIONS apply
+        Typed.execute(c, str(query), "GetNote", variables)
+
+
+def test_list_variables_are_checked_item_by_item(fake: AppSyncFake) -> None:
+    fake.on("NotesByTagGroups").reply({"notesByTagGroups": []})
+    with client() as c, pytest.raises(FakeAssertionError, match=r"tagGroups\[0\]\[1\] is null"):
+        c.execute("query NotesByTagGroups { x }", "NotesByTagGroups", {"tagGroups": [["a", None]]})
+
+
+def test_an_untyped_client_is_served_without_checks(fake: AppSyncFake) -> None:
+    fake.on("Anything").reply({"whatever": 1})
+    with AppSyncClient(URL, auth=ApiKeyAuth(KEY)) as c:
+        assert c.execute("query Anything { x }", "Anything", {"free": 1}).data == {"whatever": 1}
+
+
+# ---------------------------------------------------------------- installing
+
+
+def test_one_fake_at_a_time_and_clients_made_before_are_faked_too() -> None:
+    early = client()
+    with AppSyncFake() as fake:
+        with pytest.raises(FakeSetupError, match="another AppSync fake"):
+            AppSyncFake().install()
+        fake.on(Client.get_note).reply({"getNote": None})
+        assert early.get_note("n1").get_note is None
+    early.close()
+
+
+def test_not_a_generated_method_is_refused(fake: AppSyncFake) -> None:
+    with pytest.raises(FakeSetupError, match="not a method of a generated client"):
+        fake.on(len)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- build
+
+
+def test_build_defaults_and_overrides() -> None:
+    note = build(GetNote, get_note={"title": "x", "comments": {"next_token": "t"}}).get_note
+    assert note is not None and note.title == "x" and note.comments.next_token == "t"
+    assert note.tags == [] and note.body is None
+    node = build(GetNode, node={})
+    assert node.node is not None
+    with pytest.raises(FakeSetupError, match="has no field nope"):
+        build(GetNote, nope=1)
+
+
+# ---------------------------------------------------------------- subscriptions
+
+
+def test_sync_subscription_events_gap_ready_complete(fake: AppSyncFake) -> None:
+    events = [build(OnNoteCreated, on_note_created={"id": f"e{i}"}) for i in range(3)]
+    feed = fake.on(Client.on_note_created).event(events[0]).drop().event(*events[1:]).complete()
+    ready: list[int] = []
+    gaps: list[SubscriptionGap] = []
+    with client(realtime=FAST) as c:
+        got = list(
+            c.on_note_created(author_id="a", on_ready=lambda: ready.append(1), on_gap=gaps.append)
+        )
+    assert got == events
+    assert ready == [1] and len(gaps) == 1 and feed.starts == 2
+    assert fake.connections == 2
+    call = fake.assert_called(Client.on_note_created, variables={"authorId": "a"})
+    assert call.kind == "subscription" and call.auth_mode == "API_KEY"
+
+
+def test_async_subscription_error_ends_it(fake: AppSyncFake) -> None:
+    event = build(OnNoteCreated, on_note_created={"id": "e1"})
+    fake.on(AsyncClient.on_note_created).event(event).error("nope", error_type="Denied")
+
+    async def main() -> list[OnNoteCreated]:
+        got: list[OnNoteCreated] = []
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY), realtime=FAST) as c:
+            with pytest.raises(AppSyncSubscriptionError, match="nope"):
+                async for item in c.on_note_created():
+                    got.append(item)
+        return got
+
+    assert asyncio.run(main()) == [event]
+
+
+def test_live_pushes_and_uninstall_completes(fake: AppSyncFake) -> None:
+    feed = fake.on("OnNoteCreated") if False else fake.on_subscription("OnNoteCreated")
+
+    async def main() -> list[str]:
+        got: list[str] = []
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY), realtime=FAST) as c:
+
+            def ready() -> None:
+                feed.event(
+                    {"onNoteCreated": None}, build(OnNoteCreated, on_note_created={"id": "z"})
+                )
+                feed.complete()
+
+            async for item in c.on_note_created(on_ready=ready):
+                got.append("none" if item.on_note_created is None else item.on_note_created.id)
+        return got
+
+    assert asyncio.run(main()) == ["none", "z"]
+
+
+def test_an_unexpected_subscription_and_a_wrong_event(fake: AppSyncFake) -> None:
+    with (
+        client(realtime=FAST) as c,
+        pytest.raises(FakeAssertionError, match="unexpected subscription"),
+    ):
+        next(iter(c.on_note_created()))
+    with pytest.raises(FakeSetupError, match="not its result model"):
+        fake.on(Client.on_note_created).event(build(GetNote))  # type: ignore[arg-type]
+    with pytest.raises(FakeAssertionError, match="never subscribed"):
+        fake.verify()
