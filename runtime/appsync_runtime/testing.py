@@ -593,7 +593,10 @@ class AppSyncFake:
         self._calls: list[RecordedCall] = []
         self._problems: list[str] = []
         self._operations: dict[tuple[str, str], _Operation | None] = {}
-        self._pending_subs: dict[str, tuple[SubscriptionFeed[Any], str]] = {}
+        # feeds of announced subscriptions by their start's data text, then by the
+        # subscription id the client gave them (a resumed one starts with it again)
+        self._pending_subs: dict[str, deque[SubscriptionFeed[Any]]] = {}
+        self._started_subs: dict[str, SubscriptionFeed[Any]] = {}
         self._sockets: list[_FakeSocket] = []
         self.connections = 0
         """WebSocket connections the clients opened (reconnects included)."""
@@ -805,7 +808,7 @@ class AppSyncFake:
             feed._claimed = True
             if operation is not None:
                 feed._adopt(operation)
-            self._pending_subs[call.body.decode("utf-8")] = (feed, name or "")
+            self._pending_subs.setdefault(call.body.decode("utf-8"), deque()).append(feed)
 
     async def open_websocket(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """An in-memory WebSocket whose peer is this fake."""
@@ -818,8 +821,9 @@ class AppSyncFake:
     # ---- answering
 
     def _fail(self, message: str) -> typing.NoReturn:
-        self._problems.append(message)
-        raise FakeAssertionError(message)
+        with self._lock:
+            self._problems.append(message)
+        raise FakeAssertionError(message) from None
 
     def _operation_for(self, client: object, name: str | None) -> _Operation | None:
         package = _package_of(type(client))
@@ -842,6 +846,14 @@ class AppSyncFake:
             self._fail(f"{name}: AppSync would refuse these variables: " + "; ".join(problems))
 
     def _answer(
+        self, client: object, call: Call, request: HttpRequest, attempt: int
+    ) -> HttpResponse:
+        try:
+            return self._answer_unchecked(client, call, request, attempt)
+        except FakeSetupError as exc:  # an answer the test gave does not fit: in the call,
+            self._fail(str(exc))  # never an AppSyncError the call flow would retry
+
+    def _answer_unchecked(
         self, client: object, call: Call, request: HttpRequest, attempt: int
     ) -> HttpResponse:
         body = json.loads(request.content)
@@ -894,12 +906,8 @@ class AppSyncFake:
         assert isinstance(answer, Mapping)
         data = typing.cast("Mapping[str, Any]", answer)
         if operation is not None:
-            try:
-                return _validated(operation.model, data, f"the answer for {name}").model_dump(
-                    mode="json", by_alias=True
-                )
-            except FakeSetupError as exc:
-                self._fail(str(exc))
+            model = _validated(operation.model, data, f"the answer for {name}")
+            return model.model_dump(mode="json", by_alias=True)
         return dict(data)
 
 
@@ -1153,12 +1161,14 @@ class _FakeSocket:
         data = str(message.get("payload", {}).get("data", ""))
         fake = self._fake
         with fake._lock:
+            feed = fake._started_subs.get(sub_id)
             pending = fake._pending_subs.get(data)
-        if pending is None:
+            if feed is None and pending:
+                feed = fake._started_subs[sub_id] = pending.popleft()
+        if feed is None:  # not announced by a client's subscribe: nothing to serve
             error = {"errorType": "UnknownOperationError", "message": "unexpected subscription"}
             self.frame({"type": "error", "id": sub_id, "payload": {"errors": [error]}})
             return
-        feed = pending[0]
         self._subs[sub_id] = feed
         self.frame({"type": "start_ack", "id": sub_id})
         feed._started(self, sub_id)

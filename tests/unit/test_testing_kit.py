@@ -121,6 +121,32 @@ def test_a_by_name_dict_is_checked_against_the_calling_clients_model(fake: AppSy
         c.get_note("n1")
 
 
+def test_a_callable_answering_wrongly_fails_the_call_once(fake: AppSyncFake) -> None:
+    wrong: Any = lambda variables: build(ListNotes)  # noqa: E731
+    fake.on(Client.get_note).reply(wrong)
+    with client(retry=NO_WAIT) as c, pytest.raises(FakeAssertionError, match="not its result"):
+        c.get_note("n1")
+    assert len(fake.calls) == 1  # a broken answer is the test's mistake: never retried
+
+
+def test_two_identical_subscriptions_get_a_feed_each(fake: AppSyncFake) -> None:
+    fake.on(AsyncClient.on_note_created).event({"onNoteCreated": None}).complete()
+    fake.on(AsyncClient.on_note_created).event(
+        build(OnNoteCreated), build(OnNoteCreated)
+    ).complete()
+
+    async def main() -> list[int]:
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY), realtime=FAST) as c:
+
+            async def count() -> int:
+                return len([item async for item in c.on_note_created()])
+
+            return sorted(await asyncio.gather(count(), count()))
+
+    assert asyncio.run(main()) == [1, 2]
+    fake.verify()
+
+
 def test_answers_match_on_variables(fake: AppSyncFake) -> None:
     fake.on(Client.get_note, variables={"id": "a"}).reply(build(GetNote, get_note={"title": "A"}))
     fake.on(Client.get_note, variables={"id": "b"}).reply(build(GetNote, get_note={"title": "B"}))
