@@ -369,6 +369,8 @@ def _type_problem(type_text: str, value: object, where: str) -> str | None:
         return None  # an input object, enum or AWS scalar: the schema would tell
     if isinstance(value, bool) and bool not in kinds:
         return f"{where} is {value!r}, not a {inner}"
+    if inner == "Int" and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 3.0 is an Int to GraphQL (and to AppSync)
     if not isinstance(value, kinds):
         return f"{where} is {type(value).__name__} {value!r:.60}, not a {inner}"
     if inner == "Int" and not -(2**31) <= typing.cast(int, value) < 2**31:
