@@ -24,3 +24,4 @@ def misuse(fake: AppSyncFake) -> None:
     fake.on(Client.on_note_created).reply(build(OnNoteCreated))  # wrong
     fake.on(Client.get_note).event(build(GetNote))  # wrong
     wrong_kind: Stub[ListNotes] = fake.on(Client.get_note)  # wrong
+    assert wrong_kind is not None
