@@ -12,33 +12,36 @@ more than the standard library.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a Protocol class costs import time: only checkers see it
+    from typing import Any, Protocol
+
     from ._connection import WebSocket
     from ._flow import AsyncTransport, Call, SyncTransport
 
-__all__ = ["Fake", "active", "install", "uninstall"]
+    class Fake(Protocol):
+        """What an installed fake provides."""
+
+        def sync_transport(self, client: object, call: Call) -> SyncTransport:
+            """The transport ``client`` sends ``call``'s attempts through."""
+            ...
+
+        def async_transport(self, client: object, call: Call) -> AsyncTransport:
+            """The async twin of :meth:`sync_transport`."""
+            ...
+
+        def subscribing(self, client: object, call: Call) -> None:
+            """``client`` is about to subscribe with ``call`` (its body and strategy)."""
+
+        async def open_websocket(
+            self, url: str, protocols: tuple[str, ...], headers: Any
+        ) -> WebSocket:
+            """A WebSocket to the fake's real-time endpoint (duck-typed as aiohttp's)."""
+            ...
 
 
-class Fake(Protocol):
-    """What an installed fake provides."""
-
-    def sync_transport(self, client: object, call: Call) -> SyncTransport:
-        """The transport ``client`` sends ``call``'s attempts through."""
-        ...
-
-    def async_transport(self, client: object, call: Call) -> AsyncTransport:
-        """The async twin of :meth:`sync_transport`."""
-        ...
-
-    def subscribing(self, client: object, call: Call) -> None:
-        """``client`` is about to subscribe with ``call`` (its body and strategy)."""
-
-    async def open_websocket(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
-        """A WebSocket to the fake's real-time endpoint (duck-typed as aiohttp's)."""
-        ...
-
+__all__ = ["active", "install", "uninstall"]
 
 active: Fake | None = None
 """The installed fake, or None (production)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -477,3 +478,29 @@ def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) 
     if accepted and problem is not None and re.search(r"is float [-\d.e+]+, not a ID$", problem):
         return  # the one deliberate difference
     assert (problem is None) == accepted, (type_text, value, problem)
+
+
+def test_production_imports_never_load_the_kit() -> None:
+    """``from example_client import Client`` loads neither the kit, nor its plugin, nor
+    pytest: only the seam, a module of a few lines with nothing installed."""
+    import subprocess
+
+    code = (
+        "import sys; from example_client import Client, AsyncClient; "
+        "from appsync_runtime import _seam; assert _seam.active is None; "
+        "loaded = [m for m in ('appsync_runtime.testing', 'appsync_runtime.pytest_plugin', "
+        "'pytest', 'aiohttp') if m in sys.modules]; assert not loaded, loaded"
+    )
+    runtime = str(Path(_seam_file()).parents[1])
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=EXAMPLE_SCHEMA_DIR,
+        env={"PYTHONPATH": f"{runtime}:{EXAMPLE_SCHEMA_DIR}"},
+    )
+
+
+def _seam_file() -> str:
+    from appsync_runtime import _seam
+
+    return str(_seam.__file__)
