@@ -127,3 +127,21 @@ def test_the_plugin_is_registered_through_the_entry_point() -> None:
     found = [ep.value for ep in entry_points(group="pytest11") if ep.name == "appsync"]
     assert found == ["appsync_runtime.pytest_plugin"]
     assert Path(__file__).exists()
+
+
+def _readme_blocks() -> tuple[str, str]:
+    readme = (EXAMPLE_SCHEMA_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Testing your code", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    app, tests = blocks[:2]
+    assert app.startswith("# notes_app.py") and tests.startswith("# test_notes_app.py")
+    return app, tests
+
+
+def test_the_readme_testing_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    app, tests = _readme_blocks()
+    pytester.makepyfile(notes_app=app, test_notes_app=tests)
+    pytester.makeconftest(f"import sys\nsys.path.insert(0, {str(EXAMPLE_SCHEMA_DIR)!r})\n")
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=4)

@@ -19,10 +19,7 @@ from tests.support.simulator import EXAMPLE_SCHEMA_DIR
 
 CASES = Path(__file__).parent / "typing_cases"
 MISUSE = CASES / "kit_misuse.py"
-CLEAN = [
-    EXAMPLE_SCHEMA_DIR / "notes_app.py",
-    EXAMPLE_SCHEMA_DIR / "app_tests" / "test_notes_app.py",
-]
+APP = [EXAMPLE_SCHEMA_DIR / "notes_app.py", EXAMPLE_SCHEMA_DIR / "app_tests" / "test_notes_app.py"]
 BIN = Path(sys.executable).parent
 
 
@@ -39,7 +36,21 @@ def _error_lines(output: str, path: Path, pattern: str) -> dict[Path, set[int]]:
 
 
 @pytest.fixture(scope="module")
-def mypy_output() -> str:
+def clean(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Files that must check clean: the example application and its tests, and the
+    README's "Testing your code" example written out as files."""
+    from tests.unit.test_pytest_plugin import _readme_blocks
+
+    folder = tmp_path_factory.mktemp("readme")
+    app, tests = _readme_blocks()
+    (folder / "readme_notes_app.py").write_text(app, encoding="utf-8")
+    tests = tests.replace("from notes_app import", "from readme_notes_app import")
+    (folder / "test_readme_notes_app.py").write_text(tests, encoding="utf-8")
+    return [*APP, folder / "readme_notes_app.py", folder / "test_readme_notes_app.py"]
+
+
+@pytest.fixture(scope="module")
+def mypy_output(clean: list[Path]) -> str:
     with tempfile.TemporaryDirectory() as cache:
         done = subprocess.run(
             [
@@ -49,10 +60,10 @@ def mypy_output() -> str:
                 cache,
                 "--no-error-summary",
                 "--show-absolute-path",
-                *map(str, [*CLEAN, MISUSE]),
+                *map(str, [*clean, MISUSE]),
             ],
             cwd=EXAMPLE_SCHEMA_DIR,
-            env={"MYPYPATH": f"{EXAMPLE_SCHEMA_DIR}", "PATH": str(BIN)},
+            env={"MYPYPATH": f"{EXAMPLE_SCHEMA_DIR}:{clean[-1].parent}", "PATH": str(BIN)},
             capture_output=True,
             text=True,
             check=False,
@@ -64,21 +75,21 @@ def mypy_output() -> str:
 
 
 @pytest.fixture(scope="module")
-def pyright_output() -> str:
+def pyright_output(clean: list[Path]) -> str:
     pyright = BIN / "pyright"
     if not pyright.exists():
         pytest.skip("pyright is not installed (dev extra)")
     settings = {
         "typeCheckingMode": "strict",
         "pythonVersion": "3.10",
-        "extraPaths": [str(EXAMPLE_SCHEMA_DIR)],
+        "extraPaths": [str(EXAMPLE_SCHEMA_DIR), str(clean[-1].parent)],
     }
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "pyrightconfig.json"
         config.write_text(json.dumps(settings), encoding="utf-8")
         done = subprocess.run(
             [str(pyright), "-p", str(config), "--pythonpath", sys.executable, "--outputjson"]
-            + [str(path) for path in [*CLEAN, MISUSE]],
+            + [str(path) for path in [*clean, MISUSE]],
             capture_output=True,
             text=True,
             check=False,
@@ -100,10 +111,10 @@ PYRIGHT_ERROR = r"^(?P<path>[^:\n]+):(?P<line>\d+): "
 
 @pytest.mark.parametrize("checker", ["mypy", "pyright"])
 def test_user_code_checks_clean_and_misuse_is_caught(
-    checker: str, request: pytest.FixtureRequest
+    checker: str, request: pytest.FixtureRequest, clean: list[Path]
 ) -> None:
     output: str = request.getfixturevalue(f"{checker}_output")
     found = _error_lines(output, MISUSE, MYPY_ERROR if checker == "mypy" else PYRIGHT_ERROR)
-    for clean in CLEAN:
-        assert clean.resolve() not in found, output
+    for path in clean:
+        assert path.resolve() not in found, output
     assert found.get(MISUSE.resolve(), set()) == _wrong_lines(), output
