@@ -181,6 +181,24 @@ def test_an_async_client_uses_the_same_fake(fake: AppSyncFake) -> None:
     assert [call.attempt for call in fake.calls] == [1, 2]
 
 
+def test_execute_validated_takes_the_answer_from_the_bytes(fake: AppSyncFake) -> None:
+    note = build(GetNote, get_note={"id": "n1"})
+    fake.on("GetNote").reply(note)
+    query = "query GetNote($id: ID!) { getNote(id: $id) { id } }"
+    with client() as c:
+        assert c.execute_validated(GetNote, query, "GetNote", {"id": "n1"}) == note
+
+
+def test_calls_from_many_threads_are_each_answered_and_recorded(fake: AppSyncFake) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake.on(Client.get_note).reply(lambda variables: build(GetNote, get_note=variables))
+    with client() as c, ThreadPoolExecutor(8) as pool:
+        notes = list(pool.map(lambda i: c.get_note(f"n{i}").get_note, range(64)))
+    assert [note.id for note in notes if note is not None] == [f"n{i}" for i in range(64)]
+    assert sorted(call.variables["id"] for call in fake.calls) == sorted(f"n{i}" for i in range(64))
+
+
 # ---------------------------------------------------------------- failures
 
 
