@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["OPERATIONS", "OperationInfo"]
+__all__ = ["ENUM_VALUES", "INPUT_TYPES", "OPERATIONS", "OperationInfo"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class OperationInfo:
     """With Cognito, the caller needs one group of each tuple."""
     source: str
     """Where the operation is defined, ``file:line`` relative to the config."""
-    variables: tuple[tuple[str, str], ...]
-    """Each declared variable: its name and GraphQL type as written (``"ID!"``)."""
+    variables: tuple[tuple[str, str, bool], ...]
+    """Each declared variable: its name, GraphQL type as written (``"ID!"``), and
+    whether it has a default.
+    """
     result_module: str
     """The module of this package holding the result model."""
     result_class: str
@@ -48,7 +50,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/add_comment.graphql:2",
-        variables=(("input", "AddCommentInput!"),),
+        variables=(("input", "AddCommentInput!", False),),
         result_module="add_comment",
         result_class="AddComment",
     ),
@@ -59,7 +61,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/create_note.graphql:2",
-        variables=(("input", "CreateNoteInput!"),),
+        variables=(("input", "CreateNoteInput!", False),),
         result_module="create_note",
         result_class="CreateNote",
     ),
@@ -70,7 +72,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AWS_IAM", "AMAZON_COGNITO_USER_POOLS"),
         cognito_groups=(("admins",),),
         source="operations/delete_note.graphql:2",
-        variables=(("input", "DeleteNoteInput!"),),
+        variables=(("input", "DeleteNoteInput!", False),),
         result_module="delete_note",
         result_class="DeleteNote",
     ),
@@ -81,7 +83,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_node.graphql:2",
-        variables=(("id", "ID!"),),
+        variables=(("id", "ID!", False),),
         result_module="get_node",
         result_class="GetNode",
     ),
@@ -92,7 +94,11 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_note.graphql:2",
-        variables=(("id", "ID!"), ("commentLimit", "Int"), ("commentsNextToken", "String")),
+        variables=(
+            ("id", "ID!", False),
+            ("commentLimit", "Int", True),
+            ("commentsNextToken", "String", False),
+        ),
         result_module="get_note",
         result_class="GetNote",
     ),
@@ -103,7 +109,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AMAZON_COGNITO_USER_POOLS",),
         cognito_groups=(("admins",),),
         source="operations/get_note_for_moderation.graphql:3",
-        variables=(("id", "ID!"),),
+        variables=(("id", "ID!", False),),
         result_module="get_note_for_moderation",
         result_class="GetNoteForModeration",
     ),
@@ -115,10 +121,10 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         cognito_groups=(),
         source="operations/list_notes.graphql:2",
         variables=(
-            ("filter", "NoteFilter"),
-            ("limit", "Int"),
-            ("nextToken", "String"),
-            ("sortDirection", "SortDirection"),
+            ("filter", "NoteFilter", False),
+            ("limit", "Int", True),
+            ("nextToken", "String", False),
+            ("sortDirection", "SortDirection", True),
         ),
         result_module="list_notes",
         result_class="ListNotes",
@@ -141,7 +147,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/notes_by_tag_groups.graphql:2",
-        variables=(("tagGroups", "[[String!]!]!"),),
+        variables=(("tagGroups", "[[String!]!]!", False),),
         result_module="notes_by_tag_groups",
         result_class="NotesByTagGroups",
     ),
@@ -152,7 +158,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:15",
-        variables=(("noteId", "ID!"),),
+        variables=(("noteId", "ID!", False),),
         result_module="on_comment_added",
         result_class="OnCommentAdded",
     ),
@@ -163,7 +169,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:9",
-        variables=(("id", "ID"),),
+        variables=(("id", "ID", False),),
         result_module="on_note_changed",
         result_class="OnNoteChanged",
     ),
@@ -174,7 +180,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:3",
-        variables=(("authorId", "ID"),),
+        variables=(("authorId", "ID", False),),
         result_module="on_note_created",
         result_class="OnNoteCreated",
     ),
@@ -185,7 +191,11 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/search.graphql:2",
-        variables=(("text", "String!"), ("kinds", "[SearchKind!]"), ("limit", "Int")),
+        variables=(
+            ("text", "String!", False),
+            ("kinds", "[SearchKind!]", False),
+            ("limit", "Int", True),
+        ),
         result_module="search",
         result_class="Search",
     ),
@@ -196,9 +206,68 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/update_note.graphql:5",
-        variables=(("input", "UpdateNoteInput!"),),
+        variables=(("input", "UpdateNoteInput!", False),),
         result_module="update_note",
         result_class="UpdateNote",
     ),
 }
 """Every operation of this package, by name."""
+INPUT_TYPES: Final[Mapping[str, tuple[tuple[str, str, bool], ...]]] = {
+    "AddCommentInput": (("noteId", "ID!", False), ("body", "String!", False)),
+    "CreateNoteInput": (
+        ("title", "String!", False),
+        ("body", "String", False),
+        ("status", "NoteStatus", True),
+        ("priority", "Priority", True),
+        ("tags", "[String!]", False),
+        ("checklist", "[[String!]!]", False),
+        ("authorId", "ID", False),
+        ("dueDate", "AWSDate", False),
+        ("reminderTime", "AWSTime", False),
+        ("scheduledAt", "AWSDateTime", False),
+        ("expiresAt", "AWSTimestamp", False),
+        ("contactEmail", "AWSEmail", False),
+        ("contactPhone", "AWSPhone", False),
+        ("link", "AWSURL", False),
+        ("metadata", "AWSJSON", False),
+        ("sourceIp", "AWSIPAddress", False),
+    ),
+    "DeleteNoteInput": (("id", "ID!", False),),
+    "NoteFilter": (
+        ("status", "NoteStatus", False),
+        ("priority", "Priority", False),
+        ("tag", "String", False),
+        ("authorId", "ID", False),
+        ("dueBefore", "AWSDate", False),
+        ("createdAfter", "AWSDateTime", False),
+    ),
+    "UpdateNoteInput": (
+        ("id", "ID!", False),
+        ("expectedVersion", "Int!", False),
+        ("title", "String", False),
+        ("body", "String", False),
+        ("status", "NoteStatus", False),
+        ("priority", "Priority", False),
+        ("tags", "[String!]", False),
+        ("checklist", "[[String!]!]", False),
+        ("dueDate", "AWSDate", False),
+        ("reminderTime", "AWSTime", False),
+        ("scheduledAt", "AWSDateTime", False),
+        ("expiresAt", "AWSTimestamp", False),
+        ("contactEmail", "AWSEmail", False),
+        ("contactPhone", "AWSPhone", False),
+        ("link", "AWSURL", False),
+        ("metadata", "AWSJSON", False),
+        ("sourceIp", "AWSIPAddress", False),
+    ),
+}
+"""The input object types variables can hold: each field's name, GraphQL type, and whether it has a
+default.
+"""
+ENUM_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
+    "NoteStatus": ("DRAFT", "PUBLISHED", "ARCHIVED"),
+    "Priority": ("LOW", "MEDIUM", "HIGH", "URGENT"),
+    "SearchKind": ("NOTE", "COMMENT"),
+    "SortDirection": ("ASC", "DESC"),
+}
+"""The enums variables can hold: their values."""

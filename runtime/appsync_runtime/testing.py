@@ -287,9 +287,10 @@ class _Operation:
 
     name: str
     kind: str
-    variables: tuple[tuple[str, str], ...]
+    variables: tuple[tuple[str, str, bool], ...]
     model: type[BaseModel]
     package: str
+    shapes: Shapes
 
 
 def _operations_of(package: str) -> Mapping[str, Any] | None:
@@ -301,17 +302,22 @@ def _operations_of(package: str) -> Mapping[str, Any] | None:
     return operations
 
 
+def _shapes_of(package: str) -> Shapes:
+    module = importlib.import_module(f"{package}._operations")
+    return Shapes(getattr(module, "INPUT_TYPES", {}), getattr(module, "ENUM_VALUES", {}))
+
+
 def _operation(package: str, info: Any) -> _Operation:
-    variables: tuple[tuple[str, str], ...] = getattr(info, "variables", None) or ()
+    variables: tuple[tuple[str, str, bool], ...] = getattr(info, "variables", None) or ()
     module_name: str = getattr(info, "result_module", "")
     class_name: str = getattr(info, "result_class", "")
-    if not module_name or not class_name:
+    if not module_name or not class_name or any(len(entry) != 3 for entry in variables):
         raise FakeSetupError(
             f"the generated package {package} predates the test kit (no result model in "
             "its _operations.py): generate it again"
         )
     model = getattr(importlib.import_module(f"{package}.{module_name}"), class_name)
-    return _Operation(info.name, info.kind, tuple(variables), model, package)
+    return _Operation(info.name, info.kind, tuple(variables), model, package, _shapes_of(package))
 
 
 def _package_of(obj: object) -> str | None:
@@ -344,12 +350,40 @@ _SCALAR_KINDS: Mapping[str, tuple[type, ...]] = {
     "Int": (int,),
     "Float": (int, float),
     "Boolean": (bool,),
+    # AppSync's scalars travel as strings, AWSTimestamp as an integer
+    "AWSDate": (str,),
+    "AWSTime": (str,),
+    "AWSDateTime": (str,),
+    "AWSTimestamp": (int,),
+    "AWSEmail": (str,),
+    "AWSJSON": (str,),
+    "AWSURL": (str,),
+    "AWSPhone": (str,),
+    "AWSIPAddress": (str,),
 }
 
 
-def _type_problem(type_text: str, value: object, where: str) -> str | None:
-    """Why ``value`` cannot be a GraphQL ``type_text`` (None: it can, as far as the
-    fake knows without the schema: built-in scalars, lists and nullability)."""
+@dataclass(frozen=True)
+class Shapes:
+    """The input object types (field name, GraphQL type, has a default) and enums
+    (values) of a generated package, from its ``_operations.py``."""
+
+    inputs: Mapping[str, tuple[tuple[str, str, bool], ...]] = field(
+        default_factory=dict[str, tuple[tuple[str, str, bool], ...]]
+    )
+    enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
+
+
+_NO_SHAPES = Shapes()
+_MAX_PROBLEMS = 5
+
+
+def _type_problem(
+    type_text: str, value: object, where: str, shapes: Shapes = _NO_SHAPES
+) -> str | None:
+    """Why ``value`` (a JSON value) cannot be a GraphQL ``type_text``, as GraphQL's
+    input coercion would refuse it; None when it can (or when the fake cannot tell:
+    a named type ``shapes`` does not describe)."""
     non_null = type_text.endswith("!")
     inner = type_text[:-1] if non_null else type_text
     if value is None:
@@ -357,45 +391,72 @@ def _type_problem(type_text: str, value: object, where: str) -> str | None:
     if inner.startswith("["):
         item_type = inner[1:-1]
         if not isinstance(value, list):  # a single value is coerced to a list of one
-            return _type_problem(item_type, value, where)
+            return _type_problem(item_type, value, where, shapes)
         items: list[object] = typing.cast("list[object]", value)
         for index, item in enumerate(items):
-            problem = _type_problem(item_type, item, f"{where}[{index}]")
+            problem = _type_problem(item_type, item, f"{where}[{index}]", shapes)
             if problem is not None:
                 return problem
         return None
     kinds = _SCALAR_KINDS.get(inner)
-    if kinds is None:
-        return None  # an input object, enum or AWS scalar: the schema would tell
+    if kinds is not None:
+        return _scalar_problem(inner, kinds, value, where)
+    values = shapes.enums.get(inner)
+    if values is not None:
+        if not isinstance(value, str) or value not in values:
+            return f"{where} is {value!r:.60}, not a value of the enum {inner} {values}"
+        return None
+    fields = shapes.inputs.get(inner)
+    if fields is None:
+        return None  # a type the package does not describe
+    if not isinstance(value, dict):
+        return f"{where} is {type(value).__name__} {value!r:.60}, not an {inner} object"
+    given: dict[str, object] = typing.cast("dict[str, object]", value)
+    declared = {name for name, _, _ in fields}
+    unknown = sorted(set(given) - declared)
+    if unknown:
+        return f"{where} has no field {unknown[0]!r} ({inner} has {', '.join(sorted(declared))})"
+    for name, field_type, has_default in fields:
+        if name not in given:
+            if field_type.endswith("!") and not has_default:
+                return f"{where}.{name} ({field_type}) is missing"
+            continue
+        problem = _type_problem(field_type, given[name], f"{where}.{name}", shapes)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _scalar_problem(name: str, kinds: tuple[type, ...], value: object, where: str) -> str | None:
     if isinstance(value, bool) and bool not in kinds:
-        return f"{where} is {value!r}, not a {inner}"
-    if inner == "Int" and isinstance(value, float) and value.is_integer():
+        return f"{where} is {value!r}, not a {name}"
+    if name == "Int" and isinstance(value, float) and value.is_integer():
         value = int(value)  # 3.0 is an Int to GraphQL (and to AppSync)
     if not isinstance(value, kinds):
-        return f"{where} is {type(value).__name__} {value!r:.60}, not a {inner}"
-    if inner == "Int" and not -(2**31) <= typing.cast(int, value) < 2**31:
+        return f"{where} is {type(value).__name__} {value!r:.60}, not a {name}"
+    if name == "Int" and not -(2**31) <= typing.cast(int, value) < 2**31:
         return f"{where} is {value}, outside GraphQL's 32-bit Int"
     return None
 
 
 def _variable_problems(operation: _Operation, variables: Mapping[str, Any]) -> list[str]:
-    declared = dict(operation.variables)
+    declared = {name for name, _, _ in operation.variables}
     problems = [
         f"${name} is not a variable of {operation.name} (declared: "
-        + (", ".join(f"${known}" for known in declared) or "none")
+        + (", ".join(f"${known}" for known in sorted(declared)) or "none")
         + ")"
         for name in variables
         if name not in declared
     ]
-    for name, type_text in operation.variables:
+    for name, type_text, has_default in operation.variables:
         if name not in variables:
-            if type_text.endswith("!"):
+            if type_text.endswith("!") and not has_default:
                 problems.append(f"${name} ({type_text}) is missing")
             continue
-        problem = _type_problem(type_text, variables[name], f"${name}")
+        problem = _type_problem(type_text, variables[name], f"${name}", operation.shapes)
         if problem is not None:
             problems.append(problem)
-    return problems
+    return problems[:_MAX_PROBLEMS]
 
 
 # --------------------------------------------------------------------------- records

@@ -449,7 +449,14 @@ def test_an_unexpected_subscription_and_a_wrong_event(fake: AppSyncFake) -> None
 
 # ---------------------------------------------------------------- variables vs graphql-core
 
-NAMED = st.sampled_from(["String", "ID", "Int", "Float", "Boolean"])
+SDL = """
+enum Color { RED GREEN }
+input Inner { a: Int!, b: [String], c: Color = RED, d: Int! = 3 }
+input Outer { inner: Inner, inners: [Inner!]!, name: String }
+type Query { x(s: String, i: ID, n: Int, f: Float, b: Boolean, o: Outer, c: Color): Int }
+"""
+NAMED = st.sampled_from(["String", "ID", "Int", "Float", "Boolean", "Color", "Inner", "Outer"])
+KEYS = st.sampled_from(["a", "b", "c", "d", "inner", "inners", "name", "zz"])
 
 
 def _maybe_non_null(text: str) -> st.SearchStrategy[str]:
@@ -467,24 +474,27 @@ JSON_VALUE = st.recursive(
     | st.integers(min_value=-(2**40), max_value=2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.integers(min_value=-(2**33), max_value=2**33).map(float)
+    | st.sampled_from(["RED", "GREEN", "BLUE", "red"])
     | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=3),
-    max_leaves=6,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(KEYS, children, max_size=4),
+    max_leaves=8,
 )
 
 
-@settings(max_examples=examples(1000))
+@settings(max_examples=examples(2000))
 @given(type_text=TYPE_TEXT, value=JSON_VALUE)
 def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) -> None:
-    """For built-in scalars, lists and nullability the fake refuses exactly what the
-    GraphQL reference implementation's input coercion refuses, but for one case: a
-    whole float (``1.0``) as an ``ID``, which graphql-core takes and the fake refuses
-    (an ID is a string or an integer; a float there is a bug in the caller)."""
+    """The fake refuses exactly the variables the GraphQL reference implementation's
+    input coercion refuses (built-in scalars, enums, input objects with defaults,
+    lists, nullability), the input shapes coming from what codegen writes into
+    ``_operations.py``; but for one case: a whole float (``1.0``) as an ``ID``, which
+    graphql-core takes and the fake refuses (an ID is a string or an integer)."""
     from graphql import GraphQLError, build_schema, coerce_input_value, parse_type, type_from_ast
 
-    from appsync_runtime.testing import _type_problem
+    from appsync_codegen.generate import OperationInfo, _input_shapes
+    from appsync_runtime.testing import Shapes, _type_problem
 
-    schema = build_schema("type Query { x(s: String, i: ID, n: Int, f: Float, b: Boolean): Int }")
+    schema = build_schema(SDL)
     graphql_type = type_from_ast(schema, parse_type(type_text))
     assert graphql_type is not None
     try:
@@ -492,10 +502,37 @@ def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) 
         accepted = True
     except GraphQLError:
         accepted = False
-    problem = _type_problem(type_text, value, "$v")
+    info = OperationInfo("Q", "query", "q", None, "", variables=(("v", type_text, False),))
+    inputs, enums = _input_shapes([info], schema)
+    shapes = Shapes(
+        {name: tuple(fields) for name, fields in inputs.items()},
+        {name: tuple(values) for name, values in enums.items()},
+    )
+    problem = _type_problem(type_text, value, "$v", shapes)
     if accepted and problem is not None and re.search(r"is float [-\d.e+]+, not a ID$", problem):
         return  # the one deliberate difference
     assert (problem is None) == accepted, (type_text, value, problem)
+
+
+def test_input_objects_and_enums_of_the_example_are_checked(fake: AppSyncFake) -> None:
+    fake.on("CreateNote").reply(build(CreateNote, create_note={}))
+    query = "mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }"
+    cases = {
+        r"\$input has no field 'colour'": {"title": "t", "colour": "red"},
+        r"\$input.title \(String!\) is missing": {"body": "b"},
+        r"\$input.status is 'SOON', not a value of the enum NoteStatus": {
+            "title": "t",
+            "status": "SOON",
+        },
+        r"\$input.checklist\[0\]\[1\] is null": {"title": "t", "checklist": [["a", None]]},
+        r"\$input.expiresAt is str": {"title": "t", "expiresAt": "tomorrow"},
+    }
+    with client() as c:
+        for problem, value in cases.items():
+            with pytest.raises(FakeAssertionError, match=problem):
+                Client.execute(c, query, "CreateNote", {"input": value})
+        created = c.create_note(CreateNoteInput(title="fine", tags=["a"], expires_at=1))
+        assert created.create_note is not None
 
 
 def test_production_imports_never_load_the_kit() -> None:
