@@ -874,8 +874,10 @@ class AppSyncFake:
             self._pending_subs.setdefault(call.body.decode("utf-8"), deque()).append(feed)
 
     async def open_websocket(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
-        """An in-memory WebSocket whose peer is this fake."""
-        socket = _FakeSocket(self, asyncio.get_running_loop())
+        """An in-memory WebSocket whose peer is this fake (once uninstalled: one that
+        refuses the connection, so a client made during the test never goes out to
+        the network when it reconnects later)."""
+        socket = _FakeSocket(self, asyncio.get_running_loop(), retired=_seam.active is not self)
         with self._lock:
             self.connections += 1
             self._sockets.append(socket)
@@ -1151,10 +1153,13 @@ class _FakeSocket:
     """An in-memory WebSocket (the part of aiohttp's the connection uses) whose peer
     speaks AppSync's ``graphql-ws``."""
 
-    def __init__(self, fake: AppSyncFake, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, fake: AppSyncFake, loop: asyncio.AbstractEventLoop, *, retired: bool = False
+    ) -> None:
         import aiohttp
 
         self._aiohttp = aiohttp
+        self._retired = retired
         self._fake = fake
         self._loop = loop
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
@@ -1208,7 +1213,13 @@ class _FakeSocket:
             raise ConnectionResetError("the fake WebSocket is closed")
         message = json.loads(data)
         kind = message.get("type")
-        if kind == "connection_init":
+        if kind == "connection_init" and self._retired:
+            error = {
+                "errorType": "FakeUninstalled",
+                "message": "the AppSync fake this client was made under is uninstalled",
+            }
+            self.frame({"type": "connection_error", "payload": {"errors": [error]}})
+        elif kind == "connection_init":
             self.frame({"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}})
         elif kind == "start":
             self._start(message)

@@ -5,6 +5,7 @@ and the build helper."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sys
 from pathlib import Path
@@ -36,6 +37,7 @@ from appsync_runtime.testing import (
     AppSyncFake,
     FakeAssertionError,
     FakeSetupError,
+    Shapes,
     auth_rejected,
     build,
     graphql_error,
@@ -435,6 +437,29 @@ def test_live_pushes_and_uninstall_completes(fake: AppSyncFake) -> None:
     assert asyncio.run(main()) == ["none", "z"]
 
 
+def test_a_reconnect_after_uninstall_never_reaches_the_network() -> None:
+    """A subscription still running when the fake goes away: its reconnect meets a
+    refusing peer (a connection-wide error), not AppSync's real host."""
+
+    async def main() -> None:
+        fake = AppSyncFake()
+        fake.install()
+        feed = fake.on(AsyncClient.on_note_created)
+        slow = RealtimeOptions(backoff_initial=0.2, backoff_max=0.2)
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY), realtime=slow) as c:
+
+            def ready() -> None:
+                feed.drop()  # the client reconnects in up to 0.2 s: after uninstall
+                fake.uninstall()
+
+            with pytest.raises(AppSyncSubscriptionError, match="FakeUninstalled"):
+                async for _ in c.on_note_created(on_ready=ready):
+                    pass
+        assert fake.connections == 2
+
+    asyncio.run(main())
+
+
 def test_an_unexpected_subscription_and_a_wrong_event(fake: AppSyncFake) -> None:
     with (
         client(realtime=FAST) as c,
@@ -481,6 +506,24 @@ JSON_VALUE = st.recursive(
 )
 
 
+@functools.cache
+def _schema_and_shapes() -> tuple[Any, Shapes]:
+    """The SDL's schema, and the shapes codegen writes for its input types and enums."""
+    from graphql import build_schema
+
+    from appsync_codegen.generate import OperationInfo, _input_shapes
+
+    schema = build_schema(SDL)
+    variables = tuple((name, name, False) for name in ("Outer", "Color"))
+    inputs, enums = _input_shapes([OperationInfo("Q", "query", "q", None, "", variables)], schema)
+    shapes = Shapes(
+        {name: tuple(fields) for name, fields in inputs.items()},
+        {name: tuple(values) for name, values in enums.items()},
+    )
+    assert set(shapes.inputs) == {"Inner", "Outer"} and set(shapes.enums) == {"Color"}
+    return schema, shapes
+
+
 @settings(max_examples=examples(2000))
 @given(type_text=TYPE_TEXT, value=JSON_VALUE)
 def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) -> None:
@@ -489,12 +532,11 @@ def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) 
     lists, nullability), the input shapes coming from what codegen writes into
     ``_operations.py``; but for one case: a whole float (``1.0``) as an ``ID``, which
     graphql-core takes and the fake refuses (an ID is a string or an integer)."""
-    from graphql import GraphQLError, build_schema, coerce_input_value, parse_type, type_from_ast
+    from graphql import GraphQLError, coerce_input_value, parse_type, type_from_ast
 
-    from appsync_codegen.generate import OperationInfo, _input_shapes
-    from appsync_runtime.testing import Shapes, _type_problem
+    from appsync_runtime.testing import _type_problem
 
-    schema = build_schema(SDL)
+    schema, shapes = _schema_and_shapes()
     graphql_type = type_from_ast(schema, parse_type(type_text))
     assert graphql_type is not None
     try:
@@ -502,12 +544,6 @@ def test_variable_checks_agree_with_graphql_core(type_text: str, value: object) 
         accepted = True
     except GraphQLError:
         accepted = False
-    info = OperationInfo("Q", "query", "q", None, "", variables=(("v", type_text, False),))
-    inputs, enums = _input_shapes([info], schema)
-    shapes = Shapes(
-        {name: tuple(fields) for name, fields in inputs.items()},
-        {name: tuple(values) for name, values in enums.items()},
-    )
     problem = _type_problem(type_text, value, "$v", shapes)
     if accepted and problem is not None and re.search(r"is float [-\d.e+]+, not a ID$", problem):
         return  # the one deliberate difference
