@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import inspect
 import itertools
@@ -323,6 +324,21 @@ def _operation(package: str, info: Any) -> _Operation:
 def _package_of(obj: object) -> str | None:
     module: str = getattr(obj, "__module__", "") or ""
     return module.rpartition(".")[0] or None
+
+
+@functools.cache
+def _generated_package(cls: type) -> str | None:
+    """The generated package a client class (or its nearest generated base, for a
+    user's subclass) comes from; None for the runtime's untyped clients."""
+    for base in cls.__mro__:
+        package = _package_of(base)
+        if (
+            package is not None
+            and not package.startswith("appsync_runtime")
+            and _operations_of(package) is not None
+        ):
+            return package
+    return None
 
 
 def _by_method(method: Callable[..., Any]) -> _Operation:
@@ -891,7 +907,7 @@ class AppSyncFake:
         raise FakeAssertionError(message) from None
 
     def _operation_for(self, client: object, name: str | None) -> _Operation | None:
-        package = _package_of(type(client))
+        package = _generated_package(type(client))
         if package is None or name is None:
             return None
         key = (package, name)

@@ -340,6 +340,23 @@ def test_variables_appsync_would_refuse_fail_the_call(
         Typed.execute(c, str(query), "GetNote", variables)
 
 
+class AppClient(Client):
+    """A user's own subclass of the generated client, in the user's module."""
+
+    def note_ids(self, *ids: str) -> list[str]:
+        return [note.id for i in ids if (note := self.get_note(i).get_note) is not None]
+
+
+def test_a_users_subclass_is_checked_and_answered_like_the_generated_client(
+    fake: AppSyncFake,
+) -> None:
+    fake.on(Client.get_note).reply(build(GetNote, get_note={"id": "n1"}))
+    with AppClient(URL, auth=ApiKeyAuth(KEY)) as c:
+        assert c.note_ids("n1") == ["n1"]
+        with pytest.raises(FakeAssertionError, match=r"\$bogus is not a variable"):
+            c.execute("query GetNote { x }", "GetNote", {"id": "n1", "bogus": 1})
+
+
 def test_list_variables_are_checked_item_by_item(fake: AppSyncFake) -> None:
     fake.on("NotesByTagGroups").reply({"notesByTagGroups": []})
     with client() as c, pytest.raises(FakeAssertionError, match=r"tagGroups\[0\]\[1\] is null"):
