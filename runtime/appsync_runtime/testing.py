@@ -357,6 +357,12 @@ def _by_method(method: Callable[..., Any]) -> _Operation:
     raise FakeSetupError(f"{package} has no operation sent by a method named {name!r}")
 
 
+def _same_package(registered: _Operation | None, called: _Operation | None) -> bool:
+    """Whether answers registered for ``registered`` may serve a call of ``called``
+    (two generated packages may both have a ``GetNote``)."""
+    return registered is None or called is None or registered.package == called.package
+
+
 # --------------------------------------------------------------------------- variables
 
 
@@ -875,7 +881,10 @@ class AppSyncFake:
                 (
                     feed
                     for feed in self._feeds
-                    if feed.name == name and not feed._claimed and feed._matches(variables)
+                    if feed.name == name
+                    and _same_package(feed._operation, operation)
+                    and not feed._claimed
+                    and feed._matches(variables)
                 ),
                 None,
             )
@@ -957,14 +966,20 @@ class AppSyncFake:
                 (
                     stub
                     for stub in self._stubs
-                    if stub.name == name and stub._matches(variables) and stub._available()
+                    if stub.name == name
+                    and _same_package(stub._operation, operation)
+                    and stub._matches(variables)
+                    and stub._available()
                 ),
                 None,
             )
             if stub is None:
+                same = [repr(stub) for stub in self._stubs if stub.name == name]
                 self._fail(
                     f"unexpected call: {call.operation_type} {name} with variables "
-                    f"{variables!r} (no answer left for it: register one with fake.on(...))"
+                    f"{variables!r} (no answer left for it: register one with fake.on(...)"
+                    + (f"; registered, used up or not matching: {', '.join(same)}" if same else "")
+                    + ")"
                 )
             answer = stub._take()
         if callable(answer) and not isinstance(answer, (Failure, BaseModel)):

@@ -612,3 +612,21 @@ def _seam_file() -> str:
     from appsync_runtime import _seam
 
     return str(_seam.__file__)
+
+
+def test_answers_for_one_generated_package_never_serve_another(
+    fake: AppSyncFake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import shutil
+
+    shutil.copytree(EXAMPLE_SCHEMA_DIR / "example_client", tmp_path / "other_client")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    other: Any = importlib.import_module("other_client")
+    fake.on(other.Client.get_note).reply({"getNote": None})
+    with client() as c, pytest.raises(FakeAssertionError, match="unexpected call"):
+        c.get_note("n1")  # example_client's GetNote: not other_client's
+    with other.Client(URL, auth=ApiKeyAuth(KEY)) as c:
+        assert c.get_note("n1").get_note is None
+    for name in [name for name in sys.modules if name.startswith("other_client")]:
+        monkeypatch.delitem(sys.modules, name)
