@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import importlib
 import inspect
 import itertools
@@ -291,7 +290,7 @@ class _Operation:
     variables: tuple[tuple[str, str, bool], ...]
     model: type[BaseModel]
     package: str
-    shapes: Shapes
+    shapes: _Shapes
 
 
 def _operations_of(package: str) -> Mapping[str, Any] | None:
@@ -303,9 +302,9 @@ def _operations_of(package: str) -> Mapping[str, Any] | None:
     return operations
 
 
-def _shapes_of(package: str) -> Shapes:
+def _shapes_of(package: str) -> _Shapes:
     module = importlib.import_module(f"{package}._operations")
-    return Shapes(getattr(module, "INPUT_TYPES", {}), getattr(module, "ENUM_VALUES", {}))
+    return _Shapes(getattr(module, "INPUT_TYPES", {}), getattr(module, "ENUM_VALUES", {}))
 
 
 def _operation(package: str, info: Any) -> _Operation:
@@ -326,7 +325,6 @@ def _package_of(obj: object) -> str | None:
     return module.rpartition(".")[0] or None
 
 
-@functools.cache
 def _generated_package(cls: type) -> str | None:
     """The generated package a client class (or its nearest generated base, for a
     user's subclass) comes from; None for the runtime's untyped clients."""
@@ -386,7 +384,7 @@ _SCALAR_KINDS: Mapping[str, tuple[type, ...]] = {
 
 
 @dataclass(frozen=True)
-class Shapes:
+class _Shapes:
     """The input object types (field name, GraphQL type, has a default) and enums
     (values) of a generated package, from its ``_operations.py``."""
 
@@ -396,12 +394,12 @@ class Shapes:
     enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
 
 
-_NO_SHAPES = Shapes()
+_NO_SHAPES = _Shapes()
 _MAX_PROBLEMS = 5
 
 
 def _type_problem(
-    type_text: str, value: object, where: str, shapes: Shapes = _NO_SHAPES
+    type_text: str, value: object, where: str, shapes: _Shapes = _NO_SHAPES
 ) -> str | None:
     """Why ``value`` (a JSON value) cannot be a GraphQL ``type_text``, as GraphQL's
     input coercion would refuse it; None when it can (or when the fake cannot tell:
@@ -678,6 +676,7 @@ class AppSyncFake:
         self._calls: list[RecordedCall] = []
         self._problems: list[str] = []
         self._operations: dict[tuple[str, str], _Operation | None] = {}
+        self._packages: dict[type, str | None] = {}  # client class: its generated package
         # feeds of announced subscriptions by their start's data text, then by the
         # subscription id the client gave them (a resumed one starts with it again)
         self._pending_subs: dict[str, deque[SubscriptionFeed[Any]]] = {}
@@ -916,7 +915,10 @@ class AppSyncFake:
         raise FakeAssertionError(message) from None
 
     def _operation_for(self, client: object, name: str | None) -> _Operation | None:
-        package = _generated_package(type(client))
+        cls = type(client)
+        if cls not in self._packages:
+            self._packages[cls] = _generated_package(cls)
+        package = self._packages[cls]
         if package is None or name is None:
             return None
         key = (package, name)

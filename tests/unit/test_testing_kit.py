@@ -37,7 +37,6 @@ from appsync_runtime.testing import (
     AppSyncFake,
     FakeAssertionError,
     FakeSetupError,
-    Shapes,
     auth_rejected,
     build,
     graphql_error,
@@ -299,16 +298,30 @@ SECRET = st.text(
 )
 
 
-@given(secret_key=SECRET, session=SECRET)
-def test_no_secret_is_recorded(secret_key: str, session: str) -> None:
-    auth = IAMAuth(Credentials("AKIAIOSFODNN7EXAMPLE", secret_key, session), region="us-east-1")
+@given(secret_key=SECRET, session=SECRET, kind=st.sampled_from(["iam", "api_key", "cognito"]))
+def test_no_secret_is_recorded(secret_key: str, session: str, kind: str) -> None:
+    auth: Any
+    if kind == "iam":
+        auth = IAMAuth(Credentials("AKIAIOSFODNN7EXAMPLE", secret_key, session), region="us-east-1")
+    elif kind == "api_key":
+        auth = ApiKeyAuth(f"da2-{secret_key}")
+        session = secret_key
+    else:
+        auth = CognitoUserPoolsAuth(f"eyJ{secret_key}.eyJ{session}.sig{secret_key}")
     with AppSyncFake() as fake:
         fake.on(Client.get_note).reply({"getNote": None})
         with Client(URL, auth=auth, headers={"x-trace": "t1"}) as c:
             c.get_note("n1")
     recorded = repr(fake.calls) + repr([call.headers for call in fake.calls])
     assert secret_key not in recorded and session not in recorded
-    assert fake.calls[0].auth_mode == "AWS_IAM"
+    assert (
+        fake.calls[0].auth_mode
+        == {
+            "iam": "AWS_IAM",
+            "api_key": "API_KEY",
+            "cognito": "AMAZON_COGNITO_USER_POOLS",
+        }[kind]
+    )
     assert fake.calls[0].headers["x-trace"] == "t1"
 
 
@@ -477,6 +490,30 @@ def test_a_reconnect_after_uninstall_never_reaches_the_network() -> None:
     asyncio.run(main())
 
 
+def test_a_blocking_subscription_gets_events_pushed_from_the_test_thread(
+    fake: AppSyncFake,
+) -> None:
+    import threading
+
+    feed = fake.on(Client.on_note_created)
+    ready = threading.Event()
+    got: list[str] = []
+    with client(realtime=FAST) as c:
+
+        def consume() -> None:
+            for event in c.on_note_created(on_ready=ready.set):
+                got.append("none" if event.on_note_created is None else event.on_note_created.id)
+
+        worker = threading.Thread(target=consume)
+        worker.start()
+        assert ready.wait(10)
+        feed.event(*(build(OnNoteCreated, on_note_created={"id": f"p{i}"}) for i in range(3)))
+        feed.complete()
+        worker.join(10)
+        assert not worker.is_alive()
+    assert got == ["p0", "p1", "p2"]
+
+
 def test_an_unexpected_subscription_and_a_wrong_event(fake: AppSyncFake) -> None:
     with (
         client(realtime=FAST) as c,
@@ -524,16 +561,17 @@ JSON_VALUE = st.recursive(
 
 
 @functools.cache
-def _schema_and_shapes() -> tuple[Any, Shapes]:
+def _schema_and_shapes() -> tuple[Any, Any]:
     """The SDL's schema, and the shapes codegen writes for its input types and enums."""
     from graphql import build_schema
 
     from appsync_codegen.generate import OperationInfo, _input_shapes
+    from appsync_runtime.testing import _Shapes
 
     schema = build_schema(SDL)
     variables = tuple((name, name, False) for name in ("Outer", "Color"))
     inputs, enums = _input_shapes([OperationInfo("Q", "query", "q", None, "", variables)], schema)
-    shapes = Shapes(
+    shapes = _Shapes(
         {name: tuple(fields) for name, fields in inputs.items()},
         {name: tuple(values) for name, values in enums.items()},
     )
