@@ -72,7 +72,12 @@ from pydantic import BaseModel, ValidationError
 from . import _seam
 from ._redaction import SECRET_HEADERS
 from ._response import HttpResponse
-from .errors import AppSyncConfigError, AppSyncNetworkError, AuthFailureReason
+from .errors import (
+    AppSyncConfigError,
+    AppSyncNetworkError,
+    AppSyncTimeoutError,
+    AuthFailureReason,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -130,6 +135,7 @@ class Failure:
     body: bytes = b""
     network: str | None = None
     sent: bool = True
+    timeout: bool = False
 
 
 def _json_body(value: object) -> bytes:
@@ -271,11 +277,16 @@ def server_error(status: int = 500, *, html: bool = False) -> Failure:
     )
 
 
-def network_error(*, sent: bool) -> Failure:
+def network_error(*, sent: bool, timeout: bool = False) -> Failure:
     """No response: the connection failed before the request left (``sent=False``:
-    safe to retry anything) or after (``sent=True``: a mutation may have run)."""
-    message = "connection reset by peer" if sent else "connection refused"
-    return Failure(network=f"fake network error: {message}", sent=sent)
+    safe to retry anything) or after (``sent=True``: a mutation may have run); with
+    ``timeout``, it timed out (:class:`~appsync_runtime.AppSyncTimeoutError`: a connect
+    timeout before sending, a read timeout after)."""
+    if timeout:
+        message = "read timed out" if sent else "connect timed out"
+    else:
+        message = "connection reset by peer" if sent else "connection refused"
+    return Failure(network=f"fake network error: {message}", sent=sent, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- operations
@@ -988,7 +999,8 @@ class AppSyncFake:
             answer = stub._check(answer(dict(variables)))
         if isinstance(answer, Failure):
             if answer.network is not None:
-                raise AppSyncNetworkError(answer.network, sent=answer.sent)
+                error = AppSyncTimeoutError if answer.timeout else AppSyncNetworkError
+                raise error(answer.network, sent=answer.sent)
             return _response(answer.status, answer.headers, answer.body)
         data = self._data(answer, operation, name)
         return _response(200, {"content-type": "application/json"}, _json_body({"data": data}))

@@ -25,6 +25,7 @@ from appsync_runtime import (
     AppSyncNetworkError,
     AppSyncSubscriptionError,
     AppSyncThrottledError,
+    AppSyncTimeoutError,
     AuthFailureReason,
     CognitoUserPoolsAuth,
     Credentials,
@@ -275,6 +276,16 @@ def test_network_errors_follow_the_real_retry_policy(fake: AppSyncFake) -> None:
         assert caught.value.sent is True and caught.value.attempts == 1
         c.create_note(CreateNoteInput(title="t"), idempotent=True)
     assert [call.attempt for call in fake.calls[2:]] == [1, 1, 2]
+
+
+def test_timeouts_before_and_after_sending(fake: AppSyncFake) -> None:
+    fake.on(Client.create_note).reply(
+        network_error(sent=False, timeout=True),
+        network_error(sent=True, timeout=True),
+    )
+    with client(retry=NO_WAIT) as c, pytest.raises(AppSyncTimeoutError) as caught:
+        c.create_note(CreateNoteInput(title="t"))  # the connect timeout is retried
+    assert caught.value.sent is True and caught.value.attempts == 2
 
 
 # ---------------------------------------------------------------- auth and secrets

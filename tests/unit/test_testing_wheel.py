@@ -11,6 +11,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,16 @@ def fresh_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         "-q", "-w", dist, ROOT, cwd=base,
     )  # fmt: skip
     (wheel,) = dist.glob("appsync_typed-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(name for name in names if name.endswith("entry_points.txt"))
+        assert (
+            "[pytest11]\nappsync = appsync_runtime.pytest_plugin"
+            in archive.read(entry_points).decode()
+        )
+    for shipped in ("testing.py", "pytest_plugin.py", "_seam.py", "py.typed"):
+        assert f"appsync_runtime/{shipped}" in names, shipped
+    assert not any(name.startswith("tests/") for name in names)
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
