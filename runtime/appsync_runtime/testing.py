@@ -182,8 +182,9 @@ def unauthorized_field(
     type_name: str = "Query",
     data: BaseModel | Mapping[str, Any] | None = None,
 ) -> Failure:
-    """A 200 response refusing one field to the caller's auth mode (``errorType``
-    ``Unauthorized``): the field is null in ``data``, the rest as given."""
+    """A 200 response refusing the field at ``path`` to the caller's auth mode
+    (``errorType`` ``Unauthorized``), with ``data`` as given (AppSync sends the
+    refused field as null: give it so there)."""
     name = next((part for part in reversed(path) if isinstance(part, str)), "field")
     return graphql_error(
         f"Not Authorized to access {name} on type {type_name}",
@@ -505,7 +506,8 @@ class RecordedCall:
     auth_mode: str
     """The auth mode the client chose for it (``"API_KEY"``, ``"AWS_IAM"``, ...)."""
     headers: Mapping[str, str]
-    """The request's headers, every secret value masked as ``***``."""
+    """The request's headers, every secret value masked as ``***`` (a subscription:
+    the client's own headers; its auth goes in the WebSocket frames)."""
     attempt: int = 1
     """1 for a call's first attempt, 2 for its first retry, ..."""
     query: str = field(default="", repr=False)
@@ -527,8 +529,6 @@ def _secret_values(call: Call) -> list[str]:
 
 
 # --------------------------------------------------------------------------- answers
-
-Answer = "R | Mapping[str, Any] | Failure | Callable[[Variables], R | Mapping[str, Any] | Failure]"
 
 
 def _validated(model: type[M], data: Mapping[str, Any], what: str) -> M:
@@ -996,7 +996,13 @@ class AppSyncFake:
                 )
             answer = stub._take()
         if callable(answer) and not isinstance(answer, (Failure, BaseModel)):
-            answer = stub._check(answer(dict(variables)))
+            answer = answer(dict(variables))
+            if callable(answer) and not isinstance(answer, (Failure, BaseModel)):
+                raise FakeSetupError(
+                    f"the answer for {name} returned a callable: return a result model, a "
+                    "data dict or a Failure"
+                )
+            answer = stub._check(answer)
         if isinstance(answer, Failure):
             if answer.network is not None:
                 error = AppSyncTimeoutError if answer.timeout else AppSyncNetworkError
@@ -1084,7 +1090,6 @@ class SubscriptionFeed(Generic[R]):
         self._script: deque[object] = deque()
         self._claimed = False
         self._live: tuple[_FakeSocket, str] | None = None
-        self._ended = False
         self.starts = 0
         """How many times the subscription was started (1 + its resumptions)."""
 
