@@ -553,11 +553,13 @@ class Stub(Generic[R]):
         name: str,
         operation: _Operation | None,
         variables: Mapping[str, Any] | None,
+        required: bool = True,
     ) -> None:
         self._fake = fake
         self.name = name
         self._operation = operation
         self._match = None if variables is None else dict(variables)
+        self._required = required
         self._answers: deque[object] = deque()
         self._repeat: object = None
         self.used = 0
@@ -632,6 +634,8 @@ class Stub(Generic[R]):
         return self._repeat
 
     def _unused(self) -> str | None:
+        if not self._required:
+            return None
         if self._answers:
             return f"{self!r}: {len(self._answers)} answer(s) never used"
         if self._repeat is not None and self.used == 0:
@@ -739,10 +743,15 @@ class AppSyncFake:
         operation: Callable[..., AsyncIterator[R]],
         *,
         variables: Mapping[str, Any] | None = None,
+        required: bool = True,
     ) -> SubscriptionFeed[R]: ...
     @overload
     def on(
-        self, operation: Callable[..., Iterator[R]], *, variables: Mapping[str, Any] | None = None
+        self,
+        operation: Callable[..., Iterator[R]],
+        *,
+        variables: Mapping[str, Any] | None = None,
+        required: bool = True,
     ) -> SubscriptionFeed[R]: ...
     @overload
     def on(
@@ -750,24 +759,37 @@ class AppSyncFake:
         operation: Callable[..., Coroutine[Any, Any, R]],
         *,
         variables: Mapping[str, Any] | None = None,
+        required: bool = True,
     ) -> Stub[R]: ...
     @overload
     def on(
-        self, operation: Callable[..., R], *, variables: Mapping[str, Any] | None = None
+        self,
+        operation: Callable[..., R],
+        *,
+        variables: Mapping[str, Any] | None = None,
+        required: bool = True,
     ) -> Stub[R]: ...
     @overload
-    def on(self, operation: str, *, variables: Mapping[str, Any] | None = None) -> Stub[Any]: ...
     def on(
-        self, operation: Callable[..., Any] | str, *, variables: Mapping[str, Any] | None = None
+        self, operation: str, *, variables: Mapping[str, Any] | None = None, required: bool = True
+    ) -> Stub[Any]: ...
+    def on(
+        self,
+        operation: Callable[..., Any] | str,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        required: bool = True,
     ) -> Stub[Any] | SubscriptionFeed[Any]:
         """Register answers for an operation: a generated client method (sync or async;
         the answers are then typed) or an operation name. ``variables``: only calls
-        whose variables include these (as sent) are answered here. A subscription's
-        method gives a :class:`SubscriptionFeed`; by name, use :meth:`on_subscription`."""
+        whose variables include these (as sent) are answered here. ``required=False``:
+        :meth:`verify` does not report these answers if they go unused. A
+        subscription's method gives a :class:`SubscriptionFeed`; by name, use
+        :meth:`on_subscription`."""
         if isinstance(operation, str):
             if not operation:
                 raise FakeSetupError("on: the operation name is empty")
-            stub: Stub[Any] = Stub(self, operation, None, variables)
+            stub: Stub[Any] = Stub(self, operation, None, variables, required)
             with self._lock:
                 self._stubs.append(stub)
             return stub
@@ -776,21 +798,21 @@ class AppSyncFake:
             self._operations[(resolved.package, resolved.name)] = resolved
             if resolved.kind == "subscription":
                 feed: SubscriptionFeed[Any] = SubscriptionFeed(
-                    self, resolved.name, resolved, variables
+                    self, resolved.name, resolved, variables, required
                 )
                 self._feeds.append(feed)
                 return feed
-            stub = Stub(self, resolved.name, resolved, variables)
+            stub = Stub(self, resolved.name, resolved, variables, required)
             self._stubs.append(stub)
             return stub
 
     def on_subscription(
-        self, name: str, *, variables: Mapping[str, Any] | None = None
+        self, name: str, *, variables: Mapping[str, Any] | None = None, required: bool = True
     ) -> SubscriptionFeed[Any]:
         """The :class:`SubscriptionFeed` for the subscription operation ``name``."""
         if not name:
             raise FakeSetupError("on_subscription: the operation name is empty")
-        feed: SubscriptionFeed[Any] = SubscriptionFeed(self, name, None, variables)
+        feed: SubscriptionFeed[Any] = SubscriptionFeed(self, name, None, variables, required)
         with self._lock:
             self._feeds.append(feed)
         return feed
@@ -1082,11 +1104,13 @@ class SubscriptionFeed(Generic[R]):
         name: str,
         operation: _Operation | None,
         variables: Mapping[str, Any] | None,
+        required: bool = True,
     ) -> None:
         self._fake = fake
         self.name = name
         self._operation = operation
         self._match = None if variables is None else dict(variables)
+        self._required = required
         self._script: deque[object] = deque()
         self._claimed = False
         self._live: tuple[_FakeSocket, str] | None = None
@@ -1158,6 +1182,8 @@ class SubscriptionFeed(Generic[R]):
         return self._add(_COMPLETE)
 
     def _unused(self) -> str | None:
+        if not self._required:
+            return None
         if not self._claimed:
             return f"{self!r}: never subscribed"
         if self._script:

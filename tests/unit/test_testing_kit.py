@@ -174,6 +174,17 @@ def test_unused_answers_fail_verify(fake: AppSyncFake) -> None:
     assert "ListNotes>: 1 answer(s) never used" in str(caught.value)
 
 
+def test_optional_answers_are_not_reported_unused(fake: AppSyncFake) -> None:
+    fake.on(Client.get_note, required=False).reply({"getNote": None})
+    fake.on(Client.on_note_created, required=False).event(build(OnNoteCreated))
+    fake.on_subscription("OnNoteChanged", required=False)
+    fake.verify()
+    fake.on(Client.me).reply({"me": None})
+    with pytest.raises(FakeAssertionError, match="Me>: never called") as caught:
+        fake.verify()
+    assert "GetNote" not in str(caught.value) and "OnNote" not in str(caught.value)
+
+
 def test_an_async_client_uses_the_same_fake(fake: AppSyncFake) -> None:
     fake.on(AsyncClient.get_note).reply(throttled(0), build(GetNote, get_note={"title": "A"}))
 
