@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(1, str(HERE.parent))  # tests.support.fake_events, for the Events part
+sys.path.insert(1, str(HERE.parent))  # tests/support of a checkout: the simulator launcher
 
 from appsync_runtime import (  # noqa: E402
     ApiKeyAuth,
@@ -27,10 +27,10 @@ from appsync_runtime import (  # noqa: E402
     CognitoUserPoolsAuth,
     EventsClient,
 )
-from appsync_runtime.testing import AppSyncSimulator  # noqa: E402
 from example_client import AsyncClient, Client  # noqa: E402
 from example_client.enums import NoteStatus, Priority  # noqa: E402
 from example_client.input_types import CreateNoteInput  # noqa: E402
+from tests.support.simulator_launcher import AppSyncSimulator  # noqa: E402
 
 
 def show(label: str, value: object) -> None:

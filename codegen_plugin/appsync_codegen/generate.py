@@ -43,7 +43,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,11 +67,15 @@ from ariadne_codegen.settings import ClientSettings, get_validation_rule
 from ariadne_codegen.utils import format_multiline_strings
 from graphql import (
     DocumentNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLSchema,
     NoDeprecatedCustomRule,
     OperationDefinitionNode,
     OperationType,
+    Undefined,
+    print_ast,
     validate,
 )
 
@@ -175,6 +179,9 @@ class OperationInfo:
     method: str
     auth: OperationAuth | None
     source: str
+    variables: tuple[tuple[str, str, bool], ...] = ()
+    result_module: str = ""
+    result_class: str = ""
 
 
 class AppSyncPackageGenerator(PackageGenerator):
@@ -250,6 +257,16 @@ class AppSyncPackageGenerator(PackageGenerator):
                 method=method_name,
                 auth=self.operation_auth.get(name),
                 source=self.operation_sources.get(name, ""),
+                variables=tuple(
+                    (
+                        variable.variable.name.value,
+                        print_ast(variable.type),
+                        variable.default_value is not None,
+                    )
+                    for variable in definition.variable_definitions or ()
+                ),
+                result_module=module_name,
+                result_class=return_type,
             )
         )
 
@@ -270,7 +287,7 @@ class AppSyncPackageGenerator(PackageGenerator):
         if self._operation_info:
             self._queue_module(
                 self.package_path / f"{OPERATIONS_MODULE}.py",
-                _operations_module(self._operation_info),
+                _operations_module(self._operation_info, self.schema),
                 comment_source=self.queries_source,
                 plugin_hook="generate_client_code",
             )
@@ -770,8 +787,45 @@ def _unrunnable(
     return Diagnostic(loc.source.name, where.line, where.column, message)
 
 
-def _operations_module(infos: Sequence[OperationInfo]) -> ast.Module:
-    """``_operations.py``: the ``OperationInfo`` class and ``OPERATIONS``."""
+def _input_shapes(
+    infos: Sequence[OperationInfo], schema: GraphQLSchema
+) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, list[str]]]:
+    """The input object types (their fields: name, type, has a default) and enums
+    (their values) the operations' variables can hold, found from the schema."""
+    inputs: dict[str, list[tuple[str, str, bool]]] = {}
+    enums: dict[str, list[str]] = {}
+    pending = [type_text for info in infos for _, type_text, _ in info.variables]
+    while pending:
+        name = pending.pop().replace("[", "").replace("]", "").replace("!", "")
+        if name in inputs or name in enums:
+            continue
+        named = schema.get_type(name)
+        if isinstance(named, GraphQLEnumType):
+            enums[name] = list(named.values)
+        elif isinstance(named, GraphQLInputObjectType):
+            fields = [
+                (field_name, str(field.type), field.default_value is not Undefined)
+                for field_name, field in named.fields.items()
+            ]
+            inputs[name] = fields
+            pending.extend(type_text for _, type_text, _ in fields)
+    return inputs, enums
+
+
+def _shapes_table(name: str, annotation: str, table: Mapping[str, Sequence[Any]]) -> ast.stmt:
+    literal = repr({key: tuple(table[key]) for key in sorted(table)})
+    value = ast.parse(literal, mode="eval").body
+    return ast.AnnAssign(
+        target=ast.Name(id=name),
+        annotation=ast.parse(annotation, mode="eval").body,
+        value=value,
+        simple=1,
+    )
+
+
+def _operations_module(infos: Sequence[OperationInfo], schema: GraphQLSchema) -> ast.Module:
+    """``_operations.py``: the ``OperationInfo`` class, ``OPERATIONS`` and the shapes
+    of the input types and enums the variables hold."""
     module = ast.parse(_OPERATIONS_PRELUDE)
     entries: list[tuple[str, ast.expr]] = []
     for info in sorted(infos, key=lambda item: item.name):
@@ -792,6 +846,12 @@ def _operations_module(infos: Sequence[OperationInfo]) -> ast.Module:
                 ast.keyword(arg="auth_modes", value=modes),
                 ast.keyword(arg="cognito_groups", value=groups),
                 ast.keyword(arg="source", value=ast.Constant(info.source)),
+                ast.keyword(
+                    arg="variables",
+                    value=ast.parse(repr(info.variables), mode="eval").body,
+                ),
+                ast.keyword(arg="result_module", value=ast.Constant(info.result_module)),
+                ast.keyword(arg="result_class", value=ast.Constant(info.result_class)),
             ],
         )
         entries.append((info.name, call))
@@ -813,6 +873,22 @@ def _operations_module(infos: Sequence[OperationInfo]) -> ast.Module:
         )
     )
     module.body.append(ast.Expr(ast.Constant("Every operation of this package, by name.")))
+    inputs, enums = _input_shapes(infos, schema)
+    module.body.append(
+        _shapes_table(
+            "INPUT_TYPES", "Final[Mapping[str, tuple[tuple[str, str, bool], ...]]]", inputs
+        )
+    )
+    module.body.append(
+        ast.Expr(
+            ast.Constant(
+                "The input object types variables can hold: each field's name, GraphQL "
+                "type, and whether it has a default."
+            )
+        )
+    )
+    module.body.append(_shapes_table("ENUM_VALUES", "Final[Mapping[str, tuple[str, ...]]]", enums))
+    module.body.append(ast.Expr(ast.Constant("The enums variables can hold: their values.")))
     return ast.fix_missing_locations(module)
 
 
@@ -834,7 +910,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["OPERATIONS", "OperationInfo"]
+__all__ = ["ENUM_VALUES", "INPUT_TYPES", "OPERATIONS", "OperationInfo"]
 
 
 @dataclass(frozen=True)
@@ -853,6 +929,13 @@ class OperationInfo:
     """With Cognito, the caller needs one group of each tuple."""
     source: str
     """Where the operation is defined, ``file:line`` relative to the config."""
+    variables: tuple[tuple[str, str, bool], ...]
+    """Each declared variable: its name, GraphQL type as written (``"ID!"``), and
+    whether it has a default."""
+    result_module: str
+    """The module of this package holding the result model."""
+    result_class: str
+    """The result model's class name in ``result_module``."""
 '''
 
 

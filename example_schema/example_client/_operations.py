@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["OPERATIONS", "OperationInfo"]
+__all__ = ["ENUM_VALUES", "INPUT_TYPES", "OPERATIONS", "OperationInfo"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class OperationInfo:
     """With Cognito, the caller needs one group of each tuple."""
     source: str
     """Where the operation is defined, ``file:line`` relative to the config."""
+    variables: tuple[tuple[str, str, bool], ...]
+    """Each declared variable: its name, GraphQL type as written (``"ID!"``), and
+    whether it has a default.
+    """
+    result_module: str
+    """The module of this package holding the result model."""
+    result_class: str
+    """The result model's class name in ``result_module``."""
 
 
 OPERATIONS: Final[Mapping[str, OperationInfo]] = {
@@ -42,6 +50,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/add_comment.graphql:2",
+        variables=(("input", "AddCommentInput!", False),),
+        result_module="add_comment",
+        result_class="AddComment",
     ),
     "CreateNote": OperationInfo(
         name="CreateNote",
@@ -50,6 +61,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/create_note.graphql:2",
+        variables=(("input", "CreateNoteInput!", False),),
+        result_module="create_note",
+        result_class="CreateNote",
     ),
     "DeleteNote": OperationInfo(
         name="DeleteNote",
@@ -58,6 +72,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AWS_IAM", "AMAZON_COGNITO_USER_POOLS"),
         cognito_groups=(("admins",),),
         source="operations/delete_note.graphql:2",
+        variables=(("input", "DeleteNoteInput!", False),),
+        result_module="delete_note",
+        result_class="DeleteNote",
     ),
     "GetNode": OperationInfo(
         name="GetNode",
@@ -66,6 +83,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_node.graphql:2",
+        variables=(("id", "ID!", False),),
+        result_module="get_node",
+        result_class="GetNode",
     ),
     "GetNote": OperationInfo(
         name="GetNote",
@@ -74,6 +94,13 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/get_note.graphql:2",
+        variables=(
+            ("id", "ID!", False),
+            ("commentLimit", "Int", True),
+            ("commentsNextToken", "String", False),
+        ),
+        result_module="get_note",
+        result_class="GetNote",
     ),
     "GetNoteForModeration": OperationInfo(
         name="GetNoteForModeration",
@@ -82,6 +109,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AMAZON_COGNITO_USER_POOLS",),
         cognito_groups=(("admins",),),
         source="operations/get_note_for_moderation.graphql:3",
+        variables=(("id", "ID!", False),),
+        result_module="get_note_for_moderation",
+        result_class="GetNoteForModeration",
     ),
     "ListNotes": OperationInfo(
         name="ListNotes",
@@ -90,6 +120,14 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/list_notes.graphql:2",
+        variables=(
+            ("filter", "NoteFilter", False),
+            ("limit", "Int", True),
+            ("nextToken", "String", False),
+            ("sortDirection", "SortDirection", True),
+        ),
+        result_module="list_notes",
+        result_class="ListNotes",
     ),
     "Me": OperationInfo(
         name="Me",
@@ -98,6 +136,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/me.graphql:2",
+        variables=(),
+        result_module="me",
+        result_class="Me",
     ),
     "NotesByTagGroups": OperationInfo(
         name="NotesByTagGroups",
@@ -106,6 +147,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/notes_by_tag_groups.graphql:2",
+        variables=(("tagGroups", "[[String!]!]!", False),),
+        result_module="notes_by_tag_groups",
+        result_class="NotesByTagGroups",
     ),
     "OnCommentAdded": OperationInfo(
         name="OnCommentAdded",
@@ -114,6 +158,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:15",
+        variables=(("noteId", "ID!", False),),
+        result_module="on_comment_added",
+        result_class="OnCommentAdded",
     ),
     "OnNoteChanged": OperationInfo(
         name="OnNoteChanged",
@@ -122,6 +169,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:9",
+        variables=(("id", "ID", False),),
+        result_module="on_note_changed",
+        result_class="OnNoteChanged",
     ),
     "OnNoteCreated": OperationInfo(
         name="OnNoteCreated",
@@ -130,6 +180,9 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/subscriptions.graphql:3",
+        variables=(("authorId", "ID", False),),
+        result_module="on_note_created",
+        result_class="OnNoteCreated",
     ),
     "Search": OperationInfo(
         name="Search",
@@ -138,6 +191,13 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/search.graphql:2",
+        variables=(
+            ("text", "String!", False),
+            ("kinds", "[SearchKind!]", False),
+            ("limit", "Int", True),
+        ),
+        result_module="search",
+        result_class="Search",
     ),
     "UpdateNote": OperationInfo(
         name="UpdateNote",
@@ -146,6 +206,68 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         auth_modes=("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT"),
         cognito_groups=(),
         source="operations/update_note.graphql:5",
+        variables=(("input", "UpdateNoteInput!", False),),
+        result_module="update_note",
+        result_class="UpdateNote",
     ),
 }
 """Every operation of this package, by name."""
+INPUT_TYPES: Final[Mapping[str, tuple[tuple[str, str, bool], ...]]] = {
+    "AddCommentInput": (("noteId", "ID!", False), ("body", "String!", False)),
+    "CreateNoteInput": (
+        ("title", "String!", False),
+        ("body", "String", False),
+        ("status", "NoteStatus", True),
+        ("priority", "Priority", True),
+        ("tags", "[String!]", False),
+        ("checklist", "[[String!]!]", False),
+        ("authorId", "ID", False),
+        ("dueDate", "AWSDate", False),
+        ("reminderTime", "AWSTime", False),
+        ("scheduledAt", "AWSDateTime", False),
+        ("expiresAt", "AWSTimestamp", False),
+        ("contactEmail", "AWSEmail", False),
+        ("contactPhone", "AWSPhone", False),
+        ("link", "AWSURL", False),
+        ("metadata", "AWSJSON", False),
+        ("sourceIp", "AWSIPAddress", False),
+    ),
+    "DeleteNoteInput": (("id", "ID!", False),),
+    "NoteFilter": (
+        ("status", "NoteStatus", False),
+        ("priority", "Priority", False),
+        ("tag", "String", False),
+        ("authorId", "ID", False),
+        ("dueBefore", "AWSDate", False),
+        ("createdAfter", "AWSDateTime", False),
+    ),
+    "UpdateNoteInput": (
+        ("id", "ID!", False),
+        ("expectedVersion", "Int!", False),
+        ("title", "String", False),
+        ("body", "String", False),
+        ("status", "NoteStatus", False),
+        ("priority", "Priority", False),
+        ("tags", "[String!]", False),
+        ("checklist", "[[String!]!]", False),
+        ("dueDate", "AWSDate", False),
+        ("reminderTime", "AWSTime", False),
+        ("scheduledAt", "AWSDateTime", False),
+        ("expiresAt", "AWSTimestamp", False),
+        ("contactEmail", "AWSEmail", False),
+        ("contactPhone", "AWSPhone", False),
+        ("link", "AWSURL", False),
+        ("metadata", "AWSJSON", False),
+        ("sourceIp", "AWSIPAddress", False),
+    ),
+}
+"""The input object types variables can hold: each field's name, GraphQL type, and whether it has a
+default.
+"""
+ENUM_VALUES: Final[Mapping[str, tuple[str, ...]]] = {
+    "NoteStatus": ("DRAFT", "PUBLISHED", "ARCHIVED"),
+    "Priority": ("LOW", "MEDIUM", "HIGH", "URGENT"),
+    "SearchKind": ("NOTE", "COMMENT"),
+    "SortDirection": ("ASC", "DESC"),
+}
+"""The enums variables can hold: their values."""

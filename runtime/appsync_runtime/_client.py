@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 from pydantic_core import ValidationError
 
+from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
-from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from ._flow import AsyncTransport, Call, SyncTransport, call_flow, run_async, run_sync
 from ._observe import CallHooks
 from ._operation import Operation
 from ._options import (
@@ -363,7 +364,13 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call_flow(call), self._transport))
+        return cast(GraphQLResponse, run_sync(call_flow(call), self._http(call)))
+
+    def _http(self, call: Call) -> SyncTransport:
+        """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
+        while one is installed, else the client's own."""
+        fake = _seam.active
+        return self._transport if fake is None else fake.sync_transport(self, call)
 
     def execute_validated(
         self,
@@ -379,7 +386,7 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call_flow(call), self._transport))
+        return self._result(model, run_sync(call_flow(call), self._http(call)))
 
     def execute_operation(
         self,
@@ -402,7 +409,7 @@ class AppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, run_sync(call_flow(call), self._transport))
+            return self._result(model, run_sync(call_flow(call), self._http(call)))
         response = self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -423,6 +430,8 @@ class AppSyncClient(_ClientCore):
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up), both in the iterating thread. Leaving the loop stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
+        if _seam.active is not None:
+            _seam.active.subscribing(self, call)
         return self._realtime.subscribe(
             call.body,
             call.strategy,
@@ -560,7 +569,13 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call_flow(call), self._transport))
+        return cast(GraphQLResponse, await run_async(call_flow(call), self._http(call)))
+
+    def _http(self, call: Call) -> AsyncTransport:
+        """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
+        while one is installed, else the client's own."""
+        fake = _seam.active
+        return self._transport if fake is None else fake.async_transport(self, call)
 
     async def execute_validated(
         self,
@@ -576,7 +591,7 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call_flow(call), self._transport))
+        return self._result(model, await run_async(call_flow(call), self._http(call)))
 
     async def execute_operation(
         self,
@@ -599,7 +614,7 @@ class AsyncAppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, await run_async(call_flow(call), self._transport))
+            return self._result(model, await run_async(call_flow(call), self._http(call)))
         response = await self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -621,6 +636,8 @@ class AsyncAppSyncClient(_ClientCore):
         up); both may be async and run where the loop iterates. Leaving the loop
         (closing the iterator) stops the subscription."""
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
+        if _seam.active is not None:
+            _seam.active.subscribing(self, call)
         return self._realtime.iterate(
             call.body,
             call.strategy,

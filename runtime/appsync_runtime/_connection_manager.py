@@ -72,6 +72,7 @@ from collections.abc import AsyncGenerator, Awaitable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from . import _seam
 from ._auth import AuthStrategy
 from ._connection import Answer, Connection
 from ._connection_failures import AuthRejected, always
@@ -132,6 +133,9 @@ class RealtimeManager:
         self._side_tasks: set[asyncio.Task[None]] = set()
         self._counter = 0
         self._closed = False
+        # a test's fake real-time endpoint (appsync_runtime.testing), for this
+        # manager's whole life: its reconnects never reach the network
+        self._fake = _seam.active
 
     def __repr__(self) -> str:
         return f"RealtimeManager({self.where!r}, connections={len(self._connections)})"
@@ -237,6 +241,8 @@ class RealtimeManager:
 
     async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket. Errors never quote the URL (it may carry auth)."""
+        if self._fake is not None:
+            return await self._fake.open_websocket(url, protocols, headers)
         import aiohttp
         from yarl import URL
 

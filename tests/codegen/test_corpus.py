@@ -72,8 +72,8 @@ from appsync_runtime.scalars import (
     serialize_aws_json,
     serialize_aws_time,
 )
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.simulator import start_simulators
+from tests.support.simulator_launcher import AppSyncSimulator
 
 from .conftest import tool
 from .corpus_support import Counter, ResponseBuilder, json_equal, variables_for

@@ -18,8 +18,8 @@ from appsync_codegen.schema_source import (
     EXIT_USAGE,
     load_schema_file,
 )
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.ports import free_port
+from tests.support.simulator_launcher import AppSyncSimulator
 
 from .conftest import FAKE_ENV, REGION, MotoServer, run
 

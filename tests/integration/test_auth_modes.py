@@ -30,8 +30,8 @@ from appsync_runtime import (
     IAMAuth,
     OIDCAuth,
 )
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.simulator import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator_launcher import AppSyncSimulator
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 import pytest
 
 from appsync_runtime import ApiKeyAuth, AppSyncAuthError, AppSyncConfigError
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.simulator import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator_launcher import AppSyncSimulator
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

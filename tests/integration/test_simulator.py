@@ -21,18 +21,18 @@ import aiohttp
 import httpx
 import pytest
 
-from appsync_runtime.testing import (
-    AppSyncSimulator,
-    SimulatorError,
-    cognito_claims,
-    mint_jwt,
-    oidc_claims,
-)
 from tests.support.simulator import (
     EXAMPLE_SCHEMA_DIR,
     EXAMPLE_SIMULATOR_CONFIG,
     SIMULATOR_DIR,
     skip_unless_simulator_available,
+)
+from tests.support.simulator_launcher import (
+    AppSyncSimulator,
+    SimulatorError,
+    cognito_claims,
+    mint_jwt,
+    oidc_claims,
 )
 
 SECONDARY_API_KEY = "da2-secondaryapikey000000000"

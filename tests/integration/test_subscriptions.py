@@ -40,9 +40,9 @@ from appsync_runtime import (
     IAMAuth,
 )
 from appsync_runtime._connection_manager import RealtimeManager
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.connect_auth import decode_connect_auth
 from tests.support.simulator import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator_launcher import AppSyncSimulator
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

@@ -18,8 +18,8 @@ from datetime import date, datetime
 import pytest
 
 from appsync_runtime import ApiKeyAuth, CognitoUserPoolsAuth, Credentials, IAMAuth
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.simulator import EXAMPLE_SCHEMA_DIR
+from tests.support.simulator_launcher import AppSyncSimulator
 
 sys.path.insert(0, str(EXAMPLE_SCHEMA_DIR))
 

@@ -56,7 +56,6 @@ from appsync_runtime import (
     RetryPolicy,
 )
 from appsync_runtime import _redaction as redaction
-from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.fake_realtime import FAST as FAST_REALTIME
 from tests.support.fake_realtime import (
@@ -66,6 +65,7 @@ from tests.support.fake_realtime import (
     FakeSubscription,
 )
 from tests.support.secret_scan import Leak, SecretScan, echoes
+from tests.support.simulator_launcher import mint_jwt
 
 API_KEY = "da2-echoscanapikey000000000000000"
 COGNITO_JWT = mint_jwt({"sub": "echo-u1", "token_use": "access", "claim": "cognito-echo-9"})

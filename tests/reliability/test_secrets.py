@@ -31,10 +31,10 @@ from appsync_runtime import (
     RetryPolicy,
     Timeout,
 )
-from appsync_runtime.testing import mint_jwt
 from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.ports import dead_url
 from tests.support.secret_scan import SecretScan
+from tests.support.simulator_launcher import mint_jwt
 
 API_KEY = "da2-secretsscanapikey0000000000"
 COGNITO_JWT = mint_jwt({"sub": "u1", "token_use": "access", "secret-claim": "cognito-claim-x9"})

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from appsync_runtime.testing import AppSyncSimulator
 from tests.support.fake_appsync import FakeAppSync
 from tests.support.simulator import EXAMPLE_SIMULATOR_CONFIG, start_simulators
+from tests.support.simulator_launcher import AppSyncSimulator
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from appsync_runtime.testing import AppSyncSimulator, simulator_unavailable_reason
+from tests.support.simulator_launcher import AppSyncSimulator, simulator_unavailable_reason
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SCHEMA_DIR = REPO_ROOT / "example_schema"

@@ -20,6 +20,7 @@ from appsync_runtime.errors import (
     AppSyncSubscriptionOverflowError,
     GraphQLErrorEntry,
 )
+from appsync_runtime.testing import FakeSetupError  # the test kit's own error pickles too
 from tests.support.examples import examples
 
 text = st.text(max_size=40)
@@ -66,6 +67,7 @@ graphql = {
 BUILDERS: dict[type[AppSyncError], Callable[[], st.SearchStrategy[AppSyncError]]] = {
     errors.AppSyncError: lambda: st.builds(errors.AppSyncError, text, **common),
     errors.AppSyncConfigError: lambda: st.builds(errors.AppSyncConfigError, text, **common),
+    FakeSetupError: lambda: st.builds(FakeSetupError, text, **common),
     errors.AppSyncNetworkError: lambda: st.builds(
         errors.AppSyncNetworkError, text, sent=st.booleans(), **common
     ),

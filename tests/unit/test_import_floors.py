@@ -51,12 +51,14 @@ FLOORS: dict[str, int] = {
     "_connection": 2,
     "_connection_manager": 2,
     "_thread_driver": 2,
+    "_seam": 2,
     # 3: the clients, and the users' test kit built on them
     "_client": 3,
     "_events_client": 3,
     "testing": 3,
     # 4: the package's re-exports
     "__init__": 4,
+    "pytest_plugin": 4,
 }
 
 
