@@ -1334,7 +1334,7 @@ class _FakeSocket:
 
 def build(model: type[M], **values: Any) -> M:
     """A valid ``model`` instance: ``values`` (by field name; a nested model's as a
-    dict of its own fields) over plain defaults: null where the field allows it,
+    dict of its own fields, in lists too) over plain defaults: null where the field allows it,
     else empty strings and lists, zero, false, the first enum member, the first
     member of a union, and epoch dates and times::
 
@@ -1355,17 +1355,33 @@ def _defaults(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, An
     for name, info in model.model_fields.items():
         hint = hints.get(name, info.annotation)
         if name in values:
-            given = values[name]
-            target = _model_in(hint)
-            if target is not None and isinstance(given, Mapping):
-                data[name] = _defaults(target, typing.cast("Mapping[str, Any]", given))
-            else:
-                data[name] = given
+            data[name] = _filled(hint, values[name])
         elif not info.is_required():
             continue
         else:
             data[name] = _default_for(hint, f"{model.__name__}.{name}")
     return data
+
+
+def _filled(hint: Any, given: Any) -> Any:
+    """``given`` for a field of type ``hint``: nested models' dicts (in lists too)
+    completed with defaults."""
+    target = _model_in(hint)
+    if target is not None and isinstance(given, Mapping):
+        return _defaults(target, typing.cast("Mapping[str, Any]", given))
+    item = _list_item(hint) if isinstance(given, list) else None
+    if item is not None:
+        entries: list[Any] = given
+        return [_filled(item, entry) for entry in entries]
+    return given
+
+
+def _list_item(hint: Any) -> Any:
+    for member in _members(hint):
+        if typing.get_origin(member) is list:
+            args = typing.get_args(member)
+            return args[0] if args else None
+    return None
 
 
 def _strip(hint: Any) -> Any:

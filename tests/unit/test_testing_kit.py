@@ -197,6 +197,27 @@ def test_an_async_client_uses_the_same_fake(fake: AppSyncFake) -> None:
     assert [call.attempt for call in fake.calls] == [1, 2]
 
 
+def test_pages_are_answered_in_order_and_their_tokens_recorded(fake: AppSyncFake) -> None:
+    """A user's paging code under test: the iterator sends each token back as the
+    fake answers page after page, on both clients."""
+    first = build(ListNotes, list_notes={"items": [{"id": "a"}, {"id": "b"}], "next_token": "t2"})
+    last = build(ListNotes, list_notes={"items": [{"id": "c"}], "next_token": None})
+    fake.on(Client.list_notes).reply(first, last)
+    with client() as c:
+        ids = [note.id for note in c.iter_list_notes(limit=2, timeout=5).items()]
+    assert ids == ["a", "b", "c"]
+    tokens = [call.variables.get("nextToken") for call in fake.calls]
+    assert tokens == [None, "t2"] and all(call.variables["limit"] == 2 for call in fake.calls)
+    fake.on(AsyncClient.list_notes).reply(first, last)
+
+    async def main() -> list[int]:
+        async with AsyncClient(URL, auth=ApiKeyAuth(KEY)) as c:
+            return [len(page.list_notes.items) async for page in c.iter_list_notes(limit=2)]
+
+    assert asyncio.run(main()) == [2, 1]
+    fake.verify()
+
+
 def test_execute_validated_takes_the_answer_from_the_bytes(fake: AppSyncFake) -> None:
     note = build(GetNote, get_note={"id": "n1"})
     fake.on("GetNote").reply(note)
