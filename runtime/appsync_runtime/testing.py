@@ -1369,11 +1369,11 @@ def _filled(hint: Any, given: Any) -> Any:
     target = _model_in(hint)
     if target is not None and isinstance(given, Mapping):
         return _defaults(target, typing.cast("Mapping[str, Any]", given))
-    item = _list_item(hint) if isinstance(given, list) else None
-    if item is not None:
-        entries: list[Any] = given
-        return [_filled(item, entry) for entry in entries]
-    return given
+    if not isinstance(given, list):
+        return given
+    entries = typing.cast("list[Any]", given)
+    item = _list_item(hint)
+    return entries if item is None else [_filled(item, entry) for entry in entries]
 
 
 def _list_item(hint: Any) -> Any:
