@@ -1371,7 +1371,7 @@ def _filled(hint: Any, given: Any) -> Any:
         return _defaults(target, typing.cast("Mapping[str, Any]", given))
     if not isinstance(given, list):
         return given
-    entries = typing.cast("list[Any]", given)
+    entries: list[Any] = given  # pyright: ignore[reportUnknownVariableType]
     item = _list_item(hint)
     return entries if item is None else [_filled(item, entry) for entry in entries]
 
