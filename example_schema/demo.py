@@ -26,6 +26,7 @@ from appsync_runtime import (  # noqa: E402
     AppSyncGraphQLError,
     CognitoUserPoolsAuth,
     EventsClient,
+    Timeout,
 )
 from example_client import AsyncClient, Client  # noqa: E402
 from example_client.enums import NoteStatus, Priority  # noqa: E402
@@ -44,6 +45,11 @@ def sync_part(simulator: AppSyncSimulator) -> str:
         for note in page.list_notes.items:
             print(f"  - {note.id}: {note.title!r} [{note.status.value}, {note.priority.value}]")
         show("next page token", page.list_notes.next_token)
+        # iter_list_notes follows nextToken page after page (typed options too)
+        pages = client.iter_list_notes(limit=1, max_pages=3, timeout=Timeout(total=10))
+        show("pages of 1 (at most 3)", [len(p.list_notes.items) for p in pages])
+        titles = [n.title for n in client.iter_list_notes(limit=1, max_items=3).items()]
+        show("first 3 notes, paged", titles)
 
         note = client.get_note(id="note-1").get_note
         assert note is not None

@@ -216,6 +216,10 @@ def test_pyright_reports_misspelt_options_and_deprecated_arguments(
     typos = _line("def typos(client: Client) -> None:")
     stale = _line("def stale(client: Client) -> None:")
     assert lines == [*range(typos + 1, typos + 7), stale + 1, stale + 2], errors
+    messages = " ".join(d["message"] for d in errors)
+    for name in ("timout", "retries", "max_page", "on_redy", "operation_type"):
+        assert f'No parameter named "{name}"' in messages, messages
+    assert not any("unknown" in d["message"].lower() for d in errors), errors
     deprecated = [d for d in errors if d.get("rule") == "reportDeprecated"]
     assert {d["range"]["start"]["line"] + 1 for d in deprecated} == {stale + 1, stale + 2}
 
