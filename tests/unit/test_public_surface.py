@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import appsync_runtime
 
@@ -80,3 +87,31 @@ def test_auth_failure_reason_is_a_str_enum_equal_to_its_values() -> None:
     error = AppSyncAuthError("refused", status=403, reason="clock_skew")
     assert error.reason is AuthFailureReason.CLOCK_SKEW
     assert AppSyncAuthError("refused").reason is AuthFailureReason.FORBIDDEN
+
+
+def test_every_public_name_is_fully_typed_for_editors() -> None:
+    """pyright's type-completeness report on the installed package: every symbol users
+    can reach (through ``__all__`` and the public modules) has a known type."""
+    found = Path(sys.executable).parent / "pyright"
+    pyright = str(found) if found.exists() else shutil.which("pyright")
+    if pyright is None:
+        pytest.skip("pyright is not installed (dev extra)")
+    completed = subprocess.run(
+        [pyright, "--verifytypes", "appsync_runtime", "--ignoreexternal", "--outputjson"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        },
+    )
+    report = json.loads(completed.stdout)
+    completeness = report["typeCompleteness"]
+    problems = [
+        f"{d.get('file', '')}:{d.get('range', {}).get('start', {}).get('line', 0) + 1}: "
+        f"{d['message']}"
+        for d in report["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert completeness["completenessScore"] == 1.0, "\n".join(problems[:20])
