@@ -34,7 +34,7 @@ from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
 from ._observe import CallHooks
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
-from ._response import GraphQLResponse, Validated
+from ._response import GraphQLResponse, Validated, reported_problems
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -253,7 +253,7 @@ class _ClientCore:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            problems = exc.errors(include_url=False, include_input=False)
+            problems = reported_problems(exc)
             first = problems[0] if problems else {"loc": (), "msg": str(exc)}
             where = ".".join(str(part) for part in first["loc"]) or "<root>"
             # a validator's message may quote the value: server text, scrubbed
