@@ -30,7 +30,7 @@ from pydantic_core import ValidationError
 
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
-from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from ._flow import AsyncTransport, Call, run_async, run_sync
 from ._observe import CallHooks
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
@@ -346,7 +346,7 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call_flow(call), self._transport))
+        return cast(GraphQLResponse, run_sync(call, self._transport))
 
     def execute_validated(
         self,
@@ -362,7 +362,7 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call_flow(call), self._transport))
+        return self._result(model, run_sync(call, self._transport))
 
     def subscribe(
         self,
@@ -483,7 +483,7 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call_flow(call), self._transport))
+        return cast(GraphQLResponse, await run_async(call, self._transport))
 
     async def execute_validated(
         self,
@@ -499,7 +499,7 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call_flow(call), self._transport))
+        return self._result(model, await run_async(call, self._transport))
 
     def subscribe(
         self,

@@ -774,6 +774,15 @@ def _guard_connector(connector: Any) -> None:
         )
 
 
+def _read_wait(total: float | None, read: float) -> float | None:
+    """aiohttp's ``sock_read`` for a request whose total timeout is ``total``: None
+    (no read timer, rescheduled on every chunk) when the total ends every read wait
+    in time anyway (aiohttp fires a total of 5 s or more up to a second late)."""
+    if total is not None and total + (1.0 if total >= 5.0 else 0.0) <= read:
+        return None
+    return read
+
+
 class AiohttpTransport:
     """Async transport over one aiohttp session (one connection pool per client).
 
@@ -828,14 +837,16 @@ class AiohttpTransport:
         total = timeout.total
         if remaining is not None and (total is None or total - remaining >= _REUSE_WITHIN):
             return self._aiohttp.ClientTimeout(
-                total=remaining, sock_connect=timeout.connect, sock_read=timeout.read
+                total=remaining,
+                sock_connect=timeout.connect,
+                sock_read=_read_wait(remaining, timeout.read),
             )
         whole = None if remaining is None else total
         last = self._last_timeout
         if last[0] is timeout and last[1] == whole:
             return last[2]
         built = self._aiohttp.ClientTimeout(
-            total=whole, sock_connect=timeout.connect, sock_read=timeout.read
+            total=whole, sock_connect=timeout.connect, sock_read=_read_wait(whole, timeout.read)
         )
         self._last_timeout = (timeout, whole, built)
         return built

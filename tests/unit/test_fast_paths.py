@@ -311,3 +311,27 @@ def test_iam_prepares_once_for_the_clients_own_headers(fake: FakeAppSync) -> Non
         r.headers["authorization"].split("SignedHeaders=")[1].split(",")[0] for r in fake.received
     ]
     assert signed[0] == signed[1] != signed[2]
+
+
+def test_aiohttp_read_timer_is_left_out_only_where_the_total_ends_the_read_in_time() -> None:
+    async def run() -> None:
+        transport = AiohttpTransport()
+        transport._ensure()
+
+        def timeout_for(total: float, read: float, left: float) -> Any:
+            timeout = Timeout(connect=2, read=read, total=total)
+            deadline = time.monotonic() + left
+            request = HttpRequest(
+                "POST", "http://127.0.0.1:9/graphql", {}, b"{}", timeout, deadline
+            )
+            return transport._client_timeout(request)
+
+        assert timeout_for(10, 30, 10).sock_read is None  # 10 s (+1 s rounding) < 30 s
+        assert timeout_for(10, 10, 10).sock_read == 10  # aiohttp may fire the total late
+        assert timeout_for(4, 4, 4).sock_read is None  # under 5 s: fired on time
+        assert timeout_for(60, 30, 60).sock_read == 30  # the defaults keep the read timer
+        assert timeout_for(60, 30, 20).sock_read is None  # a retry with 20 s left
+        assert timeout_for(60, 30, 29.5).sock_read == 30
+        await transport.aclose()
+
+    asyncio.run(run())
