@@ -34,7 +34,13 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
-from ._auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._auth import (
+    AuthRequest,
+    AuthStrategy,
+    make_auth_request,
+    printable_headers,
+    vet_auth_headers,
+)
 from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
 from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
 from ._request import HttpRequest, Timeout
@@ -449,6 +455,8 @@ def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
     holds a line break or another control character (a token read from a file with
     its newline): HTTP clients refuse such a header with an error, and log lines,
     that quote it."""
+    if printable_headers(strategy):
+        return headers
     for name, value in headers.items():
         # a user's strategy may return anything: only strings are judged here
         if isinstance(value, str) and not value.isprintable():  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -480,7 +488,7 @@ def _lean_result(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
 
 
 def _auth_request(call: Call) -> AuthRequest:
-    return AuthRequest("POST", call.url, call.host, call.body, call.headers, call.region)
+    return make_auth_request("POST", call.url, call.host, call.body, call.headers, call.region)
 
 
 def _lean_request(
