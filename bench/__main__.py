@@ -95,8 +95,9 @@ def _calls(quick: bool) -> None:
 def _realtime(quick: bool) -> None:
     from bench import bench_realtime
 
-    _header("Subscriptions: client CPU per event (about 560-byte onCommentAdded events)")
-    print(bench_realtime.format_table(bench_realtime.run(quick=quick)))
+    for event, what in bench_realtime.EVENTS.items():
+        _header(f"Subscriptions: client CPU per event ({what})")
+        print(bench_realtime.format_table(bench_realtime.run(quick=quick, event=event)))
     _header("Subscriptions: memory per idle subscription")
     print(bench_realtime.format_memory(bench_realtime.run_memory(quick=quick)))
 
