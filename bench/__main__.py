@@ -7,8 +7,10 @@ Sections, in order (each prints its own table; ratios are to figures of the same
 * ``calls``: end-to-end typed calls with IAM, sync and async at concurrency 1, 10
   and 100, against a local AppSync-shaped server in its own process that verifies
   a sample of the signatures (``bench/bench_calls.py``, ``bench/server.py``);
-* ``realtime``: subscription events per CPU second, and memory per idle
-  subscription (``bench/bench_realtime.py``).
+* ``realtime``: subscription events per CPU second on two events, and memory per
+  idle subscription (``bench/bench_realtime.py``);
+* ``generate``: ``appsync-codegen generate`` against plain ariadne-codegen on a
+  large schema, and where ours spends its time (``bench/bench_generate.py``).
 
 ``--quick`` runs a few hundred calls and small bursts (well under a minute), for CI.
 Nothing here fails on a figure: the exit status is 0 unless a benchmark crashed.
@@ -29,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-SECTIONS = ("sigv4", "import", "calls", "realtime")
+SECTIONS = ("sigv4", "import", "calls", "realtime", "generate")
 
 
 def _cpu_model() -> str:
@@ -102,11 +104,19 @@ def _realtime(quick: bool) -> None:
     print(bench_realtime.format_memory(bench_realtime.run_memory(quick=quick)))
 
 
+def _generate(quick: bool) -> None:
+    from bench import bench_generate
+
+    _header("Code generation: ours against plain ariadne-codegen")
+    print(bench_generate.format_row(bench_generate.run(quick=quick)))
+
+
 RUNNERS: dict[str, Callable[[bool], None]] = {
     "sigv4": _sigv4,
     "import": _import,
     "calls": _calls,
     "realtime": _realtime,
+    "generate": _generate,
 }
 
 

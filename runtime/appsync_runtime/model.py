@@ -37,6 +37,7 @@ class BaseModel(PydanticBaseModel):
         arbitrary_types_allowed=True,
         protected_namespaces=(),
         allow_inf_nan=False,
+        defer_build=True,  # this class only: taken out of the config below
     )
 
     @classmethod
@@ -47,3 +48,9 @@ class BaseModel(PydanticBaseModel):
         nothing (see :func:`appsync_runtime.scalars._native_scalars`)."""
         schema: CoreSchema = _native_scalars(handler(source))
         return schema
+
+
+# This base is never validated itself: building its (empty) schema at import would
+# cost a few milliseconds of every program's first typed call. Its subclasses build
+# as they always did (generated packages defer theirs in their own configuration).
+BaseModel.model_config.pop("defer_build", None)
