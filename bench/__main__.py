@@ -7,10 +7,12 @@ Sections, in order (each prints its own table; ratios are to figures of the same
 * ``calls``: end-to-end typed calls with IAM, sync and async at concurrency 1, 10
   and 100, against a local AppSync-shaped server in its own process that verifies
   a sample of the signatures (``bench/bench_calls.py``, ``bench/server.py``);
-* ``realtime``: subscription events per CPU second, and memory per idle
-  subscription (``bench/bench_realtime.py``);
+* ``realtime``: subscription events per CPU second on two events, and memory per
+  idle subscription (``bench/bench_realtime.py``);
 * ``events``: Event API client CPU per received and per published event (HTTP and
-  WebSocket), against a raw aiohttp floor (``bench/bench_events.py``).
+  WebSocket), against a raw aiohttp floor (``bench/bench_events.py``);
+* ``generate``: ``appsync-codegen generate`` against plain ariadne-codegen on a
+  large schema, and where ours spends its time (``bench/bench_generate.py``).
 
 ``--quick`` runs a few hundred calls and small bursts (well under a minute), for CI.
 Nothing here fails on a figure: the exit status is 0 unless a benchmark crashed.
@@ -31,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-SECTIONS = ("sigv4", "import", "calls", "realtime", "events")
+SECTIONS = ("sigv4", "import", "calls", "realtime", "events", "generate")
 
 
 def _cpu_model() -> str:
@@ -97,8 +99,9 @@ def _calls(quick: bool) -> None:
 def _realtime(quick: bool) -> None:
     from bench import bench_realtime
 
-    _header("Subscriptions: client CPU per event (about 560-byte onCommentAdded events)")
-    print(bench_realtime.format_table(bench_realtime.run(quick=quick)))
+    for event, what in bench_realtime.EVENTS.items():
+        _header(f"Subscriptions: client CPU per event ({what})")
+        print(bench_realtime.format_table(bench_realtime.run(quick=quick, event=event)))
     _header("Subscriptions: memory per idle subscription")
     print(bench_realtime.format_memory(bench_realtime.run_memory(quick=quick)))
 
@@ -110,12 +113,20 @@ def _events(quick: bool) -> None:
     print(bench_events.format_table(bench_events.run(quick=quick)))
 
 
+def _generate(quick: bool) -> None:
+    from bench import bench_generate
+
+    _header("Code generation: ours against plain ariadne-codegen")
+    print(bench_generate.format_row(bench_generate.run(quick=quick)))
+
+
 RUNNERS: dict[str, Callable[[bool], None]] = {
     "sigv4": _sigv4,
     "import": _import,
     "calls": _calls,
     "realtime": _realtime,
     "events": _events,
+    "generate": _generate,
 }
 
 
@@ -127,11 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small counts, for CI")
     parser.add_argument(
         "--only",
-        default=",".join(SECTIONS),
-        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})",
+        default=None,
+        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)}; "
+        "with --quick, all but generate)",
     )
     args = parser.parse_args(argv)
-    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    only = args.only
+    if only is None:  # --quick (CI) leaves out code generation: half a minute alone
+        only = ",".join(s for s in SECTIONS if not (args.quick and s == "generate"))
+    chosen = [name.strip() for name in only.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in RUNNERS]
     if unknown:
         parser.error(f"unknown section(s): {', '.join(unknown)}")

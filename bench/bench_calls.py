@@ -489,13 +489,24 @@ class CallRow:
     rejected: tuple[str, ...]
 
 
-def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> list[CallRow]:
+QUICK_CALLS = 300
+"""Calls per run with ``--quick``: with 3 rounds, enough that a quick run's ratios
+land within about 0.15 of a full run's (30 calls in one round swung them from 0.95x
+to 1.51x), in about 15 s."""
+
+
+def run(
+    quick: bool = False,
+    modes: tuple[str, ...] = MODES,
+    calls: int | None = None,
+    rounds: int | None = None,
+) -> list[CallRow]:
     """Every client in every mode, round-robin; rows grouped by mode, ours first."""
     clients, notes = _clients()
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    calls = 30 if quick else 2_000
-    rounds = 1 if quick else 5
+    calls = calls or (QUICK_CALLS if quick else 2_000)
+    rounds = rounds or (3 if quick else 5)
     runs: dict[tuple[str, str], list[_Run]] = {(m, c): [] for m in modes for c in clients}
     with BenchServer() as server:
         for _ in range(rounds):
@@ -505,6 +516,13 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> list[CallRow]:
     rows: list[CallRow] = []
     for mode in modes:
         cpu = {c: statistics.median(r.cpu / r.calls for r in runs[mode, c]) for c in clients}
+
+        def ratio(name: str, to: str, mode: str = mode) -> float:
+            """The median of the per-round ratios (each round's figures were taken
+            within seconds of each other, so drift between rounds cancels)."""
+            pairs = zip(runs[mode, name], runs[mode, to], strict=True)
+            return statistics.median((a.cpu / a.calls) / (b.cpu / b.calls) for a, b in pairs)
+
         for name in clients:
             done = runs[mode, name]
             rows.append(
@@ -514,8 +532,8 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> list[CallRow]:
                     calls=calls,
                     calls_per_s=statistics.median(r.calls / r.wall for r in done),
                     cpu_us=cpu[name] * 1e6,
-                    vs_ours=cpu[name] / cpu[OURS],
-                    vs_floor=cpu[name] / cpu[FLOOR],
+                    vs_ours=ratio(name, OURS),
+                    vs_floor=ratio(name, FLOOR),
                     server_us=statistics.median(r.server_cpu / r.calls for r in done) * 1e6,
                     sampled=sum(r.sampled for r in done),
                     verified=sum(r.verified for r in done),
@@ -531,13 +549,16 @@ def run(quick: bool = False, modes: tuple[str, ...] = MODES) -> list[CallRow]:
 def _targets(mode: str, by_client: dict[str, CallRow]) -> list[str]:
     ours = by_client[OURS]
     lines = []
-    floor_limit = 1.15 if mode == "sync" else 1.4
+    floor_limit = 1.05 if mode == "sync" else 1.4
     verdict = "met" if ours.vs_floor <= floor_limit else "missed"
     lines.append(f"  ours <= {floor_limit}x the floor's CPU/call: {ours.vs_floor:.2f}x ({verdict})")
     if "gql" in by_client:
         ratio = by_client["gql"].vs_ours
-        verdict = "met" if ratio >= 2 else "missed"
-        lines.append(f"  ours >= 2x better than gql: gql costs {ratio:.2f}x ours ({verdict})")
+        gql_limit = 2.0 if mode == "sync" else 2.5
+        verdict = "met" if ratio >= gql_limit else "missed"
+        lines.append(
+            f"  ours >= {gql_limit:g}x better than gql: gql costs {ratio:.2f}x ours ({verdict})"
+        )
     if "ariadne" in by_client:
         ratio = by_client["ariadne"].vs_ours
         verdict = "met" if ratio >= 1.3 else "missed"

@@ -28,7 +28,7 @@ def test_bench_quick_runs_and_prints_every_table() -> None:
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=240,  # a hang guard: --quick takes 30 to 60 s on a shared 2-core machine
     )
     assert done.returncode == 0, f"stdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}"
     out = done.stdout

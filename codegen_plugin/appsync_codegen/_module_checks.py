@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import ast
 import builtins
+from typing import cast
 
 from graphql import ExecutableDefinitionNode, GraphQLSchema, Node, OperationDefinitionNode
 
 from ._rewrite import located
 from .errors import CodegenError, Diagnostic
 from .names import python_name
+
+_BUILTINS = frozenset(dir(builtins))
+"""Names ``builtins`` has (``hasattr(builtins, name)``, as a set)."""
 
 __all__ = ["ModuleChecks"]
 
@@ -70,22 +74,24 @@ class ModuleChecks:
         class would silently replace it for the code below it."""
         imported: set[str] = set()
         sources: dict[str, set[tuple[int, str | None]]] = {}
-        for node in ast.walk(module):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+        used: set[str] = set()  # builtins the module names
+        for node in ast.walk(module):  # one walk: a large client module has many nodes
+            kind = type(node)
+            if kind is ast.Name:
+                name_id = cast("ast.Name", node).id
+                if name_id in _BUILTINS:
+                    used.add(name_id)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                statement = cast("ast.Import | ast.ImportFrom", node)
                 source = (getattr(node, "level", 0) or 0, getattr(node, "module", None))
-                for alias in node.names:
+                for alias in statement.names:
                     bound = (alias.asname or alias.name).split(".")[0]
                     imported.add(bound)
                     sources.setdefault(bound, set()).add(source)
         classes = [node for node in module.body if isinstance(node, ast.ClassDef)]
-        used = {
-            node.id
-            for node in ast.walk(module)
-            if isinstance(node, ast.Name) and hasattr(builtins, node.id)
-        }
         own = {c.name for c in classes}
         clashes = sorted(
-            name for name in own if (name in used and hasattr(builtins, name)) or name in imported
+            name for name in own if (name in used and name in _BUILTINS) or name in imported
         ) + sorted(name for name, where in sources.items() if len(where) > 1 and name not in own)
         if not clashes:
             return

@@ -19,11 +19,28 @@ __all__ = ["rewrap_docstrings"]
 _QUOTES = '"""'
 
 
+_DONE: dict[tuple[str, int], None] = {}
+"""Texts this function returned lately (with their line length): given one back, it
+has nothing to do (it is idempotent), so it skips parsing it again. Generation
+rewraps each module as ariadne-codegen produces it and then each file it wrote."""
+_DONE_LIMIT = 4096
+
+
 def rewrap_docstrings(code: str, line_length: int) -> str:
     """``code`` with each docstring rendered within ``line_length`` columns.
 
     Idempotent; code that does not parse is returned unchanged.
     """
+    if (code, line_length) in _DONE:
+        return code
+    result = _rewrap(code, line_length)
+    if len(_DONE) >= _DONE_LIMIT:
+        _DONE.clear()
+    _DONE[result, line_length] = None
+    return result
+
+
+def _rewrap(code: str, line_length: int) -> str:
     try:
         tree = ast.parse(code)
     except SyntaxError:

@@ -32,7 +32,7 @@ from pydantic_core import ValidationError
 from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
-from ._flow import AsyncTransport, Call, SyncTransport, call_flow, run_async, run_sync
+from ._flow import AsyncTransport, Call, SyncTransport, run_async, run_sync
 from ._observe import CallHooks
 from ._operation import Operation
 from ._options import (
@@ -47,7 +47,7 @@ from ._options import (
 )
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
-from ._response import GraphQLResponse, Validated
+from ._response import GraphQLResponse, Validated, reported_problems
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -271,7 +271,7 @@ class _ClientCore:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            problems = exc.errors(include_url=False, include_input=False)
+            problems = reported_problems(exc)
             first = problems[0] if problems else {"loc": (), "msg": str(exc)}
             where = ".".join(str(part) for part in first["loc"]) or "<root>"
             # a validator's message may quote the value: server text, scrubbed
@@ -364,7 +364,7 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call_flow(call), self._http(call)))
+        return cast(GraphQLResponse, run_sync(call, self._http(call)))
 
     def _http(self, call: Call) -> SyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -386,7 +386,7 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call_flow(call), self._http(call)))
+        return self._result(model, run_sync(call, self._http(call)))
 
     def execute_operation(
         self,
@@ -409,7 +409,7 @@ class AppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, run_sync(call_flow(call), self._http(call)))
+            return self._result(model, run_sync(call, self._http(call)))
         response = self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -569,7 +569,7 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call_flow(call), self._http(call)))
+        return cast(GraphQLResponse, await run_async(call, self._http(call)))
 
     def _http(self, call: Call) -> AsyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -591,7 +591,7 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call_flow(call), self._http(call)))
+        return self._result(model, await run_async(call, self._http(call)))
 
     async def execute_operation(
         self,
@@ -614,7 +614,7 @@ class AsyncAppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, await run_async(call_flow(call), self._http(call)))
+            return self._result(model, await run_async(call, self._http(call)))
         response = await self.execute(
             query=operation.document,
             operation_name=operation.name,

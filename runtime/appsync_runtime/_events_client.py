@@ -39,7 +39,7 @@ from ._events import (
     publish_result,
     subscribe_body,
 )
-from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
+from ._flow import AsyncTransport, Call, call_flow, drive_async, drive_sync
 from ._observe import CallHooks
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
@@ -473,7 +473,7 @@ class EventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = run_sync(call_flow(step.call), self._transport)
+                    value = drive_sync(call_flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = self._realtime.request(
@@ -647,7 +647,7 @@ class AsyncEventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = await run_async(call_flow(step.call), self._transport)
+                    value = await drive_async(call_flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = await self._realtime.request(

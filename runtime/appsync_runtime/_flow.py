@@ -9,6 +9,14 @@ code that differs between the sync and async clients. An exception raised while
 performing a step is thrown back into the flow, so recovery, retries, deadlines,
 logging and hooks all live here.
 
+The drivers first try the common call without the generator (:func:`_lean_sync`,
+:func:`_lean_async`): with no hooks and no debug logging, one authorize and one send,
+and a 2xx response that parses (or validates) is the result. Anything else (an error
+raised, another status, a response that does not parse) is handed to
+:func:`call_flow` as its first attempt's outcome (:class:`_FirstAttempt`), which
+carries on from there exactly as if it had performed that attempt itself: the
+recovery, retry and error logic exists once, in the flow.
+
 One call::
 
     attempt: authorize -> send -> [401/403 the strategy can fix: re-sign once]
@@ -24,9 +32,15 @@ import logging
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from ._auth import AuthRequest, AuthStrategy, vet_auth_headers
+from ._auth import (
+    AuthRequest,
+    AuthStrategy,
+    make_auth_request,
+    printable_headers,
+    vet_auth_headers,
+)
 from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
 from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
 from ._request import HttpRequest, Timeout
@@ -57,6 +71,8 @@ __all__ = [
     "SyncTransport",
     "auth_failure",
     "call_flow",
+    "drive_async",
+    "drive_sync",
     "run_async",
     "run_sync",
 ]
@@ -191,30 +207,64 @@ def _name(call: Call) -> str:
     return call.operation_name or "<anonymous>"
 
 
-def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
+class _FirstAttempt:
+    """What the lean path (see the module docstring) did before handing over: the
+    call's deadline, the auth outcome (headers, or the exception raised getting them),
+    and, when it got that far, the send outcome (a response, or the exception)."""
+
+    __slots__ = ("auth", "auth_request", "deadline", "sent")
+
+    def __init__(self, deadline: float | None, auth_request: AuthRequest, auth: object) -> None:
+        self.deadline = deadline
+        self.auth_request = auth_request
+        self.auth = auth
+        self.sent: object = _NOT_SENT
+
+
+_NOT_SENT: Any = object()
+
+
+def _outcome(value: object) -> Any:
+    """``value``, or raise it when it is the exception an I/O step raised."""
+    if isinstance(value, BaseException):
+        raise value
+    return value
+
+
+def call_flow(
+    call: Call, clock: Callable[[], float] = time.monotonic, first: _FirstAttempt | None = None
+) -> Flow:
     """One GraphQL call: authorize, send, recover once from a fixable auth rejection,
-    retry what the policy allows within the deadline, parse."""
+    retry what the policy allows within the deadline, parse. ``first``: what the
+    lean path did already (its first attempt's auth and send outcomes, not redone)."""
     policy = call.retry
     max_attempts = policy.attempts if policy is not None else 1
     hooks = call.hooks
     debug = logger.isEnabledFor(_DEBUG)
     timed = debug or hooks is not None
     total = call.timeout.total
-    deadline = None if total is None else clock() + total
-    auth_step = AuthStep(
-        call.strategy,
-        AuthRequest("POST", call.url, call.host, call.body, call.headers, call.region),
-    )
+    if first is not None:
+        deadline = first.deadline
+        auth_request = first.auth_request
+    else:
+        deadline = None if total is None else clock() + total
+        auth_request = _auth_request(call)
+    auth_step = AuthStep(call.strategy, auth_request)
     recovered = False
     attempt = 0
     retries = 0
     while True:
         attempt += 1
+        given, first = first, None  # the lean path's outcomes: its first attempt only
         error: AppSyncError
         record: AttemptRecord | None = None
         unauthorized = False
         try:
-            auth_headers: Mapping[str, str] = vet_auth_headers(call.strategy, (yield auth_step))
+            if given is not None:  # the lean path's auth outcome: not asked again
+                received: object = _outcome(given.auth)
+            else:
+                received = yield auth_step
+            auth_headers: Mapping[str, str] = vet_auth_headers(call.strategy, received)
         except AppSyncError as exc:
             error = exc
             _scrubber(call, None).error(error)
@@ -246,7 +296,10 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                     run_hook(hooks.on_request, record)
             started = clock() if timed else 0.0
             try:
-                response: HttpResponse = yield SendStep(request)
+                if given is not None and given.sent is not _NOT_SENT:
+                    response: HttpResponse = _outcome(given.sent)
+                else:
+                    response = yield SendStep(request)
             except AppSyncError as exc:  # no response, or one the transport refused
                 error = exc
                 scrubber.error(error)  # its text (and cause) may quote a header or a body
@@ -411,6 +464,8 @@ def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
     holds a line break or another control character (a token read from a file with
     its newline): HTTP clients refuse such a header with an error, and log lines,
     that quote it."""
+    if printable_headers(strategy):
+        return headers
     for name, value in headers.items():
         # a user's strategy may return anything: only strings are judged here
         if isinstance(value, str) and not value.isprintable():  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -422,7 +477,104 @@ def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
     return headers
 
 
-def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validated:
+def _lean_ready(call: Call) -> bool:
+    """Whether the lean path may make this call's first attempt: nothing watches it
+    (no hooks, no debug logging)."""
+    return call.hooks is None and not logger.isEnabledFor(_DEBUG)
+
+
+def _lean_result(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
+    """The result of a 2xx response on the lean path, or None when the flow must
+    judge it (the same checks and the same result as the flow's)."""
+    if call.model is not None:
+        validated = validate_json(call.model, response.content)
+        if validated is not None:
+            return validated
+    try:
+        return parse_response(response, call.operation_name, _scrubber(call, auth_headers))
+    except AppSyncError:
+        return None  # the flow parses it again, and decides about a retry
+
+
+def _auth_request(call: Call) -> AuthRequest:
+    return make_auth_request("POST", call.url, call.host, call.body, call.headers, call.region)
+
+
+def _lean_request(
+    call: Call, auth_headers: Mapping[str, str], deadline: float | None
+) -> HttpRequest:
+    return HttpRequest(
+        "POST", call.url, {**call.headers, **auth_headers}, call.body, call.timeout, deadline
+    )
+
+
+def run_sync(call: Call, transport: SyncTransport) -> GraphQLResponse | Validated:
+    """Make ``call`` with blocking I/O: the lean path, else :func:`call_flow`."""
+    if not _lean_ready(call):
+        return drive_sync(call_flow(call), transport)
+    total = call.timeout.total
+    deadline = None if total is None else time.monotonic() + total
+    strategy = call.strategy
+    auth_request = _auth_request(call)
+    first: _FirstAttempt
+    try:
+        auth_headers = _checked(strategy.auth_headers(auth_request), strategy)
+    except Exception as exc:
+        first = _FirstAttempt(deadline, auth_request, exc)
+    else:
+        first = _FirstAttempt(deadline, auth_request, auth_headers)
+        try:
+            request = _lean_request(call, vet_auth_headers(strategy, auth_headers), deadline)
+        except Exception:
+            pass  # the flow vets the headers again, and says what is wrong
+        else:
+            try:
+                response = transport.send(request)
+            except Exception as exc:
+                first.sent = exc
+            else:
+                if 200 <= response.status < 300:
+                    result = _lean_result(call, response, auth_headers)
+                    if result is not None:
+                        return cast("GraphQLResponse | Validated", result)
+                first.sent = response
+    return drive_sync(call_flow(call, first=first), transport)
+
+
+async def run_async(call: Call, transport: AsyncTransport) -> GraphQLResponse | Validated:
+    """Make ``call`` with asyncio I/O: the lean path, else :func:`call_flow`."""
+    if not _lean_ready(call):
+        return await drive_async(call_flow(call), transport)
+    total = call.timeout.total
+    deadline = None if total is None else time.monotonic() + total
+    strategy = call.strategy
+    auth_request = _auth_request(call)
+    first: _FirstAttempt
+    try:
+        auth_headers = _checked(await strategy.async_auth_headers(auth_request), strategy)
+    except Exception as exc:
+        first = _FirstAttempt(deadline, auth_request, exc)
+    else:
+        first = _FirstAttempt(deadline, auth_request, auth_headers)
+        try:
+            request = _lean_request(call, vet_auth_headers(strategy, auth_headers), deadline)
+        except Exception:
+            pass  # the flow vets the headers again, and says what is wrong
+        else:
+            try:
+                response = await transport.send(request)
+            except Exception as exc:
+                first.sent = exc
+            else:
+                if 200 <= response.status < 300:
+                    result = _lean_result(call, response, auth_headers)
+                    if result is not None:
+                        return cast("GraphQLResponse | Validated", result)
+                first.sent = response
+    return await drive_async(call_flow(call, first=first), transport)
+
+
+def drive_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with blocking I/O."""
     value: Any = None
     error: BaseException | None = None
@@ -446,7 +598,7 @@ def run_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Validate
             error = exc
 
 
-async def run_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | Validated:
+async def drive_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | Validated:
     """Drive ``flow`` with asyncio I/O."""
     value: Any = None
     error: BaseException | None = None

@@ -36,6 +36,8 @@ __all__ = ["IAMAuth"]
 _PREPARED_CACHE_SIZE = 32
 _QUOTED_SERVER_TIME = re.compile(r"\((\d{8}T\d{6}Z)\s*[-+]")
 _MIN_SKEW_CHANGE = 1.0
+_OWN_RAW = frozenset({b"authorization", b"x-amz-date", b"x-amz-security-token"})
+"""Headers a SigV4 signature sets (the signer leaves them out of what it signs)."""
 
 
 def _server_clock_offset(rejection: AuthRejection) -> float | None:
@@ -74,6 +76,7 @@ class IAMAuth(AuthStrategy):
     """
 
     mode = AuthMode.AWS_IAM
+    _printable_headers = True  # signed from Credentials checked to be printable ASCII
 
     def __init__(
         self,
@@ -94,6 +97,9 @@ class IAMAuth(AuthStrategy):
         self._clock_skew = 0.0
         self._signers: dict[str, SigV4Signer] = {}
         self._prepared: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], PreparedSigV4] = {}
+        self._prepared_raw: dict[
+            tuple[str, str, str, tuple[tuple[bytes, bytes], ...]], PreparedSigV4
+        ] = {}
         # the last read-only header mapping prepared for: (headers, (method, url, host), ...)
         self._last_prepared: tuple[object, tuple[str, str, str], PreparedSigV4] | None = None
         self._rejected: Credentials | None = None
@@ -134,9 +140,9 @@ class IAMAuth(AuthStrategy):
             # the client's own read-only headers again: what was prepared for them
             last[2].signer.clock_skew = self._clock_skew
             return last[2]
-        headers: tuple[tuple[str, str], ...] = tuple(
-            source.multi_items() if isinstance(source, httpx.Headers) else source.items()
-        )
+        if isinstance(source, httpx.Headers):
+            return self._prepare_httpx(request, source)
+        headers: tuple[tuple[str, str], ...] = tuple(source.items())
         if not any(name.lower() == "host" for name, _ in headers):
             headers = (("host", request.host), *headers)
         key = (request.method, request.url, request.host, headers)
@@ -151,6 +157,27 @@ class IAMAuth(AuthStrategy):
             self._signer(request)  # keeps the signer's clock offset current
         if isinstance(source, MappingProxyType):
             self._last_prepared = (source, key[:3], prepared)
+        return prepared
+
+    def _prepare_httpx(self, request: AuthRequest, source: httpx.Headers) -> PreparedSigV4:
+        """:meth:`_prepare` for a user's own httpx request: the shape is found by the
+        raw header bytes (no decoding), leaving out the headers a signature sets (a
+        request signed again, after a rejection, has the same shape)."""
+        raw = tuple(pair for pair in source.raw if pair[0].strip().lower() not in _OWN_RAW)
+        key = (request.method, request.url, request.host, raw)
+        prepared = self._prepared_raw.get(key)
+        if prepared is None:
+            encoding = source.encoding  # how httpx itself decodes them
+            headers = tuple((name.decode(encoding), value.decode(encoding)) for name, value in raw)
+            if not any(name.lower() == "host" for name, _ in headers):
+                headers = (("host", request.host), *headers)
+            prepared = self._signer(request).prepare(request.url, headers, method=request.method)
+            with self._lock:
+                if len(self._prepared_raw) >= _PREPARED_CACHE_SIZE:
+                    self._prepared_raw.clear()
+                self._prepared_raw[key] = prepared
+        else:
+            prepared.signer.clock_skew = self._clock_skew  # kept current, as _signer does
         return prepared
 
     def _take_rejected(self) -> Credentials | None:

@@ -23,6 +23,7 @@ from .errors import (
 )
 
 __all__ = [
+    "NATIVE_SCALAR_ERROR",
     "AuthRejection",
     "GraphQLResponse",
     "HttpResponse",
@@ -32,6 +33,7 @@ __all__ = [
     "error_entries",
     "parse_response",
     "redact",
+    "reported_problems",
     "validate_json",
 ]
 
@@ -481,11 +483,24 @@ def validate_json(model: type[Any], content: bytes) -> Validated | None:
     envelope = _envelope(model)
     if envelope is _NO_FAST_PATH or b"NaN" in content or b"Infinity" in content:
         return None
-    try:
-        parsed = envelope.model_validate_json(content)
+    try:  # the model's own validator: model_validate_json without its Python wrapper
+        parsed = envelope.__pydantic_validator__.validate_json(content)
     except Exception:  # not JSON, not this shape, or a validator that raised
         return None
     errors = parsed.errors
     if errors is None or errors == [] or errors == {}:
         return Validated(parsed.data)
     return None
+
+
+NATIVE_SCALAR_ERROR = "appsync_scalar_not_native"
+"""The pydantic error type of the native half of an AppSync scalar's schema (see
+``appsync_runtime.scalars._native_scalars``): it always comes with the exact
+parser's own error for the same value, which is the one to report."""
+
+
+def reported_problems(exc: Any) -> list[Any]:
+    """The errors of a pydantic ``ValidationError`` worth reporting: those of the
+    exact scalar parsers, not their native halves' pointers to them."""
+    problems = exc.errors(include_url=False, include_input=False)
+    return [problem for problem in problems if problem["type"] != NATIVE_SCALAR_ERROR]

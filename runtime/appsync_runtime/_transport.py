@@ -739,8 +739,62 @@ def _guarded_protocol() -> Any:
     as its answer). Built on first use, so aiohttp is imported only by async users."""
     from aiohttp.client_proto import ResponseHandler
 
+    lazy_read_timer = all(
+        hasattr(ResponseHandler, name)
+        for name in ("_reschedule_timeout", "_drop_timeout", "_on_read_timeout")
+    )
+
     class GuardedResponseHandler(ResponseHandler):
         _appsync_done = False  # the last response is complete: more bytes are overrun
+        _appsync_waiting = False  # a read wait is being timed (sock_read)
+        _appsync_last = 0.0  # when it began, or when bytes last came
+
+        if lazy_read_timer:
+            # aiohttp's sock_read timer, rescheduled (cancelled and made anew) at each
+            # request's start and on every chunk: here one timer per connection stays
+            # armed while requests follow each other, and each start or chunk only
+            # notes the time. When it fires it checks: the wait began (or bytes came)
+            # `timeout` ago or more -> aiohttp's own read timeout; else re-armed for
+            # then. Same deadline, no timer object per request or chunk.
+
+            def _reschedule_timeout(self) -> None:
+                timeout = self._read_timeout
+                handle = self._read_timeout_handle
+                if not timeout:
+                    self._appsync_waiting = False
+                    if handle is not None:
+                        handle.cancel()
+                        self._read_timeout_handle = None
+                    return
+                loop = self._loop
+                now = loop.time()
+                self._appsync_last = now
+                self._appsync_waiting = True
+                if handle is None or handle.when() > now + timeout:
+                    if handle is not None:
+                        handle.cancel()
+                    self._read_timeout_handle = loop.call_at(now + timeout, self._appsync_check)
+
+            def _drop_timeout(self) -> None:
+                self._appsync_waiting = False  # an armed timer finds nothing to time
+                if self.transport is None or getattr(self, "_connection_lost_called", False):
+                    handle = self._read_timeout_handle
+                    if handle is not None:  # closed: nothing will be timed here again
+                        handle.cancel()
+                        self._read_timeout_handle = None
+
+            def _appsync_check(self) -> None:
+                self._read_timeout_handle = None
+                timeout = self._read_timeout
+                if not self._appsync_waiting or not timeout:
+                    return
+                due = self._appsync_last + timeout
+                loop = self._loop
+                if loop.time() >= due:
+                    self._appsync_waiting = False
+                    self._on_read_timeout()
+                else:
+                    self._read_timeout_handle = loop.call_at(due, self._appsync_check)
 
         def set_response_params(self, *args: Any, **kwargs: Any) -> None:
             self._appsync_done = False  # a new request: its response may come
@@ -772,6 +826,15 @@ def _guard_connector(connector: Any) -> None:
         connector._factory = functools.partial(
             _guarded_protocol(), *factory.args, **factory.keywords
         )
+
+
+def _read_wait(total: float | None, read: float) -> float | None:
+    """aiohttp's ``sock_read`` for a request whose total timeout is ``total``: None
+    (no read timer, rescheduled on every chunk) when the total ends every read wait
+    in time anyway (aiohttp fires a total of 5 s or more up to a second late)."""
+    if total is not None and total + (1.0 if total >= 5.0 else 0.0) <= read:
+        return None
+    return read
 
 
 class AiohttpTransport:
@@ -828,14 +891,16 @@ class AiohttpTransport:
         total = timeout.total
         if remaining is not None and (total is None or total - remaining >= _REUSE_WITHIN):
             return self._aiohttp.ClientTimeout(
-                total=remaining, sock_connect=timeout.connect, sock_read=timeout.read
+                total=remaining,
+                sock_connect=timeout.connect,
+                sock_read=_read_wait(remaining, timeout.read),
             )
         whole = None if remaining is None else total
         last = self._last_timeout
         if last[0] is timeout and last[1] == whole:
             return last[2]
         built = self._aiohttp.ClientTimeout(
-            total=whole, sock_connect=timeout.connect, sock_read=timeout.read
+            total=whole, sock_connect=timeout.connect, sock_read=_read_wait(whole, timeout.read)
         )
         self._last_timeout = (timeout, whole, built)
         return built

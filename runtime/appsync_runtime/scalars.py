@@ -14,9 +14,9 @@ scalar        Python value (``parse``)                      wire value (``serial
 AWSDate       ``date``, or :class:`OffsetDate` (a ``date``  ``YYYY-MM-DD`` (an :class:`OffsetDate`
               with ``tzinfo``) when there is an offset      adds its offset)
 AWSTime       :class:`NanoTime`, a ``time``, aware when     its exact wire text, else
-              there is an offset                            ``hh:mm:ss[.ffffff]`` and any offset
+              there is an offset (in models: see below)     ``hh:mm:ss[.fff|.ffffff]`` and offset
 AWSDateTime   :class:`NanoDateTime`, an aware ``datetime``  its exact wire text, else ISO 8601
-                                                            with ``Z`` for UTC; naive: ValueError
+              (in models: see below)                        with ``Z`` for UTC; naive: ValueError
 AWSTimestamp  ``int`` seconds since the epoch               ``int``; an aware ``datetime`` on a
                                                             whole second is converted
 AWSEmail      ``str``, exactly as sent                      the ``str``, unchanged
@@ -35,11 +35,11 @@ Decisions:
   ``-00:00``, ``+hh:mm:ss`` offsets, lowercase ``t``: all kept). :class:`NanoTime` and
   :class:`NanoDateTime` remember their wire text and keep digits past microseconds in
   ``nanosecond`` (0 to 999, as in pandas); they compare and hash with it. A value made
-  in Python serializes in one canonical form: seconds always written, 0, 6 or (with
-  nanoseconds) 9 fractional digits, ``Z`` for a zero offset, ``+hh:mm``, or
-  ``+hh:mm:ss`` when the offset has seconds. Copy, pickle, ``replace()`` and
-  ``astimezone()`` keep nanoseconds; arithmetic works in microseconds, like
-  ``datetime`` (the result has ``nanosecond == 0``).
+  in Python serializes in one canonical form: seconds always written, no fractional
+  digits, 3 for whole milliseconds (AppSync's own form), 6, or (with nanoseconds) 9;
+  ``Z`` for a zero offset, ``+hh:mm``, or ``+hh:mm:ss`` when the offset has seconds.
+  Copy, pickle, ``replace()`` and ``astimezone()`` keep nanoseconds; arithmetic works
+  in microseconds, like ``datetime`` (the result has ``nanosecond == 0``).
 - **Dates with an offset** (``2024-05-01+05:30``, which ``date.fromisoformat`` rejects)
   become an :class:`OffsetDate`: equal to the plain ``date``, with ``tzinfo`` and
   ``utcoffset()`` for the offset, which serializes back exactly. Date arithmetic gives
@@ -55,6 +55,17 @@ Decisions:
 - **AWSTimestamp** from a ``datetime``: the datetime must be aware and on a whole
   second; fractional seconds raise ``ValueError`` instead of being silently truncated
   (use ``value.replace(microsecond=0)``). ``bool`` and ``float`` are refused.
+- **Native reading in models.** In models built on :class:`appsync_runtime.model.BaseModel`
+  (every generated model), a date, time, datetime or timestamp whose text is already
+  in that canonical form (``2024-05-01T12:00:00.123Z``: what AppSync itself writes) is
+  read by pydantic's own Rust parser, which gives exactly the same value, and is a
+  plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's ``TzInfo``): it
+  serializes back to the same text, so nothing needs remembering. Any other text
+  (more than 6 fractional digits, ``-00:00``, lowercase ``t``...) takes the parsers
+  here and gives a :class:`NanoTime` or :class:`NanoDateTime`. A value that neither
+  reads fails with two errors on its field: a pointer from the native half
+  (``appsync_scalar_not_native``) and the exact parser's own, at ``<field>.<scalar>``.
+  The ``parse_*`` functions called directly always give the types in the table.
 - **Speed.** Parsing is on the hot path of every typed result. The common shapes take
   fast paths that give the same values and errors as the exact ones (tests compare
   them on near-miss texts): a date, time or datetime whose punctuation is checked
@@ -278,9 +289,12 @@ def _nanoseconds(fraction: str | None) -> int:
 
 
 def _fraction_text(microsecond: int, nanosecond: int) -> str:
+    """The canonical fraction: none, 3 digits for whole milliseconds, 6, or 9."""
     if nanosecond:
         return f".{microsecond:06d}{nanosecond:03d}"
-    return f".{microsecond:06d}" if microsecond else ""
+    if not microsecond:
+        return ""
+    return f".{microsecond // 1000:03d}" if not microsecond % 1000 else f".{microsecond:06d}"
 
 
 def _rebuild(
@@ -850,8 +864,11 @@ def _datetime_to_wire(value: Any) -> str:
     if nanosecond:
         text = datetime.isoformat(value, timespec="microseconds")
         text = f"{text[:26]}{nanosecond:03d}{text[26:]}"
-    else:
+    elif value.microsecond % 1000:
         text = datetime.isoformat(value)
+    else:  # whole seconds: no fraction; whole milliseconds: 3 digits
+        spec = "milliseconds" if value.microsecond else "seconds"
+        text = datetime.isoformat(value, timespec=spec)
     return text if offset else text[:-6] + "Z"
 
 
@@ -1025,3 +1042,142 @@ AWSIPAddressField: TypeAlias = Annotated[
     PlainSerializer(serialize_aws_ip_address),
 ]
 """A pydantic field type for ``AWSIPAddress``."""
+
+
+# --------------------------------------------------------------------------- native
+
+# The wire shapes pydantic's own (Rust) parsers read into exactly the value the exact
+# parsers above give, and that the serializers write back byte for byte: seconds
+# written, no fraction or 3 or 6 digits (not ending in "000": those are written
+# shorter), uppercase ``T`` and ``Z``, an offset ``±hh:mm`` other than ``±00:00``
+# (a zero offset is written ``Z``). Every other text takes the exact parser.
+_NATIVE_NONZERO3 = r"(?:[1-9]\d\d|0[1-9]\d|00[1-9])"
+_NATIVE_FRACTION = rf"(?:\.{_NATIVE_NONZERO3}|\.\d{{3}}{_NATIVE_NONZERO3})?"
+_NATIVE_OFFSET = r"(?:Z|[+-](?:0[1-9]|1\d|2[0-3]):[0-5]\d|[+-]00:(?:0[1-9]|[1-5]\d))"
+_NATIVE_TIME = rf"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d{_NATIVE_FRACTION}"
+_NATIVE_PATTERNS: Final = {
+    "AWSDate": r"^\d{4}-\d{2}-\d{2}$",
+    "AWSTime": rf"^{_NATIVE_TIME}{_NATIVE_OFFSET}?$",
+    "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_TIME}{_NATIVE_OFFSET}$",
+}
+_NATIVE_ERROR: Final = "appsync_scalar_not_native"  # _response.NATIVE_SCALAR_ERROR
+"""The error type of the native half of a scalar's schema: never the one to report
+(the exact half, tried next, explains the value)."""
+_NATIVE_MARK: Final = "appsync_native_scalar"
+
+
+def _native_schema(parse: Callable[..., Any], node: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema standing in for ``PlainValidator(parse)`` (``node``): pydantic's own
+    parser for the shapes it reads exactly, then ``parse`` for the rest, with
+    ``node``'s serializer. None for a scalar without a native reading."""
+    from pydantic_core import core_schema
+
+    if parse is parse_aws_timestamp:  # JSON integers only: Python ints stay as they are
+        native: Any = core_schema.int_schema(strict=True)
+        scalar = "AWSTimestamp"
+    else:
+        known = _NATIVE_KINDS.get(parse)
+        if known is None:
+            return None
+        scalar, kind = known
+        native = core_schema.chain_schema(
+            [core_schema.str_schema(strict=True, pattern=_NATIVE_PATTERNS[scalar]), kind()]
+        )
+    exact = core_schema.no_info_plain_validator_function(parse)
+    union = core_schema.union_schema(
+        [
+            (
+                core_schema.custom_error_schema(
+                    native,
+                    _NATIVE_ERROR,
+                    custom_error_message=(
+                        f"not a shape pydantic reads itself; {parse.__name__} reads it: "
+                        f"see the {scalar} error"
+                    ),
+                ),
+                "native",
+            ),
+            (exact, scalar),
+        ],
+        mode="left_to_right",
+    )
+    schema: dict[str, Any]
+    if parse is parse_aws_timestamp:
+        schema = dict(core_schema.json_or_python_schema(union, exact))
+    else:
+        schema = dict(union)
+    if "serialization" in node:
+        schema["serialization"] = node["serialization"]
+    schema["metadata"] = {**node.get("metadata", {}), _NATIVE_MARK: True}
+    return schema
+
+
+def _kinds() -> dict[Callable[..., Any], tuple[str, Callable[[], Any]]]:
+    from pydantic_core import core_schema
+
+    return {
+        parse_aws_date: ("AWSDate", core_schema.date_schema),
+        parse_aws_time: ("AWSTime", core_schema.time_schema),
+        parse_aws_datetime: ("AWSDateTime", core_schema.datetime_schema),
+    }
+
+
+_NATIVE_KINDS: dict[Callable[..., Any], tuple[str, Callable[[], Any]]] = {}
+_NATIVE_PARSERS: Final = frozenset(
+    {parse_aws_date, parse_aws_time, parse_aws_datetime, parse_aws_timestamp}
+)
+_SKIPPED_KEYS: Final = frozenset({"metadata", "serialization", "default", "ref"})
+
+
+def _native_scalars(schema: Any) -> Any:  # pyright: ignore[reportUnusedFunction]
+    """``schema`` (a pydantic core schema) with each ``PlainValidator`` of
+    :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime` and
+    :func:`parse_aws_timestamp` replaced by pydantic's own parser for the values it
+    reads without loss, falling back to the exact parser (see ``_NATIVE_PATTERNS``).
+
+    A value read natively is a plain ``date``, ``time`` (with pydantic's ``TzInfo``)
+    or ``datetime``, equal to what the exact parser gives and serialized back to the
+    same text; the exact parser still reads every other shape, and explains errors.
+    Changed in place where the tree is a dict; the new tree is returned."""
+    if not _NATIVE_KINDS:
+        _NATIVE_KINDS.update(_kinds())
+    return _rewrite(schema)
+
+
+def _rewrite(node: Any) -> Any:
+    kind = node.__class__  # not type(node): Any stays Any for the calls below
+    if kind is dict:
+        return _rewrite_dict(node)
+    if kind is list:
+        return _rewrite_list(node)
+    return node
+
+
+def _rewrite_dict(mapping: dict[str, Any]) -> dict[str, Any]:
+    if mapping.get("type") == "function-plain":
+        function: Any = mapping.get("function")
+        parse: Any = None
+        if type(function) is dict:
+            parse = cast("dict[str, Any]", function).get("function")
+        if parse in _NATIVE_PARSERS:
+            replaced = _native_schema(parse, mapping)
+            return mapping if replaced is None else replaced
+        return mapping
+    metadata: Any = mapping.get("metadata")
+    if type(metadata) is dict and _NATIVE_MARK in metadata:
+        return mapping  # rewritten already (a nested model's schema)
+    for key, value in mapping.items():
+        if key not in _SKIPPED_KEYS and type(value) in (dict, list):
+            new = _rewrite(value)
+            if new is not value:
+                mapping[key] = new
+    return mapping
+
+
+def _rewrite_list(items: list[Any]) -> list[Any]:
+    for index, value in enumerate(items):
+        if type(value) in (dict, list):
+            new = _rewrite(value)
+            if new is not value:
+                items[index] = new
+    return items

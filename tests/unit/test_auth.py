@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from appsync_runtime import (
     ApiKeyAuth,
@@ -91,3 +94,44 @@ def test_select_strategy() -> None:
         select_strategy([key, jwt], [AuthMode.AWS_IAM], "Q")
     with pytest.raises(AppSyncConfigError, match="no auth strategy"):
         select_strategy([], None, "Q")
+
+
+# ------------------------------------------------------------ httpx header setting
+
+
+_HEADER_NAMES = st.sampled_from(
+    ["Authorization", "authorization", "X-Amz-Date", "x-api-key", "Accept", "Host", "X-Ümlaut"]
+)
+_HEADER_VALUES = st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=0xFF), max_size=12)
+
+
+@given(
+    present=st.lists(st.tuples(_HEADER_NAMES, _HEADER_VALUES.filter(str.isascii)), max_size=5),
+    added=st.dictionaries(_HEADER_NAMES, _HEADER_VALUES, max_size=4),
+)
+def test_setting_auth_headers_on_an_httpx_request_is_update(
+    present: list[tuple[str, str]], added: dict[str, str]
+) -> None:
+    from appsync_runtime._auth import _set_headers_on  # pyright: ignore[reportPrivateUsage]
+
+    def request() -> httpx.Request:
+        built = httpx.Request("POST", "https://example.com/graphql", content=b"{}")
+        for name, value in present:
+            built.headers[name] = value
+        return built
+
+    expected: Any
+    try:
+        reference = request()
+        reference.headers.update(added)
+        expected = reference.headers.raw
+    except Exception as exc:  # httpx refuses it: so must we, alike
+        expected = type(exc)
+    got: Any
+    try:
+        ours = request()
+        _set_headers_on(ours, added)
+        got = ours.headers.raw
+    except Exception as exc:
+        got = type(exc)
+    assert got == expected

@@ -311,3 +311,97 @@ def test_iam_prepares_once_for_the_clients_own_headers(fake: FakeAppSync) -> Non
         r.headers["authorization"].split("SignedHeaders=")[1].split(",")[0] for r in fake.received
     ]
     assert signed[0] == signed[1] != signed[2]
+
+
+def test_aiohttp_read_timer_is_left_out_only_where_the_total_ends_the_read_in_time() -> None:
+    async def run() -> None:
+        transport = AiohttpTransport()
+        transport._ensure()
+
+        def timeout_for(total: float, read: float, left: float) -> Any:
+            timeout = Timeout(connect=2, read=read, total=total)
+            deadline = time.monotonic() + left
+            request = HttpRequest(
+                "POST", "http://127.0.0.1:9/graphql", {}, b"{}", timeout, deadline
+            )
+            return transport._client_timeout(request)
+
+        assert timeout_for(10, 30, 10).sock_read is None  # 10 s (+1 s rounding) < 30 s
+        assert timeout_for(10, 10, 10).sock_read == 10  # aiohttp may fire the total late
+        assert timeout_for(4, 4, 4).sock_read is None  # under 5 s: fired on time
+        assert timeout_for(60, 30, 60).sock_read == 30  # the defaults keep the read timer
+        assert timeout_for(60, 30, 20).sock_read is None  # a retry with 20 s left
+        assert timeout_for(60, 30, 29.5).sock_read == 30
+        await transport.aclose()
+
+    asyncio.run(run())
+
+
+def test_aiohttp_read_timeout_still_times_each_wait_on_a_reused_connection() -> None:
+    """The read timer kept armed per connection: a body whose bytes keep coming
+    within the read timeout is read whole, however long it takes; a silence as long
+    as the read timeout fails the call, on the same pooled connection, also when a
+    call's read timeout is shorter than the one before it."""
+    from appsync_runtime import AppSyncTimeoutError
+
+    body = b'{"data":{"n":1}}'
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                kind = (await reader.readexactly(length)).decode()
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+                writer.write(b"Content-Length: %d\r\n\r\n" % len(body))
+                if kind == "fast":
+                    writer.write(body)
+                elif kind == "trickle":  # a byte every 0.1 s: never 0.3 s of silence
+                    for byte in body:
+                        await writer.drain()
+                        await asyncio.sleep(0.1 if byte in b"{}" else 0.0)
+                        writer.write(bytes([byte]))
+                else:  # "stall": half the body, then silence
+                    writer.write(body[:5])
+                    await writer.drain()
+                    await asyncio.sleep(3)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def run() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        transport = AiohttpTransport()
+
+        async def call(kind: str, read: float) -> float:
+            request = HttpRequest(
+                "POST",
+                f"http://127.0.0.1:{port}/graphql",
+                {"content-type": "application/json"},
+                kind.encode(),
+                Timeout(connect=2, read=read, total=None),
+                None,
+            )
+            started = time.monotonic()
+            response = await transport.send(request)
+            assert response.content == body
+            return time.monotonic() - started
+
+        try:
+            await call("fast", 0.3)
+            assert await call("trickle", 0.3) >= 0.35  # longer than the read timeout
+            await asyncio.sleep(0.5)  # the connection's timer fires, finds nothing to time
+            await call("fast", 5.0)  # arms the connection's timer for 5 s
+            started = time.monotonic()
+            with pytest.raises(AppSyncTimeoutError):
+                await call("stall", 0.3)  # shorter than the armed timer: re-armed
+            assert 0.25 <= time.monotonic() - started < 2.5
+        finally:
+            await transport.aclose()
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(run())
