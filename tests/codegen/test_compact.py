@@ -35,7 +35,9 @@ values = st.recursive(
         st.integers(min_value=-(10**12), max_value=10**12).map(str),
         st.floats(allow_nan=False, allow_infinity=False).map(lambda f: repr(f).replace("inf", "1")),
         texts.map(_string),
-        texts.filter(lambda t: t.strip() and "\\" not in t).map(_block),
+        # a block string's text may not end in a quote (it would run into the closing
+        # quotes) and keeps backslashes literal: leave both out
+        texts.filter(lambda t: t.strip() and "\\" not in t and not t.endswith('"')).map(_block),
         names.map(lambda n: n.upper()),
         st.sampled_from(["true", "false", "null", "$v"]),
     ),
@@ -86,8 +88,9 @@ def _normal(document: DocumentNode) -> str:
 
 
 def _same_meaning(text: str) -> None:
+    written = _normal(parse(text, no_location=True))  # a valid document to begin with
     compact = compact_document(text)
-    assert _normal(parse(compact, no_location=True)) == _normal(parse(text, no_location=True))
+    assert _normal(parse(compact, no_location=True)) == written
     assert "\n" not in compact  # comments gone, strings escaped
     assert len(compact) <= len(text)
 
