@@ -45,6 +45,7 @@ from ._options import (
     SubscribeOptions,
     check_options,
 )
+from ._otel import SubscriptionTrace, active_tracer, atraced_events, traced_events, traced_flow
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from ._response import GraphQLResponse, Validated
@@ -56,15 +57,18 @@ from ._transport import (
     HttpxTransport,
     check_max_response_bytes,
 )
+from ._useragent import user_agent, with_user_agent
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
+    from opentelemetry.trace import TracerProvider
     from pydantic import BaseModel as PydanticBaseModel
     from typing_extensions import Self, Unpack
 
     from ._connection_manager import RealtimeManager
+    from ._flow import Flow
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions
     from ._thread_driver import RealtimeThread
 
@@ -157,6 +161,8 @@ class _ClientCore:
         realtime_url: str | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.endpoint: Endpoint = parse_endpoint(
             url, host=host, region=region, realtime_url=realtime_url
@@ -169,12 +175,15 @@ class _ClientCore:
         if hooks is not None and not isinstance(hooks, CallHooks):
             raise AppSyncConfigError("hooks must be a CallHooks")
         self.hooks = hooks
+        self._tracer_provider = tracer_provider
+        self.user_agent: str = user_agent(user_agent_extra)
+        """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         # read-only and shared by every call: IAMAuth prepares its signer once for it
         self._headers: Mapping[str, str] = MappingProxyType(
             {
                 "content-type": JSON_CONTENT_TYPE,
                 "host": self.endpoint.host,
-                **_check_headers(headers),
+                **with_user_agent(_check_headers(headers), self.user_agent),
             }
         )
         cls = type(self)
@@ -193,6 +202,16 @@ class _ClientCore:
     def url(self) -> str:
         """The GraphQL endpoint requests are sent to."""
         return self.endpoint.url
+
+    def _flow(self, call: Call) -> Flow:
+        """The call flow of ``call``, traced when OpenTelemetry is in use."""
+        flow = call_flow(call)
+        tracer = active_tracer(self._tracer_provider)
+        return flow if tracer is None else traced_flow(flow, call, tracer)
+
+    def _subscription_trace(self, call: Call) -> SubscriptionTrace | None:
+        tracer = active_tracer(self._tracer_provider)
+        return None if tracer is None else SubscriptionTrace(tracer, call)
 
     def __repr__(self) -> str:
         modes = ", ".join(repr(strategy) for strategy in self.auth)
@@ -315,6 +334,8 @@ class AppSyncClient(_ClientCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -326,6 +347,8 @@ class AppSyncClient(_ClientCore):
             realtime_url=realtime_url,
             retry=retry,
             hooks=hooks,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
@@ -347,7 +370,9 @@ class AppSyncClient(_ClientCore):
             with self._realtime_lock:
                 realtime = self._realtime_thread
                 if realtime is None:
-                    realtime = RealtimeThread(self.endpoint, self._realtime_options)
+                    realtime = RealtimeThread(
+                        self.endpoint, self._realtime_options, user_agent=self.user_agent
+                    )
                     self._realtime_thread = realtime
         return realtime
 
@@ -364,7 +389,7 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call_flow(call), self._http(call)))
+        return cast(GraphQLResponse, run_sync(self._flow(call), self._http(call)))
 
     def _http(self, call: Call) -> SyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -386,7 +411,7 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call_flow(call), self._http(call)))
+        return self._result(model, run_sync(self._flow(call), self._http(call)))
 
     def execute_operation(
         self,
@@ -409,7 +434,7 @@ class AppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, run_sync(call_flow(call), self._http(call)))
+            return self._result(model, run_sync(self._flow(call), self._http(call)))
         response = self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -432,13 +457,20 @@ class AppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         if _seam.active is not None:
             _seam.active.subscribing(self, call)
-        return self._realtime.subscribe(
+        on_ready, on_gap = options.get("on_ready"), options.get("on_gap")
+        trace = self._subscription_trace(call)
+        if trace is None:
+            return self._realtime.subscribe(
+                call.body, call.strategy, operation_name, on_ready, on_gap
+            )
+        events = self._realtime.subscribe(
             call.body,
             call.strategy,
             operation_name,
-            options.get("on_ready"),
-            options.get("on_gap"),
+            trace.wrap_ready(on_ready),
+            trace.wrap_gap(on_gap),
         )
+        return traced_events(trace, cast("Generator[dict[str, Any], None, None]", events))
 
     def subscribe_operation(
         self,
@@ -512,6 +544,8 @@ class AsyncAppSyncClient(_ClientCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -523,6 +557,8 @@ class AsyncAppSyncClient(_ClientCore):
             realtime_url=realtime_url,
             retry=retry,
             hooks=hooks,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
@@ -552,7 +588,7 @@ class AsyncAppSyncClient(_ClientCore):
             from ._connection_manager import RealtimeManager
 
             realtime = self._realtime_manager = RealtimeManager(
-                self.endpoint, self._realtime_options
+                self.endpoint, self._realtime_options, user_agent=self.user_agent
             )
         return realtime
 
@@ -569,7 +605,7 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call_flow(call), self._http(call)))
+        return cast(GraphQLResponse, await run_async(self._flow(call), self._http(call)))
 
     def _http(self, call: Call) -> AsyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -591,7 +627,7 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call_flow(call), self._http(call)))
+        return self._result(model, await run_async(self._flow(call), self._http(call)))
 
     async def execute_operation(
         self,
@@ -614,7 +650,7 @@ class AsyncAppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, await run_async(call_flow(call), self._http(call)))
+            return self._result(model, await run_async(self._flow(call), self._http(call)))
         response = await self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -638,14 +674,22 @@ class AsyncAppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         if _seam.active is not None:
             _seam.active.subscribing(self, call)
-        return self._realtime.iterate(
+        on_ready = cast("ReadyCallback | None", options.get("on_ready"))
+        on_gap = cast("GapCallback | None", options.get("on_gap"))
+        trace = self._subscription_trace(call)
+        if trace is None:
+            return self._realtime.iterate(
+                call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
+            )
+        events = self._realtime.iterate(
             call.body,
             call.strategy,
             operation_name,
-            cast("ReadyCallback | None", options.get("on_ready")),
-            cast("GapCallback | None", options.get("on_gap")),
+            trace.wrap_ready(on_ready),
+            trace.wrap_gap(on_gap),
             hooks=True,
         )
+        return atraced_events(trace, events)
 
     def execute_ws(
         self,

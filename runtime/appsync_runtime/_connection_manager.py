@@ -87,6 +87,7 @@ from ._realtime_types import (
 )
 from ._response import AuthRejection, redact
 from ._subscription import END, Dropped, Subscription, deliver_signal
+from ._useragent import with_user_agent
 from .errors import AppSyncConfigError, AppSyncNetworkError
 
 if TYPE_CHECKING:
@@ -110,8 +111,12 @@ class RealtimeManager:
         endpoint: Endpoint,
         options: RealtimeOptions | None = None,
         protocol: ProtocolSpec = GRAPHQL_WS,
+        *,
+        user_agent: str | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.user_agent = user_agent
+        """Sent as ``User-Agent`` and ``x-amz-user-agent`` on each WebSocket upgrade."""
         self.options = options or RealtimeOptions()
         self.protocol = protocol
         """The real-time protocol every connection of this manager speaks."""
@@ -241,6 +246,8 @@ class RealtimeManager:
 
     async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket. Errors never quote the URL (it may carry auth)."""
+        if self.user_agent is not None:
+            headers = with_user_agent(dict(headers or {}), self.user_agent)
         if self._fake is not None:
             return await self._fake.open_websocket(url, protocols, headers)
         import aiohttp

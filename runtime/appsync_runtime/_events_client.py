@@ -41,6 +41,7 @@ from ._events import (
 )
 from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
 from ._observe import CallHooks
+from ._otel import active_tracer, traced_flow
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
 from ._response import AuthRejection, HttpResponse
@@ -52,6 +53,7 @@ from ._transport import (
     HttpxTransport,
     check_max_response_bytes,
 )
+from ._useragent import user_agent, with_user_agent
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -66,12 +68,14 @@ from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
+    from opentelemetry.trace import TracerProvider
     from pydantic import TypeAdapter
     from typing_extensions import Self
 
     from ._connection import Answer
     from ._connection_manager import RealtimeManager
     from ._endpoints import Endpoint
+    from ._flow import Flow
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
     from ._thread_driver import RealtimeThread
 
@@ -191,6 +195,8 @@ class _EventsCore:
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         realtime: RealtimeOptions | None = None,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.endpoint: Endpoint = events_endpoint(url, region=region, realtime_url=realtime_url)
         self.auth: tuple[AuthStrategy, ...] = auth_strategies(auth)
@@ -207,11 +213,14 @@ class _EventsCore:
                 "'subprotocol' (the default) or 'headers'"
             )
         self._realtime_options = realtime
+        self._tracer_provider = tracer_provider
+        self.user_agent: str = user_agent(user_agent_extra)
+        """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         self._headers: Mapping[str, str] = MappingProxyType(
             {
                 "content-type": JSON_CONTENT_TYPE,
                 "host": self.endpoint.host,
-                **checked_headers(headers),
+                **with_user_agent(checked_headers(headers), self.user_agent),
             }
         )
 
@@ -219,6 +228,12 @@ class _EventsCore:
     def url(self) -> str:
         """The HTTP endpoint publishes are sent to (``.../event``)."""
         return self.endpoint.url
+
+    def _flow(self, call: Call) -> Flow:
+        """The call flow of a publish, traced when OpenTelemetry is in use."""
+        flow = call_flow(call)
+        tracer = active_tracer(self._tracer_provider)
+        return flow if tracer is None else traced_flow(flow, call, tracer)
 
     @property
     def realtime_url(self) -> str:
@@ -413,6 +428,8 @@ class EventsClient(_EventsCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -424,6 +441,8 @@ class EventsClient(_EventsCore):
             retry=retry,
             hooks=hooks,
             realtime=realtime,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
@@ -443,7 +462,9 @@ class EventsClient(_EventsCore):
             with self._realtime_lock:
                 realtime = self._realtime_thread
                 if realtime is None:
-                    realtime = RealtimeThread(self.endpoint, self._realtime_options, EVENTS_WS)
+                    realtime = RealtimeThread(
+                        self.endpoint, self._realtime_options, EVENTS_WS, user_agent=self.user_agent
+                    )
                     self._realtime_thread = realtime
         return realtime
 
@@ -473,7 +494,7 @@ class EventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = run_sync(call_flow(step.call), self._transport)
+                    value = run_sync(self._flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = self._realtime.request(
@@ -583,6 +604,8 @@ class AsyncEventsClient(_EventsCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -594,6 +617,8 @@ class AsyncEventsClient(_EventsCore):
             retry=retry,
             hooks=hooks,
             realtime=realtime,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
@@ -621,7 +646,7 @@ class AsyncEventsClient(_EventsCore):
             from ._events_ws import EVENTS_WS
 
             realtime = self._realtime_manager = RealtimeManager(
-                self.endpoint, self._realtime_options, EVENTS_WS
+                self.endpoint, self._realtime_options, EVENTS_WS, user_agent=self.user_agent
             )
         return realtime
 
@@ -647,7 +672,7 @@ class AsyncEventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = await run_async(call_flow(step.call), self._transport)
+                    value = await run_async(self._flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = await self._realtime.request(

@@ -47,8 +47,11 @@ class RealtimeThread:
         endpoint: Endpoint,
         options: RealtimeOptions | None = None,
         protocol: ProtocolSpec = GRAPHQL_WS,
+        *,
+        user_agent: str | None = None,
     ) -> None:
         self._endpoint = endpoint
+        self._user_agent = user_agent
         self._options = options or RealtimeOptions()
         self._protocol = protocol
         self._lock = threading.Lock()
@@ -65,7 +68,9 @@ class RealtimeThread:
                 )
                 thread.start()
                 self._loop, self._thread = loop, thread
-                self._manager = RealtimeManager(self._endpoint, self._options, self._protocol)
+                self._manager = RealtimeManager(
+                    self._endpoint, self._options, self._protocol, user_agent=self._user_agent
+                )
             return self._loop, self._manager
 
     @staticmethod

@@ -1,0 +1,291 @@
+"""OpenTelemetry tracing of calls and subscriptions (the ``[otel]`` extra).
+
+Nothing here imports OpenTelemetry. A call is traced when the application has
+imported ``opentelemetry.trace`` and set a tracer provider (or gave the client one
+with ``tracer_provider=``); otherwise the call pays one dictionary lookup. When
+traced:
+
+- each call is one span (``"query GetNote"``, kind ``INTERNAL``) with the operation's
+  name and type, the auth mode, the number of attempts, the last HTTP status and
+  AppSync request id, and ``error.type`` (the error's class) when it failed;
+- each attempt is a child span (``"POST"``, kind ``CLIENT``) with its number, status,
+  request id and error; the trace context of that attempt goes out in its request's
+  headers through the application's configured propagators (W3C ``traceparent`` by
+  default; ``OTEL_PROPAGATORS=none`` turns it off). SigV4 never signs ``traceparent``,
+  ``tracestate``, ``baggage`` or ``X-Amzn-Trace-Id``, so adding them after signing
+  keeps the signature valid;
+- each subscription is one span from ``subscribe`` to its end, its lifecycle as
+  events: ``start``, ``ack``, ``gap`` (a reconnect or dropped events), ``error``,
+  ``stop``.
+
+Span attributes and events hold no secret: names, statuses, request ids (scrubbed
+like error messages) and error classes; never headers, variables or bodies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from ._flow import AuthStep, Call, SendStep, _scrubber  # pyright: ignore[reportPrivateUsage]
+from ._response import GraphQLResponse, HttpResponse, Validated
+from .errors import AppSyncError
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span, Tracer, TracerProvider
+
+    from ._flow import Flow
+    from ._realtime_types import SubscriptionGap
+
+__all__ = ["SubscriptionTrace", "active_tracer", "traced_flow"]
+
+_INSTRUMENTATION = "appsync_runtime"
+_cached: tuple[object, Any] = (None, None)  # (provider, its tracer)
+
+
+def active_tracer(provider: TracerProvider | None) -> Tracer | None:
+    """The tracer to trace with, or None: ``provider`` (a client's own), else the global
+    one when the application has imported OpenTelemetry and set a provider."""
+    if provider is None:
+        trace = sys.modules.get("opentelemetry.trace")
+        if trace is None:  # OpenTelemetry not in use: nothing imported, nothing traced
+            return None
+        provider = trace.get_tracer_provider()
+        if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+            return None
+    global _cached
+    cached_provider, tracer = _cached
+    if cached_provider is not provider:
+        from ._useragent import library_version
+
+        assert provider is not None
+        tracer = provider.get_tracer(_INSTRUMENTATION, library_version())
+        _cached = (provider, tracer)
+    result: Tracer = tracer
+    return result
+
+
+def _base_attributes(call: Call) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "graphql.operation.type": call.operation_type,
+        "appsync.auth_mode": call.strategy.mode.value,
+        "server.address": call.host,
+    }
+    if call.operation_name:
+        attributes["graphql.operation.name"] = call.operation_name
+    return attributes
+
+
+def span_name(operation_type: str, operation_name: str | None) -> str:
+    """``"query GetNote"`` (the operation type alone for an anonymous operation)."""
+    return f"{operation_type} {operation_name}" if operation_name else operation_type
+
+
+def _fail(span: Span, error: BaseException) -> None:
+    from opentelemetry.trace import Status, StatusCode
+
+    span.set_attribute("error.type", type(error).__name__)
+    if isinstance(error, AppSyncError):
+        error_type = getattr(error, "error_type", None)
+        if isinstance(error_type, str):
+            span.set_attribute("appsync.error_type", error_type)
+        status = getattr(error, "status", None)
+        if isinstance(status, int):
+            span.set_attribute("http.response.status_code", status)
+        if error.request_id:
+            span.set_attribute("appsync.request_id", error.request_id)
+        # messages of AppSyncError are scrubbed of the call's secrets already
+        span.set_status(Status(StatusCode.ERROR, error.message[:200]))
+    else:
+        span.set_status(Status(StatusCode.ERROR))
+
+
+def _inject(request: Any, span: Span) -> Any:
+    """``request`` with the trace context of ``span`` in its headers (those the user
+    set themselves win)."""
+    from opentelemetry import propagate, trace
+
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span))
+    if not carrier:
+        return request
+    present = {name.lower() for name in request.headers}
+    added = {name: value for name, value in carrier.items() if name.lower() not in present}
+    if not added:
+        return request
+    return replace(request, headers={**request.headers, **added})
+
+
+def traced_flow(flow: Flow, call: Call, tracer: Tracer) -> Flow:
+    """``flow`` (the call flow of ``call``), traced: the same steps and result."""
+    from opentelemetry import trace
+
+    kind = trace.SpanKind
+    span = tracer.start_span(
+        span_name(call.operation_type, call.operation_name),
+        kind=kind.INTERNAL,
+        attributes=_base_attributes(call),
+    )
+    parent = trace.set_span_in_context(span)
+    attempt_span: Span | None = None
+    attempts = 0
+    auth_headers: Mapping[str, str] = {}
+    value: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                if attempt_span is not None:
+                    attempt_span.end()
+                    attempt_span = None
+                span.set_attribute("appsync.attempts", attempts)
+                result: GraphQLResponse | Validated = stop.value
+                return result
+            except BaseException as exc:
+                span.set_attribute("appsync.attempts", max(attempts, 1))
+                if attempt_span is not None:
+                    _fail(attempt_span, exc)
+                    attempt_span.end()
+                    attempt_span = None
+                _fail(span, exc)
+                raise
+            error = None
+            if type(step) is AuthStep:
+                if attempt_span is not None:  # the previous attempt failed: a retry
+                    attempt_span.end()
+                attempts += 1
+                attempt_span = tracer.start_span(
+                    "POST",
+                    context=parent,
+                    kind=kind.CLIENT,
+                    attributes={"appsync.attempt": attempts, "http.request.method": "POST"},
+                )
+            try:
+                if type(step) is SendStep and attempt_span is not None:
+                    step = SendStep(_inject(step.request, attempt_span))
+                    with trace.use_span(attempt_span, end_on_exit=False):
+                        value = yield step
+                    _responded(attempt_span, span, value, call, auth_headers)
+                else:
+                    value = yield step
+                    if type(step) is AuthStep and isinstance(value, Mapping):
+                        auth_headers = cast("Mapping[str, str]", value)  # scrubs the request id
+            except BaseException as exc:  # thrown back into the flow below
+                if type(exc) is GeneratorExit:
+                    raise
+                error = exc
+    finally:
+        flow.close()
+        if attempt_span is not None:
+            attempt_span.end()
+        span.end()
+
+
+def _responded(
+    attempt_span: Span, span: Span, response: object, call: Call, auth_headers: Mapping[str, str]
+) -> None:
+    if not isinstance(response, HttpResponse):
+        return
+    attempt_span.set_attribute("http.response.status_code", response.status)
+    span.set_attribute("http.response.status_code", response.status)
+    request_id = response.headers.get("x-amzn-RequestId")
+    if request_id:  # server text: it may echo a secret
+        request_id = _scrubber(call, auth_headers).text(request_id, 200)
+        attempt_span.set_attribute("appsync.request_id", request_id)
+        span.set_attribute("appsync.request_id", request_id)
+
+
+class SubscriptionTrace:
+    """The span of one subscription; its lifecycle as events (see the module doc)."""
+
+    __slots__ = ("_ended", "_span")
+
+    def __init__(self, tracer: Tracer, call: Call) -> None:
+        from opentelemetry import trace
+
+        self._span = tracer.start_span(
+            span_name("subscription", call.operation_name),
+            kind=trace.SpanKind.CLIENT,
+            attributes=_base_attributes(call),
+        )
+        self._span.add_event("start")
+        self._ended = False
+
+    def ack(self) -> None:
+        """AppSync acknowledged the subscription."""
+        self._span.add_event("ack")
+
+    def gap(self, gap: SubscriptionGap) -> None:
+        """A reconnect (or dropped events) lost what was published meanwhile."""
+        attributes: dict[str, Any] = {"appsync.gap.reason": gap.reason}
+        if gap.dropped:
+            attributes["appsync.gap.dropped"] = gap.dropped
+        self._span.add_event("gap", attributes)
+
+    def error(self, error: BaseException) -> None:
+        """The subscription ended with ``error``."""
+        self._span.add_event("error", {"error.type": type(error).__name__})
+        _fail(self._span, error)
+        self.stop()
+
+    def stop(self) -> None:
+        """The subscription ended (its consumer left, or the server completed it)."""
+        if not self._ended:
+            self._ended = True
+            self._span.add_event("stop")
+            self._span.end()
+
+    def wrap_ready(self, on_ready: Callable[[], Any] | None) -> Callable[[], Any]:
+        """``on_ready`` that also records the ``ack`` event."""
+
+        def ready() -> Any:
+            self.ack()
+            return None if on_ready is None else on_ready()
+
+        return ready
+
+    def wrap_gap(
+        self, on_gap: Callable[[SubscriptionGap], Any] | None
+    ) -> Callable[[SubscriptionGap], Any]:
+        """``on_gap`` that also records the ``gap`` event."""
+
+        def gapped(gap: SubscriptionGap) -> Any:
+            self.gap(gap)
+            return None if on_gap is None else on_gap(gap)
+
+        return gapped
+
+
+def traced_events(
+    trace: SubscriptionTrace, events: Generator[Any, None, None]
+) -> Generator[Any, None, None]:
+    """``events`` (a blocking subscription's iterator), its end recorded."""
+    try:
+        yield from events
+    except Exception as exc:
+        trace.error(exc)
+        raise
+    finally:
+        events.close()
+        trace.stop()
+
+
+async def atraced_events(
+    trace: SubscriptionTrace, events: AsyncIterator[Any]
+) -> AsyncGenerator[Any, None]:
+    """``events`` (an async subscription's iterator), its end recorded."""
+    try:
+        async for item in events:
+            yield item
+    except Exception as exc:
+        trace.error(exc)
+        raise
+    finally:
+        aclose = getattr(events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        trace.stop()
