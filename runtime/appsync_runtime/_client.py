@@ -205,9 +205,8 @@ class _ClientCore:
 
     def _flow(self, call: Call) -> Flow:
         """The call flow of ``call``, traced when OpenTelemetry is in use."""
-        flow = call_flow(call)
         tracer = active_tracer(self._tracer_provider)
-        return flow if tracer is None else traced_flow(flow, call, tracer)
+        return call_flow(call) if tracer is None else traced_flow(call, tracer)
 
     def _subscription_trace(self, call: Call) -> SubscriptionTrace | None:
         tracer = active_tracer(self._tracer_provider)

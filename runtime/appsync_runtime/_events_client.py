@@ -231,9 +231,8 @@ class _EventsCore:
 
     def _flow(self, call: Call) -> Flow:
         """The call flow of a publish, traced when OpenTelemetry is in use."""
-        flow = call_flow(call)
         tracer = active_tracer(self._tracer_provider)
-        return flow if tracer is None else traced_flow(flow, call, tracer)
+        return call_flow(call) if tracer is None else traced_flow(call, tracer)
 
     @property
     def realtime_url(self) -> str:

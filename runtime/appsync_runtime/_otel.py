@@ -29,7 +29,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from ._flow import AuthStep, Call, SendStep, _scrubber  # pyright: ignore[reportPrivateUsage]
+from ._flow import (
+    AuthStep,
+    Call,
+    SendStep,
+    _scrubber,  # pyright: ignore[reportPrivateUsage]
+    call_flow,
+)
+from ._observe import AttemptRecord, CallHooks, run_hook
 from ._response import GraphQLResponse, HttpResponse, Validated
 from .errors import AppSyncError
 
@@ -118,11 +125,27 @@ def _inject(request: Any, span: Span) -> Any:
     return replace(request, headers={**request.headers, **added})
 
 
-def traced_flow(flow: Flow, call: Call, tracer: Tracer) -> Flow:
-    """``flow`` (the call flow of ``call``), traced: the same steps and result."""
+def traced_flow(call: Call, tracer: Tracer) -> Flow:
+    """The call flow of ``call``, traced: the same steps and result."""
     from opentelemetry import trace
 
     kind = trace.SpanKind
+    current: list[Span] = []  # the open attempt's span, for the error hook
+    user = call.hooks
+
+    def on_error(record: AttemptRecord) -> None:
+        if current and record.error is not None:
+            _fail(current[0], record.error)
+            current[0].set_attribute("appsync.will_retry", record.will_retry)
+        if user is not None and user.on_error is not None:
+            run_hook(user.on_error, record)
+
+    hooks = CallHooks(
+        on_request=None if user is None else user.on_request,
+        on_response=None if user is None else user.on_response,
+        on_error=on_error,
+    )
+    flow = call_flow(replace(call, hooks=hooks))
     span = tracer.start_span(
         span_name(call.operation_type, call.operation_name),
         kind=kind.INTERNAL,
@@ -164,6 +187,7 @@ def traced_flow(flow: Flow, call: Call, tracer: Tracer) -> Flow:
                     kind=kind.CLIENT,
                     attributes={"appsync.attempt": attempts, "http.request.method": "POST"},
                 )
+                current[:] = [attempt_span]
             try:
                 if type(step) is SendStep and attempt_span is not None:
                     step = SendStep(_inject(step.request, attempt_span))
