@@ -205,11 +205,27 @@ class Connection:
         change = ConnectionStateChange(
             state, previous, reason, time.time(), time.monotonic(), self.number
         )
-        log.debug("%r: %s%s", self, state.value, f" ({reason})" if reason else "")
+        log.debug(
+            "%r: %s%s",
+            self,
+            state.value,
+            f" ({reason})" if reason else "",
+            extra=self._fields(reason),
+        )
         try:
             self.manager.notify_state(change)
         except Exception:  # the application's trouble must not stop the connection
             log.warning("%r: on_connection_state failed; ignored", self, exc_info=True)
+
+    def _fields(self, reason: str | None, **facts: object) -> dict[str, object]:
+        """The ``extra=`` attributes of a record about this connection."""
+        state = self.state
+        return {
+            "connection": self.number,
+            "state": None if state is None else state.value,
+            "reason": None if reason is None else self.scrubber.text(reason, MAX_MESSAGE),
+            **facts,
+        }
 
     def shutdown(self, reason: str | None = None) -> None:
         """Close this connection soon (no subscriptions left, or the client closes:
@@ -285,7 +301,13 @@ class Connection:
                         options.max_reconnect_attempts if ever_open else options.connect_attempts
                     )
                     if limit is not None and failures >= limit:
-                        log.warning("%r: giving up after %d attempts: %s", self, failures, exc)
+                        log.warning(
+                            "%r: giving up after %d attempts: %s",
+                            self,
+                            failures,
+                            exc,
+                            extra=self._fields(exc.message, attempt=failures),
+                        )
                         closed_because = f"gave up after {failures} attempts: {exc.message}"
                         self.fail_all(functools.partial(network_error, exc.message, failures))
                         return
@@ -299,6 +321,7 @@ class Connection:
                         exc,
                         failures + 1,
                         delay,
+                        extra=self._fields(exc.message, attempt=failures, wait_s=delay),
                     )
                     await asyncio.sleep(delay)
                     continue
@@ -345,7 +368,11 @@ class Connection:
                     1, initial=options.backoff_initial, maximum=options.backoff_max
                 )
                 log.warning(
-                    "%r: connection lost (%s); reconnecting in %.2f s", self, lost.reason, delay
+                    "%r: connection lost (%s); reconnecting in %.2f s",
+                    self,
+                    lost.reason,
+                    delay,
+                    extra=self._fields(lost.reason, wait_s=delay),
                 )
                 await asyncio.sleep(delay)
         except asyncio.CancelledError:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ._auth import AuthRequest, AuthStrategy, vet_auth_headers
-from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
+from ._observe import AttemptRecord, CallHooks, call_fields, logger, redact_headers, run_hook
 from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
 from ._request import HttpRequest, Timeout
 from ._response import (
@@ -260,6 +260,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             attempt,
                             elapsed * 1000,
                             error,
+                            extra=_fields(call, attempt, elapsed=elapsed, error=error),
                         )
                     if record is not None:
                         record = replace(record, elapsed=elapsed)
@@ -278,6 +279,13 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             response.status,
                             elapsed * 1000,
                             request_id,
+                            extra=_fields(
+                                call,
+                                attempt,
+                                status=response.status,
+                                request_id=request_id,
+                                elapsed=elapsed,
+                            ),
                         )
                     if record is not None:
                         record = replace(
@@ -299,6 +307,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                             attempt,
                             response.status,
                             type(call.strategy).__name__,
+                            extra=_fields(call, attempt, status=response.status),
                         )
                         continue
                 if call.model is not None and 200 <= response.status < 300:
@@ -367,6 +376,7 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
             retries,
             max_attempts - 1,
             sleep,
+            extra=_fields(call, attempt, error=error, will_retry=True, wait=sleep),
         )
         if policy.hooks:  # RetryPolicy.on_retry: deprecated, CallHooks.on_error sees retries
             event = RetryEvent(
@@ -380,6 +390,13 @@ def call_flow(call: Call, clock: Callable[[], float] = time.monotonic) -> Flow:
                 run_hook(hook, event)
         if sleep > 0:
             yield SleepStep(sleep)
+
+
+def _fields(call: Call, attempt: int, **facts: Any) -> dict[str, object]:
+    """The ``extra=`` attributes of a log record about ``attempt`` of ``call``."""
+    return call_fields(
+        call.operation_name, call.operation_type, call.strategy.mode.value, attempt, **facts
+    )
 
 
 def _record(call: Call, attempt: int) -> AttemptRecord:
