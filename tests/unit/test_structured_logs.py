@@ -15,6 +15,7 @@ from appsync_runtime import (
     ApiKeyAuth,
     AppSyncClient,
     AppSyncHTTPError,
+    AppSyncNetworkError,
     AsyncAppSyncClient,
     Credentials,
     IAMAuth,
@@ -122,7 +123,7 @@ async def test_async_network_failure_fields(handler: JsonHandler) -> None:
     async with AsyncAppSyncClient(
         "http://127.0.0.1:9/graphql", auth=ApiKeyAuth(API_KEY), retry=None
     ) as client:
-        with pytest.raises(Exception):
+        with pytest.raises(AppSyncNetworkError):
             await client.execute("mutation M { m }", "M")
     (record,) = _calls(handler)
     assert record["operation_type"] == "mutation"
@@ -154,9 +155,9 @@ def test_no_secret_reaches_a_record_when_the_server_echoes_it(
 
         fake.handler = hostile
         auth = IAMAuth(Credentials("AKIDLOGS", SECRET, TOKEN))
-        with AppSyncClient(fake.url, auth=auth, region="us-east-1", retry=RETRY) as client:
-            with pytest.raises(AppSyncHTTPError):
-                client.execute(QUERY, "GetNote")
+        client = AppSyncClient(fake.url, auth=auth, region="us-east-1", retry=RETRY)
+        with client, pytest.raises(AppSyncHTTPError):
+            client.execute(QUERY, "GetNote")
     assert len(_calls(handler)) >= 3
     leaks = SecretScan([SECRET, TOKEN, *signatures]).find(handler.lines)
     assert not leaks, [str(leak) for leak in leaks]
