@@ -26,18 +26,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from ._flow import (
-    AuthStep,
-    Call,
-    SendStep,
-    _scrubber,  # pyright: ignore[reportPrivateUsage]
-    call_flow,
-)
+from ._flow import AuthStep, Call, SendStep, call_flow
 from ._observe import AttemptRecord, CallHooks, run_hook
-from ._response import GraphQLResponse, HttpResponse, Validated
+from ._request import HttpRequest
+from ._response import GraphQLResponse, Validated
 from .errors import AppSyncError
 
 if TYPE_CHECKING:
@@ -50,6 +44,8 @@ __all__ = ["SubscriptionTrace", "active_tracer", "traced_flow"]
 
 _INSTRUMENTATION = "appsync_runtime"
 _cached: tuple[object, Any] = (None, None)  # (provider, its tracer)
+_env_provider: bool | None = None  # OTEL_PYTHON_TRACER_PROVIDER set (read once)
+_MISSING: Any = object()
 
 
 def active_tracer(provider: TracerProvider | None) -> Tracer | None:
@@ -58,6 +54,16 @@ def active_tracer(provider: TracerProvider | None) -> Tracer | None:
     if provider is None:
         trace = sys.modules.get("opentelemetry.trace")
         if trace is None:  # OpenTelemetry not in use: nothing imported, nothing traced
+            return None
+        # The global provider is set once (set_tracer_provider), or named by
+        # OTEL_PYTHON_TRACER_PROVIDER. While neither, skip get_tracer_provider's
+        # environment lookup: reading the module's global is 20 times cheaper.
+        global _env_provider
+        if _env_provider is None:
+            import os
+
+            _env_provider = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+        if getattr(trace, "_TRACER_PROVIDER", _MISSING) is None and not _env_provider:
             return None
         provider = trace.get_tracer_provider()
         if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
@@ -109,29 +115,91 @@ def _fail(span: Span, error: BaseException) -> None:
         span.set_status(Status(StatusCode.ERROR))
 
 
-def _inject(request: Any, span: Span) -> Any:
-    """``request`` with the trace context of ``span`` in its headers (those the user
-    set themselves win)."""
+def _context_headers(span: Span) -> dict[str, str]:
+    """The headers that carry ``span``'s trace context (the application's
+    propagators decide which: W3C ``traceparent`` by default)."""
     from opentelemetry import propagate, trace
 
     carrier: dict[str, str] = {}
     propagate.inject(carrier, context=trace.set_span_in_context(span))
-    if not carrier:
-        return request
-    present = {name.lower() for name in request.headers}
-    added = {name: value for name, value in carrier.items() if name.lower() not in present}
+    return carrier
+
+
+def _with_headers(request: HttpRequest, added: Mapping[str, str]) -> HttpRequest:
+    """``request`` with ``added`` headers, except those it already names (in any
+    case): a user's own ``traceparent`` wins."""
     if not added:
         return request
-    return replace(request, headers={**request.headers, **added})
+    present = {name.lower() for name in request.headers}
+    extra = {name: value for name, value in added.items() if name.lower() not in present}
+    if not extra:
+        return request
+    return HttpRequest(
+        request.method,
+        request.url,
+        {**request.headers, **extra},
+        request.content,
+        request.timeout,
+        request.deadline,
+    )
 
 
 def traced_flow(call: Call, tracer: Tracer) -> Flow:
-    """The call flow of ``call``, traced: the same steps and result."""
+    """The call flow of ``call``, traced: the same steps and result. A call the
+    sampler leaves out gets no spans of its own, only its trace context sent on."""
     from opentelemetry import trace
 
-    kind = trace.SpanKind
-    current: list[Span] = []  # the open attempt's span, for the error hook
+    span = tracer.start_span(
+        span_name(call.operation_type, call.operation_name),
+        kind=trace.SpanKind.INTERNAL,
+        attributes=_base_attributes(call),
+    )
+    if not span.is_recording():
+        return _propagated(call_flow(call), _context_headers(span))
+    return _recorded(call, tracer, span)
+
+
+def _propagated(flow: Flow, headers: Mapping[str, str]) -> Flow:
+    """``flow`` with ``headers`` added to every request it sends."""
+    value: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                result: GraphQLResponse | Validated = stop.value
+                return result
+            error = None
+            if type(step) is SendStep:
+                step = SendStep(_with_headers(step.request, headers))
+            try:
+                value = yield step
+            except GeneratorExit:
+                raise
+            except BaseException as exc:  # thrown back into the flow
+                error = exc
+    finally:
+        flow.close()
+
+
+def _recorded(call: Call, tracer: Tracer, span: Span) -> Flow:
+    """The flow of ``call`` with ``span`` for the call and a child per attempt."""
+    from opentelemetry import trace
+
+    parent = trace.set_span_in_context(span)
+    current: list[Span] = []  # the open attempt's span, for the hooks
     user = call.hooks
+
+    def on_response(record: AttemptRecord) -> None:
+        # the flow's record: its request id scrubbed of the call's secrets already
+        if current and record.status is not None:
+            for target in (current[0], span):
+                target.set_attribute("http.response.status_code", record.status)
+                if record.request_id:
+                    target.set_attribute("appsync.request_id", record.request_id)
+        if user is not None and user.on_response is not None:
+            run_hook(user.on_response, record)
 
     def on_error(record: AttemptRecord) -> None:
         if current and record.error is not None:
@@ -140,21 +208,15 @@ def traced_flow(call: Call, tracer: Tracer) -> Flow:
         if user is not None and user.on_error is not None:
             run_hook(user.on_error, record)
 
-    hooks = CallHooks(
+    # a Call is made for one call: the flow sees the tracing hooks in front of the user's
+    call.hooks = CallHooks(
         on_request=None if user is None else user.on_request,
-        on_response=None if user is None else user.on_response,
+        on_response=on_response,
         on_error=on_error,
     )
-    flow = call_flow(replace(call, hooks=hooks))
-    span = tracer.start_span(
-        span_name(call.operation_type, call.operation_name),
-        kind=kind.INTERNAL,
-        attributes=_base_attributes(call),
-    )
-    parent = trace.set_span_in_context(span)
+    flow = call_flow(call)
     attempt_span: Span | None = None
     attempts = 0
-    auth_headers: Mapping[str, str] = {}
     value: Any = None
     error: BaseException | None = None
     try:
@@ -162,9 +224,6 @@ def traced_flow(call: Call, tracer: Tracer) -> Flow:
             try:
                 step = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
-                if attempt_span is not None:
-                    attempt_span.end()
-                    attempt_span = None
                 span.set_attribute("appsync.attempts", attempts)
                 result: GraphQLResponse | Validated = stop.value
                 return result
@@ -172,8 +231,6 @@ def traced_flow(call: Call, tracer: Tracer) -> Flow:
                 span.set_attribute("appsync.attempts", max(attempts, 1))
                 if attempt_span is not None:
                     _fail(attempt_span, exc)
-                    attempt_span.end()
-                    attempt_span = None
                 _fail(span, exc)
                 raise
             error = None
@@ -184,43 +241,26 @@ def traced_flow(call: Call, tracer: Tracer) -> Flow:
                 attempt_span = tracer.start_span(
                     "POST",
                     context=parent,
-                    kind=kind.CLIENT,
+                    kind=trace.SpanKind.CLIENT,
                     attributes={"appsync.attempt": attempts, "http.request.method": "POST"},
                 )
                 current[:] = [attempt_span]
             try:
                 if type(step) is SendStep and attempt_span is not None:
-                    step = SendStep(_inject(step.request, attempt_span))
+                    step = SendStep(_with_headers(step.request, _context_headers(attempt_span)))
                     with trace.use_span(attempt_span, end_on_exit=False):
                         value = yield step
-                    _responded(attempt_span, span, value, call, auth_headers)
                 else:
                     value = yield step
-                    if type(step) is AuthStep and isinstance(value, Mapping):
-                        auth_headers = cast("Mapping[str, str]", value)  # scrubs the request id
-            except BaseException as exc:  # thrown back into the flow below
-                if type(exc) is GeneratorExit:
-                    raise
+            except GeneratorExit:
+                raise
+            except BaseException as exc:  # thrown back into the flow
                 error = exc
     finally:
         flow.close()
         if attempt_span is not None:
             attempt_span.end()
         span.end()
-
-
-def _responded(
-    attempt_span: Span, span: Span, response: object, call: Call, auth_headers: Mapping[str, str]
-) -> None:
-    if not isinstance(response, HttpResponse):
-        return
-    attempt_span.set_attribute("http.response.status_code", response.status)
-    span.set_attribute("http.response.status_code", response.status)
-    request_id = response.headers.get("x-amzn-RequestId")
-    if request_id:  # server text: it may echo a secret
-        request_id = _scrubber(call, auth_headers).text(request_id, 200)
-        attempt_span.set_attribute("appsync.request_id", request_id)
-        span.set_attribute("appsync.request_id", request_id)
 
 
 class SubscriptionTrace:

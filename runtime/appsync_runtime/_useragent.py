@@ -29,13 +29,39 @@ USER_AGENT_HEADERS = ("user-agent", "x-amz-user-agent")
 @functools.cache
 def library_version() -> str:
     """The installed ``appsync-typed`` version (``"0+unknown"`` when no metadata is
-    installed, as in a source tree copied without ``pip install``)."""
+    installed, as in a source tree copied without ``pip install``).
+
+    A wheel installs ``appsync_typed-<version>.dist-info`` beside the package: its
+    name is read first (one directory listing); only when that is not there (an
+    editable install) does :mod:`importlib.metadata`, which costs some 10 ms to
+    import, answer."""
+    found = _version_beside_package()
+    if found is not None:
+        return found
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version(DISTRIBUTION)
     except PackageNotFoundError:
         return "0+unknown"
+
+
+def _version_beside_package() -> str | None:
+    """The version in the one ``appsync_typed-*.dist-info`` directory next to this
+    package, or None (none, or several: then the metadata machinery decides)."""
+    import os
+
+    prefix = DISTRIBUTION.replace("-", "_") + "-"
+    try:
+        names = os.listdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    except OSError:
+        return None
+    found = [
+        name[len(prefix) : -len(".dist-info")]
+        for name in names
+        if name.startswith(prefix) and name.endswith(".dist-info")
+    ]
+    return found[0] if len(found) == 1 and found[0] else None
 
 
 def _check_extra(extra: object) -> str:

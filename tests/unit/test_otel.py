@@ -274,3 +274,43 @@ def test_a_blocking_subscription_that_fails_records_the_error(
     assert (span.attributes or {})["error.type"] == type(caught.value).__name__
     assert span.status.status_code is StatusCode.ERROR
     assert not SecretScan([rt.api_key]).find(_all_text((span,)))
+
+
+def test_the_global_tracer_provider_is_used_once_set(fake: FakeAppSync) -> None:
+    """In a fresh interpreter (a global provider can be set once per process): calls
+    before ``set_tracer_provider`` are not traced, calls after it are."""
+    script = (
+        "from opentelemetry import trace\n"
+        "from opentelemetry.sdk.trace import TracerProvider\n"
+        "from opentelemetry.sdk.trace.export import SimpleSpanProcessor\n"
+        "from opentelemetry.sdk.trace.export.in_memory_span_exporter import "
+        "InMemorySpanExporter\n"
+        "from appsync_runtime import ApiKeyAuth, AppSyncClient\n"
+        f"client = AppSyncClient({fake.url!r}, auth=ApiKeyAuth('da2-x'))\n"
+        "client.execute('query Before { a }', 'Before')\n"
+        "exporter = InMemorySpanExporter()\n"
+        "provider = TracerProvider()\n"
+        "provider.add_span_processor(SimpleSpanProcessor(exporter))\n"
+        "trace.set_tracer_provider(provider)\n"
+        "client.execute('query After { a }', 'After')\n"
+        "print(sorted(span.name for span in exporter.get_finished_spans()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "['POST', 'query After']"
+    assert "traceparent" not in fake.received[0].headers
+    assert "traceparent" in fake.received[1].headers
+
+
+def test_a_call_the_sampler_leaves_out_sends_its_context_only(fake: FakeAppSync) -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with AppSyncClient(fake.url, auth=ApiKeyAuth(API_KEY), tracer_provider=provider) as client:
+        client.execute(QUERY, "GetNote")
+    assert exporter.get_finished_spans() == ()
+    flags = fake.received[0].headers["traceparent"].rsplit("-", 1)[1]
+    assert int(flags, 16) & 1 == 0  # "not sampled", passed on to what comes next

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from importlib.metadata import version
+from pathlib import Path
 
 import httpx
 import pytest
@@ -168,3 +169,41 @@ def test_importing_the_runtime_reads_no_distribution_metadata() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_version_is_read_from_the_dist_info_beside_the_package(
+    tmp_path: Path,
+) -> None:
+    """A wheel's layout: the package with ``appsync_typed-<version>.dist-info`` beside
+    it. The version comes from that name, without importing importlib.metadata."""
+    import shutil
+
+    import appsync_runtime
+
+    site = tmp_path
+    shutil.copytree(Path(appsync_runtime.__file__).parent, site / "appsync_runtime")
+    (site / "appsync_typed-9.8.7.dist-info").mkdir()
+    code = (
+        "import sys\n"
+        "from appsync_runtime._useragent import library_version, user_agent\n"
+        "print(library_version(), 'importlib.metadata' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(site)},
+        cwd=str(site),
+    )
+    assert out.stdout.split() == ["9.8.7", "False"]
+    (site / "appsync_typed-1.0.0.dist-info").mkdir()  # two: the metadata machinery decides
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(site)},
+        cwd=str(site),
+    )
+    assert out.stdout.split()[1] == "True"
