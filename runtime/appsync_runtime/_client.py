@@ -33,7 +33,7 @@ from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
 from ._flow import AsyncTransport, Call, SyncTransport, call_flow, run_async, run_sync
-from ._observe import CallHooks
+from ._observe import CallHooks, active_tracer
 from ._operation import Operation
 from ._options import (
     CALL_OPTIONS,
@@ -45,7 +45,6 @@ from ._options import (
     SubscribeOptions,
     check_options,
 )
-from ._otel import SubscriptionTrace, active_tracer, atraced_events, traced_events, traced_flow
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from ._response import GraphQLResponse, Validated
@@ -57,7 +56,6 @@ from ._transport import (
     HttpxTransport,
     check_max_response_bytes,
 )
-from ._useragent import user_agent, with_user_agent
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
 
@@ -69,6 +67,7 @@ if TYPE_CHECKING:
 
     from ._connection_manager import RealtimeManager
     from ._flow import Flow
+    from ._otel import SubscriptionTrace
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions
     from ._thread_driver import RealtimeThread
 
@@ -176,6 +175,8 @@ class _ClientCore:
             raise AppSyncConfigError("hooks must be a CallHooks")
         self.hooks = hooks
         self._tracer_provider = tracer_provider
+        from ._useragent import user_agent, with_user_agent  # on first use: no import cost
+
         self.user_agent: str = user_agent(user_agent_extra)
         """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         # read-only and shared by every call: IAMAuth prepares its signer once for it
@@ -206,11 +207,19 @@ class _ClientCore:
     def _flow(self, call: Call) -> Flow:
         """The call flow of ``call``, traced when OpenTelemetry is in use."""
         tracer = active_tracer(self._tracer_provider)
-        return call_flow(call) if tracer is None else traced_flow(call, tracer)
+        if tracer is None:
+            return call_flow(call)
+        from ._otel import traced_flow
+
+        return traced_flow(call, tracer)
 
     def _subscription_trace(self, call: Call) -> SubscriptionTrace | None:
         tracer = active_tracer(self._tracer_provider)
-        return None if tracer is None else SubscriptionTrace(tracer, call)
+        if tracer is None:
+            return None
+        from ._otel import SubscriptionTrace
+
+        return SubscriptionTrace(tracer, call)
 
     def __repr__(self) -> str:
         modes = ", ".join(repr(strategy) for strategy in self.auth)
@@ -469,6 +478,8 @@ class AppSyncClient(_ClientCore):
             trace.wrap_ready(on_ready),
             trace.wrap_gap(on_gap),
         )
+        from ._otel import traced_events
+
         return traced_events(trace, cast("Generator[dict[str, Any], None, None]", events))
 
     def subscribe_operation(
@@ -688,6 +699,8 @@ class AsyncAppSyncClient(_ClientCore):
             trace.wrap_gap(on_gap),
             hooks=True,
         )
+        from ._otel import atraced_events
+
         return atraced_events(trace, events)
 
     def execute_ws(

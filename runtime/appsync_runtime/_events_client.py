@@ -40,8 +40,7 @@ from ._events import (
     subscribe_body,
 )
 from ._flow import AsyncTransport, Call, call_flow, run_async, run_sync
-from ._observe import CallHooks
-from ._otel import active_tracer, traced_flow
+from ._observe import CallHooks, active_tracer
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
 from ._response import AuthRejection, HttpResponse
@@ -53,7 +52,6 @@ from ._transport import (
     HttpxTransport,
     check_max_response_bytes,
 )
-from ._useragent import user_agent, with_user_agent
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,
@@ -214,6 +212,8 @@ class _EventsCore:
             )
         self._realtime_options = realtime
         self._tracer_provider = tracer_provider
+        from ._useragent import user_agent, with_user_agent  # on first use: no import cost
+
         self.user_agent: str = user_agent(user_agent_extra)
         """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         self._headers: Mapping[str, str] = MappingProxyType(
@@ -232,7 +232,11 @@ class _EventsCore:
     def _flow(self, call: Call) -> Flow:
         """The call flow of a publish, traced when OpenTelemetry is in use."""
         tracer = active_tracer(self._tracer_provider)
-        return call_flow(call) if tracer is None else traced_flow(call, tracer)
+        if tracer is None:
+            return call_flow(call)
+        from ._otel import traced_flow
+
+        return traced_flow(call, tracer)
 
     @property
     def realtime_url(self) -> str:

@@ -28,14 +28,26 @@ aiohttp ``trace_configs`` on your own ``session`` keep working alongside.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._redaction import SECRET_HEADERS
 from .errors import AppSyncConfigError, AppSyncError
 
-__all__ = ["AttemptRecord", "CallHook", "CallHooks", "call_fields", "logger", "redact_headers"]
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer, TracerProvider
+
+__all__ = [
+    "AttemptRecord",
+    "CallHook",
+    "CallHooks",
+    "active_tracer",
+    "call_fields",
+    "logger",
+    "redact_headers",
+]
 
 logger = logging.getLogger("appsync_runtime")
 """The logger every call logs to."""
@@ -134,6 +146,44 @@ def call_fields(
         "will_retry": will_retry,
         "wait_s": wait,
     }
+
+
+_INSTRUMENTATION = "appsync_runtime"
+_cached: tuple[object, Any] = (None, None)  # (provider, its tracer)
+_env_provider: bool | None = None  # OTEL_PYTHON_TRACER_PROVIDER set (read once)
+_MISSING: Any = object()
+
+
+def active_tracer(provider: TracerProvider | None) -> Tracer | None:
+    """The tracer to trace with, or None: ``provider`` (a client's own), else the global
+    one when the application has imported OpenTelemetry and set a provider."""
+    if provider is None:
+        trace = sys.modules.get("opentelemetry.trace")
+        if trace is None:  # OpenTelemetry not in use: nothing imported, nothing traced
+            return None
+        # The global provider is set once (set_tracer_provider), or named by
+        # OTEL_PYTHON_TRACER_PROVIDER. While neither, skip get_tracer_provider's
+        # environment lookup: reading the module's global is 20 times cheaper.
+        global _env_provider
+        if _env_provider is None:
+            import os
+
+            _env_provider = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+        if getattr(trace, "_TRACER_PROVIDER", _MISSING) is None and not _env_provider:
+            return None
+        provider = trace.get_tracer_provider()
+        if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
+            return None
+    global _cached
+    cached_provider, tracer = _cached
+    if cached_provider is not provider:
+        from ._useragent import library_version  # read once, when first traced
+
+        assert provider is not None
+        tracer = provider.get_tracer(_INSTRUMENTATION, library_version())
+        _cached = (provider, tracer)
+    result: Tracer = tracer
+    return result
 
 
 _R = TypeVar("_R")

@@ -1,9 +1,9 @@
 """OpenTelemetry tracing of calls and subscriptions (the ``[otel]`` extra).
 
-Nothing here imports OpenTelemetry. A call is traced when the application has
-imported ``opentelemetry.trace`` and set a tracer provider (or gave the client one
-with ``tracer_provider=``); otherwise the call pays one dictionary lookup. When
-traced:
+Imported only once a call is traced: when the application has imported
+``opentelemetry.trace`` and set a tracer provider, or gave the client one with
+``tracer_provider=`` (:func:`~._observe.active_tracer` decides, for the price of a
+dictionary lookup when OpenTelemetry is not in use). When traced:
 
 - each call is one span (``"query GetNote"``, kind ``INTERNAL``) with the operation's
   name and type, the auth mode, the number of attempts, the last HTTP status and
@@ -24,7 +24,6 @@ like error messages) and error classes; never headers, variables or bodies.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,49 +34,12 @@ from ._response import GraphQLResponse, Validated
 from .errors import AppSyncError
 
 if TYPE_CHECKING:
-    from opentelemetry.trace import Span, Tracer, TracerProvider
+    from opentelemetry.trace import Span, Tracer
 
     from ._flow import Flow
     from ._realtime_types import SubscriptionGap
 
-__all__ = ["SubscriptionTrace", "active_tracer", "traced_flow"]
-
-_INSTRUMENTATION = "appsync_runtime"
-_cached: tuple[object, Any] = (None, None)  # (provider, its tracer)
-_env_provider: bool | None = None  # OTEL_PYTHON_TRACER_PROVIDER set (read once)
-_MISSING: Any = object()
-
-
-def active_tracer(provider: TracerProvider | None) -> Tracer | None:
-    """The tracer to trace with, or None: ``provider`` (a client's own), else the global
-    one when the application has imported OpenTelemetry and set a provider."""
-    if provider is None:
-        trace = sys.modules.get("opentelemetry.trace")
-        if trace is None:  # OpenTelemetry not in use: nothing imported, nothing traced
-            return None
-        # The global provider is set once (set_tracer_provider), or named by
-        # OTEL_PYTHON_TRACER_PROVIDER. While neither, skip get_tracer_provider's
-        # environment lookup: reading the module's global is 20 times cheaper.
-        global _env_provider
-        if _env_provider is None:
-            import os
-
-            _env_provider = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
-        if getattr(trace, "_TRACER_PROVIDER", _MISSING) is None and not _env_provider:
-            return None
-        provider = trace.get_tracer_provider()
-        if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
-            return None
-    global _cached
-    cached_provider, tracer = _cached
-    if cached_provider is not provider:
-        from ._useragent import library_version
-
-        assert provider is not None
-        tracer = provider.get_tracer(_INSTRUMENTATION, library_version())
-        _cached = (provider, tracer)
-    result: Tracer = tracer
-    return result
+__all__ = ["SubscriptionTrace", "atraced_events", "traced_events", "traced_flow"]
 
 
 def _base_attributes(call: Call) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from appsync_runtime import (
     IAMAuth,
     RetryPolicy,
 )
-from appsync_runtime._otel import active_tracer
+from appsync_runtime._observe import active_tracer
 from tests.support.fake_appsync import FakeAppSync, Reply
 from tests.support.fake_realtime import FAST, SUBSCRIPTION, FakeRealtime
 from tests.support.secret_scan import SecretScan
