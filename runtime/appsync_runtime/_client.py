@@ -217,9 +217,9 @@ class _ClientCore:
         tracer = active_tracer(self._tracer_provider)
         if tracer is None:
             return None
-        from ._otel import SubscriptionTrace
+        from ._otel import subscription_trace
 
-        return SubscriptionTrace(tracer, call)
+        return subscription_trace(tracer, call)
 
     def __repr__(self) -> str:
         modes = ", ".join(repr(strategy) for strategy in self.auth)
@@ -480,7 +480,7 @@ class AppSyncClient(_ClientCore):
         )
         from ._otel import traced_events
 
-        return traced_events(trace, cast("Generator[dict[str, Any], None, None]", events))
+        return traced_events(trace, events)
 
     def subscribe_operation(
         self,

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._connection_manager import RealtimeManager
     from ._endpoints import Endpoint
     from ._flow import Flow
+    from ._otel import SubscriptionTrace
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
     from ._thread_driver import RealtimeThread
 
@@ -404,6 +405,20 @@ class _EventsCore:
         path = channel_path(channel, subscribe=True)
         return path, subscribe_body(path), self._strategy(auth, path)
 
+    def _trace(self, path: str, strategy: AuthStrategy) -> SubscriptionTrace | None:
+        """The span of a subscription to ``path``, when OpenTelemetry is in use."""
+        tracer = active_tracer(self._tracer_provider)
+        if tracer is None:
+            return None
+        from ._otel import SubscriptionTrace
+
+        attributes = {
+            "appsync.channel": path,
+            "appsync.auth_mode": strategy.mode.value,
+            "server.address": self.endpoint.host,
+        }
+        return SubscriptionTrace(tracer, f"subscribe {path}", attributes)
+
 
 class EventsClient(_EventsCore):
     """Blocking client of an AppSync Event API; safe to share across threads.
@@ -544,8 +559,16 @@ class EventsClient(_EventsCore):
         both in the iterating thread. Leaving the loop unsubscribes."""
         path, body, strategy = self._subscription(channel, auth)
         validate = _event_adapter(model)
-        items = self._realtime.subscribe(body, strategy, path, on_ready, on_gap)
-        return self._validated(items, validate, model, path)
+        trace = self._trace(path, strategy)
+        if trace is None:
+            items = self._realtime.subscribe(body, strategy, path, on_ready, on_gap)
+            return self._validated(items, validate, model, path)
+        from ._otel import traced_events
+
+        items = self._realtime.subscribe(
+            body, strategy, path, trace.wrap_ready(on_ready), trace.wrap_gap(on_gap)
+        )
+        return traced_events(trace, self._validated(items, validate, model, path))
 
     @staticmethod
     def _validated(
@@ -717,10 +740,19 @@ class AsyncEventsClient(_EventsCore):
         iterator; ``on_ready`` and ``on_gap`` may be async."""
         path, body, strategy = self._subscription(channel, auth)
         validate = _event_adapter(model)
-        items = self._realtime.iterate(body, strategy, path, on_ready, on_gap, hooks=True)
-        if validate is None:
+        trace = self._trace(path, strategy)
+        if trace is not None:
+            on_ready, on_gap = trace.wrap_ready(on_ready), trace.wrap_gap(on_gap)
+        items: AsyncIterator[Any] = self._realtime.iterate(
+            body, strategy, path, on_ready, on_gap, hooks=True
+        )
+        if validate is not None:
+            items = self._validated(items, validate, model, path)
+        if trace is None:
             return items
-        return self._validated(items, validate, model, path)
+        from ._otel import atraced_events
+
+        return atraced_events(trace, items)
 
     @staticmethod
     async def _validated(

@@ -24,7 +24,7 @@ like error messages) and error classes; never headers, variables or bodies.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._flow import AuthStep, Call, SendStep, call_flow
@@ -39,18 +39,40 @@ if TYPE_CHECKING:
     from ._flow import Flow
     from ._realtime_types import SubscriptionGap
 
-__all__ = ["SubscriptionTrace", "atraced_events", "traced_events", "traced_flow"]
+__all__ = [
+    "SubscriptionTrace",
+    "atraced_events",
+    "subscription_trace",
+    "traced_events",
+    "traced_flow",
+]
+
+
+def subscription_trace(tracer: Tracer, call: Call) -> SubscriptionTrace:
+    """The trace of a GraphQL subscription prepared as ``call``."""
+    return SubscriptionTrace(
+        tracer, span_name("subscription", call.operation_name), _base_attributes(call)
+    )
 
 
 def _base_attributes(call: Call) -> dict[str, Any]:
     attributes: dict[str, Any] = {
-        "graphql.operation.type": call.operation_type,
         "appsync.auth_mode": call.strategy.mode.value,
         "server.address": call.host,
     }
+    if call.parse is not None:  # an Event API publish: its name is the channel
+        attributes["appsync.channel"] = call.operation_name
+        return attributes
+    attributes["graphql.operation.type"] = call.operation_type
     if call.operation_name:
         attributes["graphql.operation.name"] = call.operation_name
     return attributes
+
+
+def _call_span_name(call: Call) -> str:
+    if call.parse is not None:  # an Event API publish
+        return f"publish {call.operation_name}"
+    return span_name(call.operation_type, call.operation_name)
 
 
 def span_name(operation_type: str, operation_name: str | None) -> str:
@@ -112,7 +134,7 @@ def traced_flow(call: Call, tracer: Tracer) -> Flow:
     from opentelemetry import trace
 
     span = tracer.start_span(
-        span_name(call.operation_type, call.operation_name),
+        _call_span_name(call),
         kind=trace.SpanKind.INTERNAL,
         attributes=_base_attributes(call),
     )
@@ -230,14 +252,10 @@ class SubscriptionTrace:
 
     __slots__ = ("_ended", "_span")
 
-    def __init__(self, tracer: Tracer, call: Call) -> None:
+    def __init__(self, tracer: Tracer, name: str, attributes: Mapping[str, Any]) -> None:
         from opentelemetry import trace
 
-        self._span = tracer.start_span(
-            span_name("subscription", call.operation_name),
-            kind=trace.SpanKind.CLIENT,
-            attributes=_base_attributes(call),
-        )
+        self._span = tracer.start_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes)
         self._span.add_event("start")
         self._ended = False
 
@@ -286,9 +304,7 @@ class SubscriptionTrace:
         return gapped
 
 
-def traced_events(
-    trace: SubscriptionTrace, events: Generator[Any, None, None]
-) -> Generator[Any, None, None]:
+def traced_events(trace: SubscriptionTrace, events: Iterator[Any]) -> Generator[Any, None, None]:
     """``events`` (a blocking subscription's iterator), its end recorded."""
     try:
         yield from events
@@ -296,7 +312,9 @@ def traced_events(
         trace.error(exc)
         raise
     finally:
-        events.close()
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
         trace.stop()
 
 

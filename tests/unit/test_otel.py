@@ -314,3 +314,41 @@ def test_a_call_the_sampler_leaves_out_sends_its_context_only(fake: FakeAppSync)
     assert exporter.get_finished_spans() == ()
     flags = fake.received[0].headers["traceparent"].rsplit("-", 1)[1]
     assert int(flags, 16) & 1 == 0  # "not sampled", passed on to what comes next
+
+
+async def test_event_api_publishes_and_subscriptions_are_traced(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    from appsync_runtime import AsyncEventsClient, EventsClient
+    from tests.support.fake_events import FakeEvents
+
+    with FakeEvents(ka_interval=0.1) as ev:
+        async with AsyncEventsClient(
+            ev.url, auth=ApiKeyAuth(ev.api_key), realtime=FAST, tracer_provider=provider
+        ) as client:
+            ready = asyncio.Event()
+
+            async def consume() -> list[object]:
+                async for item in client.subscribe("/default/a", on_ready=ready.set):
+                    return [item]
+                return []
+
+            task = asyncio.create_task(consume())
+            await asyncio.wait_for(ready.wait(), 5)
+            await client.publish("/default/a", {"n": 1})
+            assert await asyncio.wait_for(task, 5) == [{"n": 1}]
+        with EventsClient(ev.url, auth=ApiKeyAuth(ev.api_key), tracer_provider=provider) as sync:
+            sync.publish("/default/a", {"n": 2})
+        assert "traceparent" in ev.http_publishes[0].headers
+        assert ev.violations == []
+    spans = exporter.get_finished_spans()
+    (subscription,) = _by_name(spans, "subscribe /default/a")
+    assert [event.name for event in subscription.events] == ["start", "ack", "stop"]
+    assert (subscription.attributes or {})["appsync.channel"] == "/default/a"
+    publishes = _by_name(spans, "publish /default/a")
+    assert len(publishes) == 2
+    for span in publishes:
+        assert (span.attributes or {})["appsync.channel"] == "/default/a"
+        children = [s for s in spans if s.parent and s.parent.span_id == span.context.span_id]
+        assert [child.name for child in children] == ["POST"]
+    assert not SecretScan([ev.api_key]).find(_all_text(spans))
