@@ -46,13 +46,13 @@ class Operation(Generic[M]):
             raise AppSyncConfigError(f"operation {name!r}: kind must be one of {_KINDS}")
         if result.count(":") != 1:
             raise AppSyncConfigError(f"operation {name!r}: result must be 'module:Class'")
-        self.name = name
+        self.name: str = name
         """The operation's name in its document."""
         self.kind: OperationKind = kind
         """``query``, ``mutation`` or ``subscription``."""
-        self.document = document
+        self.document: str = document
         """The text sent to AppSync."""
-        self.auth_modes = auth_modes
+        self.auth_modes: tuple[str, ...] | None = auth_modes
         """The modes that can run it; None: not analysed."""
         self._result = result
         self._package = package

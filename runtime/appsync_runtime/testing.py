@@ -562,7 +562,7 @@ class Stub(Generic[R]):
         self._required = required
         self._answers: deque[object] = deque()
         self._repeat: object = None
-        self.used = 0
+        self.used: int = 0
 
     def __repr__(self) -> str:
         where = "" if self._match is None else f" where variables include {self._match!r}"
@@ -697,7 +697,7 @@ class AppSyncFake:
         self._pending_subs: dict[str, deque[SubscriptionFeed[Any]]] = {}
         self._started_subs: dict[str, SubscriptionFeed[Any]] = {}
         self._sockets: list[_FakeSocket] = []
-        self.connections = 0
+        self.connections: int = 0
         """WebSocket connections the clients opened (reconnects included)."""
 
     def __repr__(self) -> str:
@@ -1114,7 +1114,7 @@ class SubscriptionFeed(Generic[R]):
         self._script: deque[object] = deque()
         self._claimed = False
         self._live: tuple[_FakeSocket, str] | None = None
-        self.starts = 0
+        self.starts: int = 0
         """How many times the subscription was started (1 + its resumptions)."""
 
     def __repr__(self) -> str:
