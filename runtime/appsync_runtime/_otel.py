@@ -232,8 +232,7 @@ def _recorded(call: Call, tracer: Tracer, span: Span) -> Flow:
             try:
                 if type(step) is SendStep and attempt_span is not None:
                     step = SendStep(_with_headers(step.request, _context_headers(attempt_span)))
-                    with trace.use_span(attempt_span, end_on_exit=False):
-                        value = yield step
+                    value = yield from _current_while_sent(step, attempt_span)
                 else:
                     value = yield step
             except GeneratorExit:
@@ -245,6 +244,27 @@ def _recorded(call: Call, tracer: Tracer, span: Span) -> Flow:
         if attempt_span is not None:
             attempt_span.end()
         span.end()
+
+
+def _current_while_sent(step: SendStep, span: Span) -> Generator[SendStep, Any, Any]:
+    """Yield ``step`` with ``span`` current (spans of an HTTP instrumentation nest
+    under it). Closed from elsewhere (a cancelled task's flow collected later, in
+    another context), the context is detached only where it was attached: resetting
+    it in another raises, and OpenTelemetry logs that as an error."""
+    from opentelemetry import context, trace
+
+    token = context.attach(trace.set_span_in_context(span))
+    try:
+        value = yield step
+    except GeneratorExit:
+        if trace.get_current_span() is span:
+            context.detach(token)
+        raise
+    except BaseException:
+        context.detach(token)
+        raise
+    context.detach(token)
+    return value
 
 
 class SubscriptionTrace:

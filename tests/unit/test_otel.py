@@ -352,3 +352,27 @@ async def test_event_api_publishes_and_subscriptions_are_traced(
         children = [s for s in spans if s.parent and s.parent.span_id == span.context.span_id]
         assert [child.name for child in children] == ["POST"]
     assert not SecretScan([ev.api_key]).find(_all_text(spans))
+
+
+async def test_a_cancelled_call_ends_its_spans_and_leaves_the_context_clean(
+    fake: FakeAppSync,
+    provider: TracerProvider,
+    exporter: InMemorySpanExporter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from opentelemetry import trace
+
+    fake.reply(Reply(200, {"data": {"a": 1}}, delay=2.0))
+    before = trace.get_current_span()
+    async with AsyncAppSyncClient(
+        fake.url, auth=ApiKeyAuth(API_KEY), tracer_provider=provider
+    ) as client:
+        task = asyncio.create_task(client.execute(QUERY, "GetNote"))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert trace.get_current_span() is before
+    names = sorted(span.name for span in exporter.get_finished_spans())
+    assert names == ["POST", "query GetNote"]
+    assert not [r for r in caplog.records if "detach" in r.getMessage().lower()]
