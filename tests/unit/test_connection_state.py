@@ -232,3 +232,41 @@ def test_on_connection_state_must_be_callable() -> None:
     with pytest.raises(AppSyncConfigError):
         RealtimeOptions(on_connection_state="print")  # type: ignore[arg-type]
     assert ConnectionState.CLOSED == "closed"
+
+
+def test_blocking_client_auth_refusal_reaches_the_callback(rt: FakeRealtime) -> None:
+    recorder = Recorder()
+    with AppSyncClient(
+        rt.url, auth=ApiKeyAuth("da2-wrongkeywrongkey000000"), realtime=recorder.options()
+    ) as client, pytest.raises(AppSyncAuthError):
+        for _ in client.subscribe(SUBSCRIPTION, "OnNote"):
+            pass
+    assert recorder.states == [CONNECTING, CLOSED]
+    assert "auth" in (recorder.changes[-1].reason or "")
+    assert recorder.threads == {"appsync-realtime-state"}
+
+
+async def test_event_api_connections_report_their_state_too() -> None:
+    from appsync_runtime import AsyncEventsClient
+    from tests.support.fake_events import FakeEvents
+
+    recorder = Recorder()
+    with FakeEvents(ka_interval=0.1) as ev:
+        async with AsyncEventsClient(
+            ev.url, auth=ApiKeyAuth(ev.api_key), realtime=recorder.options()
+        ) as client:
+            ready = asyncio.Event()
+
+            async def consume() -> None:
+                async for _ in client.subscribe("/default/a", on_ready=ready.set):
+                    return
+
+            task = asyncio.create_task(consume())
+            await asyncio.wait_for(ready.wait(), 5)
+            await client.publish("/default/a", 1)
+            await asyncio.wait_for(task, 5)
+            await _until(lambda: CLOSED in recorder.states)
+        assert ev.violations == []
+    assert recorder.states == [CONNECTING, CONNECTED, CLOSED]
+    assert recorder.changes[-1].reason == "no subscriptions left"
+    recorder.check_chain()
