@@ -30,8 +30,9 @@ def _one(scenario: str, n: int = 3000, rounds: int = 15) -> float:
     from tests.reliability.bench_overhead import BODY, KEY, QUERY, RESPONSE_HEADERS, URL
 
     provider = None
+    exporter = None
     if scenario != "no otel":
-        import opentelemetry.trace  # noqa: F401
+        import opentelemetry.trace  # noqa: F401  # pyright: ignore[reportUnusedImport]
     if scenario in ("otel, sampled off", "otel, recording"):
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -60,7 +61,7 @@ def _one(scenario: str, n: int = 3000, rounds: int = 15) -> float:
         client.execute(QUERY, "GetNote", {"id": "n1"})
     best = float("inf")
     for _ in range(rounds):
-        if provider is not None:
+        if exporter is not None:
             exporter.clear()
         start = time.perf_counter()
         for _ in range(n):

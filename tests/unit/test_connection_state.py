@@ -236,9 +236,12 @@ def test_on_connection_state_must_be_callable() -> None:
 
 def test_blocking_client_auth_refusal_reaches_the_callback(rt: FakeRealtime) -> None:
     recorder = Recorder()
-    with AppSyncClient(
-        rt.url, auth=ApiKeyAuth("da2-wrongkeywrongkey000000"), realtime=recorder.options()
-    ) as client, pytest.raises(AppSyncAuthError):
+    with (
+        AppSyncClient(
+            rt.url, auth=ApiKeyAuth("da2-wrongkeywrongkey000000"), realtime=recorder.options()
+        ) as client,
+        pytest.raises(AppSyncAuthError),
+    ):
         for _ in client.subscribe(SUBSCRIPTION, "OnNote"):
             pass
     assert recorder.states == [CONNECTING, CLOSED]

@@ -14,7 +14,7 @@ import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace import SpanContext, SpanKind, StatusCode
 
 from appsync_runtime import (
     ApiKeyAuth,
@@ -56,6 +56,12 @@ def fake() -> Iterator[FakeAppSync]:
         yield server
 
 
+def _ctx(span: ReadableSpan) -> SpanContext:
+    context = span.context
+    assert context is not None
+    return context
+
+
 def _by_name(spans: tuple[ReadableSpan, ...], name: str) -> list[ReadableSpan]:
     return [span for span in spans if span.name == name]
 
@@ -94,8 +100,8 @@ def test_a_call_is_one_span_with_one_child_per_attempt(
     assert call.status.status_code is StatusCode.UNSET
     for number, span in enumerate(attempts, 1):
         assert span.kind is SpanKind.CLIENT
-        assert span.parent is not None and span.parent.span_id == call.context.span_id
-        assert span.context.trace_id == call.context.trace_id
+        assert span.parent is not None and span.parent.span_id == _ctx(call).span_id
+        assert _ctx(span).trace_id == _ctx(call).trace_id
         assert (span.attributes or {})["appsync.attempt"] == number
     first, second = (dict(span.attributes or {}) for span in attempts)
     assert first["http.response.status_code"] == 500
@@ -104,7 +110,7 @@ def test_a_call_is_one_span_with_one_child_per_attempt(
     assert second["http.response.status_code"] == 200 and "error.type" not in second
     # each attempt's request carried its own span's trace context
     for received, span in zip(fake.received, attempts, strict=True):
-        context = span.context
+        context = _ctx(span)
         trace_id, span_id = format(context.trace_id, "032x"), format(context.span_id, "016x")
         flags = format(context.trace_flags, "02x")
         assert received.headers["traceparent"] == f"00-{trace_id}-{span_id}-{flags}"
@@ -349,7 +355,7 @@ async def test_event_api_publishes_and_subscriptions_are_traced(
     assert len(publishes) == 2
     for span in publishes:
         assert (span.attributes or {})["appsync.channel"] == "/default/a"
-        children = [s for s in spans if s.parent and s.parent.span_id == span.context.span_id]
+        children = [s for s in spans if s.parent and s.parent.span_id == _ctx(span).span_id]
         assert [child.name for child in children] == ["POST"]
     assert not SecretScan([ev.api_key]).find(_all_text(spans))
 

@@ -21,7 +21,7 @@ from appsync_runtime import (
     IAMAuth,
     RetryPolicy,
 )
-from tests.support.fake_appsync import FakeAppSync, Reply
+from tests.support.fake_appsync import FakeAppSync, Received, Reply
 from tests.support.fake_realtime import FAST, SUBSCRIPTION, FakeRealtime
 from tests.support.secret_scan import SecretScan, echoes
 from tests.support.sigv4_check import KeyInfo, SigV4Check
@@ -56,7 +56,11 @@ class JsonHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         fields = {k: v for k, v in vars(record).items() if k not in _STANDARD}
-        entry = {"logger": record.name, "level": record.levelname, "msg": record.getMessage()}
+        entry: dict[str, object] = {
+            "logger": record.name,
+            "level": record.levelname,
+            "msg": record.getMessage(),
+        }
         entry.update(fields)
         self.records.append(entry)
         self.lines.append(json.dumps(entry, default=str))
@@ -142,9 +146,9 @@ def test_no_secret_reaches_a_record_when_the_server_echoes_it(
         verify = check.handler()
         signatures: list[str] = []
 
-        def hostile(received: object) -> Reply:
-            verify(received)  # type: ignore[arg-type]
-            auth = received.headers["authorization"]  # type: ignore[attr-defined]
+        def hostile(received: Received) -> Reply:
+            verify(received)
+            auth = received.headers["authorization"]
             signatures.append(auth.rsplit("Signature=", 1)[1])
             echo = " ".join(echoes(SECRET)[form] for _ in range(1)) + " " + echoes(TOKEN)[form]
             return Reply(

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
@@ -98,8 +99,9 @@ def test_user_agent_extra_is_printable_ascii_or_refused(extra: str) -> None:
 def test_user_agent_extra_of_the_wrong_kind_is_refused(extra: object) -> None:
     with pytest.raises(AppSyncConfigError, match="user_agent_extra"):
         AppSyncClient(
-            "https://x.appsync-api.us-east-1.amazonaws.com/graphql", user_agent_extra=extra
-        )  # type: ignore[arg-type]
+            "https://x.appsync-api.us-east-1.amazonaws.com/graphql",
+            user_agent_extra=cast(str, extra),  # the wrong kind on purpose
+        )
 
 
 def test_sigv4_leaves_user_agent_unsigned_and_signs_x_amz_user_agent(fake: FakeAppSync) -> None:
