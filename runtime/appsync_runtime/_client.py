@@ -325,6 +325,9 @@ class AppSyncClient(_ClientCore):
     :class:`CallHooks` run for each attempt. ``max_response_bytes`` caps a response
     body, on the wire and decoded (default 64 MiB): a larger one raises
     :class:`AppSyncResponseTooLargeError` before the memory is spent.
+    ``user_agent_extra`` is appended to the ``User-Agent`` it sends
+    (``appsync-typed/<version> python/<x.y>``); ``tracer_provider`` an OpenTelemetry
+    provider to trace with instead of the global one (``docs/observability.md``).
     """
 
     def __init__(
@@ -535,6 +538,9 @@ class AsyncAppSyncClient(_ClientCore):
     capped at ``connection_limit`` connections. ``max_response_bytes`` caps a response
     body, on the wire and decoded (default 64 MiB): a larger one raises
     :class:`AppSyncResponseTooLargeError` before the memory is spent.
+    ``user_agent_extra`` is appended to the ``User-Agent`` it sends
+    (``appsync-typed/<version> python/<x.y>``); ``tracer_provider`` an OpenTelemetry
+    provider to trace with instead of the global one (``docs/observability.md``).
     """
 
     def __init__(

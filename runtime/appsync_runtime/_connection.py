@@ -146,8 +146,8 @@ class Connection:
         self._ended: Callable[[str | None], object] | None = None
         self._linger: asyncio.TimerHandle | None = None
         self.state: ConnectionState | None = None
-        self._close_reason: str | None = None
         """The connection's state (None before it first tries to connect)."""
+        self._close_reason: str | None = None
 
     def __repr__(self) -> str:
         return (

@@ -427,7 +427,8 @@ class EventsClient(_EventsCore):
     or a custom domain's ``https://<domain>/event``); ``realtime_url`` overrides the
     derived WebSocket endpoint; ``region`` is needed for IAM on a custom domain.
     ``auth`` is one strategy or several (the first is used). ``retry``,
-    ``timeout``, ``hooks``, ``http_client`` and ``max_response_bytes`` are as on
+    ``timeout``, ``hooks``, ``http_client``, ``max_response_bytes``,
+    ``user_agent_extra`` and ``tracer_provider`` are as on
     :class:`~appsync_runtime.AppSyncClient`; ``realtime`` the
     :class:`~appsync_runtime.RealtimeOptions` of the WebSocket.
     """
