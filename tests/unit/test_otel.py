@@ -382,3 +382,27 @@ async def test_a_cancelled_call_ends_its_spans_and_leaves_the_context_clean(
     names = sorted(span.name for span in exporter.get_finished_spans())
     assert names == ["POST", "query GetNote"]
     assert not [r for r in caplog.records if "detach" in r.getMessage().lower()]
+
+
+def test_without_the_extra_installed_calls_work_as_before(fake: FakeAppSync) -> None:
+    """OpenTelemetry made unimportable (the ``[otel]`` extra absent): calls run, and
+    nothing tries to import it."""
+    script = (
+        "import sys\n"
+        "class NoOtel:\n"
+        "    tried = []\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'opentelemetry':\n"
+        "            NoOtel.tried.append(name)\n"
+        "            raise ImportError(name)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, NoOtel())\n"
+        "from appsync_runtime import ApiKeyAuth, AppSyncClient\n"
+        f"with AppSyncClient({fake.url!r}, auth=ApiKeyAuth('da2-x')) as c:\n"
+        "    print(c.execute('query Q { a }', 'Q').data)\n"
+        "print(NoOtel.tried)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split("\n")[:2] == ["{'ok': True}", "[]"]
