@@ -116,6 +116,9 @@ if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks i
     )
     from ._realtime_types import (
         AppSyncRealtimeHostWarning as AppSyncRealtimeHostWarning,
+        ConnectionState as ConnectionState,
+        ConnectionStateCallback as ConnectionStateCallback,
+        ConnectionStateChange as ConnectionStateChange,
         GapCallback as GapCallback,
         ReadyCallback as ReadyCallback,
         RealtimeOptions as RealtimeOptions,
@@ -184,6 +187,9 @@ _EXPORTS: dict[str, str] = {
     "AppSyncSubscriptionError": "errors",
     "AppSyncSubscriptionOverflowError": "errors",
     "AppSyncRealtimeHostWarning": "_realtime_types",
+    "ConnectionState": "_realtime_types",
+    "ConnectionStateCallback": "_realtime_types",
+    "ConnectionStateChange": "_realtime_types",
     "GapCallback": "_realtime_types",
     "ReadyCallback": "_realtime_types",
     "RealtimeOptions": "_realtime_types",

@@ -36,6 +36,7 @@ __all__ = [
     "OIDCAuth",
     "TokenSource",
     "check_header_value",
+    "mode_name",
     "select_strategy",
     "vet_auth_headers",
     "vetted",
@@ -203,6 +204,13 @@ def vet_auth_headers(strategy: AuthStrategy, headers: object) -> Mapping[str, st
                 raise AppSyncConfigError(f"{cls.__name__} returned an invalid header name")
             check_header_value(value, f"header {name!r} from {cls.__name__}")
     return cast("Mapping[str, str]", headers)
+
+
+def mode_name(strategy: object) -> str:
+    """The auth mode a strategy sends, for logs and traces; a strategy of the user's
+    own without ``mode`` is named by its class."""
+    mode = getattr(strategy, "mode", None)
+    return mode.value if isinstance(mode, AuthMode) else type(strategy).__name__
 
 
 class AuthStrategy(httpx.Auth):

@@ -32,8 +32,16 @@ from pydantic_core import ValidationError
 from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
 from ._endpoints import Endpoint, parse_endpoint
-from ._flow import AsyncTransport, Call, SyncTransport, run_async, run_sync
-from ._observe import CallHooks
+from ._flow import (
+    AsyncTransport,
+    Call,
+    SyncTransport,
+    drive_async,
+    drive_sync,
+    run_async,
+    run_sync,
+)
+from ._observe import CallHooks, active_tracer
 from ._operation import Operation
 from ._options import (
     CALL_OPTIONS,
@@ -61,10 +69,13 @@ from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
+    from opentelemetry.trace import TracerProvider
     from pydantic import BaseModel as PydanticBaseModel
     from typing_extensions import Self, Unpack
 
     from ._connection_manager import RealtimeManager
+    from ._flow import Flow
+    from ._otel import SubscriptionTrace
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions
     from ._thread_driver import RealtimeThread
 
@@ -157,6 +168,8 @@ class _ClientCore:
         realtime_url: str | None = None,
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.endpoint: Endpoint = parse_endpoint(
             url, host=host, region=region, realtime_url=realtime_url
@@ -169,12 +182,17 @@ class _ClientCore:
         if hooks is not None and not isinstance(hooks, CallHooks):
             raise AppSyncConfigError("hooks must be a CallHooks")
         self.hooks = hooks
+        self._tracer_provider = tracer_provider
+        from ._useragent import user_agent, with_user_agent  # on first use: no import cost
+
+        self.user_agent: str = user_agent(user_agent_extra)
+        """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         # read-only and shared by every call: IAMAuth prepares its signer once for it
         self._headers: Mapping[str, str] = MappingProxyType(
             {
                 "content-type": JSON_CONTENT_TYPE,
                 "host": self.endpoint.host,
-                **_check_headers(headers),
+                **with_user_agent(_check_headers(headers), self.user_agent),
             }
         )
         cls = type(self)
@@ -193,6 +211,24 @@ class _ClientCore:
     def url(self) -> str:
         """The GraphQL endpoint requests are sent to."""
         return self.endpoint.url
+
+    def _traced(self, call: Call) -> Flow | None:
+        """The traced call flow of ``call`` when OpenTelemetry is in use, else None
+        (the call then takes :func:`~appsync_runtime._flow.run_sync`'s own path)."""
+        tracer = active_tracer(self._tracer_provider)
+        if tracer is None:
+            return None
+        from ._otel import traced_flow
+
+        return traced_flow(call, tracer)
+
+    def _subscription_trace(self, call: Call) -> SubscriptionTrace | None:
+        tracer = active_tracer(self._tracer_provider)
+        if tracer is None:
+            return None
+        from ._otel import subscription_trace
+
+        return subscription_trace(tracer, call)
 
     def __repr__(self) -> str:
         modes = ", ".join(repr(strategy) for strategy in self.auth)
@@ -298,6 +334,9 @@ class AppSyncClient(_ClientCore):
     :class:`CallHooks` run for each attempt. ``max_response_bytes`` caps a response
     body, on the wire and decoded (default 64 MiB): a larger one raises
     :class:`AppSyncResponseTooLargeError` before the memory is spent.
+    ``user_agent_extra`` is appended to the ``User-Agent`` it sends
+    (``appsync-typed/<version> python/<x.y>``); ``tracer_provider`` an OpenTelemetry
+    provider to trace with instead of the global one (``docs/observability.md``).
     """
 
     def __init__(
@@ -315,6 +354,8 @@ class AppSyncClient(_ClientCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -326,6 +367,8 @@ class AppSyncClient(_ClientCore):
             realtime_url=realtime_url,
             retry=retry,
             hooks=hooks,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
@@ -347,7 +390,9 @@ class AppSyncClient(_ClientCore):
             with self._realtime_lock:
                 realtime = self._realtime_thread
                 if realtime is None:
-                    realtime = RealtimeThread(self.endpoint, self._realtime_options)
+                    realtime = RealtimeThread(
+                        self.endpoint, self._realtime_options, user_agent=self.user_agent
+                    )
                     self._realtime_thread = realtime
         return realtime
 
@@ -364,7 +409,14 @@ class AppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, run_sync(call, self._http(call)))
+        return cast(GraphQLResponse, self._run(call))
+
+    def _run(self, call: Call) -> GraphQLResponse | Validated:
+        """Make ``call`` (traced when OpenTelemetry is in use)."""
+        traced = self._traced(call)
+        if traced is None:
+            return run_sync(call, self._http(call))
+        return drive_sync(traced, self._http(call))
 
     def _http(self, call: Call) -> SyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -386,7 +438,7 @@ class AppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, run_sync(call, self._http(call)))
+        return self._result(model, self._run(call))
 
     def execute_operation(
         self,
@@ -409,7 +461,7 @@ class AppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, run_sync(call, self._http(call)))
+            return self._result(model, self._run(call))
         response = self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -432,13 +484,22 @@ class AppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         if _seam.active is not None:
             _seam.active.subscribing(self, call)
-        return self._realtime.subscribe(
+        on_ready, on_gap = options.get("on_ready"), options.get("on_gap")
+        trace = self._subscription_trace(call)
+        if trace is None:
+            return self._realtime.subscribe(
+                call.body, call.strategy, operation_name, on_ready, on_gap
+            )
+        events = self._realtime.subscribe(
             call.body,
             call.strategy,
             operation_name,
-            options.get("on_ready"),
-            options.get("on_gap"),
+            trace.wrap_ready(on_ready),
+            trace.wrap_gap(on_gap),
         )
+        from ._otel import traced_events
+
+        return traced_events(trace, events)
 
     def subscribe_operation(
         self,
@@ -493,6 +554,9 @@ class AsyncAppSyncClient(_ClientCore):
     capped at ``connection_limit`` connections. ``max_response_bytes`` caps a response
     body, on the wire and decoded (default 64 MiB): a larger one raises
     :class:`AppSyncResponseTooLargeError` before the memory is spent.
+    ``user_agent_extra`` is appended to the ``User-Agent`` it sends
+    (``appsync-typed/<version> python/<x.y>``); ``tracer_provider`` an OpenTelemetry
+    provider to trace with instead of the global one (``docs/observability.md``).
     """
 
     def __init__(
@@ -512,6 +576,8 @@ class AsyncAppSyncClient(_ClientCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -523,6 +589,8 @@ class AsyncAppSyncClient(_ClientCore):
             realtime_url=realtime_url,
             retry=retry,
             hooks=hooks,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
@@ -552,7 +620,7 @@ class AsyncAppSyncClient(_ClientCore):
             from ._connection_manager import RealtimeManager
 
             realtime = self._realtime_manager = RealtimeManager(
-                self.endpoint, self._realtime_options
+                self.endpoint, self._realtime_options, user_agent=self.user_agent
             )
         return realtime
 
@@ -569,7 +637,14 @@ class AsyncAppSyncClient(_ClientCore):
         ``idempotent=True`` lets a mutation be retried like a query; ``operation_type``
         (``"query"``, ``"mutation"``) saves finding it in ``query``."""
         call = self._prepare(query, operation_name, variables, options)
-        return cast(GraphQLResponse, await run_async(call, self._http(call)))
+        return cast(GraphQLResponse, await self._run(call))
+
+    async def _run(self, call: Call) -> GraphQLResponse | Validated:
+        """Make ``call`` (traced when OpenTelemetry is in use)."""
+        traced = self._traced(call)
+        if traced is None:
+            return await run_async(call, self._http(call))
+        return await drive_async(traced, self._http(call))
 
     def _http(self, call: Call) -> AsyncTransport:
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
@@ -591,7 +666,7 @@ class AsyncAppSyncClient(_ClientCore):
         :func:`~appsync_runtime._response.validate_json`); anything else takes exactly
         the three-step path."""
         call = self._prepare(query, operation_name, variables, options, model=model)
-        return self._result(model, await run_async(call, self._http(call)))
+        return self._result(model, await self._run(call))
 
     async def execute_operation(
         self,
@@ -614,7 +689,7 @@ class AsyncAppSyncClient(_ClientCore):
                 model=model,
                 operation=operation,
             )
-            return self._result(model, await run_async(call, self._http(call)))
+            return self._result(model, await self._run(call))
         response = await self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -638,14 +713,24 @@ class AsyncAppSyncClient(_ClientCore):
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         if _seam.active is not None:
             _seam.active.subscribing(self, call)
-        return self._realtime.iterate(
+        on_ready = cast("ReadyCallback | None", options.get("on_ready"))
+        on_gap = cast("GapCallback | None", options.get("on_gap"))
+        trace = self._subscription_trace(call)
+        if trace is None:
+            return self._realtime.iterate(
+                call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
+            )
+        events = self._realtime.iterate(
             call.body,
             call.strategy,
             operation_name,
-            cast("ReadyCallback | None", options.get("on_ready")),
-            cast("GapCallback | None", options.get("on_gap")),
+            trace.wrap_ready(on_ready),
+            trace.wrap_gap(on_gap),
             hooks=True,
         )
+        from ._otel import atraced_events
+
+        return atraced_events(trace, events)
 
     def execute_ws(
         self,

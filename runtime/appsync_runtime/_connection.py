@@ -53,7 +53,7 @@ from ._realtime_protocol import (
     SubscriptionFailed,
     WireProtocol,
 )
-from ._realtime_types import SubscriptionGap
+from ._realtime_types import ConnectionState, ConnectionStateChange, SubscriptionGap
 from ._redaction import MAX_MESSAGE, Scrubber, secret_header_values
 from ._response import AuthRejection
 from ._subscription import END, READY, GapStart, Subscription, wall
@@ -111,6 +111,9 @@ class ConnectionHost(Protocol):
     def send_soon(self, conn: Connection, frame: str) -> None:
         """Send ``frame`` on ``conn`` from a task of its own."""
 
+    def notify_state(self, change: ConnectionStateChange) -> None:
+        """Hand a change of a connection's state to the application."""
+
     async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket."""
         ...
@@ -142,6 +145,9 @@ class Connection:
         self._opened = asyncio.Event()
         self._ended: Callable[[str | None], object] | None = None
         self._linger: asyncio.TimerHandle | None = None
+        self.state: ConnectionState | None = None
+        """The connection's state (None before it first tries to connect)."""
+        self._close_reason: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -188,8 +194,44 @@ class Connection:
 
     # ---- lifecycle
 
-    def shutdown(self) -> None:
-        """Close this connection soon (no subscriptions left, or the client closes)."""
+    def _set_state(self, state: ConnectionState, reason: str | None = None) -> None:
+        """Move to ``state`` and tell the application (nothing when it is unchanged)."""
+        previous = self.state
+        if previous is state:
+            return
+        self.state = state
+        if reason is not None:
+            reason = self.scrubber.text(reason, MAX_MESSAGE)
+        change = ConnectionStateChange(
+            state, previous, reason, time.time(), time.monotonic(), self.number
+        )
+        log.debug(
+            "%r: %s%s",
+            self,
+            state.value,
+            f" ({reason})" if reason else "",
+            extra=self._fields(reason),
+        )
+        try:
+            self.manager.notify_state(change)
+        except Exception:  # the application's trouble must not stop the connection
+            log.warning("%r: on_connection_state failed; ignored", self, exc_info=True)
+
+    def _fields(self, reason: str | None, **facts: object) -> dict[str, object]:
+        """The ``extra=`` attributes of a record about this connection."""
+        state = self.state
+        return {
+            "connection": self.number,
+            "state": None if state is None else state.value,
+            "reason": None if reason is None else self.scrubber.text(reason, MAX_MESSAGE),
+            **facts,
+        }
+
+    def shutdown(self, reason: str | None = None) -> None:
+        """Close this connection soon (no subscriptions left, or the client closes:
+        ``reason`` says so to ``on_connection_state``)."""
+        if reason is not None and self._close_reason is None:
+            self._close_reason = reason
         self.closing = True
         task = self.task
         if task is not None and not task.done() and task is not asyncio.current_task():
@@ -228,12 +270,17 @@ class Connection:
         auth_retried = False
         lost: Lost | None = None
         lost_at = 0.0
+        closed_because: str | None = None
         try:
             while not self.idle and not self.closing:
                 strategy = (
                     next(iter(self.subs.values())).strategy if self.subs else self._request_strategy
                 )
                 assert strategy is not None
+                disrupted = self.state is ConnectionState.DISRUPTED
+                self._set_state(
+                    ConnectionState.RECONNECTING if disrupted else ConnectionState.CONNECTING
+                )
                 try:
                     await self._open(strategy)
                 except AuthRejected as rejected:
@@ -245,6 +292,7 @@ class Connection:
                             rejected.detail,
                         )
                         continue
+                    closed_because = f"connect auth refused: {rejected.detail}"
                     self.fail_all(rejected.error)
                     return
                 except AppSyncNetworkError as exc:
@@ -253,9 +301,17 @@ class Connection:
                         options.max_reconnect_attempts if ever_open else options.connect_attempts
                     )
                     if limit is not None and failures >= limit:
-                        log.warning("%r: giving up after %d attempts: %s", self, failures, exc)
+                        log.warning(
+                            "%r: giving up after %d attempts: %s",
+                            self,
+                            failures,
+                            exc,
+                            extra=self._fields(exc.message, attempt=failures),
+                        )
+                        closed_because = f"gave up after {failures} attempts: {exc.message}"
                         self.fail_all(functools.partial(network_error, exc.message, failures))
                         return
+                    self._set_state(ConnectionState.DISRUPTED, exc.message)
                     delay = backoff_delay(
                         failures, initial=options.backoff_initial, maximum=options.backoff_max
                     )
@@ -265,17 +321,21 @@ class Connection:
                         exc,
                         failures + 1,
                         delay,
+                        extra=self._fields(exc.message, attempt=failures, wait_s=delay),
                     )
                     await asyncio.sleep(delay)
                     continue
                 except ConnectionFailedError as exc:
+                    closed_because = f"connection_error: {exc}"
                     self.fail_all(exc.for_subscription)
                     return
                 except AppSyncError as exc:  # the strategy could not produce headers
                     self._remember({}, strategy)
                     self.scrubber.error(exc)
+                    closed_because = f"no connect auth: {type(exc).__name__}"
                     self.fail_all(failure_for(exc, failures + 1))
                     return
+                self._set_state(ConnectionState.CONNECTED)
                 failures = 0
                 auth_retried = False
                 if ever_open and lost is not None:
@@ -287,10 +347,12 @@ class Connection:
                 lost = await self._serve()
                 lost_at = self._last_frame_at()
                 if lost.fatal is not None:
+                    closed_because = lost.reason
                     self.fail_all(ConnectionFailedError(lost.fatal).for_subscription)
                     return
                 if self.idle or self.closing:
                     return
+                self._set_state(ConnectionState.DISRUPTED, lost.reason)
                 if lost.auth is not None:
                     # e.g. an expired token: reconnect now with fresh credentials, once
                     refused = lost.auth
@@ -298,6 +360,7 @@ class Connection:
                         auth_retried = True
                         log.info("%r: %s; reconnecting with fresh credentials", self, lost.reason)
                         continue
+                    closed_because = lost.reason
                     self.fail_all(refused.error)
                     return
                 failures = 1
@@ -305,15 +368,23 @@ class Connection:
                     1, initial=options.backoff_initial, maximum=options.backoff_max
                 )
                 log.warning(
-                    "%r: connection lost (%s); reconnecting in %.2f s", self, lost.reason, delay
+                    "%r: connection lost (%s); reconnecting in %.2f s",
+                    self,
+                    lost.reason,
+                    delay,
+                    extra=self._fields(lost.reason, wait_s=delay),
                 )
                 await asyncio.sleep(delay)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug here must not leave consumers hanging
             log.exception("%r: unexpected failure", self)
+            closed_because = f"unexpected failure: {type(exc).__name__}"
             self.fail_all(always(exc))
         finally:
+            if closed_because is None:
+                closed_because = self._close_reason or "no subscriptions left"
+            self._set_state(ConnectionState.CLOSED, closed_because)
             self.ready = False
             self._disarm()
             if self._linger is not None:

@@ -67,8 +67,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import logging
 import warnings
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -81,12 +82,15 @@ from ._graphql_ws import GRAPHQL_WS
 from ._realtime_protocol import ProtocolSpec
 from ._realtime_types import (
     AppSyncRealtimeHostWarning,
+    ConnectionStateCallback,
+    ConnectionStateChange,
     GapCallback,
     ReadyCallback,
     RealtimeOptions,
 )
 from ._response import AuthRejection, redact
 from ._subscription import END, Dropped, Subscription, deliver_signal
+from ._useragent import with_user_agent
 from .errors import AppSyncConfigError, AppSyncNetworkError
 
 if TYPE_CHECKING:
@@ -95,6 +99,8 @@ if TYPE_CHECKING:
     from ._connection import WebSocket
 
 __all__ = ["RealtimeManager"]
+
+log = logging.getLogger("appsync_runtime.realtime")
 
 
 class RealtimeManager:
@@ -110,8 +116,12 @@ class RealtimeManager:
         endpoint: Endpoint,
         options: RealtimeOptions | None = None,
         protocol: ProtocolSpec = GRAPHQL_WS,
+        *,
+        user_agent: str | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.user_agent = user_agent
+        """Sent as ``User-Agent`` and ``x-amz-user-agent`` on each WebSocket upgrade."""
         self.options = options or RealtimeOptions()
         self.protocol = protocol
         """The real-time protocol every connection of this manager speaks."""
@@ -133,6 +143,11 @@ class RealtimeManager:
         self._side_tasks: set[asyncio.Task[None]] = set()
         self._counter = 0
         self._closed = False
+        self.deliver_state: (
+            Callable[[ConnectionStateCallback, ConnectionStateChange], None] | None
+        ) = None
+        """How ``on_connection_state`` is called (the blocking client's delivery
+        thread); None: inline, in the event loop."""
         # a test's fake real-time endpoint (appsync_runtime.testing), for this
         # manager's whole life: its reconnects never reach the network
         self._fake = _seam.active
@@ -232,6 +247,20 @@ class RealtimeManager:
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
 
+    def notify_state(self, change: ConnectionStateChange) -> None:
+        """Hand ``change`` to the options' ``on_connection_state``."""
+        callback = self.options.on_connection_state
+        if callback is None:
+            return
+        deliver = self.deliver_state
+        if deliver is not None:
+            deliver(callback, change)
+            return
+        try:
+            callback(change)
+        except Exception:
+            log.warning("on_connection_state raised; ignored", exc_info=True)
+
     def _session_for_upgrade(self) -> aiohttp.ClientSession:
         import aiohttp
 
@@ -241,6 +270,8 @@ class RealtimeManager:
 
     async def upgrade(self, url: str, protocols: tuple[str, ...], headers: Any) -> WebSocket:
         """Open the WebSocket. Errors never quote the URL (it may carry auth)."""
+        if self.user_agent is not None:
+            headers = with_user_agent(dict(headers or {}), self.user_agent)
         if self._fake is not None:
             return await self._fake.open_websocket(url, protocols, headers)
         import aiohttp
@@ -345,7 +376,7 @@ class RealtimeManager:
         conns = list(self._connections)
         for conn in conns:
             conn.fail_all(always(END))
-            conn.shutdown()
+            conn.shutdown("the client closed")
         tasks = [conn.task for conn in conns if conn.task is not None]
         tasks.extend(self._side_tasks)
         for task in self._side_tasks:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import httpx
 
-from ._auth import AuthMode, AuthStrategy, select_strategy
+from ._auth import AuthMode, AuthStrategy, mode_name, select_strategy
 from ._client import AuthArg, auth_strategies, checked_headers, retry_policy
 from ._events import (
     MAX_EVENTS_PER_PUBLISH,
@@ -40,7 +40,7 @@ from ._events import (
     subscribe_body,
 )
 from ._flow import AsyncTransport, Call, call_flow, drive_async, drive_sync
-from ._observe import CallHooks
+from ._observe import CallHooks, active_tracer
 from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
 from ._response import AuthRejection, HttpResponse
@@ -66,12 +66,15 @@ from .unset import UNSET, UnsetType
 
 if TYPE_CHECKING:
     import aiohttp
+    from opentelemetry.trace import TracerProvider
     from pydantic import TypeAdapter
     from typing_extensions import Self
 
     from ._connection import Answer
     from ._connection_manager import RealtimeManager
     from ._endpoints import Endpoint
+    from ._flow import Flow
+    from ._otel import SubscriptionTrace
     from ._realtime_types import GapCallback, ReadyCallback, RealtimeOptions, SubscriptionGap
     from ._thread_driver import RealtimeThread
 
@@ -191,6 +194,8 @@ class _EventsCore:
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         realtime: RealtimeOptions | None = None,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.endpoint: Endpoint = events_endpoint(url, region=region, realtime_url=realtime_url)
         self.auth: tuple[AuthStrategy, ...] = auth_strategies(auth)
@@ -207,11 +212,16 @@ class _EventsCore:
                 "'subprotocol' (the default) or 'headers'"
             )
         self._realtime_options = realtime
+        self._tracer_provider = tracer_provider
+        from ._useragent import user_agent, with_user_agent  # on first use: no import cost
+
+        self.user_agent: str = user_agent(user_agent_extra)
+        """The ``User-Agent`` (and ``x-amz-user-agent``) this client sends."""
         self._headers: Mapping[str, str] = MappingProxyType(
             {
                 "content-type": JSON_CONTENT_TYPE,
                 "host": self.endpoint.host,
-                **checked_headers(headers),
+                **with_user_agent(checked_headers(headers), self.user_agent),
             }
         )
 
@@ -219,6 +229,15 @@ class _EventsCore:
     def url(self) -> str:
         """The HTTP endpoint publishes are sent to (``.../event``)."""
         return self.endpoint.url
+
+    def _flow(self, call: Call) -> Flow:
+        """The call flow of a publish, traced when OpenTelemetry is in use."""
+        tracer = active_tracer(self._tracer_provider)
+        if tracer is None:
+            return call_flow(call)
+        from ._otel import traced_flow
+
+        return traced_flow(call, tracer)
 
     @property
     def realtime_url(self) -> str:
@@ -386,6 +405,20 @@ class _EventsCore:
         path = channel_path(channel, subscribe=True)
         return path, subscribe_body(path), self._strategy(auth, path)
 
+    def _trace(self, path: str, strategy: AuthStrategy) -> SubscriptionTrace | None:
+        """The span of a subscription to ``path``, when OpenTelemetry is in use."""
+        tracer = active_tracer(self._tracer_provider)
+        if tracer is None:
+            return None
+        from ._otel import SubscriptionTrace
+
+        attributes = {
+            "appsync.channel": path,
+            "appsync.auth_mode": mode_name(strategy),
+            "server.address": self.endpoint.host,
+        }
+        return SubscriptionTrace(tracer, f"subscribe {path}", attributes)
+
 
 class EventsClient(_EventsCore):
     """Blocking client of an AppSync Event API; safe to share across threads.
@@ -394,7 +427,8 @@ class EventsClient(_EventsCore):
     or a custom domain's ``https://<domain>/event``); ``realtime_url`` overrides the
     derived WebSocket endpoint; ``region`` is needed for IAM on a custom domain.
     ``auth`` is one strategy or several (the first is used). ``retry``,
-    ``timeout``, ``hooks``, ``http_client`` and ``max_response_bytes`` are as on
+    ``timeout``, ``hooks``, ``http_client``, ``max_response_bytes``,
+    ``user_agent_extra`` and ``tracer_provider`` are as on
     :class:`~appsync_runtime.AppSyncClient`; ``realtime`` the
     :class:`~appsync_runtime.RealtimeOptions` of the WebSocket.
     """
@@ -413,6 +447,8 @@ class EventsClient(_EventsCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -424,6 +460,8 @@ class EventsClient(_EventsCore):
             retry=retry,
             hooks=hooks,
             realtime=realtime,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise AppSyncConfigError("http_client must be an httpx.Client")
@@ -443,7 +481,9 @@ class EventsClient(_EventsCore):
             with self._realtime_lock:
                 realtime = self._realtime_thread
                 if realtime is None:
-                    realtime = RealtimeThread(self.endpoint, self._realtime_options, EVENTS_WS)
+                    realtime = RealtimeThread(
+                        self.endpoint, self._realtime_options, EVENTS_WS, user_agent=self.user_agent
+                    )
                     self._realtime_thread = realtime
         return realtime
 
@@ -473,7 +513,7 @@ class EventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = drive_sync(call_flow(step.call), self._transport)
+                    value = drive_sync(self._flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = self._realtime.request(
@@ -520,8 +560,16 @@ class EventsClient(_EventsCore):
         both in the iterating thread. Leaving the loop unsubscribes."""
         path, body, strategy = self._subscription(channel, auth)
         validate = _event_adapter(model)
-        items = self._realtime.subscribe(body, strategy, path, on_ready, on_gap)
-        return self._validated(items, validate, model, path)
+        trace = self._trace(path, strategy)
+        if trace is None:
+            items = self._realtime.subscribe(body, strategy, path, on_ready, on_gap)
+            return self._validated(items, validate, model, path)
+        from ._otel import traced_events
+
+        items = self._realtime.subscribe(
+            body, strategy, path, trace.wrap_ready(on_ready), trace.wrap_gap(on_gap)
+        )
+        return traced_events(trace, self._validated(items, validate, model, path))
 
     @staticmethod
     def _validated(
@@ -583,6 +631,8 @@ class AsyncEventsClient(_EventsCore):
         retry: RetryPolicy | None | UnsetType = UNSET,
         hooks: CallHooks | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent_extra: str | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         super().__init__(
             url,
@@ -594,6 +644,8 @@ class AsyncEventsClient(_EventsCore):
             retry=retry,
             hooks=hooks,
             realtime=realtime,
+            user_agent_extra=user_agent_extra,
+            tracer_provider=tracer_provider,
         )
         if http_client is not None and session is not None:
             raise AppSyncConfigError("give http_client or session, not both")
@@ -621,7 +673,7 @@ class AsyncEventsClient(_EventsCore):
             from ._events_ws import EVENTS_WS
 
             realtime = self._realtime_manager = RealtimeManager(
-                self.endpoint, self._realtime_options, EVENTS_WS
+                self.endpoint, self._realtime_options, EVENTS_WS, user_agent=self.user_agent
             )
         return realtime
 
@@ -647,7 +699,7 @@ class AsyncEventsClient(_EventsCore):
             error = None
             try:
                 if type(step) is _HttpStep:
-                    value = await drive_async(call_flow(step.call), self._transport)
+                    value = await drive_async(self._flow(step.call), self._transport)
                 else:
                     assert isinstance(step, _WsStep)
                     value = await self._realtime.request(
@@ -689,10 +741,19 @@ class AsyncEventsClient(_EventsCore):
         iterator; ``on_ready`` and ``on_gap`` may be async."""
         path, body, strategy = self._subscription(channel, auth)
         validate = _event_adapter(model)
-        items = self._realtime.iterate(body, strategy, path, on_ready, on_gap, hooks=True)
-        if validate is None:
+        trace = self._trace(path, strategy)
+        if trace is not None:
+            on_ready, on_gap = trace.wrap_ready(on_ready), trace.wrap_gap(on_gap)
+        items: AsyncIterator[Any] = self._realtime.iterate(
+            body, strategy, path, on_ready, on_gap, hooks=True
+        )
+        if validate is not None:
+            items = self._validated(items, validate, model, path)
+        if trace is None:
             return items
-        return self._validated(items, validate, model, path)
+        from ._otel import atraced_events
+
+        return atraced_events(trace, items)
 
     @staticmethod
     async def _validated(

@@ -38,10 +38,11 @@ from ._auth import (
     AuthRequest,
     AuthStrategy,
     make_auth_request,
+    mode_name,
     printable_headers,
     vet_auth_headers,
 )
-from ._observe import AttemptRecord, CallHooks, logger, redact_headers, run_hook
+from ._observe import AttemptRecord, CallHooks, call_fields, logger, redact_headers, run_hook
 from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
 from ._request import HttpRequest, Timeout
 from ._response import (
@@ -313,6 +314,7 @@ def call_flow(
                             attempt,
                             elapsed * 1000,
                             error,
+                            extra=_fields(call, attempt, elapsed=elapsed, error=error),
                         )
                     if record is not None:
                         record = replace(record, elapsed=elapsed)
@@ -331,6 +333,13 @@ def call_flow(
                             response.status,
                             elapsed * 1000,
                             request_id,
+                            extra=_fields(
+                                call,
+                                attempt,
+                                status=response.status,
+                                request_id=request_id,
+                                elapsed=elapsed,
+                            ),
                         )
                     if record is not None:
                         record = replace(
@@ -352,6 +361,7 @@ def call_flow(
                             attempt,
                             response.status,
                             type(call.strategy).__name__,
+                            extra=_fields(call, attempt, status=response.status),
                         )
                         continue
                 if call.model is not None and 200 <= response.status < 300:
@@ -420,6 +430,7 @@ def call_flow(
             retries,
             max_attempts - 1,
             sleep,
+            extra=_fields(call, attempt, error=error, will_retry=True, wait=sleep),
         )
         if policy.hooks:  # RetryPolicy.on_retry: deprecated, CallHooks.on_error sees retries
             event = RetryEvent(
@@ -433,6 +444,13 @@ def call_flow(
                 run_hook(hook, event)
         if sleep > 0:
             yield SleepStep(sleep)
+
+
+def _fields(call: Call, attempt: int, **facts: Any) -> dict[str, object]:
+    """The ``extra=`` attributes of a log record about ``attempt`` of ``call``."""
+    return call_fields(
+        call.operation_name, call.operation_type, mode_name(call.strategy), attempt, **facts
+    )
 
 
 def _record(call: Call, attempt: int) -> AttemptRecord:

@@ -9,7 +9,8 @@ from __future__ import annotations
 # Options come from users' code, typed or not: the isinstance checks are meant.
 # pyright: reportUnnecessaryIsInstance=false
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import Final, Literal
 
 from .errors import AppSyncConfigError
@@ -18,6 +19,9 @@ __all__ = [
     "DEFAULT_KEEPALIVE_TIMEOUT",
     "AppSyncRealtimeHostWarning",
     "ConnectForm",
+    "ConnectionState",
+    "ConnectionStateCallback",
+    "ConnectionStateChange",
     "GapCallback",
     "ReadyCallback",
     "RealtimeOptions",
@@ -80,6 +84,46 @@ class SubscriptionGap:
         return max(0.0, self.resumed_at - self.disconnected_at)
 
 
+class ConnectionState(str, Enum):
+    """The state of one real-time connection (equal to its lower-case value).
+
+    ``connecting`` (the first open), ``connected`` (``connection_ack`` arrived; the
+    subscriptions are being started or run), ``disrupted`` (the connection was lost or
+    an open failed; another attempt follows), ``reconnecting`` (opening again after a
+    disruption), ``closed`` (for good: the last subscription ended, the client
+    closed, or the connection gave up; ``reason`` says which).
+    """
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DISRUPTED = "disrupted"
+    RECONNECTING = "reconnecting"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class ConnectionStateChange:
+    """One change of a real-time connection's state.
+
+    ``connection`` numbers the client's connections (1, 2, ...: one carries up to
+    ``max_subscriptions_per_connection`` subscriptions). ``reason`` says why, in words
+    that never hold a secret (None when there is nothing to say: a first connect, a
+    success). ``at`` is wall-clock time (``time.time()``), ``monotonic`` the same
+    instant on :func:`time.monotonic` (for durations).
+    """
+
+    state: ConnectionState
+    previous: ConnectionState | None
+    reason: str | None
+    at: float
+    monotonic: float
+    connection: int
+
+
+ConnectionStateCallback = Callable[[ConnectionStateChange], object]
+"""``on_connection_state``: called with each :class:`ConnectionStateChange`."""
+
+
 GapCallback = Callable[[SubscriptionGap], "Awaitable[None] | None"]
 """``on_gap``: called with each :class:`SubscriptionGap` (awaited when async)."""
 ReadyCallback = Callable[[], "Awaitable[None] | None"]
@@ -111,6 +155,12 @@ class RealtimeOptions:
       events and reports them as a :class:`SubscriptionGap` in their place;
       ``"fail"`` stops the subscription, which raises
       :class:`AppSyncSubscriptionOverflowError` after the events it holds.
+    - ``on_connection_state``: called with each :class:`ConnectionStateChange` of the
+      client's connections, in order. On the async client it runs in the event loop
+      (keep it quick; to hand changes to async code, put them in an
+      ``asyncio.Queue``); on the blocking client in a delivery thread of its own, so
+      a slow callback never stalls the connection. What it raises is logged and
+      ignored.
     """
 
     connect_form: ConnectForm = "auto"
@@ -127,8 +177,14 @@ class RealtimeOptions:
     max_buffered_events: int = 10_000
     max_buffered_bytes: int = 16 * 1024 * 1024
     overflow: Literal["drop_oldest", "fail"] = "drop_oldest"
+    on_connection_state: ConnectionStateCallback | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
+        callback = self.on_connection_state
+        if callback is not None and not callable(callback):
+            raise AppSyncConfigError("on_connection_state must be callable or None")
         if self.connect_form not in ("auto", "subprotocol", "query", "headers"):
             raise AppSyncConfigError(
                 "connect_form must be 'auto', 'subprotocol', 'query' or 'headers'"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
+import queue
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterator
 from typing import Any, Final
@@ -22,13 +24,61 @@ from ._connection_manager import RealtimeManager
 from ._endpoints import Endpoint
 from ._graphql_ws import GRAPHQL_WS
 from ._realtime_protocol import ProtocolSpec
-from ._realtime_types import RealtimeOptions, SubscriptionGap
+from ._realtime_types import (
+    ConnectionStateCallback,
+    ConnectionStateChange,
+    RealtimeOptions,
+    SubscriptionGap,
+)
 from ._subscription import READY, Signal, deliver_signal
 
 __all__ = ["RealtimeThread"]
 
 _DONE: Final = Signal("done")
 _POLL: Final = 1.0  # seconds between checks that the loop thread still runs
+_DELIVERY_JOIN: Final = 5.0  # seconds close() waits for the last state changes to go out
+log = logging.getLogger("appsync_runtime.realtime")
+
+
+class _StateDelivery:
+    """Calls ``on_connection_state`` in order, in a daemon thread of its own: the loop
+    thread never waits for the application, and the application's callback never
+    runs where it could block the connection."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[
+            tuple[ConnectionStateCallback, ConnectionStateChange] | None
+        ] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, callback: ConnectionStateCallback, change: ConnectionStateChange) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="appsync-realtime-state", daemon=True
+                )
+                self._thread.start()
+        self._queue.put((callback, change))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            callback, change = item
+            try:
+                callback(change)
+            except Exception:
+                log.warning("on_connection_state raised; ignored", exc_info=True)
+
+    def close(self) -> None:
+        """Deliver what is queued (waiting a few seconds at most), then stop."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            self._queue.put(None)
+            thread.join(_DELIVERY_JOIN)
 
 
 async def _next_item(agen: AsyncGenerator[Any, None]) -> Any:
@@ -47,8 +97,12 @@ class RealtimeThread:
         endpoint: Endpoint,
         options: RealtimeOptions | None = None,
         protocol: ProtocolSpec = GRAPHQL_WS,
+        *,
+        user_agent: str | None = None,
     ) -> None:
         self._endpoint = endpoint
+        self._user_agent = user_agent
+        self._delivery = _StateDelivery()
         self._options = options or RealtimeOptions()
         self._protocol = protocol
         self._lock = threading.Lock()
@@ -65,7 +119,10 @@ class RealtimeThread:
                 )
                 thread.start()
                 self._loop, self._thread = loop, thread
-                self._manager = RealtimeManager(self._endpoint, self._options, self._protocol)
+                self._manager = RealtimeManager(
+                    self._endpoint, self._options, self._protocol, user_agent=self._user_agent
+                )
+                self._manager.deliver_state = self._delivery
             return self._loop, self._manager
 
     @staticmethod
@@ -158,4 +215,5 @@ class RealtimeThread:
             asyncio.run_coroutine_threadsafe(manager.aclose(), loop).result(30)
         finally:
             loop.call_soon_threadsafe(loop.stop)
+            self._delivery.close()
             thread.join(30)

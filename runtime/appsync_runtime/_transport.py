@@ -522,6 +522,7 @@ class _Route:
         _guard_deadlines(self.transport)
         headers = httpx.Headers(client.headers)
         headers.pop("accept-encoding", None)
+        headers.pop("user-agent", None)  # every request carries the runtime's own
         self.defaults = list(headers.raw)
         # a request header of one of these names replaces the default: httpx's merge
         self.default_names = frozenset(

@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
     "_realtime_types": 0,
     "_operation": 0,
     "_events": 0,
+    "_useragent": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
@@ -52,6 +53,7 @@ FLOORS: dict[str, int] = {
     "_connection_manager": 2,
     "_thread_driver": 2,
     "_seam": 2,
+    "_otel": 2,
     # 3: the clients, and the users' test kit built on them
     "_client": 3,
     "_events_client": 3,
