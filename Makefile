@@ -13,10 +13,12 @@ NPM_STAMP := simulator/node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=25.1'
 
+# The development tools are a PEP 735 dependency group (not a published extra):
+# `pip install --group` needs pip >= 25.1, which the line above provides.
 $(PY_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[codegen,boto]' --group dev
 	touch $@
 
 $(NPM_STAMP): simulator/package.json simulator/package-lock.json
