@@ -2,14 +2,17 @@
 #   make demo   generate the example client and call a local AppSync with it
 #   make test   install everything (Python and npm), lint, type-check and run the suite
 #   make bench-smoke  the benchmark command in quick mode (slow; .ci/run runs it too)
+#   make test-pythons the version-sensitive tests on every other supported Python
 PYTHON ?= python3
+# Every supported Python (the classifiers in pyproject.toml list the same).
+PYTHONS := 3.10 3.11 3.12 3.13
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE_CONFIG := example_schema/pyproject.toml
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := simulator/node_modules/.installed
 
-.PHONY: demo test bench-smoke install lint typecheck generate check-generated clean
+.PHONY: demo test test-pythons bench-smoke install lint typecheck generate check-generated clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,5 +58,14 @@ test: install lint typecheck check-generated
 bench-smoke: install
 	$(BIN)/pytest -m bench
 
+# `make test` runs on .venv's Python; this runs the suite but for the simulator, wheel
+# and benchmark tests on each other version in PYTHONS, in .venv-3.X
+# (.ci/test-python: skips a version, saying so, when no interpreter is found).
+test-pythons: $(PY_STAMP)
+	@main=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	for version in $(PYTHONS); do \
+		if [ "$$version" != "$$main" ]; then .ci/test-python $$version || exit 1; fi; \
+	done
+
 clean:
-	rm -rf $(VENV) simulator/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-3.* simulator/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,7 @@ working directory up, or the file given with ``--config``) holds the ordinary
     additional_auth_modes = ["AWS_IAM"]   # the API's other modes (default: none)
     unrunnable_operations = "error"       # or "warn": an operation no mode can run
     line_length = 100                     # default: the ruff configuration's, else 88
+    graphql_config = true                 # write .graphqlrc.yml for editors (editor.py)
 
     [tool.ariadne-codegen.appsync.pagination]   # default: AppSync's nextToken/items
     argument = "nextToken"                # the argument taking a page token
@@ -136,6 +137,9 @@ class AppSyncOptions:
     line_length: int | None = None
     """Line length of the generated code; default: that of the ruff configuration
     governing the config file's directory, else 88."""
+    graphql_config: bool = True
+    """Whether ``generate`` writes ``.graphqlrc.yml`` and the prelude copy beside the
+    configuration file, for editors (:mod:`appsync_codegen.editor`)."""
     pagination: tuple[Convention, ...] = DEFAULT_CONVENTIONS
     """How paginated queries pass their page token (``iter_*`` methods): a table, an
     array of tables (``argument``, ``token``, ``items``), or false for none
@@ -373,6 +377,13 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
             f'unrunnable_operations must be "error" or "warn", got {unrunnable!r}',
             f"{ARIADNE_TABLE}.appsync",
         )
+    graphql_config = table.get("graphql_config", True)
+    if not isinstance(graphql_config, bool):
+        raise config.error(
+            "graphql_config",
+            f"graphql_config must be true or false, got {graphql_config!r}",
+            f"{ARIADNE_TABLE}.appsync",
+        )
     pagination = (
         read_conventions(table["pagination"]) if "pagination" in table else DEFAULT_CONVENTIONS
     )
@@ -389,6 +400,7 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
         additional_auth_modes=(None if additional is None else tuple(dict.fromkeys(additional))),
         unrunnable_operations=unrunnable,
         line_length=line_length,
+        graphql_config=graphql_config,
     )
     if len(options.clients) == 2:
         if options.client_name == options.async_client_name:
