@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import typing
 from pathlib import Path
 
 import appsync_runtime
@@ -37,6 +38,8 @@ def test_every_exported_name_lives_where_the_mapping_says() -> None:
     for name, module in appsync_runtime._EXPORTS.items():
         value = getattr(appsync_runtime, name)
         owner = getattr(value, "__module__", None)
+        if typing.get_origin(value) is not None:
+            continue  # an alias such as GapCallback (a class itself on Python 3.10)
         if isinstance(value, type) or inspect.isroutine(value):
             assert owner == f"appsync_runtime.{module}", (name, owner)
 
