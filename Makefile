@@ -3,6 +3,7 @@
 #   make test   install everything (Python and npm), lint, type-check and run the suite
 #   make bench-smoke  the benchmark command in quick mode (slow; .ci/run runs it too)
 #   make test-pythons the version-sensitive tests on every other supported Python
+#   make docs         the documentation site (mkdocs.yml) into site/, --strict
 PYTHON ?= python3
 # Every supported Python (the classifiers in pyproject.toml list the same).
 PYTHONS := 3.10 3.11 3.12 3.13
@@ -12,7 +13,7 @@ EXAMPLE_CONFIG := example_schema/pyproject.toml
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := simulator/node_modules/.installed
 
-.PHONY: demo test test-pythons bench-smoke install lint typecheck generate check-generated clean
+.PHONY: demo test test-pythons docs bench-smoke install lint typecheck generate check-generated clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,11 @@ test: install lint typecheck check-generated
 bench-smoke: install
 	$(BIN)/pytest -m bench
 
+# Pages include README.md sections and docs/*.md; the API reference is built from the
+# docstrings. --strict: a broken link, snippet or reference fails the build.
+docs: $(PY_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # `make test` runs on .venv's Python; this runs the suite but for the simulator, wheel
 # and benchmark tests on each other version in PYTHONS, in .venv-3.X
 # (.ci/test-python: skips a version, saying so, when no interpreter is found).
@@ -68,4 +74,4 @@ test-pythons: $(PY_STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) $(VENV)-3.* simulator/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-3.* site simulator/node_modules .pytest_cache .mypy_cache .ruff_cache
