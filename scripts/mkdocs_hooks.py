@@ -46,7 +46,6 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
     for title, names in sections.items():
         parts.append(f"## {title}\n")
         parts.extend(
-            f"::: appsync_runtime.{name}\n    options:\n      heading_level: 3\n"
-            for name in names
+            f"::: appsync_runtime.{name}\n    options:\n      heading_level: 3\n" for name in names
         )
     return markdown.replace(_PLACEHOLDER, "\n".join(parts))
