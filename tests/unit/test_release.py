@@ -167,3 +167,17 @@ def test_the_sdist_holds_what_builds_the_wheel_and_nothing_else(tmp_path: Path) 
     (from_tree,) = (tmp_path / "from-tree").glob("*.whl")
     assert _wheel_names(from_sdist) == _wheel_names(from_tree)
     assert "appsync_runtime/py.typed" in _wheel_names(from_sdist)
+
+
+def test_a_python_version_not_on_the_machine_is_skipped_with_a_message() -> None:
+    done = subprocess.run(
+        [str(ROOT / ".ci" / "test-python"), "3.99"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "SKIPPED: Python 3.99 not found" in done.stderr
+    assert not (ROOT / ".venv-3.99").exists()
