@@ -35,7 +35,8 @@ values = st.recursive(
         st.integers(min_value=-(10**12), max_value=10**12).map(str),
         st.floats(allow_nan=False, allow_infinity=False).map(lambda f: repr(f).replace("inf", "1")),
         texts.map(_string),
-        texts.filter(lambda t: t.strip() and "\\" not in t).map(_block),
+        # a block string cannot end in a quote: `"""a""""` closes at the first `"""`
+        texts.filter(lambda t: t.strip() and "\\" not in t and not t.endswith('"')).map(_block),
         names.map(lambda n: n.upper()),
         st.sampled_from(["true", "false", "null", "$v"]),
     ),
