@@ -37,6 +37,7 @@ __all__ = [
     "EditorFiles",
     "editor_files",
     "local_schema_files",
+    "skipped_because",
     "stale_editor_files",
     "write_editor_files",
 ]
@@ -70,7 +71,7 @@ def editor_files(config: CodegenConfig) -> EditorFiles:
     """The two files for ``config`` and their text; none when ``graphql_config`` is off
     or the schema is not local files (``remote_schema_url``, an import path)."""
     schema_files = local_schema_files(config)
-    if not config.options.graphql_config or not schema_files:
+    if not config.options.graphql_config or not schema_files or skipped_because(config):
         return {}
     from graphql import print_ast
 
@@ -94,10 +95,23 @@ def editor_files(config: CodegenConfig) -> EditorFiles:
         *(f"  - {json.dumps(entry)}" for entry in schema),
         f"documents: {json.dumps(_documents(config))}",
     ]
+
     return {
         root / GRAPHQL_CONFIG_NAME: "\n".join(lines) + "\n",
         root / PRELUDE_COPY_NAME: prelude_text,
     }
+
+
+def skipped_because(config: CodegenConfig) -> str | None:
+    """Why no editor files can be written for ``config`` although it asks for them."""
+    queries = Path(config.section["queries_path"]).resolve()
+    if queries.is_dir() and config.root.resolve().is_relative_to(queries):
+        return (
+            f"queries_path includes {config.path.name}'s folder, where {PRELUDE_COPY_NAME} "
+            f"would be read as operations: {GRAPHQL_CONFIG_NAME} not written (keep the "
+            "operations in a folder of their own, or set graphql_config = false)"
+        )
+    return None
 
 
 def local_schema_files(config: CodegenConfig) -> list[Path]:

@@ -105,7 +105,7 @@ from .config import (
     ruff_line_length,
 )
 from .docstrings import rewrap_docstrings
-from .editor import editor_files, write_editor_files
+from .editor import editor_files, skipped_because, write_editor_files
 from .errors import CodegenError, Diagnostic, display_path
 from .manifest import MANIFEST_NAME, build_manifest, generated_extras
 from .names import package_modules
@@ -350,6 +350,9 @@ def generate(
     result = _Run(loaded).generate()
     files = editor_files(loaded)
     notices = write_editor_files(files) if editor else []
+    skipped = loaded.options.graphql_config and skipped_because(loaded)
+    if skipped:
+        notices.append(Diagnostic(str(loaded.path), 1, 1, skipped))
     return replace(result, editor_files=files, warnings=[*result.warnings, *notices])
 
 

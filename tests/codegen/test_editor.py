@@ -150,3 +150,27 @@ def test_check_reports_stale_editor_files_and_writes_nothing(tmp_path: Path, fas
     _, errors = _editor_view(tmp_path)
     assert errors == []
     assert check_package(config, full=True).editor == []
+
+
+def test_operations_in_the_config_folder_get_no_prelude_copy_among_them(tmp_path: Path) -> None:
+    """The prelude copy would be read as an operation by the next generate."""
+    project = tmp_path / "project"
+    config = make_project(project, config='schema_path = "../api/schema.graphql"\n')
+    (tmp_path / "api").mkdir()
+    (project / "schema.graphql").rename(tmp_path / "api" / "schema.graphql")
+    for operation in (project / "operations").iterdir():
+        operation.rename(project / operation.name)
+    (project / "operations").rmdir()
+    kept = ('queries_path = "operations"', 'schema_path = "schema.graphql"')
+    lines = [line for line in config.read_text().splitlines() if line not in kept]
+    config.write_text(
+        "\n".join(lines).replace(
+            "[tool.ariadne-codegen]", '[tool.ariadne-codegen]\nqueries_path = "."', 1
+        )
+    )
+    for _ in range(2):  # the second run reads the same operations as the first
+        result = generate(config, target_package_path=tmp_path)
+        assert result.editor_files == {}
+        assert not (project / PRELUDE_COPY_NAME).exists()
+        (notice,) = [w for w in result.warnings if "queries_path includes" in w.message]
+        assert notice.file == str(config)
