@@ -69,9 +69,11 @@ docs: $(PY_STAMP)
 # (.ci/test-python: skips a version, saying so, when no interpreter is found).
 test-pythons: $(PY_STAMP)
 	@main=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	failed=""; \
 	for version in $(PYTHONS); do \
-		if [ "$$version" != "$$main" ]; then .ci/test-python $$version || exit 1; fi; \
-	done
+		if [ "$$version" != "$$main" ]; then .ci/test-python $$version || failed="$$failed $$version"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "failed on Python$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* site simulator/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -279,23 +279,19 @@ def ruff_line_length(config: Path | None) -> int:
 
 
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    # Python 3.10: tomli, the backport of tomllib (the `toml` package ariadne-codegen
+    # uses there reads TOML 0.5 only, and fails on arrays mixing strings and tables
+    # such as PEP 735's `{include-group = ...}`)
     if sys.version_info >= (3, 11):
         import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            line, column = _toml_error_position(str(exc))
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-            raise CodegenError.at(path, f"invalid TOML: {message}", line, column) from None
-    else:  # pragma: no cover - Python 3.10 uses ariadne-codegen's own TOML reader
-        import toml  # type: ignore[import-untyped]
-
-        try:
-            loaded: dict[str, Any] = toml.loads(text)
-        except toml.TomlDecodeError as exc:
-            raise CodegenError.at(path, f"invalid TOML: {exc.msg}", exc.lineno, exc.colno) from None
-        return loaded
+    else:
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_error_position(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise CodegenError.at(path, f"invalid TOML: {message}", line, column) from None
 
 
 def _toml_error_position(message: str) -> tuple[int, int]:
