@@ -263,6 +263,12 @@ def _generate(config: str | None, output: str | None) -> int:
     for name in result.removed:
         print(f"removed {display_path(result.package_path / name)} (no longer generated)")
     print(f"wrote {display_path(result.package_path)}: {len(result.files)} files")
+    if result.editor_files and not any(
+        Path(warning.file).parent == next(iter(result.editor_files)).parent
+        for warning in result.warnings
+    ):
+        names = " and ".join(display_path(path) for path in result.editor_files)
+        print(f"wrote {names} (for editors' GraphQL extensions)")
     return EXIT_OK
 
 
@@ -309,6 +315,8 @@ def _check(config: str | None, *, full: bool, fast: bool) -> int:
     counts = (
         f"{len(report.changed)} changed, {len(report.missing)} missing, {len(report.extra)} extra"
     )
+    if report.editor:
+        counts += f", {len(report.editor)} editor files stale"
     print(f"{package} is stale: {counts}; run appsync-codegen generate", file=sys.stderr)
     for reason in report.reasons:
         print(f"  why: {reason}", file=sys.stderr)
@@ -319,6 +327,8 @@ def _check(config: str | None, *, full: bool, fast: bool) -> int:
     ):
         for name in names:
             print(f"{display_path(report.package_path / name)}: {label}", file=sys.stderr)
+    for path in report.editor:
+        print(f"{display_path(path)}: editor file, missing or stale", file=sys.stderr)
     return EXIT_OUT_OF_DATE
 
 

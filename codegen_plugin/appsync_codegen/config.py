@@ -17,6 +17,7 @@ working directory up, or the file given with ``--config``) holds the ordinary
     additional_auth_modes = ["AWS_IAM"]   # the API's other modes (default: none)
     unrunnable_operations = "error"       # or "warn": an operation no mode can run
     line_length = 100                     # default: the ruff configuration's, else 88
+    graphql_config = true                 # write .graphqlrc.yml for editors (editor.py)
 
     [tool.ariadne-codegen.appsync.pagination]   # default: AppSync's nextToken/items
     argument = "nextToken"                # the argument taking a page token
@@ -136,6 +137,9 @@ class AppSyncOptions:
     line_length: int | None = None
     """Line length of the generated code; default: that of the ruff configuration
     governing the config file's directory, else 88."""
+    graphql_config: bool = True
+    """Whether ``generate`` writes ``.graphqlrc.yml`` and the prelude copy beside the
+    configuration file, for editors (:mod:`appsync_codegen.editor`)."""
     pagination: tuple[Convention, ...] = DEFAULT_CONVENTIONS
     """How paginated queries pass their page token (``iter_*`` methods): a table, an
     array of tables (``argument``, ``token``, ``items``), or false for none
@@ -275,23 +279,19 @@ def ruff_line_length(config: Path | None) -> int:
 
 
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    # Python 3.10: tomli, the backport of tomllib (the `toml` package ariadne-codegen
+    # uses there reads TOML 0.5 only, and fails on arrays mixing strings and tables
+    # such as PEP 735's `{include-group = ...}`)
     if sys.version_info >= (3, 11):
         import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            line, column = _toml_error_position(str(exc))
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-            raise CodegenError.at(path, f"invalid TOML: {message}", line, column) from None
-    else:  # pragma: no cover - Python 3.10 uses ariadne-codegen's own TOML reader
-        import toml  # type: ignore[import-untyped]
-
-        try:
-            loaded: dict[str, Any] = toml.loads(text)
-        except toml.TomlDecodeError as exc:
-            raise CodegenError.at(path, f"invalid TOML: {exc.msg}", exc.lineno, exc.colno) from None
-        return loaded
+    else:
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_error_position(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise CodegenError.at(path, f"invalid TOML: {message}", line, column) from None
 
 
 def _toml_error_position(message: str) -> tuple[int, int]:
@@ -373,6 +373,13 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
             f'unrunnable_operations must be "error" or "warn", got {unrunnable!r}',
             f"{ARIADNE_TABLE}.appsync",
         )
+    graphql_config = table.get("graphql_config", True)
+    if not isinstance(graphql_config, bool):
+        raise config.error(
+            "graphql_config",
+            f"graphql_config must be true or false, got {graphql_config!r}",
+            f"{ARIADNE_TABLE}.appsync",
+        )
     pagination = (
         read_conventions(table["pagination"]) if "pagination" in table else DEFAULT_CONVENTIONS
     )
@@ -389,6 +396,7 @@ def _read_options(config: CodegenConfig, value: object) -> AppSyncOptions:
         additional_auth_modes=(None if additional is None else tuple(dict.fromkeys(additional))),
         unrunnable_operations=unrunnable,
         line_length=line_length,
+        graphql_config=graphql_config,
     )
     if len(options.clients) == 2:
         if options.client_name == options.async_client_name:

@@ -105,6 +105,7 @@ from .config import (
     ruff_line_length,
 )
 from .docstrings import rewrap_docstrings
+from .editor import editor_files, skipped_because, write_editor_files
 from .errors import CodegenError, Diagnostic, display_path
 from .manifest import MANIFEST_NAME, build_manifest, generated_extras
 from .names import package_modules
@@ -147,6 +148,9 @@ class GenerationResult:
     """Notices and warnings: auth modes not analysed, operations no configured mode
     can run (with ``unrunnable_operations = "warn"``), mutations selecting less than
     the subscriptions they trigger, uses of deprecated schema elements."""
+    editor_files: dict[Path, str] = field(default_factory=dict[Path, str])
+    """The graphql-config file and prelude copy for editors, and their text
+    (:mod:`appsync_codegen.editor`); written unless ``generate(editor=False)``."""
 
 
 @dataclass(frozen=True)
@@ -325,12 +329,15 @@ def generate(
     config: CodegenConfig | Path | str | None = None,
     *,
     target_package_path: Path | str | None = None,
+    editor: bool = True,
 ) -> GenerationResult:
     """Generate the client package ``config`` describes.
 
     ``config`` is a loaded configuration or the path of a ``pyproject.toml``
     (default: the nearest one from the working directory up).
     ``target_package_path`` overrides the directory the package is written into.
+    ``editor=False`` leaves the editor files (``.graphqlrc.yml`` and the prelude copy
+    beside the configuration) unwritten; the result still holds their text.
     Raises :class:`~appsync_codegen.errors.CodegenError` on the user's mistakes.
     """
     loaded = config if isinstance(config, CodegenConfig) else load_config(config)
@@ -340,7 +347,13 @@ def generate(
         section = dict(loaded.section)
         section["target_package_path"] = Path(target_package_path).resolve().as_posix()
         loaded = replace(loaded, section=section)
-    return _Run(loaded).generate()
+    result = _Run(loaded).generate()
+    files = editor_files(loaded)
+    notices = write_editor_files(files) if editor else []
+    skipped = loaded.options.graphql_config and skipped_because(loaded)
+    if skipped:
+        notices.append(Diagnostic(str(loaded.path), 1, 1, skipped))
+    return replace(result, editor_files=files, warnings=[*result.warnings, *notices])
 
 
 class _Run:

@@ -4,8 +4,9 @@
 into the package. JSON keeps it out of the import path entirely. It holds
 SHA-256 hashes of the schema, of each operation file and of the effective
 configuration, the versions of appsync-typed and ariadne-codegen that generated
-it, and the hash of every generated file. It is deterministic: the same inputs
-give the same bytes, on any machine (paths are recorded relative to the config).
+it, the runtime versions it needs, and the hash of every generated file. It is
+deterministic: the same inputs give the same bytes, on any machine (paths are
+recorded relative to the config).
 
 The stable API (``appsync-codegen check`` builds on it)::
 
@@ -41,6 +42,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+from ._runtime_range import runtime_spec
 from ._untyped import as_table
 from .config import CodegenConfig, load_config
 
@@ -78,6 +81,9 @@ class Manifest:
     """Version of appsync-typed."""
     ariadne_codegen: str = ""
     """Version of ariadne-codegen."""
+    runtime: str = ""
+    """The appsync-typed runtime versions the package needs (``">=0.1,<0.2"``): its
+    ``__init__`` fails to import on any other."""
     files: Mapping[str, str] = field(default_factory=dict[str, str])
     """Each generated file (all but the manifest), by name."""
     format: int = FORMAT
@@ -102,6 +108,7 @@ class Manifest:
                 config=str(data["config"]),
                 generator=str(data["generator"]),
                 ariadne_codegen=str(data["ariadne_codegen"]),
+                runtime=str(data.get("runtime", "")),
                 files=_str_map(data.get("files", {})),
                 format=_int(data["format"]),
             )
@@ -123,8 +130,9 @@ def build_manifest(
         schema=_schema_hash(loaded),
         operations=_operation_hashes(loaded),
         config=_config_hash(loaded),
-        generator=_version(DISTRIBUTION),
+        generator=__version__,  # the source tree's, even where installed metadata lags
         ariadne_codegen=_version("ariadne-codegen"),
+        runtime=runtime_spec(),
         files={name: _sha256(content) for name, content in sorted((files or {}).items())},
     )
 

@@ -13,6 +13,9 @@ tests import by name: :mod:`~appsync_runtime.errors`, :mod:`~appsync_runtime.sca
 Names are imported on first use (PEP 562), so ``from appsync_runtime import
 AppSyncClient`` loads neither pydantic's model machinery, nor IAM signing, nor the
 real-time client.
+
+``__version__`` is the distribution's version (``appsync-typed``): this line is where
+the build reads it from, so it costs nothing at import.
 """
 
 # ruff: noqa: I001  (the re-exports below are grouped by module, one import each)
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what checkers and editors see; test_public_surface checks it matches
     from ._auth import (

@@ -57,6 +57,7 @@ import importlib
 import inspect
 import itertools
 import json
+import sys
 import threading
 import typing
 from collections import deque
@@ -1355,7 +1356,7 @@ def _defaults(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, An
     for name, info in model.model_fields.items():
         hint = hints.get(name, info.annotation)
         if name in values:
-            data[name] = _filled(hint, values[name])
+            data[name] = _filled(hint, values[name], model)
         elif not info.is_required():
             continue
         else:
@@ -1363,17 +1364,31 @@ def _defaults(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, An
     return data
 
 
-def _filled(hint: Any, given: Any) -> Any:
-    """``given`` for a field of type ``hint``: nested models' dicts (in lists too)
-    completed with defaults."""
-    target = _model_in(hint)
+def _filled(hint: Any, given: Any, owner: type[BaseModel]) -> Any:
+    """``given`` for a field of ``owner`` of type ``hint``: nested models' dicts (in
+    lists too) completed with defaults."""
+    target = _model_in(hint, owner)
     if target is not None and isinstance(given, Mapping):
         return _defaults(target, typing.cast("Mapping[str, Any]", given))
     if not isinstance(given, list):
         return given
     entries: list[Any] = given  # pyright: ignore[reportUnknownVariableType]
     item = _list_item(hint)
-    return entries if item is None else [_filled(item, entry) for entry in entries]
+    return entries if item is None else [_filled(item, entry, owner) for entry in entries]
+
+
+def _resolved(hint: Any, owner: type[BaseModel]) -> Any:
+    """A name left unevaluated in ``hint`` (before Python 3.11, ``get_type_hints``
+    leaves ``list["Item"]``'s argument a string) as what it names where ``owner`` or
+    a base of it is defined."""
+    name = hint.__forward_arg__ if isinstance(hint, typing.ForwardRef) else hint
+    if not isinstance(name, str):
+        return hint
+    for cls in owner.__mro__:
+        namespace = vars(sys.modules[cls.__module__]) if cls.__module__ in sys.modules else {}
+        if name in namespace:
+            return namespace[name]
+    return hint
 
 
 def _list_item(hint: Any) -> Any:
@@ -1400,8 +1415,9 @@ def _members(hint: Any) -> tuple[Any, ...]:
     return (hint,)
 
 
-def _model_in(hint: Any) -> type[BaseModel] | None:
+def _model_in(hint: Any, owner: type[BaseModel]) -> type[BaseModel] | None:
     for member in _members(hint):
+        member = _resolved(member, owner)
         if isinstance(member, type) and issubclass(member, BaseModel):
             return member
     return None

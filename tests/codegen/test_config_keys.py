@@ -14,7 +14,12 @@ from graphql import OperationDefinitionNode, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appsync_codegen.config import ariadne_known_keys
+from appsync_codegen.config import (
+    ariadne_known_keys,
+    load_config,
+    ruff_config_for,
+    ruff_line_length,
+)
 from appsync_codegen.generate import generate
 from appsync_codegen.operations import leading_comment
 from tests.support.examples import examples
@@ -221,3 +226,19 @@ def test_no_comment_without_a_block(tmp_path: Path) -> None:
 def test_hostile_comments_still_compile(tmp_path: Path, text: str) -> None:
     docs = _method_doc(tmp_path, f"# {text}\nquery GetNote {{ note(id: 1) {{ id }} }}\n")
     assert (docs["get_note"] or "").replace("\n", " ").startswith(text.strip()[:20])
+
+
+def test_toml_1_0_is_read_on_every_python(tmp_path: Path) -> None:
+    """A project file using TOML 1.0 (an array mixing strings and tables, as PEP 735
+    dependency groups do) is read on Python 3.10 too, for the codegen table and for
+    the ruff settings found in it."""
+    config = make_project(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[dependency-groups]\ndev = ["pytest", {include-group = "docs"}]\ndocs = []\n'
+        + "\n[tool.ruff]\nline-length = 95\n",
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    assert loaded.section["target_package_name"] == PACKAGE
+    assert ruff_line_length(ruff_config_for(loaded.root)) == 95

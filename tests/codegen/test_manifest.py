@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from appsync_codegen._runtime_range import runtime_spec
 from appsync_codegen.generate import generate
 from appsync_codegen.manifest import (
     MANIFEST_NAME,
@@ -52,8 +53,10 @@ def test_the_manifest_is_the_same_anywhere(tmp_path: Path) -> None:
         "format",
         "generator",
         "operations",
+        "runtime",
         "schema",
     }
+    assert data["runtime"] == runtime_spec()
 
 
 def test_changes_are_explained(tmp_path: Path) -> None:

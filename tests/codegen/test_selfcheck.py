@@ -20,12 +20,14 @@ from graphql import OperationDefinitionNode, Source, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from appsync_codegen.editor import GRAPHQL_CONFIG_NAME, PRELUDE_COPY_NAME
 from appsync_codegen.generate import generate
 from appsync_codegen.selfcheck import Origin, Origins, locate
 from tests.support.examples import examples
 
 from .conftest import AUTH_OPTIONS, PACKAGE, make_project, package_files, run_cli, tool
 
+EDITOR_FILES = (GRAPHQL_CONFIG_NAME, PRELUDE_COPY_NAME)
 LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 
 # The plugin, patched in the command's process: each breaks the code one way.
@@ -196,15 +198,18 @@ def test_a_failed_check_leaves_the_previous_package_as_it_was(tmp_path: Path) ->
     config = _project(tmp_path)
     assert _generate(config).returncode == 0
     package = config.parent / PACKAGE
-    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in package.iterdir()}
+    # the package and the editor files beside the config (appsync_codegen.editor)
+    kept = [*package.iterdir(), *(config.parent / name for name in EDITOR_FILES)]
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in kept}
     (config.parent / "operations" / "extra.graphql").write_text(
         'query Extra { task(id: "1") { id } }\n', encoding="utf-8"
     )
     _located(*_cli(_generate(config, RENAME_METHOD.format(name="close"))))
-    after = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in package.iterdir()}
+    kept = [*package.iterdir(), *(config.parent / name for name in EDITOR_FILES)]
+    after = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in kept}
     assert after == before
     assert sorted(p.name for p in config.parent.iterdir()) == sorted(
-        ["operations", PACKAGE, "pyproject.toml", "schema.graphql"]
+        ["operations", PACKAGE, "pyproject.toml", "schema.graphql", *EDITOR_FILES]
     )
 
 

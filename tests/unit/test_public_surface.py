@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,8 @@ def test_every_exported_name_lives_where_the_mapping_says() -> None:
     for name, module in appsync_runtime._EXPORTS.items():
         value = getattr(appsync_runtime, name)
         owner = getattr(value, "__module__", None)
+        if typing.get_origin(value) is not None:
+            continue  # an alias such as GapCallback (a class itself on Python 3.10)
         if isinstance(value, type) or inspect.isroutine(value):
             assert owner == f"appsync_runtime.{module}", (name, owner)
 
