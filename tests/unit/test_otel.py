@@ -374,7 +374,13 @@ async def test_a_cancelled_call_ends_its_spans_and_leaves_the_context_clean(
         fake.url, auth=ApiKeyAuth(API_KEY), tracer_provider=provider
     ) as client:
         task = asyncio.create_task(client.execute(QUERY, "GetNote"))
-        await asyncio.sleep(0.2)
+        # cancel once the request is at the server (the attempt's span is open then),
+        # however long a loaded machine takes to get there
+        for _ in range(400):
+            if fake.received:
+                break
+            await asyncio.sleep(0.025)
+        assert fake.received, "the request never reached the fake"
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
