@@ -356,7 +356,9 @@ class OffsetDate(date):
             result._wire = self._wire
         return result
 
-    __replace__ = replace
+    def __replace__(self, /, **changes: Any) -> Self:
+        """``copy.replace`` (Python 3.13): the same as :meth:`replace`."""
+        return self.replace(**changes)
 
     def __reduce_ex__(self, protocol: SupportsIndex, /) -> tuple[Any, ...]:
         args = (self.year, self.month, self.day)
@@ -394,7 +396,9 @@ class _Nano:
             result._nanosecond = _check_nanosecond(nanosecond)
         return result
 
-    __replace__ = replace
+    def __replace__(self, /, **changes: Any) -> Self:
+        """``copy.replace`` (Python 3.13): the same as :meth:`replace`."""
+        return self.replace(**changes)
 
     def __repr__(self) -> str:
         base: Any = self._base
