@@ -614,6 +614,9 @@ def drive_sync(flow: Flow, transport: SyncTransport) -> GraphQLResponse | Valida
                 value = None
         except Exception as exc:
             error = exc
+        except BaseException:  # interrupted: let the flow clean up now
+            flow.close()
+            raise
 
 
 async def drive_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse | Validated:
@@ -642,3 +645,6 @@ async def drive_async(flow: Flow, transport: AsyncTransport) -> GraphQLResponse 
                 value = None
         except Exception as exc:
             error = exc
+        except BaseException:  # cancelled (or interrupted): let the flow clean up now
+            flow.close()
+            raise
