@@ -292,6 +292,24 @@ class _ClientCore:
             model=model if self._results_from_json else None,
         )
 
+    def _operation_call(
+        self,
+        operation: Operation[Any],
+        variables: Mapping[str, Any] | None,
+        options: Mapping[str, Any],
+    ) -> Call:
+        """The :class:`Call` of a generated method's ``operation`` (its options checked
+        as :class:`OperationOptions`), validated from the bytes where allowed."""
+        return self._prepare(
+            operation.document,
+            operation.name,
+            variables,
+            options,
+            OPERATION_OPTIONS,
+            model=operation.model,
+            operation=operation,
+        )
+
     def _result(self, model: type[M], result: GraphQLResponse | Validated) -> M:
         if type(result) is Validated:
             value: M = result.value
@@ -452,15 +470,7 @@ class AppSyncClient(_ClientCore):
         given: Mapping[str, Any] = options or {}
         model = operation.model
         if self._plain_execute:
-            call = self._prepare(
-                operation.document,
-                operation.name,
-                variables,
-                given,
-                OPERATION_OPTIONS,
-                model=model,
-                operation=operation,
-            )
+            call = self._operation_call(operation, variables, given)
             return self._result(model, self._run(call))
         response = self.execute(
             query=operation.document,
@@ -680,15 +690,7 @@ class AsyncAppSyncClient(_ClientCore):
         given: Mapping[str, Any] = options or {}
         model = operation.model
         if self._plain_execute:
-            call = self._prepare(
-                operation.document,
-                operation.name,
-                variables,
-                given,
-                OPERATION_OPTIONS,
-                model=model,
-                operation=operation,
-            )
+            call = self._operation_call(operation, variables, given)
             return self._result(model, await self._run(call))
         response = await self.execute(
             query=operation.document,
