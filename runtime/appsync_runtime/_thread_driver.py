@@ -114,10 +114,17 @@ class RealtimeThread:
         with self._lock:
             if self._loop is None or self._manager is None:
                 loop = asyncio.new_event_loop()
+                running = threading.Event()
+                loop.call_soon(running.set)
                 thread = threading.Thread(
                     target=self._run, args=(loop,), name="appsync-realtime", daemon=True
                 )
                 thread.start()
+                # Iterators take a loop that is not running for a closed client: return
+                # only once it runs, however late a loaded machine starts the thread.
+                while not running.wait(_POLL):
+                    if not thread.is_alive():
+                        raise RuntimeError("the real-time thread ended before its loop ran")
                 self._loop, self._thread = loop, thread
                 self._manager = RealtimeManager(
                     self._endpoint, self._options, self._protocol, user_agent=self._user_agent

@@ -8,6 +8,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -747,6 +748,43 @@ def test_sync_subscribe(rt: FakeRealtime) -> None:
         rt.wait_for_sync(lambda: rt.connections[0].stops, what="stop")
         assert any(t.name == "appsync-realtime" for t in threading.enumerate())
     assert not any(t.name == "appsync-realtime" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("kind", ["events", "data_errors"])
+def test_sync_subscribe_waits_for_a_slow_loop_thread(
+    rt: FakeRealtime, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The real-time thread may start running its loop well after the first
+    subscription asks for its first item (a loaded machine): the iterator must wait
+    for it, never take the not-yet-running loop for a closed client and end empty."""
+    from appsync_runtime import _thread_driver
+
+    real_run = _thread_driver.RealtimeThread._run
+
+    def slow_run(*args: Any) -> None:
+        time.sleep(0.3)
+        real_run(*args)
+
+    monkeypatch.setattr(_thread_driver.RealtimeThread, "_run", staticmethod(slow_run))
+
+    def on_ready() -> None:
+        if kind == "events":
+            rt.publish(note(1))
+        else:
+            rt.publish_payload({"data": None, "errors": [{"message": "denied", "errorCode": 401}]})
+
+    with AppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=FAST) as client:
+        items = []
+        if kind == "events":
+            for data in client.subscribe(SUBSCRIPTION, "OnNote", on_ready=on_ready):
+                items.append(data)
+                break
+            assert items == [note(1)]
+        else:
+            with pytest.raises(AppSyncGraphQLError, match="denied"):
+                for data in client.subscribe(SUBSCRIPTION, "OnNote", on_ready=on_ready):
+                    items.append(data)
+            assert items == []
 
 
 def test_sync_gap_and_close_from_another_thread(rt: FakeRealtime) -> None:
