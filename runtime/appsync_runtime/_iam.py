@@ -21,10 +21,11 @@ import threading
 import time
 from datetime import datetime, timezone
 from types import MappingProxyType
+from typing import Any, cast
 
 import httpx
 
-from ._auth import AuthMode, AuthRequest, AuthStrategy, vetted
+from ._auth import AuthMode, AuthRequest, AuthStrategy, set_headers_on, vetted
 from ._credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
 from ._endpoints import region_from_host
 from ._response import AuthRejection, classify_auth_failure
@@ -38,6 +39,12 @@ _QUOTED_SERVER_TIME = re.compile(r"\((\d{8}T\d{6}Z)\s*[-+]")
 _MIN_SKEW_CHANGE = 1.0
 _OWN_RAW = frozenset({b"authorization", b"x-amz-date", b"x-amz-security-token"})
 """Headers a SigV4 signature sets (the signer leaves them out of what it signs)."""
+_RAW_NAMES = {
+    "Authorization": (b"Authorization", b"authorization"),
+    "X-Amz-Date": (b"X-Amz-Date", b"x-amz-date"),
+    "X-Amz-Security-Token": (b"X-Amz-Security-Token", b"x-amz-security-token"),
+}
+"""The signature's headers as httpx keeps names: (as given, lower case)."""
 
 
 def _server_clock_offset(rejection: AuthRejection) -> float | None:
@@ -94,14 +101,22 @@ class IAMAuth(AuthStrategy):
             SigV4Signer(region, service)  # validates the names
         self._region = region
         self._service = service
-        self._clock_skew = 0.0
+        self._skew = 0.0
         self._signers: dict[str, SigV4Signer] = {}
         self._prepared: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], PreparedSigV4] = {}
         self._prepared_raw: dict[
             tuple[str, str, str, tuple[tuple[bytes, bytes], ...]], PreparedSigV4
         ] = {}
-        # the last read-only header mapping prepared for: (headers, (method, url, host), ...)
-        self._last_prepared: tuple[object, tuple[str, str, str], PreparedSigV4] | None = None
+        # the last read-only header mapping prepared for: (headers, method, url, host, ...)
+        self._last_prepared: tuple[object, str, str, str, PreparedSigV4] | None = None
+        # users' own httpx requests by shape: (method, URL parts, *header triples)
+        self._httpx_shapes: dict[tuple[object, ...], PreparedSigV4] = {}
+        cls = type(self)
+        # a subclass overriding how headers are made keeps the generic httpx path
+        self._own_headers = (
+            cls.auth_headers is IAMAuth.auth_headers
+            and cls.async_auth_headers is IAMAuth.async_auth_headers
+        )
         self._rejected: Credentials | None = None
         self._lock = threading.Lock()
 
@@ -112,7 +127,19 @@ class IAMAuth(AuthStrategy):
     @property
     def clock_skew(self) -> float:
         """Seconds added to the local clock, learnt from the server after a rejection."""
-        return self._clock_skew
+        return self._skew
+
+    @property
+    def _clock_skew(self) -> float:
+        return self._skew
+
+    @_clock_skew.setter
+    def _clock_skew(self, offset: float) -> None:
+        """Set the offset on every signer at once (signers made later start with it)."""
+        with self._lock:
+            self._skew = offset
+            for signer in self._signers.values():
+                signer.clock_skew = offset
 
     def _signer(self, request: AuthRequest) -> SigV4Signer:
         region = self._region or request.region or region_from_host(request.host)
@@ -124,8 +151,11 @@ class IAMAuth(AuthStrategy):
         signer = self._signers.get(region)
         if signer is None:
             with self._lock:
-                signer = self._signers.setdefault(region, SigV4Signer(region, self._service))
-        signer.clock_skew = self._clock_skew
+                signer = self._signers.get(region)
+                if signer is None:
+                    signer = SigV4Signer(region, self._service)
+                    signer.clock_skew = self._skew
+                    self._signers[region] = signer
         return signer
 
     def _prepare(self, request: AuthRequest) -> PreparedSigV4:
@@ -134,12 +164,12 @@ class IAMAuth(AuthStrategy):
         if (
             last is not None
             and last[0] is source
-            and isinstance(source, MappingProxyType)
-            and last[1] == (request.method, request.url, request.host)
+            and last[1] == request.method
+            and last[2] == request.url
+            and last[3] == request.host
         ):
             # the client's own read-only headers again: what was prepared for them
-            last[2].signer.clock_skew = self._clock_skew
-            return last[2]
+            return last[4]
         if isinstance(source, httpx.Headers):
             return self._prepare_httpx(request, source)
         headers: tuple[tuple[str, str], ...] = tuple(source.items())
@@ -153,10 +183,8 @@ class IAMAuth(AuthStrategy):
                 if len(self._prepared) >= _PREPARED_CACHE_SIZE:
                     self._prepared.clear()
                 self._prepared[key] = prepared
-        else:
-            self._signer(request)  # keeps the signer's clock offset current
         if isinstance(source, MappingProxyType):
-            self._last_prepared = (source, key[:3], prepared)
+            self._last_prepared = (source, request.method, request.url, request.host, prepared)
         return prepared
 
     def _prepare_httpx(self, request: AuthRequest, source: httpx.Headers) -> PreparedSigV4:
@@ -176,8 +204,6 @@ class IAMAuth(AuthStrategy):
                 if len(self._prepared_raw) >= _PREPARED_CACHE_SIZE:
                     self._prepared_raw.clear()
                 self._prepared_raw[key] = prepared
-        else:
-            prepared.signer.clock_skew = self._clock_skew  # kept current, as _signer does
         return prepared
 
     def _take_rejected(self) -> Credentials | None:
@@ -191,6 +217,8 @@ class IAMAuth(AuthStrategy):
     def auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """SigV4 headers for ``request``: Authorization, X-Amz-Date, and the token."""
         prepared = self._prepare(request)
+        if self._rejected is None:  # the usual case, decided without the lock
+            return prepared.sign(request.body, self.credentials.get())
         rejected = self._take_rejected()
         if rejected is not None:
             credentials = self.credentials.force_refresh(rejected=rejected)
@@ -208,6 +236,53 @@ class IAMAuth(AuthStrategy):
         else:
             credentials = self.credentials.fresh() or await self.credentials.aget()
         return prepared.sign(request.body, credentials)
+
+    def _sign_httpx(self, request: httpx.Request, blocking: bool) -> bool:
+        """Sign a user's own httpx request (body read) in place, as the generic path
+        would (same prepared shape, credentials and headers), without describing it as
+        an :class:`AuthRequest` when its shape was seen before. False (nothing done)
+        when the credentials need a refresh that would block (``blocking`` False) or
+        follow a rejection, or when a subclass makes its own headers."""
+        if not self._own_headers or self._rejected is not None:
+            return False
+        headers = request.headers
+        entries: Any = getattr(headers, "_list", None)
+        reference: object = getattr(request.url, "_uri_reference", None)
+        if type(entries) is not list or reference is None or type(headers) is not httpx.Headers:
+            return False  # httpx's internals are not what this was written for
+        known = cast("list[tuple[bytes, bytes, bytes]]", entries)
+        try:
+            key = (request.method, reference, *known)
+            prepared = self._httpx_shapes.get(key)
+        except TypeError:  # unhashable parts: not the httpx this was written for
+            return False
+        if prepared is None:
+            if any(entry[1].strip() in _OWN_RAW for entry in known):
+                return False  # signed already: the generic path replaces the headers
+            prepared = self._prepare(AuthRequest.from_httpx(request))
+            if all(name.isascii() and value.isascii() for name, _, value in known):
+                # ASCII bytes read the same in any encoding httpx may decode them with
+                with self._lock:
+                    if len(self._httpx_shapes) >= _PREPARED_CACHE_SIZE:
+                        self._httpx_shapes.clear()
+                    self._httpx_shapes[key] = prepared
+        if blocking:
+            credentials = self.credentials.get()
+        else:
+            fresh = self.credentials.fresh()
+            if fresh is None:
+                return False  # a refresh is due: the generic path awaits it
+            credentials = fresh
+        signed = prepared.sign(request.content, credentials)
+        added: list[tuple[bytes, bytes, bytes]] = []
+        for name, value in signed.items():
+            if not value.isascii():  # a non-ASCII region or header name: httpx decides
+                set_headers_on(request, signed)
+                return True
+            raw, lower = _RAW_NAMES[name]
+            added.append((raw, lower, value.encode("ascii")))
+        known.extend(added)  # none of them is there yet: what update() would do
+        return True
 
     def secret_values(self) -> tuple[str, ...]:
         """The current credentials: access key id, secret key and session token."""
