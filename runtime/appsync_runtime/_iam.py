@@ -21,11 +21,10 @@ import threading
 import time
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, cast
 
 import httpx
 
-from ._auth import AuthMode, AuthRequest, AuthStrategy, set_headers_on, vetted
+from ._auth import AuthMode, AuthRequest, AuthStrategy, vetted
 from ._credentials import Credentials, CredentialSource, RefreshingCredentials, resolve_provider
 from ._endpoints import region_from_host
 from ._response import AuthRejection, classify_auth_failure
@@ -39,12 +38,24 @@ _QUOTED_SERVER_TIME = re.compile(r"\((\d{8}T\d{6}Z)\s*[-+]")
 _MIN_SKEW_CHANGE = 1.0
 _OWN_RAW = frozenset({b"authorization", b"x-amz-date", b"x-amz-security-token"})
 """Headers a SigV4 signature sets (the signer leaves them out of what it signs)."""
-_RAW_NAMES = {
-    "Authorization": (b"Authorization", b"authorization"),
-    "X-Amz-Date": (b"X-Amz-Date", b"x-amz-date"),
-    "X-Amz-Security-Token": (b"X-Amz-Security-Token", b"x-amz-security-token"),
-}
-"""The signature's headers as httpx keeps names: (as given, lower case)."""
+
+
+def _httpx_known() -> bool:
+    """Whether httpx keeps headers and URLs as the shortcut for users' own requests
+    reads them (as httpx 0.27 to 0.29 do): ``Headers._list`` of (name, lower-cased
+    name, value) byte triples, and ``URL._uri_reference`` a tuple of the URL's parts
+    (what its text is made of). Otherwise every request takes the generic path."""
+    try:
+        url = httpx.URL("https://example.com/graphql")
+        reference = url._uri_reference  # pyright: ignore[reportPrivateUsage]
+        entries: object = httpx.Headers({"A": "b"})._list  # pyright: ignore[reportPrivateUsage]
+        hash(reference)  # a key of the shapes' dict
+    except (AttributeError, TypeError):
+        return False
+    return entries == [(b"A", b"a", b"b")] and str(reference) == str(url)
+
+
+_HTTPX_KNOWN = _httpx_known()
 
 
 def _server_clock_offset(rejection: AuthRejection) -> float | None:
@@ -111,6 +122,10 @@ class IAMAuth(AuthStrategy):
         self._last_prepared: tuple[object, str, str, str, PreparedSigV4] | None = None
         # users' own httpx requests by shape: (method, URL parts, *header triples)
         self._httpx_shapes: dict[tuple[object, ...], PreparedSigV4] = {}
+        # the last of them: (method, URL parts, header triples, prepared)
+        self._httpx_last: (
+            tuple[str, object, list[tuple[bytes, bytes, bytes]], PreparedSigV4] | None
+        ) = None
         cls = type(self)
         # a subclass overriding how headers are made keeps the generic httpx path
         self._own_headers = (
@@ -242,30 +257,29 @@ class IAMAuth(AuthStrategy):
         would (same prepared shape, credentials and headers), without describing it as
         an :class:`AuthRequest` when its shape was seen before. False (nothing done)
         when the credentials need a refresh that would block (``blocking`` False) or
-        follow a rejection, or when a subclass makes its own headers."""
-        if not self._own_headers or self._rejected is not None:
+        follow a rejection, when a subclass makes its own headers, or for a shape the
+        generic path is left to judge (see :meth:`_httpx_shape`)."""
+        if not self._own_headers or self._rejected is not None or not _HTTPX_KNOWN:
             return False
         headers = request.headers
-        entries: Any = getattr(headers, "_list", None)
-        reference: object = getattr(request.url, "_uri_reference", None)
-        if type(entries) is not list or reference is None or type(headers) is not httpx.Headers:
-            return False  # httpx's internals are not what this was written for
-        known = cast("list[tuple[bytes, bytes, bytes]]", entries)
-        try:
-            key = (request.method, reference, *known)
-            prepared = self._httpx_shapes.get(key)
-        except TypeError:  # unhashable parts: not the httpx this was written for
+        if type(headers) is not httpx.Headers:
             return False
-        if prepared is None:
-            if any(entry[1].strip() in _OWN_RAW for entry in known):
-                return False  # signed already: the generic path replaces the headers
-            prepared = self._prepare(AuthRequest.from_httpx(request))
-            if all(name.isascii() and value.isascii() for name, _, value in known):
-                # ASCII bytes read the same in any encoding httpx may decode them with
-                with self._lock:
-                    if len(self._httpx_shapes) >= _PREPARED_CACHE_SIZE:
-                        self._httpx_shapes.clear()
-                    self._httpx_shapes[key] = prepared
+        entries = headers._list  # pyright: ignore[reportPrivateUsage]  # see _HTTPX_KNOWN
+        reference: object = request.url._uri_reference  # pyright: ignore[reportPrivateUsage]
+        method = request.method
+        last = self._httpx_last
+        if (
+            last is not None
+            and entries == last[2]  # the cheapest test first: a list compare in C
+            and reference == last[1]
+            and method == last[0]
+        ):
+            prepared = last[3]
+        else:
+            found = self._httpx_shape(request, method, reference, entries)
+            if found is None:
+                return False
+            prepared = found
         if blocking:
             credentials = self.credentials.get()
         else:
@@ -274,15 +288,44 @@ class IAMAuth(AuthStrategy):
                 return False  # a refresh is due: the generic path awaits it
             credentials = fresh
         signed = prepared.sign(request.content, credentials)
-        added: list[tuple[bytes, bytes, bytes]] = []
-        for name, value in signed.items():
-            if not value.isascii():  # a non-ASCII region or header name: httpx decides
-                set_headers_on(request, signed)
-                return True
-            raw, lower = _RAW_NAMES[name]
-            added.append((raw, lower, value.encode("ascii")))
-        known.extend(added)  # none of them is there yet: what update() would do
+        # what update() does on a request with none of them (ASCII: see _httpx_shape)
+        entries.append((b"Authorization", b"authorization", signed["Authorization"].encode()))
+        entries.append((b"X-Amz-Date", b"x-amz-date", signed["X-Amz-Date"].encode()))
+        token = signed.get("X-Amz-Security-Token")
+        if token is not None:
+            entries.append((b"X-Amz-Security-Token", b"x-amz-security-token", token.encode()))
         return True
+
+    def _httpx_shape(
+        self,
+        request: httpx.Request,
+        method: str,
+        reference: object,
+        entries: list[tuple[bytes, bytes, bytes]],
+    ) -> PreparedSigV4 | None:
+        """The prepared shape of a user's own httpx request, remembered (by method,
+        URL parts and raw header triples) when the shortcut gives exactly what the
+        generic path gives: no signature header on it yet (the generic path replaces
+        them), ASCII header bytes (read alike in any encoding httpx may decode them
+        with) and an ASCII region and service (the signature's headers are then ASCII:
+        credentials are). None otherwise: the generic path signs it."""
+        key = (method, reference, *entries)
+        prepared = self._httpx_shapes.get(key)
+        if prepared is None:
+            if any(entry[1].strip() in _OWN_RAW for entry in entries) or not all(
+                name.isascii() and value.isascii() for name, _, value in entries
+            ):
+                return None
+            prepared = self._prepare(AuthRequest.from_httpx(request))
+            signer = prepared.signer
+            if not (signer.region.isascii() and signer.service.isascii()):
+                return None
+            with self._lock:
+                if len(self._httpx_shapes) >= _PREPARED_CACHE_SIZE:
+                    self._httpx_shapes.clear()
+                self._httpx_shapes[key] = prepared
+        self._httpx_last = (method, reference, list(entries), prepared)
+        return prepared
 
     def secret_values(self) -> tuple[str, ...]:
         """The current credentials: access key id, secret key and session token."""
