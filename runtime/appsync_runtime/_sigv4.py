@@ -5,7 +5,10 @@ Two ways to sign:
 * :meth:`SigV4Signer.sign` signs any request: any method, query, headers.
 * :meth:`SigV4Signer.prepare` fixes the URL and the static headers of a client's own
   requests once; :meth:`PreparedSigV4.sign` then costs little more than the hashing
-  itself (sha256 of the body, sha256 of the canonical request, one HMAC).
+  itself (sha256 of the body, sha256 of the canonical request, one HMAC), and less
+  within one second: everything before the payload hash in the canonical request
+  (the date and the session token are its only changing parts) and the string to
+  sign's head are hashed once per second and credential set, then only copied.
 
 Rules (those of every non-S3 AWS service):
 

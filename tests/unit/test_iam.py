@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any
 from unittest import mock
 
 import httpx
@@ -364,9 +365,10 @@ def test_httpx_shortcut_gives_what_the_generic_path_gives(
     custom domain without a region: alike, headers byte for byte (or the same error)."""
     creds = Credentials(AKID, SECRET, TOKEN if token else None)
     fast, generic = IAMAuth(creds, region=region), _GenericIAM(creds, region=region)
+    pairs: Any = headers  # httpx takes str and bytes values alike (its type says one)
     with mock.patch("time.time", return_value=1_767_225_599.5):
         for method, url, body, encoding in requests * 2:
-            built = [httpx.Request(method, url, headers=headers, content=body) for _ in "ab"]
+            built = [httpx.Request(method, url, headers=pairs, content=body) for _ in "ab"]
             if encoding is not None:
                 for request in built:
                     request.headers.encoding = encoding
