@@ -40,6 +40,24 @@ _OWN_RAW = frozenset({b"authorization", b"x-amz-date", b"x-amz-security-token"})
 """Headers a SigV4 signature sets (the signer leaves them out of what it signs)."""
 
 
+def _httpx_known() -> bool:
+    """Whether httpx keeps headers and URLs as the shortcut for users' own requests
+    reads them (as httpx 0.27 to 0.29 do): ``Headers._list`` of (name, lower-cased
+    name, value) byte triples, and ``URL._uri_reference`` a tuple of the URL's parts
+    (what its text is made of). Otherwise every request takes the generic path."""
+    try:
+        url = httpx.URL("https://example.com/graphql")
+        reference = url._uri_reference  # pyright: ignore[reportPrivateUsage]
+        entries: object = httpx.Headers({"A": "b"})._list  # pyright: ignore[reportPrivateUsage]
+        hash(reference)  # a key of the shapes' dict
+    except (AttributeError, TypeError):
+        return False
+    return entries == [(b"A", b"a", b"b")] and str(reference) == str(url)
+
+
+_HTTPX_KNOWN = _httpx_known()
+
+
 def _server_clock_offset(rejection: AuthRejection) -> float | None:
     """Seconds the server's clock is ahead of ours, from ``Date`` or the message."""
     server: datetime | None = None
@@ -94,14 +112,26 @@ class IAMAuth(AuthStrategy):
             SigV4Signer(region, service)  # validates the names
         self._region = region
         self._service = service
-        self._clock_skew = 0.0
+        self._skew = 0.0
         self._signers: dict[str, SigV4Signer] = {}
         self._prepared: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], PreparedSigV4] = {}
         self._prepared_raw: dict[
             tuple[str, str, str, tuple[tuple[bytes, bytes], ...]], PreparedSigV4
         ] = {}
-        # the last read-only header mapping prepared for: (headers, (method, url, host), ...)
-        self._last_prepared: tuple[object, tuple[str, str, str], PreparedSigV4] | None = None
+        # the last read-only header mapping prepared for: (headers, method, url, host, ...)
+        self._last_prepared: tuple[object, str, str, str, PreparedSigV4] | None = None
+        # users' own httpx requests by shape: (method, URL parts, *header triples)
+        self._httpx_shapes: dict[tuple[object, ...], PreparedSigV4] = {}
+        # the last of them: (method, URL parts, header triples, prepared)
+        self._httpx_last: (
+            tuple[str, object, list[tuple[bytes, bytes, bytes]], PreparedSigV4] | None
+        ) = None
+        cls = type(self)
+        # a subclass overriding how headers are made keeps the generic httpx path
+        self._own_headers = (
+            cls.auth_headers is IAMAuth.auth_headers
+            and cls.async_auth_headers is IAMAuth.async_auth_headers
+        )
         self._rejected: Credentials | None = None
         self._lock = threading.Lock()
 
@@ -112,7 +142,19 @@ class IAMAuth(AuthStrategy):
     @property
     def clock_skew(self) -> float:
         """Seconds added to the local clock, learnt from the server after a rejection."""
-        return self._clock_skew
+        return self._skew
+
+    @property
+    def _clock_skew(self) -> float:
+        return self._skew
+
+    @_clock_skew.setter
+    def _clock_skew(self, offset: float) -> None:
+        """Set the offset on every signer at once (signers made later start with it)."""
+        with self._lock:
+            self._skew = offset
+            for signer in self._signers.values():
+                signer.clock_skew = offset
 
     def _signer(self, request: AuthRequest) -> SigV4Signer:
         region = self._region or request.region or region_from_host(request.host)
@@ -124,8 +166,11 @@ class IAMAuth(AuthStrategy):
         signer = self._signers.get(region)
         if signer is None:
             with self._lock:
-                signer = self._signers.setdefault(region, SigV4Signer(region, self._service))
-        signer.clock_skew = self._clock_skew
+                signer = self._signers.get(region)
+                if signer is None:
+                    signer = SigV4Signer(region, self._service)
+                    signer.clock_skew = self._skew
+                    self._signers[region] = signer
         return signer
 
     def _prepare(self, request: AuthRequest) -> PreparedSigV4:
@@ -134,12 +179,12 @@ class IAMAuth(AuthStrategy):
         if (
             last is not None
             and last[0] is source
-            and isinstance(source, MappingProxyType)
-            and last[1] == (request.method, request.url, request.host)
+            and last[1] == request.method
+            and last[2] == request.url
+            and last[3] == request.host
         ):
             # the client's own read-only headers again: what was prepared for them
-            last[2].signer.clock_skew = self._clock_skew
-            return last[2]
+            return last[4]
         if isinstance(source, httpx.Headers):
             return self._prepare_httpx(request, source)
         headers: tuple[tuple[str, str], ...] = tuple(source.items())
@@ -153,10 +198,8 @@ class IAMAuth(AuthStrategy):
                 if len(self._prepared) >= _PREPARED_CACHE_SIZE:
                     self._prepared.clear()
                 self._prepared[key] = prepared
-        else:
-            self._signer(request)  # keeps the signer's clock offset current
         if isinstance(source, MappingProxyType):
-            self._last_prepared = (source, key[:3], prepared)
+            self._last_prepared = (source, request.method, request.url, request.host, prepared)
         return prepared
 
     def _prepare_httpx(self, request: AuthRequest, source: httpx.Headers) -> PreparedSigV4:
@@ -176,8 +219,6 @@ class IAMAuth(AuthStrategy):
                 if len(self._prepared_raw) >= _PREPARED_CACHE_SIZE:
                     self._prepared_raw.clear()
                 self._prepared_raw[key] = prepared
-        else:
-            prepared.signer.clock_skew = self._clock_skew  # kept current, as _signer does
         return prepared
 
     def _take_rejected(self) -> Credentials | None:
@@ -191,6 +232,8 @@ class IAMAuth(AuthStrategy):
     def auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """SigV4 headers for ``request``: Authorization, X-Amz-Date, and the token."""
         prepared = self._prepare(request)
+        if self._rejected is None:  # the usual case, decided without the lock
+            return prepared.sign(request.body, self.credentials.get())
         rejected = self._take_rejected()
         if rejected is not None:
             credentials = self.credentials.force_refresh(rejected=rejected)
@@ -208,6 +251,81 @@ class IAMAuth(AuthStrategy):
         else:
             credentials = self.credentials.fresh() or await self.credentials.aget()
         return prepared.sign(request.body, credentials)
+
+    def _sign_httpx(self, request: httpx.Request, blocking: bool) -> bool:
+        """Sign a user's own httpx request (body read) in place, as the generic path
+        would (same prepared shape, credentials and headers), without describing it as
+        an :class:`AuthRequest` when its shape was seen before. False (nothing done)
+        when the credentials need a refresh that would block (``blocking`` False) or
+        follow a rejection, when a subclass makes its own headers, or for a shape the
+        generic path is left to judge (see :meth:`_httpx_shape`)."""
+        if not self._own_headers or self._rejected is not None or not _HTTPX_KNOWN:
+            return False
+        headers = request.headers
+        if type(headers) is not httpx.Headers:
+            return False
+        entries = headers._list  # pyright: ignore[reportPrivateUsage]  # see _HTTPX_KNOWN
+        reference: object = request.url._uri_reference  # pyright: ignore[reportPrivateUsage]
+        method = request.method
+        last = self._httpx_last
+        if (
+            last is not None
+            and entries == last[2]  # the cheapest test first: a list compare in C
+            and reference == last[1]
+            and method == last[0]
+        ):
+            prepared = last[3]
+        else:
+            found = self._httpx_shape(request, method, reference, entries)
+            if found is None:
+                return False
+            prepared = found
+        if blocking:
+            credentials = self.credentials.get()
+        else:
+            fresh = self.credentials.fresh()
+            if fresh is None:
+                return False  # a refresh is due: the generic path awaits it
+            credentials = fresh
+        signed = prepared.sign(request.content, credentials)
+        # what update() does on a request with none of them (ASCII: see _httpx_shape)
+        entries.append((b"Authorization", b"authorization", signed["Authorization"].encode()))
+        entries.append((b"X-Amz-Date", b"x-amz-date", signed["X-Amz-Date"].encode()))
+        token = signed.get("X-Amz-Security-Token")
+        if token is not None:
+            entries.append((b"X-Amz-Security-Token", b"x-amz-security-token", token.encode()))
+        return True
+
+    def _httpx_shape(
+        self,
+        request: httpx.Request,
+        method: str,
+        reference: object,
+        entries: list[tuple[bytes, bytes, bytes]],
+    ) -> PreparedSigV4 | None:
+        """The prepared shape of a user's own httpx request, remembered (by method,
+        URL parts and raw header triples) when the shortcut gives exactly what the
+        generic path gives: no signature header on it yet (the generic path replaces
+        them), ASCII header bytes (read alike in any encoding httpx may decode them
+        with) and an ASCII region and service (the signature's headers are then ASCII:
+        credentials are). None otherwise: the generic path signs it."""
+        key = (method, reference, *entries)
+        prepared = self._httpx_shapes.get(key)
+        if prepared is None:
+            if any(entry[1].strip() in _OWN_RAW for entry in entries) or not all(
+                name.isascii() and value.isascii() for name, _, value in entries
+            ):
+                return None
+            prepared = self._prepare(AuthRequest.from_httpx(request))
+            signer = prepared.signer
+            if not (signer.region.isascii() and signer.service.isascii()):
+                return None
+            with self._lock:
+                if len(self._httpx_shapes) >= _PREPARED_CACHE_SIZE:
+                    self._httpx_shapes.clear()
+                self._httpx_shapes[key] = prepared
+        self._httpx_last = (method, reference, list(entries), prepared)
+        return prepared
 
     def secret_values(self) -> tuple[str, ...]:
         """The current credentials: access key id, secret key and session token."""

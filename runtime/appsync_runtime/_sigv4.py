@@ -5,7 +5,10 @@ Two ways to sign:
 * :meth:`SigV4Signer.sign` signs any request: any method, query, headers.
 * :meth:`SigV4Signer.prepare` fixes the URL and the static headers of a client's own
   requests once; :meth:`PreparedSigV4.sign` then costs little more than the hashing
-  itself (sha256 of the body, sha256 of the canonical request, one HMAC).
+  itself (sha256 of the body, sha256 of the canonical request, one HMAC), and less
+  within one second: everything before the payload hash in the canonical request
+  (the date and the session token are its only changing parts) and the string to
+  sign's head are hashed once per second and credential set, then only copied.
 
 Rules (those of every non-S3 AWS service):
 
@@ -36,13 +39,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from binascii import hexlify
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Final, TypeAlias, cast
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urlsplit
 
 from ._credentials import Credentials
 from .errors import AppSyncConfigError
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 __all__ = [
     "ALGORITHM",
@@ -91,6 +98,9 @@ UNSIGNED_HEADERS: Final = frozenset(
 _OWN_HEADERS: Final = frozenset({"authorization", "x-amz-date", "x-amz-security-token"})
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _KEY_CACHE_SIZE: Final = 8
+_NEVER: Final = float("inf")
+_sha256: Final = hashlib.sha256
+_hexlify: Final = hexlify
 
 HeadersLike: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
 """Headers as a mapping, or as (name, value) pairs (which may repeat a name)."""
@@ -271,19 +281,21 @@ class _KeyedHmac:
     third of ``hmac.digest`` on OpenSSL 3 (which sets the key up anew on every call).
     """
 
-    __slots__ = ("_inner", "_outer")
+    __slots__ = ("inner", "outer")
 
     def __init__(self, key: bytes) -> None:
         if len(key) > 64:
             key = hashlib.sha256(key).digest()
         block = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self.inner: HASH = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        """sha256 after the inner padded key block (never updated: copied)."""
+        self.outer: HASH = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        """sha256 after the outer padded key block (never updated: copied)."""
 
     def hexdigest(self, message: bytes) -> str:
-        inner = self._inner.copy()
+        inner = self.inner.copy()
         inner.update(message)
-        outer = self._outer.copy()
+        outer = self.outer.copy()
         outer.update(inner.digest())
         return outer.hexdigest()
 
@@ -330,7 +342,10 @@ class SigV4Signer:
         """The request time as ``YYYYMMDDTHHMMSSZ`` (clock read once; cached per second)."""
         if now is not None:
             return amz_date(now)
-        second = int(time.time() + self.clock_skew)
+        return self._stamp_at(int(time.time() + self.clock_skew))
+
+    def _stamp_at(self, second: int) -> str:
+        """``YYYYMMDDTHHMMSSZ`` of an epoch second (the last one cached)."""
         stamp = self._stamp
         if stamp[0] != second:
             stamp = (second, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(second)))
@@ -398,19 +413,65 @@ class SigV4Signer:
         return PreparedSigV4(self, method, url, headers)
 
 
+class _Window:
+    """What one credential set's signatures share within one second of one prepared
+    shape: the canonical request hashed up to its payload hash, the HMAC's inner state
+    after the string to sign's fixed head, and the ``Authorization`` value up to the
+    signature. Built once, then only copied: safe to share between threads."""
+
+    __slots__ = (
+        "canonical",
+        "credentials",
+        "end",
+        "head",
+        "inner",
+        "outer",
+        "stamp",
+        "start",
+        "token",
+    )
+
+    def __init__(
+        self,
+        credentials: Credentials | None,
+        start: float,
+        stamp: str,
+        canonical: HASH,
+        inner: HASH,
+        outer: HASH,
+        head: str,
+    ) -> None:
+        self.credentials = credentials
+        """The set signing (by identity); None matches no call."""
+        self.start = start
+        """The window's first instant (epoch seconds, skew included) ..."""
+        self.end = start + 1.0
+        """... and the first instant after it."""
+        self.stamp = stamp
+        self.token = None if credentials is None else credentials.session_token
+        self.canonical = canonical
+        self.inner = inner
+        self.outer = outer
+        self.head = head
+
+
 class PreparedSigV4:
     """A request shape whose canonical parts are computed once (see :meth:`SigV4Signer.prepare`).
 
     Its :meth:`sign` gives exactly what :meth:`SigV4Signer.sign` gives for the same
-    method, URL, headers, body, credentials and time.
+    method, URL, headers, body, credentials and time. Within one second, signatures
+    with the same credentials share everything but the body's own hashing (the
+    canonical request up to the payload hash, the string to sign up to its digest).
     """
 
     __slots__ = (
         "_date_head",
+        "_head_state",
         "_tail_plain",
         "_tail_token",
         "_token",
         "_token_head",
+        "_window",
         "method",
         "signed_headers",
         "signed_headers_with_token",
@@ -440,6 +501,7 @@ class PreparedSigV4:
         #   [+ lines between + "x-amz-security-token:" + <token> + "\n"]
         #   + remaining lines + "\n" + signed names + "\n" + <payload hash>
         self._date_head = head + block("", "x-amz-date") + "x-amz-date:"
+        self._head_state = hashlib.sha256(self._date_head.encode())
         self.signed_headers: str = ";".join(sorted([*names, "x-amz-date"]))
         self.signed_headers_with_token: str = ";".join(
             sorted([*names, "x-amz-date", "x-amz-security-token"])
@@ -449,51 +511,71 @@ class PreparedSigV4:
         self._tail_token = (
             f"\n{block('x-amz-security-token', None)}\n{self.signed_headers_with_token}\n"
         )
+        # no credentials yet: a window that no call matches
+        empty = self._head_state
+        self._window = _Window(None, _NEVER, "", empty, empty, empty, "")
 
     def __repr__(self) -> str:
         return f"PreparedSigV4({self.method} {self.url}, signed={self.signed_headers!r})"
 
-    def sign(
-        self, body: bytes, credentials: Credentials, now: datetime | None = None
-    ) -> dict[str, str]:
-        """Sign ``body`` sent to the prepared URL; return the headers to add."""
+    def _open(self, credentials: Credentials, stamp: str, start: float) -> _Window:
+        """The shared state of ``credentials``' signatures made at ``stamp`` (the
+        window's ``start``: its epoch second, or never for a caller's own time)."""
         signer = self.signer
-        stamp = signer._now(now)  # pyright: ignore[reportPrivateUsage]  # same module
-        date = stamp[:8]
         token = credentials.session_token
-        payload = hashlib.sha256(body).hexdigest()
         if token:
             seen = self._token
             if seen[0] is not token:  # trim once per token (AWS tokens have no whitespace)
                 seen = (token, " ".join(token.split()))
                 self._token = seen
-            token_value = seen[1]
-            canonical = (
-                f"{self._date_head}{stamp}{self._token_head}{token_value}"
-                f"{self._tail_token}{payload}"
-            )
+            text = f"{stamp}{self._token_head}{seen[1]}{self._tail_token}"
             signed = self.signed_headers_with_token
         else:
-            canonical = f"{self._date_head}{stamp}{self._tail_plain}{payload}"
+            text = f"{stamp}{self._tail_plain}"
             signed = self.signed_headers
-        scope = date + signer._scope_suffix  # pyright: ignore[reportPrivateUsage]
-        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        canonical = self._head_state.copy()
+        canonical.update(text.encode())
+        date = stamp[:8]
+        scope = date + signer._scope_suffix  # pyright: ignore[reportPrivateUsage]  # same module
         secret = credentials.secret_access_key
         # the usual case: same secret, same day as last time
         last = signer._last_key  # pyright: ignore[reportPrivateUsage]
         key = (
             last[2] if last[0] is secret and last[1] == date else signer._key(secret, date)  # pyright: ignore[reportPrivateUsage]
         )
-        signature = key.hexdigest(f"{ALGORITHM}\n{stamp}\n{scope}\n{digest}".encode())
+        inner = key.inner.copy()
+        inner.update(f"{ALGORITHM}\n{stamp}\n{scope}\n".encode())
+        head = (
+            f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
+            f"SignedHeaders={signed}, Signature="
+        )
+        return _Window(credentials, start, stamp, canonical, inner, key.outer, head)
+
+    def sign(
+        self, body: bytes, credentials: Credentials, now: datetime | None = None
+    ) -> dict[str, str]:
+        """Sign ``body`` sent to the prepared URL; return the headers to add."""
+        if now is None:
+            signer = self.signer
+            clock = time.time() + signer.clock_skew
+            window = self._window
+            if window.credentials is not credentials or not window.start <= clock < window.end:
+                second = int(clock)  # the clock read once: the window and stamp agree
+                stamp = signer._stamp_at(second)  # pyright: ignore[reportPrivateUsage]
+                window = self._window = self._open(credentials, stamp, float(second))
+        else:
+            window = self._open(credentials, amz_date(now), _NEVER)
+        canonical = window.canonical.copy()
+        canonical.update(_hexlify(_sha256(body).digest()))
+        inner = window.inner.copy()
+        inner.update(_hexlify(canonical.digest()))
+        outer = window.outer.copy()
+        outer.update(inner.digest())
+        token = window.token
         if token:
             return {
-                "Authorization": f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
-                f"SignedHeaders={signed}, Signature={signature}",
-                "X-Amz-Date": stamp,
+                "Authorization": window.head + outer.hexdigest(),
+                "X-Amz-Date": window.stamp,
                 "X-Amz-Security-Token": token,
             }
-        return {
-            "Authorization": f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
-            f"SignedHeaders={signed}, Signature={signature}",
-            "X-Amz-Date": stamp,
-        }
+        return {"Authorization": window.head + outer.hexdigest(), "X-Amz-Date": window.stamp}

@@ -112,7 +112,7 @@ _HEADER_VALUES = st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=0
 def test_setting_auth_headers_on_an_httpx_request_is_update(
     present: list[tuple[str, str]], added: dict[str, str]
 ) -> None:
-    from appsync_runtime._auth import _set_headers_on  # pyright: ignore[reportPrivateUsage]
+    from appsync_runtime._auth import set_headers_on
 
     def request() -> httpx.Request:
         built = httpx.Request("POST", "https://example.com/graphql", content=b"{}")
@@ -130,7 +130,7 @@ def test_setting_auth_headers_on_an_httpx_request_is_update(
     got: Any
     try:
         ours = request()
-        _set_headers_on(ours, added)
+        set_headers_on(ours, added)
         got = ours.headers.raw
     except Exception as exc:
         got = type(exc)

@@ -7,9 +7,13 @@ import itertools
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any
+from unittest import mock
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appsync_runtime import (
     AppSyncAuthError,
@@ -23,6 +27,7 @@ from appsync_runtime import (
     IAMAuth,
     RefreshingCredentials,
 )
+from tests.support.examples import examples
 from tests.support.fake_appsync import FakeAppSync
 from tests.support.sigv4_check import KeyInfo, SigV4Check
 
@@ -283,3 +288,127 @@ def test_httpx_auth_passes_a_final_rejection_through(fake: FakeAppSync, check: S
     with httpx.Client(auth=IAMAuth(STATIC, region="us-east-1")) as own:
         response = own.post(fake.url, json={"query": "{ a }"})
     assert response.status_code == 403 and len(fake.received) == 2
+
+
+# -- users' own httpx requests: the shortcut gives what the generic path gives ---------
+
+
+class _GenericIAM(IAMAuth):
+    """IAMAuth made to take the generic httpx path (a subclass with its own headers)."""
+
+    def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        return super().auth_headers(request)
+
+    async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
+        return await super().async_auth_headers(request)
+
+
+_HEADER_NAMES = st.sampled_from(
+    [
+        *("Accept", "content-type", "X-Custom", "x-custom", "Host", "Content-Length"),
+        *("Authorization", "x-amz-date", "X-Amz-Security-Token", " authorization"),
+    ]
+)
+_HEADER_VALUES = st.text(alphabet="ab /;=+-", max_size=8) | st.binary(max_size=6).map(
+    lambda raw: raw.replace(b"\r", b"").replace(b"\n", b"") + b"\xe9"  # not ASCII
+)
+_URLS = [
+    "https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql",
+    "https://api.example.com/graphql?x=1&a=b%20c",
+]
+
+
+def _sign_httpx(auth: IAMAuth, request: httpx.Request, use_async: bool) -> object:
+    """The request's raw headers once ``auth`` signed it as httpx drives it, or the
+    type of what it raised."""
+    try:
+        if use_async:
+
+            async def first() -> httpx.Request:
+                return await auth.async_auth_flow(request).__anext__()
+
+            asyncio.run(first())
+        else:
+            next(auth.sync_auth_flow(request))
+    except Exception as exc:
+        return type(exc)
+    return request.headers.raw
+
+
+@settings(max_examples=examples(400), deadline=None, derandomize=True)
+@given(
+    headers=st.lists(st.tuples(_HEADER_NAMES, _HEADER_VALUES), max_size=4),
+    region=st.sampled_from([None, "us-east-1", "eu-wést-1"]),
+    token=st.booleans(),
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from(["POST", "PUT"]),
+            st.sampled_from(_URLS),
+            st.sampled_from([b"", b"{}", b'{"query":"{ a }"}', b"\x00\xff" * 9]),
+            st.sampled_from([None, "utf-8", "iso-8859-1"]),  # what httpx decodes with
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    use_async=st.booleans(),
+)
+def test_httpx_shortcut_gives_what_the_generic_path_gives(
+    headers: list[tuple[str, str | bytes]],
+    region: str | None,
+    token: bool,
+    requests: list[tuple[str, str, bytes, str | None]],
+    use_async: bool,
+) -> None:
+    """Fresh requests of shapes seen before (the last one, or another) and new ones:
+    other methods, URLs and body lengths, signature headers already there, headers
+    that are not ASCII (decoded as the request says), a region that is not ASCII, a
+    custom domain without a region: alike, headers byte for byte (or the same error)."""
+    creds = Credentials(AKID, SECRET, TOKEN if token else None)
+    fast, generic = IAMAuth(creds, region=region), _GenericIAM(creds, region=region)
+    pairs: Any = headers  # httpx takes str and bytes values alike (its type says one)
+    with mock.patch("time.time", return_value=1_767_225_599.5):
+        for method, url, body, encoding in requests * 2:
+            built = [httpx.Request(method, url, headers=pairs, content=body) for _ in "ab"]
+            if encoding is not None:
+                for request in built:
+                    request.headers.encoding = encoding
+            assert _sign_httpx(fast, built[0], use_async) == _sign_httpx(
+                generic, built[1], use_async
+            )
+
+
+def test_httpx_shortcut_keeps_a_subclass_override() -> None:
+    seen: list[AuthRequest] = []
+
+    class Watched(IAMAuth):
+        def auth_headers(self, request: AuthRequest) -> dict[str, str]:
+            seen.append(request)
+            return super().auth_headers(request)
+
+    auth = Watched(STATIC, region="us-east-1")
+    for _ in range(2):
+        next(auth.sync_auth_flow(httpx.Request("POST", "https://api.example.com/graphql")))
+    assert len(seen) == 2
+
+
+def test_httpx_async_shortcut_awaits_credentials_that_are_due(
+    fake: FakeAppSync, check: SigV4Check
+) -> None:
+    """On the async client the shortcut never blocks: credentials due for a refresh
+    are awaited on the generic path, every time they are due."""
+    loads: list[int] = []
+
+    def provider() -> Credentials:
+        loads.append(1)
+        soon = datetime.fromtimestamp(time.time() + 60, timezone.utc)  # inside the window
+        return Credentials(AKID, SECRET, TOKEN, expiration=soon)
+
+    cache = RefreshingCredentials(CallableProvider(provider), retry_interval=0.0)
+    auth = IAMAuth(cache, region="us-east-1")
+
+    async def run() -> list[int]:
+        async with httpx.AsyncClient(auth=auth) as own:
+            return [(await own.post(fake.url, content=b"{}")).status_code for _ in range(3)]
+
+    assert asyncio.run(run()) == [200, 200, 200]
+    assert check.accepted == 3 and len(loads) == 3

@@ -95,6 +95,55 @@ def test_prepared_switches_between_credential_sets() -> None:
         )
 
 
+_SETS = [STATIC, TEMPORARY, Credentials("AKIDOTHER", "another-secret", "another-token")]
+
+
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
+@given(
+    steps=st.lists(
+        st.tuples(
+            # seconds after NOW (one second before a day's end): fractions, the same
+            # second again, the next second, the next day, back in time
+            st.sampled_from([0.0, 0.25, 0.999999, 1.0, 1.5, 86_400.0, -3.0])
+            | st.floats(min_value=-5.0, max_value=90_000.0),
+            st.integers(min_value=0, max_value=len(_SETS)),  # the last: an equal copy
+            st.sampled_from([0.0, 0.5, 3600.0, -900.25]),  # the signer's clock skew
+            st.binary(max_size=80),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_prepared_reuses_a_second_only_for_that_second_and_credential_set(
+    steps: list[tuple[float, int, float, bytes]],
+) -> None:
+    """Signatures made within one second with one credential set share the canonical
+    request's and the HMAC's first states: whatever the order of times, sets (an equal
+    copy is another set), skews and bodies, each equals the general path at that time."""
+    signer = SigV4Signer("us-east-1")
+    prepared = signer.prepare(URL, HEADERS)
+    for offset, which, skew, body in steps:
+        creds = _SETS[which] if which < len(_SETS) else Credentials("ASIAEXAMPLE", SECRET, TOKEN)
+        signer.clock_skew = skew
+        clock = NOW.timestamp() + offset
+        with mock.patch("time.time", return_value=clock):
+            got = prepared.sign(body, creds)
+        at = datetime.fromtimestamp(int(clock + skew), timezone.utc)  # as the signer reads it
+        assert got == signer.sign("POST", URL, HEADERS, body, creds, now=at)
+
+
+def test_a_second_is_not_reused_in_the_next_one() -> None:
+    signer = SigV4Signer("us-east-1")
+    prepared = signer.prepare(URL, HEADERS)
+    start = NOW.timestamp()
+    for clock in (start + 0.999999, start + 1.0, start + 0.5):
+        with mock.patch("time.time", return_value=clock):
+            got = prepared.sign(BODY, TEMPORARY)
+        at = datetime.fromtimestamp(clock, timezone.utc)
+        assert got == signer.sign("POST", URL, HEADERS, BODY, TEMPORARY, now=at)
+        assert got["X-Amz-Date"] == amz_date(at)
+
+
 def test_result_headers() -> None:
     signer = SigV4Signer("us-east-1")
     plain = signer.sign("POST", URL, HEADERS, BODY, STATIC, now=NOW)
