@@ -21,11 +21,16 @@ from graphql import (
     ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
     ListTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     TypeInfo,
     TypeInfoVisitor,
     TypeNode,
@@ -53,6 +58,7 @@ __all__ = [
     "auth_summary",
     "deprecated_variables",
     "document_client_class",
+    "has_deprecated_arguments",
     "runtime_unset_import",
 ]
 
@@ -436,7 +442,11 @@ def deprecated_variables(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
 ) -> dict[str, str]:
-    """The variables an operation passes to deprecated arguments, with the reasons."""
+    """The variables an operation passes to deprecated arguments, with the reasons.
+
+    Only the operation and the fragments it spreads (directly or through others)
+    are read: another operation's fragment may use a variable of the same name.
+    """
     found: dict[str, str] = {}
     type_info = TypeInfo(schema)
 
@@ -447,9 +457,43 @@ def deprecated_variables(
             if reason and isinstance(node.value, VariableNode):
                 found.setdefault(node.value.name.value, reason)
 
-    document = DocumentNode(definitions=(operation, *fragments.values()))
+    document = DocumentNode(definitions=(operation, *spread_fragments(operation, fragments)))
     visit(document, TypeInfoVisitor(type_info, Arguments()))
     return found
+
+
+def has_deprecated_arguments(schema: GraphQLSchema) -> bool:
+    """Whether any argument of a field or directive of ``schema`` is deprecated."""
+    for named in schema.type_map.values():
+        if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
+            for field in named.fields.values():
+                if any(argument.deprecation_reason for argument in field.args.values()):
+                    return True
+    return any(
+        argument.deprecation_reason
+        for directive in schema.directives
+        for argument in directive.args.values()
+    )
+
+
+def spread_fragments(
+    definition: ExecutableDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> list[FragmentDefinitionNode]:
+    """The fragments ``definition`` spreads, directly or through other fragments, in
+    the order first met (unknown names are skipped: validation reports them)."""
+    found: dict[str, FragmentDefinitionNode] = {}
+    pending: list[SelectionSetNode] = [definition.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None and selection.name.value not in found:
+                    found[selection.name.value] = fragment
+                    pending.append(fragment.selection_set)
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)):
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
+    return list(found.values())
 
 
 def _deprecation_warnings(arguments: ast.arguments, warned: Mapping[str, str]) -> list[ast.stmt]:
