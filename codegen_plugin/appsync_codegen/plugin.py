@@ -493,6 +493,8 @@ class AppSyncPlugin(Plugin):
 def _merge_type_checking_blocks(code: str) -> str:
     """One ``if TYPE_CHECKING:`` block: the forward-reference plugin adds its own
     after the plugin added one for the names the iterators and options need."""
+    if code.count("if TYPE_CHECKING:") < 2:  # one block at most: nothing to merge
+        return code
     try:
         module = ast.parse(code)
     except SyntaxError:
