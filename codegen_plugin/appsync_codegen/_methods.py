@@ -43,7 +43,7 @@ from graphql import (
 )
 
 from ._paginated import PageTypes, iter_method
-from ._rewrite import add_import, docstring, internal
+from ._rewrite import add_import, docstring, internal, walk
 from .auth_modes import OperationAuth
 from .compact import compact_document
 from .errors import CodegenError
@@ -137,7 +137,7 @@ class MethodRewriter:
         for key, value in zip(dict_.keys, dict_.values, strict=True):
             if isinstance(key, ast.Constant) and key.value in renames:
                 old, new = renames[key.value]
-                for node in ast.walk(value):
+                for node in walk(value):
                     if isinstance(node, ast.Name) and node.id == old:
                         node.id = new
         types = {d.variable.name.value: d.type for d in variable_definitions}
@@ -360,7 +360,7 @@ class MethodRewriter:
         for constant in used:
             spec = self.operations[constant]
             module.body.append(_operation_constant(constant, spec, origins.get(spec.model, "")))
-        names = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+        names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
         runtime = [name for name in ("AsyncPages", "Operation", "Pages") if name in names]
         if runtime:
             add_import(module, "appsync_runtime", runtime)
@@ -431,7 +431,7 @@ def auth_summary(auth: OperationAuth) -> str:
 
 def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -> None:
     """Add ``from source import name`` for each candidate the module uses but lacks."""
-    used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    used = {node.id for node in walk(module) if isinstance(node, ast.Name)}
     wanted = [name for name in candidates if name in used]
     if wanted:
         add_import(module, source, wanted)
@@ -588,7 +588,7 @@ class OperationSpec:
 
 def _result_model(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """The model ariadne's method validates its result with (``Model.model_validate``)."""
-    for node in ast.walk(method):
+    for node in walk(method):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -640,7 +640,7 @@ def _variable_arguments(statement: ast.stmt | None) -> dict[str, str]:
     if isinstance(value, ast.Dict):
         for key, item in zip(value.keys, value.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                name = next((n.id for n in ast.walk(item) if isinstance(n, ast.Name)), None)
+                name = next((n.id for n in walk(item) if isinstance(n, ast.Name)), None)
                 if name is not None:
                     found[key.value] = name
     return found

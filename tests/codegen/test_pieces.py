@@ -184,6 +184,21 @@ def test_a_fragment_an_operation_does_not_spread_marks_none_of_its_variables() -
     assert deprecated_variables(schema, mine, {"Unused": unused}) == {}  # type: ignore[arg-type]
 
 
+def test_walk_gives_the_nodes_of_ast_walk_in_its_order() -> None:
+    import ast
+    import inspect
+    import typing
+
+    from appsync_codegen import _methods, generate
+    from appsync_codegen._rewrite import walk  # pyright: ignore[reportPrivateUsage]
+
+    for module in (ast, typing, generate, _methods):
+        tree = ast.parse(inspect.getsource(module))
+        assert [id(node) for node in walk(tree)] == [id(node) for node in ast.walk(tree)]
+    expression = ast.parse("f(a, *b, k=[c for c in d if c], **{e: g})", mode="eval")
+    assert [id(n) for n in walk(expression)] == [id(n) for n in ast.walk(expression)]
+
+
 # -- config -----------------------------------------------------------------------
 
 
