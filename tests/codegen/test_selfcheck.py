@@ -434,7 +434,7 @@ def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
 
     probe = Probe()
     process = probe._process  # pyright: ignore[reportPrivateUsage]
-    with pytest.raises(RuntimeError, match="before Probe.start"):
+    with pytest.raises(RuntimeError, match=r"before Probe\.start"):
         probe.result(None)
     probe.close()
     assert process.poll() is not None
