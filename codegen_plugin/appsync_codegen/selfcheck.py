@@ -1,14 +1,17 @@
 """The check ``generate`` runs before exiting 0: the package it is about to write works.
 
 ``generate`` writes the package into a scratch directory first. There, after
-formatting, :func:`check_package` runs the probe (:mod:`appsync_codegen._probe`) in
-a fresh interpreter (the same ``sys.executable``, the scratch directory first on
-``sys.path``): every module imports, every relative import (also those inside
-methods and under ``TYPE_CHECKING``) names something real, the package's
-``__all__`` resolves, every pydantic model builds, and no generated client member
-replaces one of the classes it extends (an operation named ``Close`` would give
-``close()``, which the runtime's client needs). Only then are the files moved
-into place, so a failed check leaves the previous package as it was.
+formatting, the probe (:mod:`appsync_codegen._probe`) checks it in a fresh
+interpreter (the same ``sys.executable``, the scratch directory first on
+``sys.path``), started with generation as a :class:`Probe` so that it has loaded
+pydantic and the runtime by the time the package is written (:func:`check_package`
+starts one and hands it the package at once): every module imports, every
+relative import (also those inside methods and under ``TYPE_CHECKING``) names
+something real, the package's ``__all__`` resolves, every pydantic model builds,
+and no generated client member replaces one of the classes it extends (an
+operation named ``Close`` would give ``close()``, which the runtime's client
+needs). Only then are the files moved into place, so a failed check leaves the
+previous package as it was.
 
 A problem is reported where it comes from: :class:`OriginRecorder`, an
 ariadne-codegen plugin that runs after every other, notes which GraphQL element
