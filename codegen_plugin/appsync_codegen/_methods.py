@@ -21,11 +21,16 @@ from graphql import (
     ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLSchema,
+    InlineFragmentNode,
     ListTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     TypeInfo,
     TypeInfoVisitor,
     TypeNode,
@@ -38,7 +43,7 @@ from graphql import (
 )
 
 from ._paginated import PageTypes, iter_method
-from ._rewrite import add_import, docstring, internal
+from ._rewrite import add_import, docstring, internal, walk
 from .auth_modes import OperationAuth
 from .compact import compact_document
 from .errors import CodegenError
@@ -53,6 +58,7 @@ __all__ = [
     "auth_summary",
     "deprecated_variables",
     "document_client_class",
+    "has_deprecated_arguments",
     "runtime_unset_import",
 ]
 
@@ -131,7 +137,7 @@ class MethodRewriter:
         for key, value in zip(dict_.keys, dict_.values, strict=True):
             if isinstance(key, ast.Constant) and key.value in renames:
                 old, new = renames[key.value]
-                for node in ast.walk(value):
+                for node in walk(value):
                     if isinstance(node, ast.Name) and node.id == old:
                         node.id = new
         types = {d.variable.name.value: d.type for d in variable_definitions}
@@ -354,7 +360,7 @@ class MethodRewriter:
         for constant in used:
             spec = self.operations[constant]
             module.body.append(_operation_constant(constant, spec, origins.get(spec.model, "")))
-        names = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+        names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
         runtime = [name for name in ("AsyncPages", "Operation", "Pages") if name in names]
         if runtime:
             add_import(module, "appsync_runtime", runtime)
@@ -425,7 +431,7 @@ def auth_summary(auth: OperationAuth) -> str:
 
 def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -> None:
     """Add ``from source import name`` for each candidate the module uses but lacks."""
-    used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    used = {node.id for node in walk(module) if isinstance(node, ast.Name)}
     wanted = [name for name in candidates if name in used]
     if wanted:
         add_import(module, source, wanted)
@@ -436,7 +442,11 @@ def deprecated_variables(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
 ) -> dict[str, str]:
-    """The variables an operation passes to deprecated arguments, with the reasons."""
+    """The variables an operation passes to deprecated arguments, with the reasons.
+
+    Only the operation and the fragments it spreads (directly or through others)
+    are read: another operation's fragment may use a variable of the same name.
+    """
     found: dict[str, str] = {}
     type_info = TypeInfo(schema)
 
@@ -447,9 +457,43 @@ def deprecated_variables(
             if reason and isinstance(node.value, VariableNode):
                 found.setdefault(node.value.name.value, reason)
 
-    document = DocumentNode(definitions=(operation, *fragments.values()))
+    document = DocumentNode(definitions=(operation, *spread_fragments(operation, fragments)))
     visit(document, TypeInfoVisitor(type_info, Arguments()))
     return found
+
+
+def has_deprecated_arguments(schema: GraphQLSchema) -> bool:
+    """Whether any argument of a field or directive of ``schema`` is deprecated."""
+    for named in schema.type_map.values():
+        if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
+            for field in named.fields.values():
+                if any(argument.deprecation_reason for argument in field.args.values()):
+                    return True
+    return any(
+        argument.deprecation_reason
+        for directive in schema.directives
+        for argument in directive.args.values()
+    )
+
+
+def spread_fragments(
+    definition: ExecutableDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> list[FragmentDefinitionNode]:
+    """The fragments ``definition`` spreads, directly or through other fragments, in
+    the order first met (unknown names are skipped: validation reports them)."""
+    found: dict[str, FragmentDefinitionNode] = {}
+    pending: list[SelectionSetNode] = [definition.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None and selection.name.value not in found:
+                    found[selection.name.value] = fragment
+                    pending.append(fragment.selection_set)
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)):
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
+    return list(found.values())
 
 
 def _deprecation_warnings(arguments: ast.arguments, warned: Mapping[str, str]) -> list[ast.stmt]:
@@ -544,7 +588,7 @@ class OperationSpec:
 
 def _result_model(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """The model ariadne's method validates its result with (``Model.model_validate``)."""
-    for node in ast.walk(method):
+    for node in walk(method):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -596,7 +640,7 @@ def _variable_arguments(statement: ast.stmt | None) -> dict[str, str]:
     if isinstance(value, ast.Dict):
         for key, item in zip(value.keys, value.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                name = next((n.id for n in ast.walk(item) if isinstance(n, ast.Name)), None)
+                name = next((n.id for n in walk(item) if isinstance(n, ast.Name)), None)
                 if name is not None:
                     found[key.value] = name
     return found

@@ -34,7 +34,7 @@ from graphql import (
     SelectionSetNode,
 )
 
-from ._rewrite import add_import, docstring, has_docstring, internal, member_doc
+from ._rewrite import add_import, docstring, has_docstring, internal, member_doc, walk
 from ._selections import Selections, field_type
 from .errors import CodegenError
 from .names import ENUM_RESERVED, assign_names
@@ -251,7 +251,7 @@ class ModelRewriter:
 
     def _rename_enum_references(self, class_def: ast.ClassDef) -> None:
         """``Status._null`` (ariadne-codegen's spelling of an enum default) as generated."""
-        for node in ast.walk(class_def):
+        for node in walk(class_def):
             if isinstance(node, ast.Name) and node.id.count(".") == 1:
                 type_name, _, member = node.id.partition(".")
                 node.id = f"{type_name}.{self._enum_member(type_name, member)}"
@@ -450,7 +450,7 @@ def _referenced_names(class_def: ast.ClassDef) -> set[str]:
         elif isinstance(statement, ast.Assign):
             parts = [statement.value]
         for part in parts:
-            for node in ast.walk(part):
+            for node in walk(part):
                 if isinstance(node, ast.Name):
                     names.add(node.id)
                 elif (
@@ -485,7 +485,7 @@ def final_scalar_validators(module: ast.Module) -> None:
     for node in module.body:
         if isinstance(node, ast.ClassDef):
             rewriter.visit(node)
-    used = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    used = {node.id for node in walk(module) if isinstance(node, ast.Name)}
     if rewriter.serializers:
         add_import(module, RUNTIME_SCALARS_MODULE, sorted(rewriter.serializers))
     pydantic = [name for name in ("PlainSerializer", "PlainValidator") if name in used]
@@ -556,7 +556,7 @@ def reexport_noqa_imports(code: str) -> str:
     except SyntaxError:
         return code
     used: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name):
             used.add(node.id)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -636,7 +636,7 @@ def _add_field_keyword(node: ast.AnnAssign, name: str, value: ast.expr) -> None:
 
 def import_deprecation_helpers(module: ast.Module) -> None:
     """Add the imports deprecated fields use (``Field``, ``TYPE_CHECKING``, ``deprecated``)."""
-    names = {node.id for node in ast.walk(module) if isinstance(node, ast.Name)}
+    names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
     if "deprecated" not in names:
         return
     imports = [node for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))]

@@ -8,7 +8,7 @@ from typing import cast
 
 from graphql import ExecutableDefinitionNode, GraphQLSchema, Node, OperationDefinitionNode
 
-from ._rewrite import located
+from ._rewrite import located, walk
 from .errors import CodegenError, Diagnostic
 from .names import python_name
 
@@ -75,7 +75,7 @@ class ModuleChecks:
         imported: set[str] = set()
         sources: dict[str, set[tuple[int, str | None]]] = {}
         used: set[str] = set()  # builtins the module names
-        for node in ast.walk(module):  # one walk: a large client module has many nodes
+        for node in walk(module):  # one walk: a large client module has many nodes
             kind = type(node)
             if kind is ast.Name:
                 name_id = cast("ast.Name", node).id
@@ -118,7 +118,7 @@ class ModuleChecks:
     def exports(self, module: ast.Module) -> None:
         """Refuse two generated names the package ``__init__`` would export as one."""
         sources: dict[str, set[str]] = {}
-        for node in ast.walk(module):
+        for node in walk(module):
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
                 for alias in node.names:
                     sources.setdefault(alias.asname or alias.name, set()).add(node.module)
@@ -158,7 +158,7 @@ def _names_used_besides_arguments(method: ast.FunctionDef | ast.AsyncFunctionDef
         ):
             names.add("variables")
             continue
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Name):
                 names.add(node.id)
             elif isinstance(node, ast.alias):
@@ -167,5 +167,5 @@ def _names_used_besides_arguments(method: ast.FunctionDef | ast.AsyncFunctionDef
                 names.add(node.arg)
     for default in (*method.args.defaults, *method.args.kw_defaults):
         if default is not None:
-            names.update(n.id for n in ast.walk(default) if isinstance(n, ast.Name))
+            names.update(n.id for n in walk(default) if isinstance(n, ast.Name))
     return names

@@ -1,12 +1,16 @@
 """The probe :mod:`appsync_codegen.selfcheck` runs in a fresh interpreter.
 
 Its source is passed to ``python -c`` (so that nothing of appsync_codegen, nor of
-the generating process, is imported), with one JSON argument::
+the generating process, is imported). It can be started before the package exists:
+it first imports what every generated package imports (pydantic's model machinery
+and the runtime, :data:`WARM_UP`), then reads one line of JSON from its standard
+input::
 
     {"parent": "/dir/holding/the/package", "package": "notes_client",
      "clients": [["client", "Client"], ["async_client", "AsyncClient"]]}
 
-It puts ``parent`` first on ``sys.path`` and proves, one step after another:
+(end of input instead: the package was not made, it exits at once). It puts
+``parent`` first on ``sys.path`` and proves, one step after another:
 
 1. every module of the package imports (syntax included);
 2. every ``from .module import Name`` in the package, also those inside
@@ -14,7 +18,9 @@ It puts ``parent`` first on ``sys.path`` and proves, one step after another:
    checkers), names something ``module`` defines;
 3. every name in the package's ``__all__`` resolves (the lazy ``__getattr__``);
 4. every pydantic model of the package builds (``defer_build`` leaves that to
-   the first call: a broken annotation would only fail then);
+   the first call: a broken annotation would only fail then), each module's
+   models last defined first: ariadne-codegen writes a model before the models
+   its fields hold, and a model built after them reuses their schemas;
 5. no member a client class defines replaces a member of the classes it extends
    (the runtime's client and the generated base client): public, dunder or
    private, each is part of what makes the client work.
@@ -38,6 +44,15 @@ from typing import Any
 
 MARKER = "appsync-codegen-probe:"
 """Prefix of the probe's answer line."""
+WARM_UP = (
+    "pydantic.main",
+    "pydantic.alias_generators",
+    "appsync_runtime",
+    "appsync_runtime.model",
+    "appsync_runtime.scalars",
+)
+"""Modules every generated package imports: loaded while the package is being made.
+Were one missing, the probe would report it where the package imports it."""
 
 # Attributes Python itself puts in every class's namespace.
 _CLASS_BOOKKEEPING = frozenset(
@@ -164,13 +179,14 @@ def _models(modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
         return []
     problems: list[dict[str, Any]] = []
     for file_name, module in modules.items():
-        for value in list(vars(module).values()):
-            if not (
-                isinstance(value, type)
-                and issubclass(value, BaseModel)
-                and value.__module__ == module.__name__
-            ):
-                continue
+        models = [
+            value
+            for value in list(vars(module).values())
+            if isinstance(value, type)
+            and issubclass(value, BaseModel)
+            and value.__module__ == module.__name__
+        ]
+        for value in reversed(models):  # the models a model's fields hold first
             try:
                 value.model_rebuild()
             except BaseException as exc:
@@ -253,9 +269,30 @@ def _problem(kind: str, module: str, line: int, name: str, message: str) -> dict
     return {"kind": kind, "module": module, "line": line, "name": name, "message": message}
 
 
+def warm_up() -> None:
+    """Import :data:`WARM_UP` (and the runtime's client classes); failures are left
+    for the probe to find where the package imports them."""
+    for name in WARM_UP:
+        try:
+            importlib.import_module(name)
+        except BaseException:  # reported by the probe, where the package imports it
+            continue
+    runtime = sys.modules.get("appsync_runtime")
+    for name in ("AppSyncClient", "AsyncAppSyncClient"):
+        try:
+            getattr(runtime, name, None)
+        except BaseException:  # as above
+            continue
+
+
 def main() -> None:
-    """Probe the package named by the JSON in ``sys.argv[1]``; print the answer line."""
-    problems = probe(json.loads(sys.argv[1]))
+    """Warm up, then probe the package named by the JSON line read from standard
+    input; print the answer line (nothing when the input ends first)."""
+    warm_up()
+    line = sys.stdin.readline()
+    if not line.strip():
+        return
+    problems = probe(json.loads(line))
     sys.stdout.write(MARKER + json.dumps(problems) + "\n")
 
 

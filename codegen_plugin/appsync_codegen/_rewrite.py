@@ -5,12 +5,42 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import cast
 
 from graphql import NameNode, Node
 
 from .errors import Diagnostic, source_location
 
-__all__ = ["add_import", "docstring", "has_docstring", "internal", "located", "member_doc"]
+__all__ = [
+    "add_import",
+    "docstring",
+    "has_docstring",
+    "internal",
+    "located",
+    "member_doc",
+    "walk",
+]
+
+
+def walk(tree: ast.AST) -> list[ast.AST]:
+    """``ast.walk(tree)`` as a list, the same nodes in the same order (breadth first),
+    in half its time: the plugin walks every generated module, the largest several
+    times."""
+    found: list[ast.AST] = [tree]
+    append = found.append
+    index = 0
+    while index < len(found):
+        node = found[index]
+        index += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in cast("list[object]", value):
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
+    return found
 
 
 def located(node: Node | NameNode | None, message: str) -> Diagnostic:

@@ -8,6 +8,7 @@ strings become ordinary strings with the same value.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from graphql import Source, TokenKind
@@ -20,6 +21,11 @@ _WORDS = {TokenKind.NAME, TokenKind.INT, TokenKind.FLOAT}
 
 def compact_document(text: str) -> str:
     """``text`` (a valid document) with only the whitespace its tokens need."""
+    return _compact(text)
+
+
+@functools.lru_cache(maxsize=1024)  # each operation is compacted once per client
+def _compact(text: str) -> str:
     lexer = Lexer(Source(text))
     parts: list[str] = []
     previous: TokenKind | None = None

@@ -14,6 +14,8 @@ import ast
 import inspect
 import textwrap
 
+from ._rewrite import walk
+
 __all__ = ["rewrap_docstrings"]
 
 _QUOTES = '"""'
@@ -66,7 +68,7 @@ def _docstring_nodes(tree: ast.Module) -> list[ast.Expr]:
     """Docstrings of the module, classes and functions, and attribute docstrings."""
     found: list[ast.Expr] = []
     bodies: list[list[ast.stmt]] = [tree.body]
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             bodies.append(node.body)
     for body in bodies:

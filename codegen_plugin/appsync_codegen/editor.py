@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .config import CodegenConfig
@@ -67,9 +68,16 @@ EditorFiles = dict[Path, str]
 """File path to the text it should hold."""
 
 
-def editor_files(config: CodegenConfig) -> EditorFiles:
+def editor_files(
+    config: CodegenConfig, parsed: tuple[Sequence[Path], Collection[str]] | None = None
+) -> EditorFiles:
     """The two files for ``config`` and their text; none when ``graphql_config`` is off
-    or the schema is not local files (``remote_schema_url``, an import path)."""
+    or the schema is not local files (``remote_schema_url``, an import path).
+
+    ``parsed``: schema files the caller has parsed already and the names of the
+    types and directives they define (:func:`~appsync_codegen.prelude.defined_names`);
+    used when they are the files read here, else the files are parsed again.
+    """
     schema_files = local_schema_files(config)
     if not config.options.graphql_config or not schema_files or skipped_because(config):
         return {}
@@ -79,7 +87,11 @@ def editor_files(config: CodegenConfig) -> EditorFiles:
     from .schema import parse_files
 
     root = config.root
-    prelude = prelude_document(skip=defined_names(parse_files(schema_files)))
+    if parsed is not None and list(parsed[0]) == schema_files:
+        defined = set(parsed[1])
+    else:
+        defined = defined_names(parse_files(schema_files))
+    prelude = prelude_document(skip=defined)
     prelude_text = (
         f"{_MARK} generate: the AppSync scalars and directives\n"
         "# the schema uses without declaring them, for editors' GraphQL extensions.\n"

@@ -49,8 +49,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ariadne_codegen.client_generators.arguments import ArgumentsGenerator
 from ariadne_codegen.client_generators.client import ClientGenerator
+from ariadne_codegen.client_generators.constants import UNSET_IMPORT, UPLOAD_IMPORT
 from ariadne_codegen.client_generators.package import PackageGenerator, get_package_generator
+from ariadne_codegen.codegen import generate_import_from
 from ariadne_codegen.config import (
     # ariadne-codegen annotates config_dict as a bare dict (key and value types unknown)
     get_client_settings,  # pyright: ignore[reportUnknownVariableType]
@@ -111,15 +114,17 @@ from .manifest import MANIFEST_NAME, build_manifest, generated_extras
 from .names import package_modules
 from .operations import Operations, load_operations
 from .plugin import SELF_CHECKED, AppSyncPlugin
+from .prelude import defined_names
 from .scalars import SCALAR_TYPES
 from .schema import (
     GRAPHQL_EXTENSIONS,
     check_schema,
     graphql_diagnostics,
     graphql_files,
-    load_schema,
+    parse_files,
+    schema_from_document,
 )
-from .selfcheck import ClientClass, OriginRecorder, Origins, check_package, syntax_problems
+from .selfcheck import ClientClass, OriginRecorder, Origins, Probe, syntax_problems
 from .subscriptions import check_subscription_selections
 
 __all__ = [
@@ -348,12 +353,12 @@ def generate(
         section["target_package_path"] = Path(target_package_path).resolve().as_posix()
         loaded = replace(loaded, section=section)
     result = _Run(loaded).generate()
-    files = editor_files(loaded)
+    files = result.editor_files
     notices = write_editor_files(files) if editor else []
     skipped = loaded.options.graphql_config and skipped_because(loaded)
     if skipped:
         notices.append(Diagnostic(str(loaded.path), 1, 1, skipped))
-    return replace(result, editor_files=files, warnings=[*result.warnings, *notices])
+    return replace(result, warnings=[*result.warnings, *notices])
 
 
 class _Run:
@@ -388,20 +393,27 @@ class _Run:
             SELF_CHECKED: True,  # the plugin leaves the check to `generate`
         }
         self.origins = Origins()
+        self.parsed_schema: tuple[list[Path], set[str]] | None = None
+        """The local schema files read and the names they define themselves."""
 
     def generate(self) -> GenerationResult:
         notices = self._check_keys()
         self._check_paths()
         target = Path(self.section["target_package_path"])
-        with tempfile.TemporaryDirectory(prefix="appsync-codegen-") as scratch:
+        # The check's fresh interpreter starts now: it loads pydantic and the runtime
+        # while the package is made.
+        with (
+            tempfile.TemporaryDirectory(prefix="appsync-codegen-") as scratch,
+            Probe() as probe,
+        ):
             # Written and checked there; moved into place only once sound.
             self.section["target_package_path"] = Path(scratch).resolve().as_posix()
             try:
-                return self._generate(target, notices)
+                return self._generate(target, notices, probe)
             finally:
                 self.section["target_package_path"] = target.as_posix()
 
-    def _generate(self, target: Path, notices: list[Diagnostic]) -> GenerationResult:
+    def _generate(self, target: Path, notices: list[Diagnostic], probe: Probe) -> GenerationResult:
         primary, *others = self.kinds
         settings = self._settings(primary)
         final = target / settings.target_package_name
@@ -428,8 +440,8 @@ class _Run:
                     manager = self._plugin_manager(schema, settings, kind)
                     _give_fragments(manager, operations)
                     _share_models(plugin_manager, manager)
-                    other = _client_package(schema, operations, self._settings(kind), manager)
-                    package.add_client(kind, other.client_generator)
+                    other = _client_generator(schema, self._settings(kind), manager)
+                    package.add_client(kind, other)
                 package.schema_source = self._written_source("schema_path", "schema_paths")
                 package.queries_source = self._written_source("queries_path")
                 package.operation_auth = auth
@@ -456,22 +468,25 @@ class _Run:
             ]
             raise self._broken(modules, final, exc) from None
         clients = [ClientClass(kind.module, kind.name) for kind in self.kinds]
-        problems = check_package(package_path, clients, self.origins, shown_dir=final)
-        if problems:
-            raise CodegenError(problems)
+        probe.start(package_path, clients)
+        # While the package is checked: what does not change it.
         files = [name for name in files if name != MANIFEST_NAME]
         manifest = build_manifest(
             self.config, files={name: (package_path / name).read_bytes() for name in files}
         )
-        (package_path / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
-        files = sorted([*files, MANIFEST_NAME])
-        removed = _install(package_path, final, files)
         warnings = (
             notices
             + _pagination_notes(plugin_manager, operations)
             + _deprecation_warnings(schema, operations)
         )
-        return GenerationResult(final, files, removed, warnings)
+        editor = editor_files(self.config, self.parsed_schema)
+        problems = probe.result(self.origins, shown_dir=final)
+        if problems:
+            raise CodegenError(problems)
+        (package_path / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        files = sorted([*files, MANIFEST_NAME])
+        removed = _install(package_path, final, files)
+        return GenerationResult(final, files, removed, warnings, editor)
 
     def _broken(
         self, modules: list[tuple[str, str]], final: Path, exc: RuntimeError
@@ -650,7 +665,9 @@ class _Run:
                     raise self.config.error("schema_paths", str(exc)) from None
         if not files:
             raise self.config.error("schema_path", "no .graphql schema files found")
-        return load_schema(self.config, files)
+        user = parse_files(files)
+        self.parsed_schema = (files, defined_names(user))
+        return schema_from_document(self.config, files, user)
 
     def _plugin_manager(
         self, schema: GraphQLSchema, settings: ClientSettings, kind: _ClientKind
@@ -962,6 +979,37 @@ def _client_package(
     generator = get_package_generator(schema, operations.fragments, settings, plugin_manager)
     assert isinstance(generator, PackageGenerator)  # client settings give a client package
     return generator
+
+
+def _client_generator(
+    schema: GraphQLSchema, settings: ClientSettings, plugin_manager: PluginManager
+) -> ClientGenerator:
+    """The client generator ariadne-codegen's package generator would hold for
+    ``settings``, made alone: a second client needs no models, enums or inputs of
+    its own (making the whole package generator also builds ariadne's custom-operation
+    classes for every schema type, about as long as the rest of it for a large schema).
+    """
+    return ClientGenerator(
+        base_client_import=generate_import_from(
+            names=[settings.base_client_name],
+            from_=settings.base_client_module_name or Path(settings.base_client_file_path).stem,
+            level=1,
+        ),
+        arguments_generator=ArgumentsGenerator(
+            schema=schema,
+            convert_to_snake_case=settings.convert_to_snake_case,
+            custom_scalars=settings.scalars,
+            plugin_manager=plugin_manager,
+        ),
+        name=settings.client_name,
+        base_client=settings.base_client_name,
+        enums_module_name=settings.enums_module_name,
+        input_types_module_name=settings.input_types_module_name,
+        unset_import=UNSET_IMPORT,
+        upload_import=UPLOAD_IMPORT if settings.multipart_uploads else None,
+        custom_scalars=settings.scalars,
+        plugin_manager=plugin_manager,
+    )
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from ._methods import (
     MethodRewriter,
     deprecated_variables,
     document_client_class,
+    has_deprecated_arguments,
     runtime_unset_import,
 )
 from ._models import (
@@ -201,6 +202,8 @@ class AppSyncPlugin(Plugin):
             raise ValueError(f"[tool.ariadne-codegen.appsync]: {conventions}")
         self._conventions: tuple[Convention, ...] = conventions
         self._fragments_module = str(section.get("fragments_module_name", "fragments"))
+        self._deprecated_arguments: bool | None = None
+        """Whether the schema deprecates any argument (found on first need)."""
         self.pagination_notes: dict[str, str] = {}
         """Per operation name: why a paginated-looking operation has no iterator."""
 
@@ -285,8 +288,12 @@ class AppSyncPlugin(Plugin):
         """
         self._checks.method(method_def, operation_definition)
         auth = self.operation_auth(operation_definition)
-        deprecated = deprecated_variables(
-            self.schema, operation_definition, self._known_fragments()
+        if self._deprecated_arguments is None:
+            self._deprecated_arguments = has_deprecated_arguments(self.schema)
+        deprecated = (
+            deprecated_variables(self.schema, operation_definition, self._known_fragments())
+            if self._deprecated_arguments
+            else {}
         )
         return self._methods.method(method_def, operation_definition, auth, deprecated)
 
@@ -486,6 +493,8 @@ class AppSyncPlugin(Plugin):
 def _merge_type_checking_blocks(code: str) -> str:
     """One ``if TYPE_CHECKING:`` block: the forward-reference plugin adds its own
     after the plugin added one for the names the iterators and options need."""
+    if code.count("if TYPE_CHECKING:") < 2:  # one block at most: nothing to merge
+        return code
     try:
         module = ast.parse(code)
     except SyntaxError:

@@ -38,6 +38,7 @@ __all__ = [
     "graphql_files",
     "load_schema",
     "parse_files",
+    "schema_from_document",
     "string_arguments",
 ]
 
@@ -104,7 +105,13 @@ def parse_files(files: Iterable[Path]) -> DocumentNode:
 
 def load_schema(config: CodegenConfig, files: list[Path]) -> GraphQLSchema:
     """The schema in ``files`` with the AppSync prelude added where it is missing."""
-    user = parse_files(files)
+    return schema_from_document(config, files, parse_files(files))
+
+
+def schema_from_document(
+    config: CodegenConfig, files: list[Path], user: DocumentNode
+) -> GraphQLSchema:
+    """:func:`load_schema` of ``files`` already parsed into ``user`` (:func:`parse_files`)."""
     prelude = prelude_document(skip=defined_names(user))
     document = DocumentNode(definitions=prelude.definitions + user.definitions)
     errors = validate_sdl(document)

@@ -1,14 +1,17 @@
 """The check ``generate`` runs before exiting 0: the package it is about to write works.
 
 ``generate`` writes the package into a scratch directory first. There, after
-formatting, :func:`check_package` runs the probe (:mod:`appsync_codegen._probe`) in
-a fresh interpreter (the same ``sys.executable``, the scratch directory first on
-``sys.path``): every module imports, every relative import (also those inside
-methods and under ``TYPE_CHECKING``) names something real, the package's
-``__all__`` resolves, every pydantic model builds, and no generated client member
-replaces one of the classes it extends (an operation named ``Close`` would give
-``close()``, which the runtime's client needs). Only then are the files moved
-into place, so a failed check leaves the previous package as it was.
+formatting, the probe (:mod:`appsync_codegen._probe`) checks it in a fresh
+interpreter (the same ``sys.executable``, the scratch directory first on
+``sys.path``), started with generation as a :class:`Probe` so that it has loaded
+pydantic and the runtime by the time the package is written (:func:`check_package`
+starts one and hands it the package at once): every module imports, every
+relative import (also those inside methods and under ``TYPE_CHECKING``) names
+something real, the package's ``__all__`` resolves, every pydantic model builds,
+and no generated client member replaces one of the classes it extends (an
+operation named ``Close`` would give ``close()``, which the runtime's client
+needs). Only then are the files moved into place, so a failed check leaves the
+previous package as it was.
 
 A problem is reported where it comes from: :class:`OriginRecorder`, an
 ariadne-codegen plugin that runs after every other, notes which GraphQL element
@@ -61,6 +64,7 @@ __all__ = [
     "Origin",
     "OriginRecorder",
     "Origins",
+    "Probe",
     "check_package",
     "check_written_package",
     "locate",
@@ -363,6 +367,99 @@ def syntax_problems(
 # -- the probe -----------------------------------------------------------------------------
 
 
+class Probe:
+    """The probe's fresh interpreter, started ahead of the package it will check.
+
+    Made before generation starts, it imports pydantic's model machinery and the
+    runtime while ariadne-codegen writes the package; :meth:`start` hands it the
+    package, :meth:`result` waits for its verdict. Use it as a context manager: on
+    leaving, an interpreter that was never handed a package (generation failed) is
+    stopped.
+    """
+
+    def __init__(self) -> None:
+        from . import _probe
+
+        self._marker = _probe.MARKER
+        # An empty working directory: `python -c` puts it first on sys.path, where
+        # nothing may shadow the modules the probe imports before the package's.
+        self._empty = tempfile.TemporaryDirectory(prefix="appsync-codegen-probe-")
+        self._process = subprocess.Popen(
+            [sys.executable, "-B", "-c", Path(_probe.__file__).read_text(encoding="utf-8")],
+            cwd=self._empty.name,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._package: tuple[Path, Sequence[ClientClass]] | None = None
+
+    def __enter__(self) -> Probe:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self, package_dir: Path, clients: Sequence[ClientClass]) -> None:
+        """Have the interpreter check the package in ``package_dir`` (written in full)."""
+        spec = {
+            "parent": str(package_dir.parent),
+            "package": package_dir.name,
+            "clients": [[client.module, client.name] for client in clients],
+        }
+        self._package = (package_dir, clients)
+        stdin = self._process.stdin
+        assert stdin is not None  # opened with PIPE
+        try:  # one line; communicate() in result() closes the pipe
+            stdin.write(json.dumps(spec) + "\n")
+            stdin.flush()
+        except OSError:  # it died before reading: result() says what it printed
+            pass
+
+    def result(
+        self,
+        origins: Origins | None,
+        *,
+        shown_dir: Path | None = None,
+        tail: str = "nothing was written",
+    ) -> list[Diagnostic]:
+        """The problems of the package handed to :meth:`start` (empty: it works).
+
+        ``shown_dir`` is where messages say the files are (where they will be
+        written; default the package's directory); ``tail`` ends each message.
+        """
+        if self._package is None:
+            raise RuntimeError("Probe.result() before Probe.start()")
+        package_dir, _ = self._package
+        shown = shown_dir if shown_dir is not None else package_dir
+        try:
+            stdout, stderr = self._process.communicate(timeout=_PROBE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.close()
+            message = f"importing the generated package took over {_PROBE_TIMEOUT:.0f} s"
+            return [Diagnostic(display_path(shown), 1, 1, f"{message}; {tail}")]
+        answer = next(
+            (
+                line[len(self._marker) :]
+                for line in reversed(stdout.splitlines())
+                if line.startswith(self._marker)
+            ),
+            None,
+        )
+        if answer is None:
+            detail = (stderr.strip().splitlines() or ["no output"])[-1]
+            message = f"the generated package could not be checked in a fresh interpreter: {detail}"
+            return [Diagnostic(display_path(shown), 1, 1, f"{message}; {tail}")]
+        return _diagnostics(json.loads(answer), package_dir, shown, origins, tail)
+
+    def close(self) -> None:
+        """Stop the interpreter if it still runs; remove its working directory."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+        self._empty.cleanup()
+
+
 def check_package(
     package_dir: Path,
     clients: Sequence[ClientClass],
@@ -374,45 +471,12 @@ def check_package(
     """The problems of the package in ``package_dir`` (empty: it works).
 
     ``shown_dir`` is where messages say the files are (where they will be
-    written; default ``package_dir``); ``tail`` ends each message.
+    written; default ``package_dir``); ``tail`` ends each message. The same check
+    as a :class:`Probe` started now.
     """
-    from . import _probe
-
-    shown = shown_dir if shown_dir is not None else package_dir
-    spec = {
-        "parent": str(package_dir.parent),
-        "package": package_dir.name,
-        "clients": [[client.module, client.name] for client in clients],
-    }
-    source = Path(_probe.__file__).read_text(encoding="utf-8")
-    try:
-        # An empty working directory: `python -c` puts it first on sys.path, where
-        # nothing may shadow the modules the probe imports before the package's.
-        with tempfile.TemporaryDirectory(prefix="appsync-codegen-probe-") as empty:
-            completed = subprocess.run(
-                [sys.executable, "-B", "-c", source, json.dumps(spec)],
-                cwd=empty,
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=_PROBE_TIMEOUT,
-            )
-    except subprocess.TimeoutExpired:
-        message = f"importing the generated package took over {_PROBE_TIMEOUT:.0f} s"
-        return [Diagnostic(display_path(shown), 1, 1, f"{message}; {tail}")]
-    answer = next(
-        (
-            line[len(_probe.MARKER) :]
-            for line in reversed(completed.stdout.splitlines())
-            if line.startswith(_probe.MARKER)
-        ),
-        None,
-    )
-    if answer is None:
-        detail = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        message = f"the generated package could not be checked in a fresh interpreter: {detail}"
-        return [Diagnostic(display_path(shown), 1, 1, f"{message}; {tail}")]
-    return _diagnostics(json.loads(answer), package_dir, shown, origins, tail)
+    with Probe() as probe:
+        probe.start(package_dir, clients)
+        return probe.result(origins, shown_dir=shown_dir, tail=tail)
 
 
 def _diagnostics(

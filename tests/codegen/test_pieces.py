@@ -121,6 +121,84 @@ def test_short_docstrings_stay_on_one_line() -> None:
     assert _rewrapped("x = 1\n'Short.'\n") == 'x = 1\n"""Short."""\n'
 
 
+# -- deprecated arguments -----------------------------------------------------------
+
+_DEPRECATING_SCHEMA = """
+type Query { note(id: ID!): Note, notes(tag: String @deprecated(reason: "Use label."),
+  label: String): [Note] }
+type Note { id: ID!, body(format: String @deprecated(reason: "Plain only."),
+  size: Int): String, related: [Note] }
+"""
+
+
+def test_deprecated_variables_are_found_through_the_fragments_an_operation_spreads() -> None:
+    from appsync_codegen._methods import (  # pyright: ignore[reportPrivateUsage]
+        deprecated_variables,
+        has_deprecated_arguments,
+    )
+
+    schema = build_ast_schema(parse(_DEPRECATING_SCHEMA))
+    document = parse(
+        """
+        query Mine($f: String, $t: String) { notes(tag: $t) { ...Outer } }
+        query Other($f: String) { note(id: "1") { ...Elsewhere } }
+        fragment Outer on Note { related { ...Inner } }
+        fragment Inner on Note { body(format: $f) }
+        fragment Elsewhere on Note { body(format: $f) }
+        """
+    )
+    operations = [d for d in document.definitions if d.__class__.__name__.startswith("Operation")]
+    fragments = {
+        d.name.value: d  # type: ignore[attr-defined]
+        for d in document.definitions
+        if d.__class__.__name__.startswith("Fragment")
+    }
+    mine, other = operations
+    assert has_deprecated_arguments(schema)
+    # Through two spreads; the tag argument on the operation itself.
+    assert deprecated_variables(schema, mine, fragments) == {  # type: ignore[arg-type]
+        "t": "Use label.",
+        "f": "Plain only.",
+    }
+    # Elsewhere passes $f to a deprecated argument; Other spreads it.
+    assert deprecated_variables(schema, other, fragments) == {"f": "Plain only."}  # type: ignore[arg-type]
+    only_mine = {"Outer": fragments["Outer"]}  # Inner unknown: skipped, not an error
+    assert deprecated_variables(schema, mine, only_mine) == {"t": "Use label."}  # type: ignore[arg-type]
+    plain = build_ast_schema(parse("type Query { notes(tag: String): [String] }"))
+    assert not has_deprecated_arguments(plain)
+
+
+def test_a_fragment_an_operation_does_not_spread_marks_none_of_its_variables() -> None:
+    from appsync_codegen._methods import (  # pyright: ignore[reportPrivateUsage]
+        deprecated_variables,
+    )
+
+    schema = build_ast_schema(parse(_DEPRECATING_SCHEMA))
+    document = parse(
+        """
+        query Mine($f: String) { note(id: "1") { id } }
+        fragment Unused on Note { body(format: $f) }
+        """
+    )
+    mine, unused = document.definitions
+    assert deprecated_variables(schema, mine, {"Unused": unused}) == {}  # type: ignore[arg-type]
+
+
+def test_walk_gives_the_nodes_of_ast_walk_in_its_order() -> None:
+    import ast
+    import inspect
+    import typing
+
+    from appsync_codegen import _methods, generate
+    from appsync_codegen._rewrite import walk  # pyright: ignore[reportPrivateUsage]
+
+    for module in (ast, typing, generate, _methods):
+        tree = ast.parse(inspect.getsource(module))
+        assert [id(node) for node in walk(tree)] == [id(node) for node in ast.walk(tree)]
+    expression = ast.parse("f(a, *b, k=[c for c in d if c], **{e: g})", mode="eval")
+    assert [id(n) for n in walk(expression)] == [id(n) for n in ast.walk(expression)]
+
+
 # -- config -----------------------------------------------------------------------
 
 

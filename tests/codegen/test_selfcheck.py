@@ -370,3 +370,72 @@ def test_every_member_shared_with_a_base_is_an_override(base: set[str], own: set
     found = {problem["name"] for problem in _overrides(module, "client.py", "Client")}
     inherited = base | {name for name in own if name in vars(object)}
     assert found == own & inherited
+
+
+# -- the probe started ahead of the package ----------------------------------------------
+
+_BASE = "from pydantic import BaseModel, ConfigDict\n"
+_DEFERRED = "    model_config = ConfigDict(defer_build=True)\n"
+
+
+def _hand_made(root: Path, modules: dict[str, str]) -> Path:
+    package = root / "hand_made"
+    package.mkdir(parents=True)
+    for name, text in {"__init__.py": "", **modules}.items():
+        (package / name).write_text(text, encoding="utf-8")
+    return package
+
+
+def _probed(package: Path, *, write_late: dict[str, str] | None = None) -> list[str]:
+    """Start the probe before ``write_late`` exists, as generation does; its messages."""
+    from appsync_codegen.selfcheck import Probe
+
+    with Probe() as probe:
+        for name, text in (write_late or {}).items():
+            (package / name).write_text(text, encoding="utf-8")
+        probe.start(package, [])
+        return [diagnostic.message for diagnostic in probe.result(None)]
+
+
+def test_a_probe_started_early_rejects_a_model_that_does_not_build(tmp_path: Path) -> None:
+    """Models are built last defined first: a broken one nested in another is found
+    on its own, and the model holding it fails with it."""
+    package = _hand_made(tmp_path, {})
+    broken = (
+        f"{_BASE}class Outer(BaseModel):\n{_DEFERRED}    inner: 'Inner'\n\n"
+        f"class Inner(BaseModel):\n{_DEFERRED}    value: 'NoSuchType'\n\n"
+        f"class Fine(BaseModel):\n{_DEFERRED}    value: int\n"
+    )
+    messages = _probed(package, write_late={"models.py": broken})
+    assert any("model Inner does not build" in m and "NoSuchType" in m for m in messages)
+    assert any("model Outer does not build" in m for m in messages), messages
+    assert not any("Fine" in m for m in messages)
+    assert all(m.endswith("nothing was written") for m in messages)
+
+
+def test_a_probe_started_early_rejects_a_module_that_does_not_import(tmp_path: Path) -> None:
+    package = _hand_made(tmp_path, {"fine.py": f"{_BASE}class A(BaseModel):\n    a: int\n"})
+    messages = _probed(package, write_late={"broken.py": "import appsync_no_such_module\n"})
+    assert len(messages) == 1
+    assert "ModuleNotFoundError: No module named 'appsync_no_such_module'" in messages[0]
+
+
+def test_a_probe_started_early_passes_a_sound_package(tmp_path: Path) -> None:
+    package = _hand_made(tmp_path, {})
+    sound = (
+        f"{_BASE}class Outer(BaseModel):\n{_DEFERRED}    inner: 'Inner'\n\n"
+        f"class Inner(BaseModel):\n{_DEFERRED}    value: int\n"
+    )
+    assert _probed(package, write_late={"models.py": sound}) == []
+
+
+def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
+    from appsync_codegen.selfcheck import Probe
+
+    probe = Probe()
+    process = probe._process  # pyright: ignore[reportPrivateUsage]
+    with pytest.raises(RuntimeError, match=r"before Probe\.start"):
+        probe.result(None)
+    probe.close()
+    assert process.poll() is not None
+    probe.close()  # twice is harmless
