@@ -57,7 +57,7 @@ from .auth_modes import (
 )
 from .compact import split_text
 from .config import DEFAULT_LINE_LENGTH
-from .docstrings import rewrap_docstrings
+from .docstrings import remember_wrapped, rewrap_docstrings
 from .names import (
     FIELD_RESERVED,
     argument_reserved,
@@ -447,7 +447,9 @@ class AppSyncPlugin(Plugin):
         write long operation texts as implicitly joined pieces that fit it."""
         code = _merge_type_checking_blocks(rewrap_docstrings(generated_code, self._line_length))
         documents = {spec.document for spec in self._methods.operations.values()}
-        return _split_documents(code, documents, self._line_length)
+        split = _split_documents(code, documents, self._line_length)
+        # Neither step above touches a docstring: the final pass need not parse it again.
+        return remember_wrapped(split, self._line_length)
 
     def generate_enums_code(self, generated_code: str) -> str:
         """Wrap docstrings to the line length."""
