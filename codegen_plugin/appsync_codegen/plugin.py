@@ -10,7 +10,7 @@ clash to :mod:`appsync_codegen._module_checks`.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -172,6 +172,7 @@ class AppSyncPlugin(Plugin):
         self._queries_path: str | None = section.get("queries_path")
         self._fragments: dict[str, FragmentDefinitionNode] = {}
         self._fragments_given = False
+        self._auth_given: dict[str, OperationAuth | None] = {}
         self._snake_case = bool(section.get("convert_to_snake_case", True))
         self._method_reserved = method_reserved(section)
         self._argument_reserved = argument_reserved()
@@ -223,10 +224,18 @@ class AppSyncPlugin(Plugin):
         self._fragments_given = True
         self._fragments.update((fragment.name.value, fragment) for fragment in fragments)
 
+    def add_auth(self, analyses: Mapping[str, OperationAuth | None]) -> None:
+        """Take the auth analyses ``appsync-codegen`` made of the operations (by name,
+        with the same schema, fragments and modes): :meth:`operation_auth` reuses them."""
+        self._auth_given.update(analyses)
+
     def operation_auth(self, operation: OperationDefinitionNode) -> OperationAuth | None:
         """The auth analysis of ``operation``; None without the auth-mode options."""
         if self._auth_config is None or not schema_has_directives(self.schema):
             return None
+        name = operation.name.value if operation.name else ""
+        if name in self._auth_given:
+            return self._auth_given[name]
         return analyse_operation(self.schema, operation, self._known_fragments(), self._auth_config)
 
     # -- names (see appsync_codegen.names) ----------------------------------------
