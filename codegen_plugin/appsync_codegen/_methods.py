@@ -309,14 +309,15 @@ class MethodRewriter:
         pages: Mapping[str, tuple[str, PagePath, PageTypes]],
         *,
         fragments_module: str,
-    ) -> None:
+    ) -> set[str] | None:
         """Add to a client module what its methods use: each method's
         :class:`~appsync_runtime.Operation` (after the class), the ``iter_*``
         methods of the operations in ``pages`` (method name: iterator name, how it
-        pages, its types), and the imports."""
+        pages, its types), and the imports. Returns the names the module then reads
+        (``ast.Name`` ids), None for a module without a class."""
         class_def = next((node for node in module.body if isinstance(node, ast.ClassDef)), None)
         if class_def is None:
-            return
+            return None
         origins = _import_origins(module)
         body: list[ast.stmt] = []
         used: list[str] = []
@@ -378,6 +379,7 @@ class MethodRewriter:
             known = {name for name, origin in origins.items() if origin == source}
             checking.append((source, sorted(classes - known)))
         _type_checking_imports(module, checking)
+        return names | {"TYPE_CHECKING"}  # the block's test, if it was made here
 
 
 def runtime_unset_import(import_: ast.ImportFrom) -> ast.ImportFrom:

@@ -14,6 +14,8 @@ import ast
 import inspect
 import textwrap
 
+from ._rewrite import statements
+
 __all__ = ["remember_wrapped", "rewrap_docstrings"]
 
 _QUOTES = '"""'
@@ -79,7 +81,7 @@ def _docstring_nodes(tree: ast.Module) -> list[ast.Expr]:
     """Docstrings of the module, classes and functions, and attribute docstrings."""
     found: list[ast.Expr] = []
     bodies: list[list[ast.stmt]] = [tree.body]
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             bodies.append(node.body)
     for body in bodies:
@@ -91,28 +93,6 @@ def _docstring_nodes(tree: ast.Module) -> list[ast.Expr]:
                 assert isinstance(statement, ast.Expr)
                 found.append(statement)
     return found
-
-
-def _statements(tree: ast.Module) -> list[ast.stmt]:
-    """Every statement of ``tree``, nested ones included (expressions hold none), in
-    a fraction of the time a walk over every node takes."""
-    found: list[ast.stmt] = []
-    pending: list[list[ast.stmt]] = [tree.body]
-    while pending:
-        for statement in pending.pop():
-            found.append(statement)
-            for name in _STATEMENT_LISTS:
-                value = getattr(statement, name, None)
-                if value:
-                    if name in ("handlers", "cases"):
-                        pending.extend(item.body for item in value)
-                    else:
-                        pending.append(value)
-    return found
-
-
-_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
-"""Fields of a statement holding statements (directly, or in handlers' and cases' bodies)."""
 
 
 def _is_string_statement(statement: ast.stmt) -> bool:

@@ -309,10 +309,10 @@ class AppSyncPlugin(Plugin):
     def generate_client_module(self, module: ast.Module) -> ast.Module:
         """Add each operation's ``Operation`` constant, the ``iter_*`` methods of
         paginated queries, and the imports they use."""
-        self._methods.finish_module(
+        names = self._methods.finish_module(
             module, self._pages(module), fragments_module=self._fragments_module
         )
-        self._checks.module_names(module, None)
+        self._checks.module_names(module, None, names)
         return module
 
     def _pages(self, module: ast.Module) -> dict[str, tuple[str, PagePath, PageTypes]]:
@@ -409,9 +409,9 @@ class AppSyncPlugin(Plugin):
     ) -> ast.Module:
         """Validate AppSync scalars with final validators; import what deprecated
         fields need."""
-        final_scalar_validators(module)
-        import_deprecation_helpers(module)
-        self._checks.module_names(module, operation_definition)
+        names = final_scalar_validators(module)
+        import_deprecation_helpers(module, names)
+        self._checks.module_names(module, operation_definition, names | {"TYPE_CHECKING"})
         return module
 
     def generate_fragments_module(
@@ -421,9 +421,9 @@ class AppSyncPlugin(Plugin):
     ) -> ast.Module:
         """Validate AppSync scalars with final validators; import what deprecated
         fields need."""
-        final_scalar_validators(module)
-        import_deprecation_helpers(module)
-        self._checks.module_names(module, None)
+        names = final_scalar_validators(module)
+        import_deprecation_helpers(module, names)
+        self._checks.module_names(module, None, names | {"TYPE_CHECKING"})
         return module
 
     def generate_inputs_module(self, module: ast.Module) -> ast.Module:

@@ -206,7 +206,7 @@ def test_docstring_statements_are_every_statement_ast_walk_finds() -> None:
     import typing
 
     from appsync_codegen import _methods, docstrings, generate
-    from appsync_codegen.docstrings import _statements  # pyright: ignore[reportPrivateUsage]
+    from appsync_codegen._rewrite import statements
 
     nested = textwrap.dedent(
         """
@@ -234,7 +234,7 @@ def test_docstring_statements_are_every_statement_ast_walk_finds() -> None:
     trees += [ast.parse(inspect.getsource(module)) for module in modules]
     for tree in trees:
         walked = {id(node) for node in ast.walk(tree) if isinstance(node, ast.stmt)}
-        found = [id(node) for node in _statements(tree)]
+        found = [id(node) for node in statements(tree)]
         assert len(found) == len(set(found)) and set(found) == walked
 
 
