@@ -63,7 +63,6 @@ from ._transport import (
     AsyncHttpxTransport,
     HttpxTransport,
     check_max_response_bytes,
-    closed_error,
 )
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
@@ -205,7 +204,6 @@ class _ClientCore:
             raise AppSyncConfigError("hooks must be a CallHooks")
         self.hooks = hooks
         self._tracer_provider = tracer_provider
-        self._closed = False
         from ._useragent import user_agent, with_user_agent  # on first use: no import cost
 
         self.user_agent: str = user_agent(user_agent_extra)
@@ -457,8 +455,6 @@ class AppSyncClient(_ClientCore):
     @property
     def _realtime(self) -> RealtimeThread:
         """The real-time machinery, created (and its module imported) on first use."""
-        if self._closed:
-            raise closed_error()
         realtime = self._realtime_thread
         if realtime is None:
             from ._thread_driver import RealtimeThread
@@ -498,11 +494,7 @@ class AppSyncClient(_ClientCore):
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
         while one is installed, else the client's own."""
         fake = _seam.active
-        if fake is None:
-            return self._transport  # raises itself once closed
-        if self._closed:
-            raise closed_error()
-        return fake.sync_transport(self, call)
+        return self._transport if fake is None else fake.sync_transport(self, call)
 
     def execute_validated(
         self,
@@ -602,8 +594,7 @@ class AppSyncClient(_ClientCore):
 
     def close(self) -> None:
         """Close the connection pool (a user's own ``http_client`` stays open) and end
-        every subscription; later calls raise :class:`AppSyncConfigError`."""
-        self._closed = True
+        every subscription."""
         if self._realtime_thread is not None:
             self._realtime_thread.close()
         self._transport.close()
@@ -688,8 +679,6 @@ class AsyncAppSyncClient(_ClientCore):
     @property
     def _realtime(self) -> RealtimeManager:
         """The real-time machinery, created (and its module imported) on first use."""
-        if self._closed:
-            raise closed_error()
         realtime = self._realtime_manager
         if realtime is None:
             from ._connection_manager import RealtimeManager
@@ -725,11 +714,7 @@ class AsyncAppSyncClient(_ClientCore):
         """The transport for ``call``: a test's fake (:mod:`appsync_runtime.testing`)
         while one is installed, else the client's own."""
         fake = _seam.active
-        if fake is None:
-            return self._transport  # raises itself once closed
-        if self._closed:
-            raise closed_error()
-        return fake.async_transport(self, call)
+        return self._transport if fake is None else fake.async_transport(self, call)
 
     async def execute_validated(
         self,
@@ -843,8 +828,7 @@ class AsyncAppSyncClient(_ClientCore):
 
     async def close(self) -> None:
         """Close the connection pool (a user's own client or session stays open) and end
-        every subscription; later calls raise :class:`AppSyncConfigError`."""
-        self._closed = True
+        every subscription."""
         realtime, self._realtime_manager = self._realtime_manager, None
         if realtime is not None:
             await realtime.aclose()

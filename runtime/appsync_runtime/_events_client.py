@@ -51,7 +51,6 @@ from ._transport import (
     AsyncHttpxTransport,
     HttpxTransport,
     check_max_response_bytes,
-    closed_error,
 )
 from .errors import (
     AppSyncAuthError,
@@ -214,7 +213,6 @@ class _EventsCore:
             )
         self._realtime_options = realtime
         self._tracer_provider = tracer_provider
-        self._closed = False
         from ._useragent import user_agent, with_user_agent  # on first use: no import cost
 
         self.user_agent: str = user_agent(user_agent_extra)
@@ -475,8 +473,6 @@ class EventsClient(_EventsCore):
 
     @property
     def _realtime(self) -> RealtimeThread:
-        if self._closed:
-            raise closed_error()
         realtime = self._realtime_thread
         if realtime is None:
             from ._events_ws import EVENTS_WS
@@ -596,8 +592,7 @@ class EventsClient(_EventsCore):
 
     def close(self) -> None:
         """Close the connection pool (a user's own ``http_client`` stays open) and end
-        every subscription; later calls raise :class:`AppSyncConfigError`."""
-        self._closed = True
+        every subscription."""
         if self._realtime_thread is not None:
             self._realtime_thread.close()
         self._transport.close()
@@ -672,8 +667,6 @@ class AsyncEventsClient(_EventsCore):
 
     @property
     def _realtime(self) -> RealtimeManager:
-        if self._closed:
-            raise closed_error()
         realtime = self._realtime_manager
         if realtime is None:
             from ._connection_manager import RealtimeManager
@@ -780,8 +773,7 @@ class AsyncEventsClient(_EventsCore):
 
     async def close(self) -> None:
         """Close the connection pool (a user's own client or session stays open) and end
-        every subscription; later calls raise :class:`AppSyncConfigError`."""
-        self._closed = True
+        every subscription."""
         realtime, self._realtime_manager = self._realtime_manager, None
         if realtime is not None:
             await realtime.aclose()

@@ -533,13 +533,6 @@ class _Route:
 _ACCEPT_ENCODING_RAW = (b"Accept-Encoding", ACCEPT_ENCODING.encode("ascii"))
 
 
-def closed_error() -> AppSyncConfigError:
-    """The error for a call on a client that was closed (nothing is sent)."""
-    return AppSyncConfigError(
-        "the client is closed: nothing was sent; make a new client to call again"
-    )
-
-
 class HttpxTransport:
     """Sync transport over an ``httpx.Client`` (ours, or the user's as given)."""
 
@@ -549,8 +542,6 @@ class HttpxTransport:
         *,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.closed = False
-        """True once :meth:`close` ran: every later send raises."""
         self._owned = client is None
         # straight to the pool for our own client (httpx's private routing kept; should
         # a future httpx drop it, the public path below serves instead)
@@ -574,8 +565,6 @@ class HttpxTransport:
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response."""
-        if self.closed:
-            raise closed_error()
         client = self._ensure()
         if self._direct:
             return self._send_direct(client, request)
@@ -642,7 +631,6 @@ class HttpxTransport:
 
     def close(self) -> None:
         """Close the client if this transport created it."""
-        self.closed = True
         if self._owned and self._client is not None:
             self._client.close()
             self._client = None
@@ -697,16 +685,12 @@ class AsyncHttpxTransport:
     def __init__(
         self, client: httpx.AsyncClient, *, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     ) -> None:
-        self.closed = False
-        """True once :meth:`aclose` ran: every later send raises."""
         self._client = client
         self._timeouts = _HttpxTimeouts()
         self._limit = check_max_response_bytes(max_response_bytes)
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response, within the call's deadline."""
-        if self.closed:
-            raise closed_error()
         try:
             async with _async_deadline(_remaining(request)):
                 return await self._send(request)
@@ -743,7 +727,6 @@ class AsyncHttpxTransport:
 
     async def aclose(self) -> None:
         """The user's client stays open: its owner closes it."""
-        self.closed = True
 
 
 # ----------------------------------------------------------------- aiohttp
@@ -870,8 +853,6 @@ class AiohttpTransport:
         limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self.closed = False
-        """True once :meth:`aclose` ran: every later send raises."""
         self._session = session
         self._owned = session is None
         self._limit = limit
@@ -927,8 +908,6 @@ class AiohttpTransport:
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response."""
-        if self.closed:
-            raise closed_error()
         session = self._ensure()
         aiohttp = self._aiohttp
         client_timeout = self._client_timeout(request)
@@ -970,6 +949,5 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         """Close the session if this transport created it."""
-        self.closed = True
         if self._owned and self._session is not None and not self._session.closed:
             await self._session.close()
