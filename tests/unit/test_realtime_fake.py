@@ -812,6 +812,20 @@ def test_sync_subscribe_refuses_an_async_callback(rt: FakeRealtime, callback: st
     assert items == ([] if callback == "on_ready" else [note(1)])
 
 
+def test_sync_client_is_usable_after_close(rt: FakeRealtime) -> None:
+    client = AppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=FAST)
+    for round in (1, 2):
+        items = []
+        for data in client.subscribe(
+            SUBSCRIPTION, "OnNote", on_ready=lambda round=round: rt.publish(note(round))
+        ):
+            items.append(data)
+            break
+        assert items == [note(round)]
+        client.close()
+        assert not any(t.name == "appsync-realtime" for t in threading.enumerate())
+
+
 def test_sync_gap_and_close_from_another_thread(rt: FakeRealtime) -> None:
     gaps: list[tuple[SubscriptionGap, str]] = []
     items: list[dict[str, Any]] = []
