@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from ._auth import AuthStrategy
+from ._realtime_protocol import TypedReader
 from ._realtime_types import RealtimeOptions, SubscriptionGap
 
 
@@ -72,7 +73,9 @@ class GapStart:
 
 Queued = tuple[Any, int, float]
 """An event in a subscription's queue: its ``data`` (a GraphQL data object, or an
-Events event's JSON value), frame size and arrival time."""
+Events event's JSON value; for a subscription with a typed reader, the model its
+reader validated, or the data object of a frame the reader did not take), frame size
+and arrival time."""
 
 
 class Dropped:
@@ -118,6 +121,7 @@ class Subscription:
         "max_events",
         "nbytes",
         "operation_name",
+        "read_frame",
         "strategy",
         "waiter",
     )
@@ -129,6 +133,7 @@ class Subscription:
         operation_name: str | None,
         loop: asyncio.AbstractEventLoop,
         options: RealtimeOptions,
+        read_frame: TypedReader | None = None,
     ) -> None:
         import uuid  # here, not at import time: uuid pulls in platform (~10 ms)
 
@@ -152,6 +157,9 @@ class Subscription:
         self.max_bytes = options.max_buffered_bytes
         self.half_events = self.max_events // 2
         self.half_bytes = self.max_bytes // 2
+        self.read_frame = read_frame
+        """Reads this subscription's plain events from the frame's text in one pass,
+        validated as its model (None: events are decoded, and queued as dicts)."""
 
     def push(self, item: object) -> None:
         self.items.append(item)
