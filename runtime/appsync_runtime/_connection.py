@@ -734,13 +734,14 @@ class Connection:
                             sub.waiter = None
                             if not waiter.done():
                                 waiter.set_result(None)
-                        if count <= sub.half_events and nbytes <= sub.half_bytes:
+                        if count <= sub.yield_events and nbytes <= sub.half_bytes:
                             continue
                     else:
                         self._overflow(sub, data, size, at)
-                    # Half full: let consumers run before reading on. A burst already
-                    # received is read without the loop turning, so a consumer that
-                    # keeps up would otherwise overflow too.
+                    # Half full (a typed subscription: TYPED_BATCH events): let
+                    # consumers run before reading on. A burst already received is
+                    # read without the loop turning, so a consumer that keeps up
+                    # would otherwise overflow too.
                     await asyncio.sleep(0)
                     continue
                 if kind is aiohttp.WSMsgType.ERROR:

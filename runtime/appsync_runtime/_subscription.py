@@ -33,6 +33,7 @@ class Carrier(Protocol):
 __all__ = [
     "END",
     "READY",
+    "TYPED_BATCH",
     "Dropped",
     "GapStart",
     "Signal",
@@ -70,6 +71,13 @@ class GapStart:
     at: float
     reason: str
 
+
+TYPED_BATCH: Final = 32
+"""Events of a typed subscription queued before the reader lets its consumer run
+(others: half the buffer). A burst read whole before the consumer runs piles up
+validated models, and so many objects that live on wake the garbage collector: 198
+young, 17 middle and 1 full collection per 20,000 ``onCommentAdded`` events with
+5,000 queued at a time, none with 32 (about 4k instructions per event, callgrind)."""
 
 Queued = tuple[Any, int, float]
 """An event in a subscription's queue: its ``data`` (a GraphQL data object, or an
@@ -124,6 +132,7 @@ class Subscription:
         "read_frame",
         "strategy",
         "waiter",
+        "yield_events",
     )
 
     def __init__(
@@ -160,6 +169,10 @@ class Subscription:
         self.read_frame = read_frame
         """Reads this subscription's plain events from the frame's text in one pass,
         validated as its model (None: events are decoded, and queued as dicts)."""
+        self.yield_events = (
+            self.half_events if read_frame is None else min(self.half_events, TYPED_BATCH)
+        )
+        """Events queued before the connection's reader lets the consumer run."""
 
     def push(self, item: object) -> None:
         self.items.append(item)
