@@ -712,19 +712,6 @@ class AsyncAppSyncClient(_ClientCore):
         subscription, ``on_gap(gap)`` after each reconnect (events were lost: catch
         up); both may be async and run where the loop iterates. Leaving the loop
         (closing the iterator) stops the subscription."""
-        return self._subscribe(query, operation_name, variables, options)
-
-    def _subscribe(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: Mapping[str, Any] | None,
-        options: SubscribeOptions,
-        model: type[PydanticBaseModel] | None = None,
-    ) -> AsyncIterator[Any]:
-        """:meth:`subscribe`; with ``model``, events come as ``model`` instances
-        (:meth:`validate_result`'s, plain ones read from the frame's text in one
-        pass)."""
         call = self._prepare(query, operation_name, variables, options, SUBSCRIBE_OPTIONS)
         if _seam.active is not None:
             _seam.active.subscribing(self, call)
@@ -733,14 +720,7 @@ class AsyncAppSyncClient(_ClientCore):
         trace = self._subscription_trace(call)
         if trace is None:
             return self._realtime.iterate(
-                call.body,
-                call.strategy,
-                operation_name,
-                on_ready,
-                on_gap,
-                True,
-                model,
-                self.validate_result,
+                call.body, call.strategy, operation_name, on_ready, on_gap, hooks=True
             )
         events = self._realtime.iterate(
             call.body,
@@ -748,9 +728,7 @@ class AsyncAppSyncClient(_ClientCore):
             operation_name,
             trace.wrap_ready(on_ready),
             trace.wrap_gap(on_gap),
-            True,
-            model,
-            self.validate_result,
+            hooks=True,
         )
         from ._otel import atraced_events
 
@@ -779,18 +757,11 @@ class AsyncAppSyncClient(_ClientCore):
         ``contextlib.aclosing``) stops the subscription. ``options`` are
         :class:`SubscribeOptions`."""
         model = operation.model
-        given = _subscribe_options(operation, options)
-        # Events validated where the runtime's iterator yields them (plain ones
-        # from the frame's text in one pass), unless a subclass overrides subscribe
-        # or validate_result: then it sees every event as a dict, as ever.
-        if self._results_from_json and type(self).subscribe is AsyncAppSyncClient.subscribe:
-            typed = self._subscribe(operation.document, operation.name, variables, given, model)
-            return cast("AsyncGenerator[M, None]", typed)
         events = self.subscribe(
             query=operation.document,
             operation_name=operation.name,
             variables=variables,
-            **given,
+            **_subscribe_options(operation, options),
         )
         return self._typed_events(model, events)
 

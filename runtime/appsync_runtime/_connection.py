@@ -35,7 +35,6 @@ from ._connection_failures import (
 )
 from ._realtime_auth import authorization_payload, connect_target
 from ._realtime_protocol import (
-    NOT_TYPED,
     BadData,
     Complete,
     ConnectionAck,
@@ -682,7 +681,6 @@ class Connection:
         now = self.loop.time
         subs = self.subs
         handle = self._handle
-        guess = self.manager.protocol.data_frame_id
         try:
             while True:
                 msg = await receive()
@@ -690,59 +688,35 @@ class Connection:
                 if kind is text or kind is binary:
                     frame = msg.data
                     at = now()
-                    sub: Subscription | None = None
-                    data: Any = NOT_TYPED
-                    if guess is not None and kind is text:
-                        # A typed subscription's plain event, read from the text in
-                        # one pass; its reader confirms the guessed id, or declines.
-                        id = guess(frame)
-                        if id is not None:
-                            sub = subs.get(id)
-                            if sub is not None:
-                                read = sub.read_frame
-                                if (
-                                    read is not None
-                                    and not sub.awaiting_ack
-                                    and proto.is_active(id)
-                                ):
-                                    data = read(frame, id)
-                                if data is NOT_TYPED:
-                                    sub = None
-                                else:
-                                    proto.last_message_at = at
-                    if sub is None:
-                        event = proto.receive(frame, at)
-                        if type(event) is not Data:
-                            handle(event)
-                            continue
-                        sub = subs.get(event.id)  # the hot path
-                        if sub is None:
-                            continue
-                        if sub.awaiting_ack:  # data before start_ack
-                            self._acked(sub)
-                        data = event.data
-                    size = len(frame)
-                    count = sub.count + 1
-                    nbytes = sub.nbytes + size
-                    if count <= sub.max_events and nbytes <= sub.max_bytes:
-                        # Subscription.push_event, inlined
-                        sub.count = count
-                        sub.nbytes = nbytes
-                        sub.items.append((data, size, at))
-                        waiter = sub.waiter
-                        if waiter is not None:
-                            sub.waiter = None
-                            if not waiter.done():
-                                waiter.set_result(None)
-                        if count <= sub.yield_events and nbytes <= sub.half_bytes:
-                            continue
-                    else:
-                        self._overflow(sub, data, size, at)
-                    # Half full (a typed subscription: TYPED_BATCH events): let
-                    # consumers run before reading on. A burst already received is
-                    # read without the loop turning, so a consumer that keeps up
-                    # would otherwise overflow too.
-                    await asyncio.sleep(0)
+                    event = proto.receive(frame, at)
+                    if type(event) is Data:  # the hot path
+                        sub = subs.get(event.id)
+                        if sub is not None:
+                            if sub.awaiting_ack:  # data before start_ack
+                                self._acked(sub)
+                            size = len(frame)
+                            count = sub.count + 1
+                            nbytes = sub.nbytes + size
+                            if count <= sub.max_events and nbytes <= sub.max_bytes:
+                                # Subscription.push_event, inlined
+                                sub.count = count
+                                sub.nbytes = nbytes
+                                sub.items.append((event.data, size, at))
+                                waiter = sub.waiter
+                                if waiter is not None:
+                                    sub.waiter = None
+                                    if not waiter.done():
+                                        waiter.set_result(None)
+                                if count <= sub.half_events and nbytes <= sub.half_bytes:
+                                    continue
+                            else:
+                                self._overflow(sub, event.data, size, at)
+                            # Half full: let consumers run before reading on. A burst
+                            # already received is read without the loop turning, so a
+                            # consumer that keeps up would otherwise overflow too.
+                            await asyncio.sleep(0)
+                        continue
+                    handle(event)
                     continue
                 if kind is aiohttp.WSMsgType.ERROR:
                     self._lose(Lost(f"connection error: {type(msg.data).__name__}"))

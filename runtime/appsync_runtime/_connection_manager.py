@@ -70,7 +70,7 @@ import inspect
 import logging
 import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import _seam
@@ -327,26 +327,15 @@ class RealtimeManager:
         on_ready: ReadyCallback | None,
         on_gap: GapCallback | None,
         hooks: bool,
-        model: type[Any] | None = None,
-        validate: Callable[[type[Any], Any], Any] | None = None,
     ) -> AsyncGenerator[Any, None]:
         """One subscription's items: its events' data dicts. With ``hooks`` the ready
         marker and gaps go to ``on_ready``/``on_gap`` (awaited when async) through
         :func:`~._subscription.deliver_signal`; without, they are yielded too, for the
-        sync client's thread driver to deliver the same way in its own thread.
-
-        With ``model`` and ``validate`` (the client's ``validate_result``), events
-        are yielded as ``model`` instances: plain ones read from the frame's text in
-        one pass where the protocol can (its ``typed_reader``), any other's data dict
-        handed to ``validate(model, data)`` here, where the consumer takes it."""
+        sync client's thread driver to deliver the same way in its own thread."""
         loop = self._bind()
         if self._closed:
             return
-        make_reader = self.protocol.typed_reader
-        if model is None or validate is None:
-            model = validate = None
-        read_frame = make_reader(model) if model is not None and make_reader else None
-        sub = Subscription(body, strategy, operation_name, loop, self.options, read_frame)
+        sub = Subscription(body, strategy, operation_name, loop, self.options)
         conn = self._place(sub)
         try:
             if conn.ready:
@@ -361,8 +350,6 @@ class RealtimeManager:
                     event, size, _ = item
                     sub.count -= 1
                     sub.nbytes -= size
-                    if validate is not None and event.__class__ is not model:
-                        event = validate(cast("type[Any]", model), event)  # a dict
                     yield event
                     continue
                 if item is END:

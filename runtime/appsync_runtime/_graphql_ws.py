@@ -32,7 +32,6 @@ from ._realtime_auth import SUBPROTOCOL, connect_auth_request, start_auth_reques
 from ._realtime_protocol import (
     ACTIVE,
     KEEP_ALIVE,
-    NOT_TYPED,
     PENDING,
     STOPPING,
     ConnectionFailed,
@@ -45,7 +44,6 @@ from ._realtime_protocol import (
     ProtocolMachine,
     ProtocolSpec,
     SubscriptionFailed,
-    TypedReader,
 )
 from ._realtime_types import DEFAULT_KEEPALIVE_TIMEOUT
 from ._response import error_entries, loads
@@ -207,68 +205,6 @@ def _errors_of(message: Mapping[str, Any]) -> Any:
     return None
 
 
-# ---------------------------------------------------------------- typed events
-
-
-def data_frame_id(frame: str) -> str | None:
-    """The subscription id a text frame names first when it begins the way data
-    frames do (``{"id":"…","type":"data",…`` or ``{"type":"data","id":"…",…``: any
-    other start, spaces included, gives None). Only a guess of whose typed reader to
-    try: the reader confirms the id and the type from the whole frame."""
-    if frame.startswith('{"id":"'):
-        end = frame.find('"', 7)
-        return frame[7:end] if end > 7 else None
-    if frame.startswith('{"type":"data","id":"'):
-        end = frame.find('"', 21)
-        return frame[21:end] if end > 21 else None
-    return None
-
-
-_READERS: dict[type[Any], TypedReader | None] = {}
-
-
-def typed_reader(model: type[Any]) -> TypedReader | None:
-    """A reader of ``data`` frames whose ``payload.data`` is validated as ``model`` in
-    one pass over the frame's text (pydantic's JSON mode: no dicts in between), built
-    once per model; None when pydantic cannot build one.
-
-    It takes exactly the frames :meth:`GraphQLWsProtocol.receive` reads as a plain
-    :class:`Data` event for the given id (a JSON object whose ``type`` is ``"data"``,
-    whose ``id`` is that id, whose ``payload`` is an object with no truthy
-    ``errors``; duplicate keys count last, as :func:`json.loads` counts them) and whose
-    data fits ``model``, and gives the model; for anything else, :data:`NOT_TYPED`.
-    (``NaN`` and ``Infinity``, which pydantic's parser reads, are what the protocol's
-    decoder reads too: :func:`json.loads` takes them.)"""
-    if model in _READERS:
-        return _READERS[model]
-    from pydantic import create_model
-
-    try:
-        payload = create_model(
-            f"{model.__name__}FramePayload", data=(model, ...), errors=(Any, None)
-        )
-        frame_model = create_model(
-            f"{model.__name__}Frame", type=(str, ...), id=(str, ...), payload=(payload, ...)
-        )
-        frame_model.model_rebuild()
-    except Exception:  # a model pydantic cannot build a validator for
-        _READERS[model] = None
-        return None
-    validate_json = frame_model.__pydantic_validator__.validate_json
-
-    def read(frame: str, id: str) -> Any:
-        try:
-            parsed = validate_json(frame)
-        except Exception:  # not JSON, not a data frame, data that does not fit
-            return NOT_TYPED
-        if parsed.id != id or parsed.type != "data" or parsed.payload.errors:
-            return NOT_TYPED
-        return parsed.payload.data
-
-    _READERS[model] = read
-    return read
-
-
 def _new(ack_timeout: float, start_ack_timeout: float, keepalive: float) -> GraphQLWsProtocol:
     return GraphQLWsProtocol(
         ack_timeout=ack_timeout,
@@ -291,7 +227,5 @@ GRAPHQL_WS: Final = ProtocolSpec(
     new=_new,
     connect_request=_connect_request,
     start_request=_start_request,
-    data_frame_id=data_frame_id,
-    typed_reader=typed_reader,
 )
 """GraphQL subscriptions over ``graphql-ws``: what every client uses today."""

@@ -36,7 +36,6 @@ __all__ = [
     "KEEPALIVE_TIMEOUT_MAX",
     "KEEPALIVE_TIMEOUT_MIN",
     "KEEP_ALIVE",
-    "NOT_TYPED",
     "PENDING",
     "STOPPING",
     "AckTimeout",
@@ -61,7 +60,6 @@ __all__ = [
     "StartAck",
     "StartAckTimeout",
     "SubscriptionFailed",
-    "TypedReader",
     "WireProtocol",
     "keepalive_seconds",
 ]
@@ -660,22 +658,6 @@ class WireProtocol(Protocol):
         """Whether ``id`` was started here and has not ended."""
         ...
 
-    def is_active(self, id: str) -> bool:
-        """Whether ``id`` is acknowledged and not stopping."""
-        ...
-
-
-NOT_TYPED: Final = object()
-"""What a :data:`TypedReader` returns for a frame it does not take: the frame then
-goes through :meth:`WireProtocol.receive` as any other."""
-
-TypedReader = Callable[[str, str], Any]
-"""A subscription's one-pass reader (:attr:`ProtocolSpec.typed_reader`): given a text
-frame and the subscription's id, the event's data validated as the subscription's
-model when the frame is exactly what :meth:`WireProtocol.receive` reads as a plain
-:class:`Data` event for that id and its data fits the model; :data:`NOT_TYPED` for
-anything else."""
-
 
 @dataclass(frozen=True)
 class ProtocolSpec:
@@ -694,13 +676,7 @@ class ProtocolSpec:
     - ``query_form``: whether the legacy query-string connect form is known to work
       (``connect_form="auto"`` then picks it for loopback hosts, where the Amplify
       simulator reads only that form; without it ``auto`` is the subprotocol form
-      and ``"query"`` is refused);
-    - ``data_frame_id(frame)``: a cheap guess, from its first characters, of the
-      subscription a text frame is a plain event of (None: no guess), and
-      ``typed_reader(model)``: a :data:`TypedReader` for subscriptions whose events
-      are validated as ``model`` (None when none can be built). With both, a
-      connection reads such events in one pass from the frame's text (the reader
-      confirms the guess); None for a protocol without that path.
+      and ``"query"`` is refused).
     """
 
     name: str
@@ -710,5 +686,3 @@ class ProtocolSpec:
     start_request: Callable[[Endpoint, bytes], AuthRequest]
     request_request: Callable[[Endpoint, bytes], AuthRequest] | None = None
     query_form: bool = True
-    data_frame_id: Callable[[str], str | None] | None = None
-    typed_reader: Callable[[type[Any]], TypedReader | None] | None = None

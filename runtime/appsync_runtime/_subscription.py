@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from ._auth import AuthStrategy
-from ._realtime_protocol import TypedReader
 from ._realtime_types import RealtimeOptions, SubscriptionGap
 
 
@@ -33,7 +32,6 @@ class Carrier(Protocol):
 __all__ = [
     "END",
     "READY",
-    "TYPED_BATCH",
     "Dropped",
     "GapStart",
     "Signal",
@@ -72,18 +70,9 @@ class GapStart:
     reason: str
 
 
-TYPED_BATCH: Final = 32
-"""Events of a typed subscription queued before the reader lets its consumer run
-(others: half the buffer). A burst read whole before the consumer runs piles up
-validated models, and so many objects that live on wake the garbage collector: 198
-young, 17 middle and 1 full collection per 20,000 ``onCommentAdded`` events with
-5,000 queued at a time, none with 32 (about 4k instructions per event, callgrind)."""
-
 Queued = tuple[Any, int, float]
 """An event in a subscription's queue: its ``data`` (a GraphQL data object, or an
-Events event's JSON value; for a subscription with a typed reader, the model its
-reader validated, or the data object of a frame the reader did not take), frame size
-and arrival time."""
+Events event's JSON value), frame size and arrival time."""
 
 
 class Dropped:
@@ -129,10 +118,8 @@ class Subscription:
         "max_events",
         "nbytes",
         "operation_name",
-        "read_frame",
         "strategy",
         "waiter",
-        "yield_events",
     )
 
     def __init__(
@@ -142,7 +129,6 @@ class Subscription:
         operation_name: str | None,
         loop: asyncio.AbstractEventLoop,
         options: RealtimeOptions,
-        read_frame: TypedReader | None = None,
     ) -> None:
         import uuid  # here, not at import time: uuid pulls in platform (~10 ms)
 
@@ -166,13 +152,6 @@ class Subscription:
         self.max_bytes = options.max_buffered_bytes
         self.half_events = self.max_events // 2
         self.half_bytes = self.max_bytes // 2
-        self.read_frame = read_frame
-        """Reads this subscription's plain events from the frame's text in one pass,
-        validated as its model (None: events are decoded, and queued as dicts)."""
-        self.yield_events = (
-            self.half_events if read_frame is None else min(self.half_events, TYPED_BATCH)
-        )
-        """Events queued before the connection's reader lets the consumer run."""
 
     def push(self, item: object) -> None:
         self.items.append(item)
