@@ -77,6 +77,7 @@ __all__ = [
 MODES = ("sync", "async c=1", "async c=10", "async c=100")
 OURS = "ours"
 FLOOR = "floor"
+FLOOR_TYPED = "floor_typed"
 VARIABLES: dict[str, Any] = {"filter": {"status": "PUBLISHED"}, "limit": 3}
 
 SyncCall = Callable[[], object]
@@ -282,6 +283,27 @@ def _floor_sync(server: BenchServer) -> Iterator[SyncCall]:
         yield call
 
 
+@contextlib.contextmanager
+def _floor_typed_sync(server: BenchServer) -> Iterator[SyncCall]:
+    """The floor, with the reply validated into the generated model from its bytes
+    (what ours must do at least): no runtime of ours but that validation."""
+    from appsync_runtime._response import validate_json
+    from example_client.list_notes import ListNotes
+
+    body = _floor_body()
+    headers = _presigned(server, body)
+    url = server.http_url
+    with httpx.Client() as http:
+        post = http.post
+
+        def call() -> object:
+            return validate_json(ListNotes, post(url, content=body, headers=headers).content)
+
+        result: Any = call()
+        assert len(result.value.list_notes.items) == 3
+        yield call
+
+
 # --------------------------------------------------------------------------- async clients
 
 
@@ -365,6 +387,28 @@ async def _floor_async(server: BenchServer) -> AsyncIterator[AsyncCall]:
         yield call
 
 
+@contextlib.asynccontextmanager
+async def _floor_typed_async(server: BenchServer) -> AsyncIterator[AsyncCall]:
+    import aiohttp
+
+    from appsync_runtime._response import validate_json
+    from example_client.list_notes import ListNotes
+
+    body = _floor_body()
+    headers = _presigned(server, body)
+    url = server.http_url
+    async with aiohttp.ClientSession() as http:
+        post = http.post
+
+        async def call() -> object:
+            async with post(url, data=body, headers=headers) as response:
+                return validate_json(ListNotes, await response.read())
+
+        result: Any = await call()
+        assert len(result.value.list_notes.items) == 3
+        yield call
+
+
 SyncFactory = Callable[[BenchServer], contextlib.AbstractContextManager[SyncCall]]
 AsyncFactory = Callable[[BenchServer], contextlib.AbstractAsyncContextManager[AsyncCall]]
 
@@ -373,6 +417,7 @@ NAMES = {
     "gql": "gql 4 (requests + AWS4Auth / aiohttp + AppSyncIAMAuthentication)",
     "ariadne": "ariadne-codegen default client (httpx + botocore SigV4Auth)",
     FLOOR: "floor: raw httpx / aiohttp, presigned, json.loads",
+    FLOOR_TYPED: "floor + validate_json into the model (no json.loads)",
 }
 
 
@@ -395,6 +440,7 @@ def _clients() -> tuple[dict[str, tuple[SyncFactory, AsyncFactory]], list[str]]:
     else:
         clients["ariadne"] = (_ariadne_sync, _ariadne_async)
     clients[FLOOR] = (_floor_sync, _floor_async)
+    clients[FLOOR_TYPED] = (_floor_typed_sync, _floor_typed_async)
     return clients, notes
 
 
@@ -489,10 +535,13 @@ class CallRow:
     rejected: tuple[str, ...]
 
 
-QUICK_CALLS = 300
-"""Calls per run with ``--quick``: with 3 rounds, enough that a quick run's ratios
-land within about 0.15 of a full run's (30 calls in one round swung them from 0.95x
-to 1.51x), in about 15 s."""
+QUICK_CALLS = 180
+QUICK_ROUNDS = 5
+"""``--quick``: 5 rounds of 180 calls per client and mode (the full run: 5 of 2,000).
+Ratios are medians of per-round ratios and each round runs the clients in a rotated
+order, so 5 shorter rounds resist a burst of load on a shared machine better than 3
+long ones (3 rounds of 300 calls put a quick run's ratios up to 0.29 from a full
+run's)."""
 
 
 def run(
@@ -506,13 +555,15 @@ def run(
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     calls = calls or (QUICK_CALLS if quick else 2_000)
-    rounds = rounds or (3 if quick else 5)
+    rounds = rounds or (QUICK_ROUNDS if quick else 5)
     runs: dict[tuple[str, str], list[_Run]] = {(m, c): [] for m in modes for c in clients}
     with BenchServer() as server:
-        for _ in range(rounds):
+        names = list(clients)
+        for index in range(rounds):
+            order = names[index % len(names) :] + names[: index % len(names)]  # rotated
             for mode in modes:
-                for name, factories in clients.items():
-                    runs[mode, name].append(_measure(server, factories, mode, calls))
+                for name in order:
+                    runs[mode, name].append(_measure(server, clients[name], mode, calls))
     rows: list[CallRow] = []
     for mode in modes:
         cpu = {c: statistics.median(r.cpu / r.calls for r in runs[mode, c]) for c in clients}
@@ -552,6 +603,12 @@ def _targets(mode: str, by_client: dict[str, CallRow]) -> list[str]:
     floor_limit = 1.05 if mode == "sync" else 1.4
     verdict = "met" if ours.vs_floor <= floor_limit else "missed"
     lines.append(f"  ours <= {floor_limit}x the floor's CPU/call: {ours.vs_floor:.2f}x ({verdict})")
+    typed = by_client.get(FLOOR_TYPED)
+    if typed is not None:
+        lines.append(
+            f"  validating the reply alone (floor + validate_json): {typed.vs_floor:.2f}x the "
+            f"floor; ours is {1 / typed.vs_ours:.2f}x that"
+        )
     if "gql" in by_client:
         ratio = by_client["gql"].vs_ours
         gql_limit = 2.0 if mode == "sync" else 2.5
@@ -629,7 +686,7 @@ def _profile(mode: str, calls: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="few calls, one round")
+    parser.add_argument("--quick", action="store_true", help="7 short rounds (CI)")
     parser.add_argument("--profile", choices=("sync", "async"), help="cProfile ours instead")
     args = parser.parse_args(argv)
     if args.profile:

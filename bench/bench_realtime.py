@@ -1,17 +1,20 @@
 """Subscription throughput: client CPU per event delivered, ours against peers.
 
-Run ``python bench/bench_realtime.py [--quick] [--event comment|note] [--profile]``.
+Run ``python bench/bench_realtime.py [--quick] [--event comment|note|changed] [--profile]``.
 
 A local AppSync-shaped server (``bench/server.py``, aiohttp, its own process) answers
 each ``start`` with its ``start_ack`` and then pushes N ``data`` frames as fast as the
 kernel takes them: ``onCommentAdded`` events of about 560 bytes (``--event note``:
-``onNoteCreated`` events of about 700 bytes, 23 fields). Each client subscribes over
+``onNoteCreated`` events of about 700 bytes, 23 fields, several null; ``--event
+changed``: ``onNoteChanged`` events of about 880 bytes, an updated note with every
+field set and three AWSDateTime on milliseconds). Each client subscribes over
 AppSync's ``graphql-ws`` protocol with an API key and consumes the burst; the clock
 runs from the first event to the last, so connecting and the first model build are
 left out. Measured in one run, round-robin:
 
 * ours, typed: the generated example client's ``on_comment_added`` (or
-  ``on_note_created``), yielding pydantic models with every AppSync scalar parsed;
+  ``on_note_created``, ``on_note_changed``), yielding pydantic models with every
+  AppSync scalar parsed;
 * ours, dicts: ``AsyncAppSyncClient.subscribe`` (the same machinery, no model);
 * gql 4 ``AppSyncWebsocketsTransport`` (dicts; it rides the websockets library),
   pointed at the loopback ``ws://`` URL with ``AppSyncApiKeyAuthentication``;
@@ -58,12 +61,14 @@ from bench.server import API_KEY, BenchServer  # noqa: E402
 
 __all__ = ["MemoryRow", "Row", "format_memory", "format_table", "main", "run", "run_memory"]
 
-EventKind = Literal["comment", "note"]
+EventKind = Literal["comment", "note", "changed"]
 EVENTS: dict[EventKind, str] = {
     "comment": "about 560-byte onCommentAdded events: AWSDateTime, AWSDate, AWSEmail, "
     "AWSPhone, AWSURL",
-    "note": "about 700-byte onNoteCreated events: 3 AWSDateTime, AWSDate, AWSTime, "
-    "AWSTimestamp, AWSJSON, AWSIPAddress, AWSEmail, AWSURL...",
+    "note": "about 700-byte onNoteCreated events: 3 AWSDateTime (one .000Z), AWSDate, "
+    "AWSTime, AWSTimestamp, AWSIPAddress, AWSEmail, several null",
+    "changed": "about 880-byte onNoteChanged events, every field set: 3 AWSDateTime on "
+    "milliseconds, AWSJSON, AWSIPAddress, AWSDate, AWSTime, AWSTimestamp, AWSEmail...",
 }
 """The events measured, and what AppSync scalars each holds."""
 
@@ -81,6 +86,25 @@ NOTE_SUBSCRIPTION = """subscription OnNoteCreated($authorId: ID) {
     sourceIp createdAt updatedAt version
   }
 }"""
+
+CHANGED_SUBSCRIPTION = """subscription OnNoteChanged($id: ID) {
+  onNoteChanged(id: $id) {
+    id title body status priority tags checklist authorId
+    author { id name email phone homepage joinedOn }
+    dueDate reminderTime scheduledAt expiresAt contactEmail contactPhone link metadata
+    sourceIp createdAt updatedAt version
+  }
+}"""
+QUERIES: dict[EventKind, str] = {
+    "comment": COMMENT_SUBSCRIPTION,
+    "note": NOTE_SUBSCRIPTION,
+    "changed": CHANGED_SUBSCRIPTION,
+}
+FIELDS: dict[EventKind, str] = {
+    "comment": "onCommentAdded",
+    "note": "onNoteCreated",
+    "changed": "onNoteChanged",
+}
 
 OURS = "ours: generated client, typed models"
 FLOOR = "floor: aiohttp receive + json.loads"
@@ -152,13 +176,13 @@ class _Clock:
 
 
 def _variables(kind: EventKind, n: int) -> dict[str, str]:
-    return {"noteId": f"burst-{n}"} if kind == "comment" else {"authorId": f"burst-{n}"}
+    name = {"comment": "noteId", "note": "authorId", "changed": "id"}[kind]
+    return {name: f"burst-{n}"}
 
 
 def _check_last(kind: EventKind, data: dict[str, Any], n: int) -> None:
     """The burst arrived whole and in order: the last event is number n-1."""
-    field = "onCommentAdded" if kind == "comment" else "onNoteCreated"
-    value = data[field]
+    value = data[FIELDS[kind]]
     number = int(value["id"].split("-")[1])
     if number != n - 1:
         raise RuntimeError(f"the last event is #{number}, expected #{n - 1}")
@@ -176,6 +200,8 @@ async def _ours_typed(server: BenchServer, kind: EventKind, n: int) -> Sample:
             client.on_comment_added(note_id=f"burst-{n}")
             if kind == "comment"
             else client.on_note_created(author_id=f"burst-{n}")
+            if kind == "note"
+            else client.on_note_changed(id=f"burst-{n}")
         )
         async for event in events:
             clock.count += 1
@@ -192,7 +218,7 @@ async def _ours_typed(server: BenchServer, kind: EventKind, n: int) -> Sample:
 async def _ours_dicts(server: BenchServer, kind: EventKind, n: int) -> Sample:
     clock = _Clock()
     sample = None
-    query = COMMENT_SUBSCRIPTION if kind == "comment" else NOTE_SUBSCRIPTION
+    query = QUERIES[kind]
     async with AsyncAppSyncClient(
         server.http_url, auth=ApiKeyAuth(API_KEY), realtime_url=server.realtime_url
     ) as client:
@@ -219,7 +245,7 @@ async def _gql(server: BenchServer, kind: EventKind, n: int) -> Sample:
         url=server.realtime_url,
         auth=AppSyncApiKeyAuthentication(host=server.http_host, api_key=API_KEY),
     )
-    query = COMMENT_SUBSCRIPTION if kind == "comment" else NOTE_SUBSCRIPTION
+    query = QUERIES[kind]
     request = GraphQLRequest(query, variable_values=_variables(kind, n))
     clock = _Clock()
     sample = None
@@ -245,7 +271,7 @@ def _start_frames(server: BenchServer, kind: EventKind, n: int) -> tuple[str, st
     auth = {"host": server.http_host, "x-api-key": API_KEY}
     header = base64.b64encode(json.dumps(auth).encode()).decode()
     url = f"{server.realtime_url}?header={header}&payload=e30="
-    query = COMMENT_SUBSCRIPTION if kind == "comment" else NOTE_SUBSCRIPTION
+    query = QUERIES[kind]
     start = {
         "id": "f6b2c3d4-raw0-4c5e-9f7a-1b2c3d4e5f60",
         "type": "start",
@@ -312,9 +338,10 @@ async def _aiohttp_floor(
 
 def _model(kind: EventKind) -> type[Any]:
     from example_client.on_comment_added import OnCommentAdded
+    from example_client.on_note_changed import OnNoteChanged
     from example_client.on_note_created import OnNoteCreated
 
-    model = OnCommentAdded if kind == "comment" else OnNoteCreated
+    model = {"comment": OnCommentAdded, "note": OnNoteCreated, "changed": OnNoteChanged}[kind]
     model.model_rebuild()  # the example models defer their build to first use
     return model
 
@@ -606,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small bursts, one round")
-    parser.add_argument("--event", choices=("comment", "note"), default="comment")
+    parser.add_argument("--event", choices=("comment", "note", "changed"), default="comment")
     parser.add_argument("--profile", action="store_true", help="cProfile ours instead")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
@@ -620,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_profile(args.event, 2_000 if args.quick else 20_000))
         return 0
     rows = run(quick=args.quick, event=args.event)
-    size = "about 560" if args.event == "comment" else "about 700"
+    size = {"comment": "about 560", "note": "about 700", "changed": "about 880"}[args.event]
     print(
         f"Subscription throughput: {rows[0].events:,} {args.event} events of {size} bytes "
         f"per burst, API key; python {sys.version.split()[0]}, {os.cpu_count()} CPUs"

@@ -17,7 +17,8 @@ one line, ``BENCH_SERVER_READY {"http": ..., "realtime": ..., "pid": ...}``:
   AppSync's ``graphql-ws`` protocol. A ``start`` whose ``variables.noteId`` is
   ``"burst-N"`` gets its ``start_ack`` and then N ``onCommentAdded`` ``data`` frames
   of about 560 bytes (:func:`comment_event`, ids counting 0..N-1); with
-  ``variables.authorId`` it gets ``onNoteCreated`` frames (:func:`note_event`). They
+  ``variables.authorId`` it gets ``onNoteCreated`` frames (:func:`note_event`), with
+  ``variables.id`` ``onNoteChanged`` frames (:func:`changed_event`). They
   are framed in advance and written straight to the socket, as fast as the kernel
   takes them. Any other ``start`` is acknowledged and left idle (for the memory
   benchmark). ``stop`` is answered with ``complete``.
@@ -55,6 +56,8 @@ __all__ = [
     "SECRET_KEY",
     "SESSION_TOKEN",
     "BenchServer",
+    "changed_event",
+    "changed_note",
     "comment",
     "comment_event",
     "list_notes_data",
@@ -164,6 +167,31 @@ def note_event(subscription_id: str, i: int) -> bytes:
         "type": "data",
         "id": subscription_id,
         "payload": {"data": {"onNoteCreated": note(i, full=False)}},
+    }
+    return json.dumps(frame, separators=(",", ":")).encode()
+
+
+def changed_note(i: int) -> dict[str, Any]:
+    """A note as an update publishes it: every field set, its three datetimes on
+    milliseconds as AppSync writes them (``$util.time.nowISO8601()``)."""
+    value = note(i)
+    value.update(
+        scheduledAt="2026-09-01T08:00:00.250Z",
+        createdAt="2026-08-01T12:00:03.617Z",
+        updatedAt=f"2026-08-02T15:30:45.{100 + i % 900:03d}Z",
+        version=i + 2,
+    )
+    return value
+
+
+def changed_event(subscription_id: str, i: int) -> bytes:
+    """One ``data`` frame's text for an ``onNoteChanged`` event: about 900 bytes, an
+    updated note with every field set (3 AWSDateTime on milliseconds, AWSJSON,
+    AWSIPAddress, AWSDate, AWSTime, AWSTimestamp, AWSEmail, AWSPhone, AWSURL)."""
+    frame = {
+        "type": "data",
+        "id": subscription_id,
+        "payload": {"data": {"onNoteChanged": changed_note(i)}},
     }
     return json.dumps(frame, separators=(",", ":")).encode()
 
@@ -358,6 +386,8 @@ async def _realtime(state: _State, request: Any) -> Any:
             event, count = comment_event, _burst(variables.get("noteId"))
             if not count:
                 event, count = note_event, _burst(variables.get("authorId"))
+            if not count:
+                event, count = changed_event, _burst(variables.get("id"))
             # Frame the whole burst before the ack, so building it never slows delivery.
             frames = [_ws_text_frame(event(sub_id, i)) for i in range(count)]
             await ws.send_str(json.dumps({"type": "start_ack", "id": sub_id}))

@@ -96,6 +96,7 @@ AuthArg = AuthStrategy | Sequence[AuthStrategy] | None
 
 _RESERVED_HEADERS = {"host", "content-length", "transfer-encoding"}
 _OPERATION_TYPES = ("query", "mutation", "subscription")
+_TEMPLATES_KEPT = 4096  # operations whose prepared Call a client keeps
 _EXECUTE_WS_DEPRECATED = "execute_ws is deprecated: use subscribe, which takes the same arguments"
 
 
@@ -141,6 +142,26 @@ def _call_options(operation: Operation[Any], options: Mapping[str, Any]) -> Call
     return cast(
         CallOptions,
         {"operation_type": operation.kind, "auth_modes": operation.auth_modes, **options},
+    )
+
+
+def _from_template(template: Call, body: bytes) -> Call:
+    """A new :class:`Call` like ``template`` (a generated operation's, without
+    options), sending ``body``."""
+    return Call(
+        template.url,
+        template.host,
+        template.region,
+        template.headers,
+        body,
+        template.strategy,
+        template.timeout,
+        template.operation_name,
+        template.operation_type,
+        template.retry,
+        template.idempotent,
+        template.hooks,
+        template.model,
     )
 
 
@@ -206,6 +227,8 @@ class _ClientCore:
         # overrides execute (ariadne-codegen's custom base clients do)
         owner = next((c for c in cls.__mro__ if "execute" in vars(c)), _ClientCore)
         self._plain_execute = owner.__module__ == __name__
+        # per generated operation called without options: (settings, its Call)
+        self._operation_templates: dict[Operation[Any], tuple[tuple[object, ...], Call]] = {}
 
     @property
     def url(self) -> str:
@@ -299,8 +322,18 @@ class _ClientCore:
         options: Mapping[str, Any],
     ) -> Call:
         """The :class:`Call` of a generated method's ``operation`` (its options checked
-        as :class:`OperationOptions`), validated from the bytes where allowed."""
-        return self._prepare(
+        as :class:`OperationOptions`), validated from the bytes where allowed.
+
+        Without options, everything but the body is the same from call to call while
+        the client's settings stay the same objects: what :meth:`_prepare` worked out
+        for the operation is kept (per operation, with the settings it was worked out
+        from) and only the variables are encoded."""
+        if not options:
+            kept = self._operation_templates.get(operation)
+            if kept is not None and kept[0] == self._settings(operation):
+                body = encode_body(operation.document, operation.name, variables)
+                return _from_template(kept[1], body)
+        call = self._prepare(
             operation.document,
             operation.name,
             variables,
@@ -308,6 +341,27 @@ class _ClientCore:
             OPERATION_OPTIONS,
             model=operation.model,
             operation=operation,
+        )
+        if not options:  # a Call is made for one call (tracing sets its hooks): a copy
+            if len(self._operation_templates) >= _TEMPLATES_KEPT:
+                self._operation_templates.clear()
+            self._operation_templates[operation] = (self._settings(operation), call)
+            return _from_template(call, call.body)
+        return call
+
+    def _settings(self, operation: Operation[Any]) -> tuple[object, ...]:
+        """What preparing ``operation``'s call reads besides its document and name: the
+        client's settings (immutable objects, changed by being replaced) and the
+        operation's kind and auth modes."""
+        return (
+            self.endpoint,
+            self.auth,
+            self._headers,
+            self.timeout,
+            self.retry,
+            self.hooks,
+            operation.kind,
+            operation.auth_modes,
         )
 
     def _result(self, model: type[M], result: GraphQLResponse | Validated) -> M:

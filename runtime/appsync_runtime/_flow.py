@@ -32,6 +32,7 @@ import logging
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Protocol, cast
 
 from ._auth import (
@@ -44,7 +45,7 @@ from ._auth import (
 )
 from ._observe import AttemptRecord, CallHooks, call_fields, logger, redact_headers, run_hook
 from ._redaction import MAX_MESSAGE, PLAIN_HEADERS, Scrubber, secret_header_values
-from ._request import HttpRequest, Timeout
+from ._request import HttpRequest, Timeout, make_request
 from ._response import (
     GraphQLResponse,
     HttpResponse,
@@ -521,9 +522,21 @@ def _auth_request(call: Call) -> AuthRequest:
 def _lean_request(
     call: Call, auth_headers: Mapping[str, str], deadline: float | None
 ) -> HttpRequest:
-    return HttpRequest(
-        "POST", call.url, {**call.headers, **auth_headers}, call.body, call.timeout, deadline
+    return make_request(
+        "POST", call.url, _merged(call.headers, auth_headers), call.body, call.timeout, deadline
     )
+
+
+def _merged(headers: Mapping[str, str], auth_headers: Mapping[str, str]) -> dict[str, str]:
+    """``{**headers, **auth_headers}``, a dict (or the read-only view of one the client
+    prepares) copied at C speed."""
+    kind = type(headers)
+    source: Any = headers
+    merged: dict[str, str] = (
+        source.copy() if kind is MappingProxyType or kind is dict else dict(headers)
+    )
+    merged.update(auth_headers)
+    return merged
 
 
 def run_sync(call: Call, transport: SyncTransport) -> GraphQLResponse | Validated:

@@ -21,7 +21,6 @@ the valid ones.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
@@ -100,6 +99,8 @@ def check_options(options: Mapping[str, object], allowed: frozenset[str], where:
     ``allowed``, naming the closest valid one and all of them."""
     if allowed.issuperset(options):
         return
+    import difflib  # only to explain a mistake: not imported by every program
+
     unknown = sorted(str(name) for name in set(options) - allowed)
     hints = [
         f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name)

@@ -27,6 +27,7 @@ __all__ = [
     "encode_body",
     "encode_value",
     "encode_variables",
+    "make_request",
     "operation_type",
 ]
 
@@ -96,6 +97,34 @@ class HttpRequest:
     deadline: float | None = None
 
 
+_new_request: Any = object.__new__
+_request_fields: Any = tuple(
+    HttpRequest.__dict__[name].__set__
+    for name in ("method", "url", "headers", "content", "timeout", "deadline")
+)
+
+
+def make_request(
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    content: bytes,
+    timeout: Timeout,
+    deadline: float | None = None,
+) -> HttpRequest:
+    """An :class:`HttpRequest`, built without the frozen dataclass's ``__init__`` (which
+    sets each field through ``object.__setattr__``): the same object, on every call."""
+    request: HttpRequest = _new_request(HttpRequest)
+    set_method, set_url, set_headers, set_content, set_timeout, set_deadline = _request_fields
+    set_method(request, method)
+    set_url(request, url)
+    set_headers(request, headers)
+    set_content(request, content)
+    set_timeout(request, timeout)
+    set_deadline(request, deadline)
+    return request
+
+
 MAX_VARIABLE_DEPTH = 256
 """How deeply variables may nest (containers within containers): far deeper than any
 GraphQL input a schema's types allow in practice, and shallow enough that encoding
@@ -162,6 +191,13 @@ def _encode(value: Any, depth: int = 0) -> Any:
         raise _BadVariable(f"nested more than {MAX_VARIABLE_DEPTH} levels deep")
     if kind is dict:
         return _encode_mapping(value, depth)
+    plain_dump = _PLAIN_DUMP.get(kind)
+    if plain_dump is None:
+        plain_dump = _plain_dump(kind)
+    if plain_dump:  # model_dump's own serializer call, without its wrapper
+        return value.__pydantic_serializer__.to_python(
+            value, mode="json", by_alias=True, exclude_unset=True, warnings=True
+        )
     # A pydantic model can only exist once pydantic.main is imported: no import here.
     pydantic_main = sys.modules.get("pydantic.main")
     if pydantic_main is not None and isinstance(value, pydantic_main.BaseModel):
@@ -187,6 +223,24 @@ def _encode(value: Any, depth: int = 0) -> Any:
     if decimal is not None and isinstance(value, decimal.Decimal) and not value.is_finite():
         raise _non_finite(value)
     return to_jsonable_python(value)
+
+
+_PLAIN_DUMP: dict[type[Any], bool] = {}
+"""Per type met in variables: whether it is a pydantic model whose ``model_dump`` is
+pydantic's own (its serializer is then called directly)."""
+
+
+def _plain_dump(kind: type[Any]) -> bool:
+    pydantic_main = sys.modules.get("pydantic.main")
+    plain = (
+        pydantic_main is not None
+        and issubclass(kind, pydantic_main.BaseModel)
+        and getattr(kind, "model_dump", None) is pydantic_main.BaseModel.model_dump
+    )
+    if len(_PLAIN_DUMP) >= 1024:
+        _PLAIN_DUMP.clear()
+    _PLAIN_DUMP[kind] = plain
+    return plain
 
 
 def _where(bad: _BadVariable, top: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import inspect
 import logging
 import queue
 import threading
@@ -31,6 +32,7 @@ from ._realtime_types import (
     SubscriptionGap,
 )
 from ._subscription import READY, Signal, deliver_signal
+from .errors import AppSyncConfigError
 
 __all__ = ["RealtimeThread"]
 
@@ -79,6 +81,19 @@ class _StateDelivery:
         if thread is not None and thread is not threading.current_thread():
             self._queue.put(None)
             thread.join(_DELIVERY_JOIN)
+
+
+def _refuse_awaitable(result: object, name: str) -> None:
+    """A blocking client cannot await a callback: an async one would silently never
+    run, so the subscription ends with a located error instead."""
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()  # no "coroutine was never awaited" warning on top
+    raise AppSyncConfigError(
+        f"{name} returned an awaitable ({type(result).__name__}); the blocking client "
+        "calls it in the iterating thread and cannot await it: pass a plain function, "
+        "or subscribe with the async client"
+    )
 
 
 async def _next_item(agen: AsyncGenerator[Any, None]) -> Any:
@@ -187,7 +202,9 @@ class RealtimeThread:
                     finished = True
                     return
                 if item is READY or type(item) is SubscriptionGap:
-                    deliver_signal(item, operation_name, on_ready, on_gap)
+                    result = deliver_signal(item, operation_name, on_ready, on_gap)
+                    if inspect.isawaitable(result):
+                        _refuse_awaitable(result, "on_ready" if item is READY else "on_gap")
                 else:  # an event: a GraphQL data object, or any JSON value (Events)
                     yield item
         finally:

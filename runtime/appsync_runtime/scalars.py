@@ -96,6 +96,7 @@ Decisions:
 # and nanoseconds are private to this module, shared by its functions and classes)
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -184,11 +185,19 @@ _OFFSET = r"([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)"
 _DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _TIME = r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?"
 
-_DATE_RE: Final = re.compile(f"{_DATE}{_OFFSET}?", re.ASCII)
-_TIME_RE: Final = re.compile(f"{_TIME}{_OFFSET}?", re.ASCII)
-_DATETIME_RE: Final = re.compile(f"{_DATE}[Tt]{_TIME}{_OFFSET}", re.ASCII)
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled on first use: the exact parsers' patterns are needed only
+    for texts their fast paths do not read, so importing this module compiles none."""
+    return re.compile(pattern, re.ASCII)
+
+
+_DATE_PATTERN: Final = f"{_DATE}{_OFFSET}?"
+_TIME_PATTERN: Final = f"{_TIME}{_OFFSET}?"
+_DATETIME_PATTERN: Final = f"{_DATE}[Tt]{_TIME}{_OFFSET}"
 # Negative and 5-digit years: valid in AppSync, beyond Python's datetime.
-_WIDE_YEAR_RE: Final = re.compile(r"[+-]\d{4,}-|\d{5,}-", re.ASCII)
+_WIDE_YEAR_PATTERN: Final = r"[+-]\d{4,}-|\d{5,}-"
 
 _DATE_FORMAT: Final = "YYYY-MM-DD, optionally followed by Z, ±hh:mm or ±hh:mm:ss"
 _TIME_FORMAT: Final = "hh:mm[:ss[.1 to 9 digits]], optionally followed by Z, ±hh:mm or ±hh:mm:ss"
@@ -236,7 +245,7 @@ def _year_error(scalar: str, text: str) -> ValueError:
 
 
 def _format_error(scalar: str, text: str, expected: str) -> ValueError:
-    if _WIDE_YEAR_RE.match(text):
+    if _compiled(_WIDE_YEAR_PATTERN).match(text):
         return _year_error(scalar, text)
     return ValueError(f"invalid {scalar} {_show(text)}: expected {expected}")
 
@@ -594,7 +603,7 @@ def parse_aws_date(value: str | date) -> date:
                 return date.fromisoformat(value)
             except ValueError:
                 pass  # the exact path explains
-        match = _DATE_RE.fullmatch(value)
+        match = _compiled(_DATE_PATTERN).fullmatch(value)
         if match is None:
             raise _format_error("AWSDate", value, _DATE_FORMAT)
         year, month, day, offset = match.groups()
@@ -678,7 +687,13 @@ def parse_aws_time(value: str | time) -> time:
                 result._wire = value
                 return result
         return _parse_exact(
-            value, NanoTime, _TIME_RE.fullmatch(value), _build_time, 4, "AWSTime", _TIME_FORMAT
+            value,
+            NanoTime,
+            _compiled(_TIME_PATTERN).fullmatch(value),
+            _build_time,
+            4,
+            "AWSTime",
+            _TIME_FORMAT,
         )
     if isinstance(value, time):
         return value
@@ -717,7 +732,7 @@ def parse_aws_datetime(value: str | datetime) -> datetime:
         return _parse_exact(
             value,
             NanoDateTime,
-            _DATETIME_RE.fullmatch(value),
+            _compiled(_DATETIME_PATTERN).fullmatch(value),
             _build_datetime,
             7,
             "AWSDateTime",

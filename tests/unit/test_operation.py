@@ -140,3 +140,71 @@ def test_execute_operation_sends_the_operation_on_both_clients(package: str) -> 
     assert sent[0]["query"] == "query GetThing{thing{id}}"
     assert sent[0]["operationName"] == "GetThing" and not sent[0].get("variables")
     assert sent[1]["variables"] == {"x": 1}
+
+
+def test_a_kept_preparation_follows_the_clients_settings(package: str) -> None:
+    """Calls without options reuse what the first one worked out, but a setting
+    replaced on the client (auth, headers' source, timeout) or a changed operation
+    takes effect on the next call."""
+    from appsync_runtime import IAMAuth, Timeout
+    from appsync_runtime._credentials import Credentials
+
+    operation = Operation[Thing](
+        "GetThing",
+        "query",
+        "query GetThing{thing{id}}",
+        result=".thing:Thing",
+        package=package,
+        auth_modes=("API_KEY", "AWS_IAM"),
+    )
+    seen: list[httpx.Request] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"data": {"id": "t1"}})
+
+    http = httpx.Client(transport=httpx.MockTransport(respond))
+    with AppSyncClient(URL, auth=ApiKeyAuth(KEY), http_client=http) as client:
+        for variables in ({"n": 1}, {"n": 2}):
+            assert client.execute_operation(operation, variables).id == "t1"
+        assert [json.loads(r.content)["variables"] for r in seen] == [{"n": 1}, {"n": 2}]
+        assert all(r.headers["x-api-key"] == KEY for r in seen)
+        first = client._operation_call(operation, {}, {})  # pyright: ignore[reportPrivateUsage]
+        again = client._operation_call(operation, {}, {})  # pyright: ignore[reportPrivateUsage]
+        assert first is not again  # one Call per call (tracing sets a Call's hooks)
+        client.auth = (IAMAuth(Credentials("AKIDEXAMPLE", "secret"), region="us-east-1"),)
+        assert client.execute_operation(operation).id == "t1"
+        assert "x-api-key" not in seen[-1].headers
+        assert seen[-1].headers["authorization"].startswith("AWS4-HMAC-SHA256")
+        client.timeout = Timeout(total=7.0)
+        changed = client._operation_call(operation, {}, {})  # pyright: ignore[reportPrivateUsage]
+        assert changed.timeout.total == 7.0
+        operation.auth_modes = ("API_KEY",)  # the client holds IAM only now
+        with pytest.raises(AppSyncConfigError, match="allows auth modes"):
+            client.execute_operation(operation)
+
+
+def test_variables_models_dump_as_model_dump_does() -> None:
+    """A model in variables is sent as ``model_dump(mode="json", by_alias=True,
+    exclude_unset=True)`` gives it, and a model overriding ``model_dump`` is honoured."""
+    from pydantic import ConfigDict, Field
+
+    from appsync_runtime._request import encode_variables
+
+    class Filter(BaseModel):
+        model_config = ConfigDict(populate_by_name=True)
+        status_is: str | None = Field(default=None, alias="statusIs")
+        limit: int = 5
+
+    class Custom(Filter):
+        def model_dump(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+            return {"custom": True}
+
+    value = Filter(status_is="PUBLISHED")
+    assert (
+        encode_variables({"f": value})
+        == {"f": value.model_dump(mode="json", by_alias=True, exclude_unset=True)}
+        == {"f": {"statusIs": "PUBLISHED"}}
+    )
+    assert encode_variables({"f": Custom()}) == {"f": {"custom": True}}
+    assert encode_variables({"f": value}) == {"f": {"statusIs": "PUBLISHED"}}  # kept per type

@@ -787,6 +787,45 @@ def test_sync_subscribe_waits_for_a_slow_loop_thread(
             assert items == []
 
 
+@pytest.mark.parametrize("callback", ["on_ready", "on_gap"])
+def test_sync_subscribe_refuses_an_async_callback(rt: FakeRealtime, callback: str) -> None:
+    """The blocking client cannot await an async callback; it would never run, so the
+    subscription fails loudly (and stops) instead of going on without it."""
+    ran: list[str] = []
+
+    async def async_callback(*_: Any) -> None:
+        ran.append(callback)
+
+    def on_ready() -> None:
+        rt.publish(note(1))
+
+    options: dict[str, Any] = {"on_ready": on_ready, callback: async_callback}
+    with AppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=FAST) as client:
+        items = []
+        with pytest.raises(AppSyncConfigError, match=f"{callback} returned an awaitable"):
+            for data in client.subscribe(SUBSCRIPTION, "OnNote", **options):
+                items.append(data)
+                if callback == "on_gap":
+                    rt.drop()
+        rt.wait_for_sync(lambda: rt.connections[-1].stops, what="stop")
+    assert ran == []
+    assert items == ([] if callback == "on_ready" else [note(1)])
+
+
+def test_sync_client_is_usable_after_close(rt: FakeRealtime) -> None:
+    client = AppSyncClient(rt.url, auth=ApiKeyAuth(rt.api_key), realtime=FAST)
+    for round in (1, 2):
+        items = []
+        for data in client.subscribe(
+            SUBSCRIPTION, "OnNote", on_ready=lambda round=round: rt.publish(note(round))
+        ):
+            items.append(data)
+            break
+        assert items == [note(round)]
+        client.close()
+        assert not any(t.name == "appsync-realtime" for t in threading.enumerate())
+
+
 def test_sync_gap_and_close_from_another_thread(rt: FakeRealtime) -> None:
     gaps: list[tuple[SubscriptionGap, str]] = []
     items: list[dict[str, Any]] = []
