@@ -86,11 +86,6 @@ def _phases() -> list[_Phase]:
         _Phase(
             "manifest, notes, editor files (while the check runs)", generation, "build_manifest"
         ),
-        _Phase(
-            "manifest, notes, editor files (while the check runs)",
-            generation,
-            "_deprecation_warnings",
-        ),
         _Phase("manifest, notes, editor files (while the check runs)", generation, "editor_files"),
         _Phase("self-check: waiting for the fresh interpreter", selfcheck.Probe, "result"),
         _Phase("install into the target package", generation, "_install"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import cast
 
@@ -309,14 +309,15 @@ class MethodRewriter:
         pages: Mapping[str, tuple[str, PagePath, PageTypes]],
         *,
         fragments_module: str,
-    ) -> None:
+    ) -> set[str] | None:
         """Add to a client module what its methods use: each method's
         :class:`~appsync_runtime.Operation` (after the class), the ``iter_*``
         methods of the operations in ``pages`` (method name: iterator name, how it
-        pages, its types), and the imports."""
+        pages, its types), and the imports. Returns the names the module then reads
+        (``ast.Name`` ids), None for a module without a class."""
         class_def = next((node for node in module.body if isinstance(node, ast.ClassDef)), None)
         if class_def is None:
-            return
+            return None
         origins = _import_origins(module)
         body: list[ast.stmt] = []
         used: list[str] = []
@@ -360,23 +361,25 @@ class MethodRewriter:
         for constant in used:
             spec = self.operations[constant]
             module.body.append(_operation_constant(constant, spec, origins.get(spec.model, "")))
-        names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
+        # One walk: the imports added below hold no names, so the set stays right.
+        nodes = walk(module)
+        names = {node.id for node in nodes if isinstance(node, ast.Name)}
         runtime = [name for name in ("AsyncPages", "Operation", "Pages") if name in names]
         if runtime:
             add_import(module, "appsync_runtime", runtime)
-        _import_used(module, "collections.abc", ("AsyncGenerator", "Generator"))
-        _import_used(module, "typing", ("overload",))
-        _import_used(module, "typing_extensions", ("deprecated",))
+        _import_used(module, "collections.abc", ("AsyncGenerator", "Generator"), names)
+        _import_used(module, "typing", ("overload",), names)
+        _import_used(module, "typing_extensions", ("deprecated",), names)
         if "warnings" in names:
             module.body.insert(_first_import(module), ast.Import(names=[ast.alias("warnings")]))
         checking: list[tuple[str, list[str]]] = [("typing_extensions", ["Unpack"])]
-        text = ast.unparse(module)
-        options = [name for name in ("OperationOptions", "SubscribeOptions") if f"[{name}]" in text]
+        options = _subscripted(nodes, ("OperationOptions", "SubscribeOptions"))
         checking.append(("appsync_runtime", options))
         for source, classes in sorted(type_imports.items()):
             known = {name for name, origin in origins.items() if origin == source}
             checking.append((source, sorted(classes - known)))
         _type_checking_imports(module, checking)
+        return names | {"TYPE_CHECKING"}  # the block's test, if it was made here
 
 
 def runtime_unset_import(import_: ast.ImportFrom) -> ast.ImportFrom:
@@ -429,9 +432,28 @@ def auth_summary(auth: OperationAuth) -> str:
     return text
 
 
-def _import_used(module: ast.Module, source: str, candidates: tuple[str, ...]) -> None:
-    """Add ``from source import name`` for each candidate the module uses but lacks."""
-    used = {node.id for node in walk(module) if isinstance(node, ast.Name)}
+def _subscripted(nodes: list[ast.AST], names: tuple[str, ...]) -> list[str]:
+    """The ``names`` the module's text holds as ``[name]`` (``Unpack[name]``, in
+    string annotations too), found without writing the module out."""
+    texts: list[str] = []
+    for node in nodes:
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
+            texts.append(f"[{node.slice.id}]")
+        elif isinstance(node, ast.List) and len(node.elts) == 1:
+            element = node.elts[0]
+            if isinstance(element, ast.Name):
+                texts.append(f"[{element.id}]")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "[" in node.value:
+            texts.append(node.value)
+    text = "\n".join(texts)
+    return [name for name in names if f"[{name}]" in text]
+
+
+def _import_used(
+    module: ast.Module, source: str, candidates: tuple[str, ...], used: Set[str]
+) -> None:
+    """Add ``from source import name`` for each candidate the module uses (``used``:
+    the names it reads)."""
     wanted = [name for name in candidates if name in used]
     if wanted:
         add_import(module, source, wanted)
@@ -726,7 +748,11 @@ def _type_checking_imports(module: ast.Module, imports: list[tuple[str, list[str
                 level=level,
             )
         )
-    ast.fix_missing_locations(module)
+    # The new nodes only: the rest of a large module needs no walk.
+    ast.fix_missing_locations(block)
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and not hasattr(node, "lineno"):
+            ast.fix_missing_locations(node)
 
 
 def _print_with_variables_wrapped(operation: OperationDefinitionNode) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 
 from ariadne_codegen.utils import needs_explicit_alias
@@ -463,7 +463,7 @@ def _referenced_names(class_def: ast.ClassDef) -> set[str]:
     return names
 
 
-def final_scalar_validators(module: ast.Module) -> None:
+def final_scalar_validators(module: ast.Module) -> set[str]:
     """The runtime's scalar parsers as ``PlainValidator`` s, the plain strings bare.
 
     ariadne-codegen annotates a scalar with ``parse`` as ``Annotated[T,
@@ -473,7 +473,8 @@ def final_scalar_validators(module: ast.Module) -> None:
     the rest, so their result can be final: ``PlainValidator``. ``AWSEmail``,
     ``AWSPhone`` and ``AWSURL`` are ``str`` (if a configuration still maps their
     parsers, pydantic's own check replaces the call). Other parsers (a user's own
-    scalars) keep their ``BeforeValidator``.
+    scalars) keep their ``BeforeValidator``. Returns the names the module reads
+    (``ast.Name`` ids; the imports changed here hold none).
     """
     runtime = {
         alias.asname or alias.name: alias.name
@@ -500,6 +501,7 @@ def final_scalar_validators(module: ast.Module) -> None:
             for node in module.body
             if not (isinstance(node, ast.ImportFrom) and not node.names)
         ]
+    return used
 
 
 class _ScalarValidatorRewriter(ast.NodeTransformer):
@@ -634,9 +636,13 @@ def _add_field_keyword(node: ast.AnnAssign, name: str, value: ast.expr) -> None:
     node.simple = 1
 
 
-def import_deprecation_helpers(module: ast.Module) -> None:
-    """Add the imports deprecated fields use (``Field``, ``TYPE_CHECKING``, ``deprecated``)."""
-    names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
+def import_deprecation_helpers(module: ast.Module, names: Set[str] | None = None) -> None:
+    """Add the imports deprecated fields use (``Field``, ``TYPE_CHECKING``, ``deprecated``).
+
+    ``names``: the names the module reads, if known already (else found by a walk).
+    """
+    if names is None:
+        names = {node.id for node in walk(module) if isinstance(node, ast.Name)}
     if "deprecated" not in names:
         return
     imports = [node for node in module.body if isinstance(node, (ast.Import, ast.ImportFrom))]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Set
 from typing import cast
 
 from graphql import ExecutableDefinitionNode, GraphQLSchema, Node, OperationDefinitionNode
 
-from ._rewrite import located, walk
+from ._rewrite import located, statements, walk
 from .errors import CodegenError, Diagnostic
 from .names import python_name
 
@@ -68,14 +69,29 @@ class ModuleChecks:
         ]
         raise CodegenError(problems)
 
-    def module_names(self, module: ast.Module, operation: ExecutableDefinitionNode | None) -> None:
+    def module_names(
+        self,
+        module: ast.Module,
+        operation: ExecutableDefinitionNode | None,
+        names: Set[str] | None = None,
+    ) -> None:
         """Refuse a generated class named like a name its module imports or a builtin
         it uses (an input ``Field``, an enum ``str``, an operation ``Optional``): the
-        class would silently replace it for the code below it."""
+        class would silently replace it for the code below it.
+
+        ``names``: the names the module reads, if known already; then only its
+        statements are walked (for the imports).
+        """
         imported: set[str] = set()
         sources: dict[str, set[tuple[int, str | None]]] = {}
         used: set[str] = set()  # builtins the module names
-        for node in walk(module):  # one walk: a large client module has many nodes
+        nodes: list[ast.AST] | list[ast.stmt]
+        if names is None:
+            nodes = walk(module)  # one walk: a large client module has many nodes
+        else:
+            used = {name for name in names if name in _BUILTINS}
+            nodes = statements(module)
+        for node in nodes:
             kind = type(node)
             if kind is ast.Name:
                 name_id = cast("ast.Name", node).id

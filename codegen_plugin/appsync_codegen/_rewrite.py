@@ -18,6 +18,7 @@ __all__ = [
     "internal",
     "located",
     "member_doc",
+    "statements",
     "walk",
 ]
 
@@ -41,6 +42,28 @@ def walk(tree: ast.AST) -> list[ast.AST]:
             elif isinstance(value, ast.AST):
                 append(value)
     return found
+
+
+def statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every statement of ``tree``, nested ones included (expressions hold none), in
+    a fraction of the time :func:`walk` takes over every node; not in its order."""
+    found: list[ast.stmt] = []
+    pending: list[list[ast.stmt]] = [tree.body]
+    while pending:
+        for statement in pending.pop():
+            found.append(statement)
+            for name in _STATEMENT_LISTS:
+                value = getattr(statement, name, None)
+                if value:
+                    if name in ("handlers", "cases"):
+                        pending.extend(item.body for item in value)
+                    else:
+                        pending.append(value)
+    return found
+
+
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+"""Fields of a statement holding statements (directly, or in handlers' and cases' bodies)."""
 
 
 def located(node: Node | NameNode | None, message: str) -> Diagnostic:

@@ -14,9 +14,9 @@ import ast
 import inspect
 import textwrap
 
-from ._rewrite import walk
+from ._rewrite import statements
 
-__all__ = ["rewrap_docstrings"]
+__all__ = ["remember_wrapped", "rewrap_docstrings"]
 
 _QUOTES = '"""'
 
@@ -40,6 +40,19 @@ def rewrap_docstrings(code: str, line_length: int) -> str:
         _DONE.clear()
     _DONE[result, line_length] = None
     return result
+
+
+def remember_wrapped(code: str, line_length: int) -> str:
+    """Note ``code`` as having nothing left to wrap, and return it.
+
+    For a text made from :func:`rewrap_docstrings`' result by edits that touch no
+    docstring (moved imports, split string arguments): wrapping it again would
+    only parse it to change nothing.
+    """
+    if len(_DONE) >= _DONE_LIMIT:
+        _DONE.clear()
+    _DONE[code, line_length] = None
+    return code
 
 
 def _rewrap(code: str, line_length: int) -> str:
@@ -68,7 +81,7 @@ def _docstring_nodes(tree: ast.Module) -> list[ast.Expr]:
     """Docstrings of the module, classes and functions, and attribute docstrings."""
     found: list[ast.Expr] = []
     bodies: list[list[ast.stmt]] = [tree.body]
-    for node in walk(tree):
+    for node in statements(tree):
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             bodies.append(node.body)
     for body in bodies:

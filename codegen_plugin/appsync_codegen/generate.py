@@ -69,17 +69,14 @@ from ariadne_codegen.schema import (
 from ariadne_codegen.settings import ClientSettings, get_validation_rule
 from ariadne_codegen.utils import format_multiline_strings
 from graphql import (
-    DocumentNode,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLSchema,
-    NoDeprecatedCustomRule,
     OperationDefinitionNode,
     OperationType,
     Undefined,
     print_ast,
-    validate,
 )
 
 from ._untyped import as_list, as_table
@@ -119,7 +116,6 @@ from .scalars import SCALAR_TYPES
 from .schema import (
     GRAPHQL_EXTENSIONS,
     check_schema,
-    graphql_diagnostics,
     graphql_files,
     parse_files,
     schema_from_document,
@@ -428,7 +424,7 @@ class _Run:
             notices += check_subscription_selections(
                 schema, operations.operations, operations.fragment_map
             )
-            _give_fragments(plugin_manager, operations)
+            _give_fragments(plugin_manager, operations, auth)
             package: AppSyncPackageGenerator | None = None
             try:
                 package = AppSyncPackageGenerator.adopt(
@@ -438,7 +434,7 @@ class _Run:
                 for kind in others:
                     # A manager of its own: plugins keep per-client state.
                     manager = self._plugin_manager(schema, settings, kind)
-                    _give_fragments(manager, operations)
+                    _give_fragments(manager, operations, auth)
                     _share_models(plugin_manager, manager)
                     other = _client_generator(schema, self._settings(kind), manager)
                     package.add_client(kind, other)
@@ -474,11 +470,7 @@ class _Run:
         manifest = build_manifest(
             self.config, files={name: (package_path / name).read_bytes() for name in files}
         )
-        warnings = (
-            notices
-            + _pagination_notes(plugin_manager, operations)
-            + _deprecation_warnings(schema, operations)
-        )
+        warnings = notices + _pagination_notes(plugin_manager, operations) + operations.deprecations
         editor = editor_files(self.config, self.parsed_schema)
         problems = probe.result(self.origins, shown_dir=final)
         if problems:
@@ -717,10 +709,16 @@ def _multiline_operation_texts(code: str) -> str:
     return "\n".join(lines)
 
 
-def _give_fragments(manager: PluginManager, operations: Operations) -> None:
+def _give_fragments(
+    manager: PluginManager,
+    operations: Operations,
+    auth: Mapping[str, OperationAuth | None],
+) -> None:
+    """Hand the plugin the fragments and the operations' auth analyses."""
     for plugin in manager.plugins:
         if isinstance(plugin, AppSyncPlugin):
             plugin.add_fragments(operations.fragments)
+            plugin.add_auth(auth)
 
 
 def _share_models(primary: PluginManager, other: PluginManager) -> None:
@@ -1018,12 +1016,6 @@ def _quiet_deprecations() -> Generator[None, None, None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
-
-
-def _deprecation_warnings(schema: GraphQLSchema, operations: Operations) -> list[Diagnostic]:
-    document = DocumentNode(definitions=(*operations.operations, *operations.fragments))
-    errors = validate(schema, document, [NoDeprecatedCustomRule])
-    return graphql_diagnostics(errors, "")
 
 
 def _install(source: Path, target: Path, files: Sequence[str]) -> list[str]:

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     ExecutableDefinitionNode,
     FragmentDefinitionNode,
+    GraphQLError,
     GraphQLSchema,
+    NoDeprecatedCustomRule,
     OperationDefinitionNode,
     TokenKind,
+    ValidationRule,
     specified_rules,
     validate,
 )
@@ -38,6 +42,8 @@ class Operations:
 
     operations: list[OperationDefinitionNode]
     fragments: list[FragmentDefinitionNode]
+    deprecations: list[Diagnostic] = field(default_factory=list[Diagnostic])
+    """Uses of deprecated schema elements (warnings), found by the validation pass."""
 
     @property
     def fragment_map(self) -> dict[str, FragmentDefinitionNode]:
@@ -65,7 +71,12 @@ def load_operations(
     if not files:
         raise CodegenError.at(queries_path, "no .graphql files with operations here")
     document = parse_files(files)
-    rules = [rule for rule in specified_rules if rule not in skip_rules]
+    rules: list[type[ASTValidationRule]] = [
+        rule for rule in specified_rules if rule not in skip_rules
+    ]
+    # Deprecated uses are warnings: collected apart, in the same pass over the document.
+    deprecated: list[GraphQLError] = []
+    rules.append(_collected(NoDeprecatedCustomRule, deprecated))
     problems = graphql_diagnostics(validate(schema, document, rules), queries_path)
 
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -96,7 +107,21 @@ def load_operations(
         modules.setdefault(module, name)
     if problems:
         raise CodegenError(sorted(set(problems), key=lambda d: (d.file, d.line, d.column)))
-    return Operations(operations=operations, fragments=fragments)
+    return Operations(
+        operations=operations,
+        fragments=fragments,
+        deprecations=graphql_diagnostics(deprecated, ""),
+    )
+
+
+def _collected(rule: type[ValidationRule], errors: list[GraphQLError]) -> type[ValidationRule]:
+    """``rule``, its findings put in ``errors`` instead of the validation's result."""
+
+    class Collected(rule):  # type: ignore[valid-type,misc]
+        def report_error(self, error: GraphQLError) -> None:
+            errors.append(error)
+
+    return Collected
 
 
 def leading_comment(definition: ExecutableDefinitionNode) -> str:

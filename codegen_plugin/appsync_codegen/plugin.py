@@ -10,7 +10,7 @@ clash to :mod:`appsync_codegen._module_checks`.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -57,7 +57,7 @@ from .auth_modes import (
 )
 from .compact import split_text
 from .config import DEFAULT_LINE_LENGTH
-from .docstrings import rewrap_docstrings
+from .docstrings import remember_wrapped, rewrap_docstrings
 from .names import (
     FIELD_RESERVED,
     argument_reserved,
@@ -172,6 +172,7 @@ class AppSyncPlugin(Plugin):
         self._queries_path: str | None = section.get("queries_path")
         self._fragments: dict[str, FragmentDefinitionNode] = {}
         self._fragments_given = False
+        self._auth_given: dict[str, OperationAuth | None] = {}
         self._snake_case = bool(section.get("convert_to_snake_case", True))
         self._method_reserved = method_reserved(section)
         self._argument_reserved = argument_reserved()
@@ -223,10 +224,18 @@ class AppSyncPlugin(Plugin):
         self._fragments_given = True
         self._fragments.update((fragment.name.value, fragment) for fragment in fragments)
 
+    def add_auth(self, analyses: Mapping[str, OperationAuth | None]) -> None:
+        """Take the auth analyses ``appsync-codegen`` made of the operations (by name,
+        with the same schema, fragments and modes): :meth:`operation_auth` reuses them."""
+        self._auth_given.update(analyses)
+
     def operation_auth(self, operation: OperationDefinitionNode) -> OperationAuth | None:
         """The auth analysis of ``operation``; None without the auth-mode options."""
         if self._auth_config is None or not schema_has_directives(self.schema):
             return None
+        name = operation.name.value if operation.name else ""
+        if name in self._auth_given:
+            return self._auth_given[name]
         return analyse_operation(self.schema, operation, self._known_fragments(), self._auth_config)
 
     # -- names (see appsync_codegen.names) ----------------------------------------
@@ -300,10 +309,10 @@ class AppSyncPlugin(Plugin):
     def generate_client_module(self, module: ast.Module) -> ast.Module:
         """Add each operation's ``Operation`` constant, the ``iter_*`` methods of
         paginated queries, and the imports they use."""
-        self._methods.finish_module(
+        names = self._methods.finish_module(
             module, self._pages(module), fragments_module=self._fragments_module
         )
-        self._checks.module_names(module, None)
+        self._checks.module_names(module, None, names)
         return module
 
     def _pages(self, module: ast.Module) -> dict[str, tuple[str, PagePath, PageTypes]]:
@@ -400,9 +409,9 @@ class AppSyncPlugin(Plugin):
     ) -> ast.Module:
         """Validate AppSync scalars with final validators; import what deprecated
         fields need."""
-        final_scalar_validators(module)
-        import_deprecation_helpers(module)
-        self._checks.module_names(module, operation_definition)
+        names = final_scalar_validators(module)
+        import_deprecation_helpers(module, names)
+        self._checks.module_names(module, operation_definition, names | {"TYPE_CHECKING"})
         return module
 
     def generate_fragments_module(
@@ -412,9 +421,9 @@ class AppSyncPlugin(Plugin):
     ) -> ast.Module:
         """Validate AppSync scalars with final validators; import what deprecated
         fields need."""
-        final_scalar_validators(module)
-        import_deprecation_helpers(module)
-        self._checks.module_names(module, None)
+        names = final_scalar_validators(module)
+        import_deprecation_helpers(module, names)
+        self._checks.module_names(module, None, names | {"TYPE_CHECKING"})
         return module
 
     def generate_inputs_module(self, module: ast.Module) -> ast.Module:
@@ -447,7 +456,9 @@ class AppSyncPlugin(Plugin):
         write long operation texts as implicitly joined pieces that fit it."""
         code = _merge_type_checking_blocks(rewrap_docstrings(generated_code, self._line_length))
         documents = {spec.document for spec in self._methods.operations.values()}
-        return _split_documents(code, documents, self._line_length)
+        split = _split_documents(code, documents, self._line_length)
+        # Neither step above touches a docstring: the final pass need not parse it again.
+        return remember_wrapped(split, self._line_length)
 
     def generate_enums_code(self, generated_code: str) -> str:
         """Wrap docstrings to the line length."""

@@ -199,6 +199,45 @@ def test_walk_gives_the_nodes_of_ast_walk_in_its_order() -> None:
     assert [id(n) for n in walk(expression)] == [id(n) for n in ast.walk(expression)]
 
 
+def test_docstring_statements_are_every_statement_ast_walk_finds() -> None:
+    import ast
+    import inspect
+    import textwrap
+    import typing
+
+    from appsync_codegen import _methods, docstrings, generate
+    from appsync_codegen._rewrite import statements
+
+    nested = textwrap.dedent(
+        """
+        try:
+            class A:
+                "doc"
+                def f(self):
+                    with x:
+                        for i in y:
+                            while z:
+                                async def g(): "inner"
+                            else:
+                                pass
+        except* E:
+            if a:
+                match b:
+                    case 1:
+                        class B: "case"
+        finally:
+            lambda: 1
+        """
+    )
+    trees = [ast.parse(nested)]
+    modules = (ast, typing, generate, _methods, docstrings)
+    trees += [ast.parse(inspect.getsource(module)) for module in modules]
+    for tree in trees:
+        walked = {id(node) for node in ast.walk(tree) if isinstance(node, ast.stmt)}
+        found = [id(node) for node in statements(tree)]
+        assert len(found) == len(set(found)) and set(found) == walked
+
+
 # -- config -----------------------------------------------------------------------
 
 
