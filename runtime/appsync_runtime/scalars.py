@@ -1236,7 +1236,12 @@ def _rewrite(node: Any) -> Any:
 
 
 def _rewrite_dict(mapping: dict[str, Any]) -> dict[str, Any]:
-    if mapping.get("type") == "function-plain":
+    kind: Any = mapping.get("type")
+    skipped: frozenset[str] = _SKIPPED_KEYS
+    if type(kind) is not str:
+        # not a schema node: fields by name (a field may be called "metadata"...)
+        skipped = frozenset()
+    elif kind == "function-plain":
         function: Any = mapping.get("function")
         parse: Any = None
         if type(function) is dict:
@@ -1245,11 +1250,12 @@ def _rewrite_dict(mapping: dict[str, Any]) -> dict[str, Any]:
             replaced = _native_schema(parse, mapping)
             return mapping if replaced is None else replaced
         return mapping
-    metadata: Any = mapping.get("metadata")
-    if type(metadata) is dict and _NATIVE_MARK in metadata:
-        return mapping  # rewritten already (a nested model's schema)
+    else:
+        metadata: Any = mapping.get("metadata")
+        if type(metadata) is dict and _NATIVE_MARK in metadata:
+            return mapping  # rewritten already (a nested model's schema)
     for key, value in mapping.items():
-        if key not in _SKIPPED_KEYS and type(value) in (dict, list):
+        if key not in skipped and type(value) in (dict, list):
             new = _rewrite(value)
             if new is not value:
                 mapping[key] = new

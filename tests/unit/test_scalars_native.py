@@ -492,3 +492,33 @@ def test_json_values_of_other_types_pass_through() -> None:
     for value in ({"a": 1}, [1], 3, 1.5, True, b"[1]", bytearray(b"[1]")):
         got = Documents.model_validate({"doc": value}).doc
         assert got is value
+
+
+class Awkward(BaseModel):
+    """Fields named like the keys of pydantic's schema nodes."""
+
+    metadata: AWSJSONField | None = None
+    default: AWSDateTimeField | None = None
+    ref: AWSTimeField | None = None
+    serialization: AWSDateField | None = None
+    type: AWSJSONField | None = None
+
+
+def test_fields_named_like_schema_keys_are_read_natively_too() -> None:
+    wire = {
+        "metadata": '{"hours":3}',
+        "default": "2024-05-01T12:00:00.123Z",
+        "ref": "12:00:00Z",
+        "serialization": "2024-05-01",
+        "type": "[1]",
+    }
+    for read in (
+        lambda: Awkward.model_validate(wire),
+        lambda: Awkward.model_validate_json(json.dumps(wire)),
+    ):
+        model, called = _python_calls(read)
+        assert called == set()  # every field read without Python
+        assert isinstance(model, Awkward)
+        assert model.metadata == {"hours": 3}
+        assert model.type == [1]
+        assert model.default == parse_aws_datetime(wire["default"])
