@@ -62,10 +62,16 @@ Decisions:
   plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's ``TzInfo``): it
   serializes back to the same text, so nothing needs remembering. Any other text
   (more than 6 fractional digits, ``-00:00``, lowercase ``t``...) takes the parsers
-  here and gives a :class:`NanoTime` or :class:`NanoDateTime`. A value that neither
-  reads fails with two errors on its field: a pointer from the native half
-  (``appsync_scalar_not_native``) and the exact parser's own, at ``<field>.<scalar>``.
-  The ``parse_*`` functions called directly always give the types in the table.
+  here and gives a :class:`NanoTime` or :class:`NanoDateTime` (on Python 3.11+, the
+  shapes ``fromisoformat`` reads exactly, ``.000Z`` among them, are checked in Rust
+  and skip the parsers' Python checks). An AWSJSON text of up to 640 characters is
+  decoded by pydantic's JSON parser where it reads it (the value ``json.loads`` gives;
+  lone surrogates, nesting deeper than 200 and longer texts, which could hold an
+  integer past the interpreter's digit limit, take :func:`parse_aws_json`). A value
+  that neither reads fails with two errors on its field: a pointer from the native
+  half (``appsync_scalar_not_native``) and the exact parser's own, at
+  ``<field>.<scalar>``. The ``parse_*`` functions called directly always give the
+  types in the table.
 - **Speed.** Parsing is on the hot path of every typed result. The common shapes take
   fast paths that give the same values and errors as the exact ones (tests compare
   them on near-miss texts): a date, time or datetime whose punctuation is checked
@@ -1213,13 +1219,15 @@ _SKIPPED_KEYS: Final = frozenset({"metadata", "serialization", "default", "ref"}
 
 def _native_scalars(schema: Any) -> Any:  # pyright: ignore[reportUnusedFunction]
     """``schema`` (a pydantic core schema) with each ``PlainValidator`` of
-    :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime` and
-    :func:`parse_aws_timestamp` replaced by pydantic's own parser for the values it
-    reads without loss, falling back to the exact parser (see ``_NATIVE_PATTERNS``).
+    :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime`,
+    :func:`parse_aws_timestamp` and :func:`parse_aws_json` replaced by pydantic's own
+    parser for the values it reads without loss, falling back to the exact parser (see
+    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``).
 
     A value read natively is a plain ``date``, ``time`` (with pydantic's ``TzInfo``)
     or ``datetime``, equal to what the exact parser gives and serialized back to the
-    same text; the exact parser still reads every other shape, and explains errors.
+    same text, or the decoded JSON value ``json.loads`` gives; the exact parser still
+    reads every other text, and explains errors.
     Changed in place where the tree is a dict; the new tree is returned."""
     if not _NATIVE_KINDS:
         _NATIVE_KINDS.update(_kinds())
