@@ -576,8 +576,8 @@ def _nano_datetime(text: str) -> NanoDateTime:
 
     The plain parse, then the subclass made from the value's pickled state (what
     ``datetime(state, tzinfo)`` reads without parsing arguments): the same value as
-    ``NanoDateTime.fromisoformat``, which calls the class with eight arguments, at
-    half its cost. Raises ``ValueError`` where ``fromisoformat`` does."""
+    ``NanoDateTime.fromisoformat``, which calls the class with eight arguments, for
+    less. Raises ``ValueError`` where ``fromisoformat`` does."""
     reduced: Any = datetime.fromisoformat(text).__reduce__()
     result = NanoDateTime(*reduced[1])
     result._wire = text
