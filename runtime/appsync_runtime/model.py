@@ -27,9 +27,10 @@ class BaseModel(PydanticBaseModel):
     infinity, AppSync never sends them, and a number too large for a float (``1e999``)
     is refused instead of becoming ``inf``.
 
-    AppSync dates, times, datetimes and timestamps are read by pydantic's own parsers
-    where those give exactly the value (and the wire text back) that the exact parsers
-    of :mod:`appsync_runtime.scalars` give, and by those parsers otherwise."""
+    AppSync dates, times, datetimes, timestamps and AWSJSON texts are read by
+    pydantic's own parsers where those give exactly the value (and the wire text back)
+    that the exact parsers of :mod:`appsync_runtime.scalars` give, and by those parsers
+    otherwise."""
 
     model_config: ClassVar[ConfigDict] = ConfigDict(
         populate_by_name=True,

@@ -62,10 +62,16 @@ Decisions:
   plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's ``TzInfo``): it
   serializes back to the same text, so nothing needs remembering. Any other text
   (more than 6 fractional digits, ``-00:00``, lowercase ``t``...) takes the parsers
-  here and gives a :class:`NanoTime` or :class:`NanoDateTime`. A value that neither
-  reads fails with two errors on its field: a pointer from the native half
-  (``appsync_scalar_not_native``) and the exact parser's own, at ``<field>.<scalar>``.
-  The ``parse_*`` functions called directly always give the types in the table.
+  here and gives a :class:`NanoTime` or :class:`NanoDateTime` (on Python 3.11+, the
+  shapes ``fromisoformat`` reads exactly, ``.000Z`` among them, are checked in Rust
+  and skip the parsers' Python checks). An AWSJSON text of up to 640 characters is
+  decoded by pydantic's JSON parser where it reads it (the value ``json.loads`` gives;
+  lone surrogates, nesting deeper than 200 and longer texts, which could hold an
+  integer past the interpreter's digit limit, take :func:`parse_aws_json`). A value
+  that neither reads fails with two errors on its field: a pointer from the native
+  half (``appsync_scalar_not_native``) and the exact parser's own, at
+  ``<field>.<scalar>``. The ``parse_*`` functions called directly always give the
+  types in the table.
 - **Speed.** Parsing is on the hot path of every typed result. The common shapes take
   fast paths that give the same values and errors as the exact ones (tests compare
   them on near-miss texts): a date, time or datetime whose punctuation is checked
@@ -565,6 +571,28 @@ def _build_time(match: re.Match[str], text: str) -> NanoTime:
     )
 
 
+def _nano_datetime(text: str) -> NanoDateTime:
+    """``datetime.fromisoformat(text)`` as a :class:`NanoDateTime` keeping ``text``.
+
+    The plain parse, then the subclass made from the value's pickled state (what
+    ``datetime(state, tzinfo)`` reads without parsing arguments): the same value as
+    ``NanoDateTime.fromisoformat``, which calls the class with eight arguments, for
+    less. Raises ``ValueError`` where ``fromisoformat`` does."""
+    reduced: Any = datetime.fromisoformat(text).__reduce__()
+    result = NanoDateTime(*reduced[1])
+    result._wire = text
+    return result
+
+
+def _nano_time(text: str) -> NanoTime:
+    """``time.fromisoformat(text)`` as a :class:`NanoTime` keeping ``text`` (see
+    :func:`_nano_datetime`)."""
+    reduced: Any = time.fromisoformat(text).__reduce__()
+    result = NanoTime(*reduced[1])
+    result._wire = text
+    return result
+
+
 def _fast_offset_start(text: str, size: int) -> int:
     """Where the ``Z``, ``±hh:mm`` or ``±hh:mm:ss`` that ends ``text`` begins (its minutes
     and seconds at most 59), else ``size``: the offsets of the fast paths below.
@@ -680,12 +708,9 @@ def parse_aws_time(value: str | time) -> time:
             )
         ):  # hh:mm, hh:mm:ss or hh:mm:ss.f{1,6}; an offset or none (see _fast_offset_start)
             try:
-                result = NanoTime.fromisoformat(value)
+                return _nano_time(value)
             except ValueError:
                 pass  # the exact path explains
-            else:
-                result._wire = value
-                return result
         return _parse_exact(
             value,
             NanoTime,
@@ -723,12 +748,9 @@ def parse_aws_datetime(value: str | datetime) -> datetime:
             and end < size
         ):  # YYYY-MM-DDThh:mm[:ss[.f{1,6}]] and an offset (see _fast_offset_start)
             try:
-                result = NanoDateTime.fromisoformat(value)
+                return _nano_datetime(value)
             except ValueError:
                 pass  # the exact path explains
-            else:
-                result._wire = value
-                return result
         return _parse_exact(
             value,
             NanoDateTime,
@@ -1079,6 +1101,23 @@ _NATIVE_PATTERNS: Final = {
     "AWSTime": rf"^{_NATIVE_TIME}{_NATIVE_OFFSET}?$",
     "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_TIME}{_NATIVE_OFFSET}$",
 }
+# Texts on which Python 3.11+'s ``fromisoformat`` reads exactly what the exact parsers
+# read (the shapes of their fast paths, see ``_fast_offset_start``): in models, those
+# the native pattern leaves out (``.000Z``, ``-00:00``, 1 or 2 digits...) go to
+# ``_nano_datetime``/``_nano_time`` with these checks made in Rust, not in Python.
+_ISO_OFFSET = r"(?:Z|[+-][0-9]{2}:[0-5][0-9](?::[0-5][0-9])?)"
+_ISO_TIME = r"(?:[01][0-9]|2[0-3]):[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+_ISO_PATTERNS: Final = {
+    "AWSTime": rf"^{_ISO_TIME}{_ISO_OFFSET}?$",
+    "AWSDateTime": rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{_ISO_TIME}{_ISO_OFFSET}$",
+}
+# AWSJSON texts pydantic's JSON parser reads into exactly what ``json.loads`` gives:
+# it refuses what json.loads refuses, and (refusing too) lone surrogates, nesting
+# deeper than 200 and integers of more than 4,300 digits, which the exact parser then
+# reads or refuses. Python refuses integers longer than ``sys.get_int_max_str_digits()``
+# (4,300 by default, at least 640, changeable at run time); pydantic's parser does
+# not ask, so only texts too short to hold a longer one are read natively.
+_JSON_NATIVE_MAX_LENGTH: Final = 640
 _NATIVE_ERROR: Final = "appsync_scalar_not_native"  # _response.NATIVE_SCALAR_ERROR
 """The error type of the native half of a scalar's schema: never the one to report
 (the exact half, tried next, explains the value)."""
@@ -1091,17 +1130,11 @@ def _native_schema(parse: Callable[..., Any], node: dict[str, Any]) -> dict[str,
     ``node``'s serializer. None for a scalar without a native reading."""
     from pydantic_core import core_schema
 
-    if parse is parse_aws_timestamp:  # JSON integers only: Python ints stay as they are
-        native: Any = core_schema.int_schema(strict=True)
-        scalar = "AWSTimestamp"
-    else:
-        known = _NATIVE_KINDS.get(parse)
-        if known is None:
-            return None
-        scalar, kind = known
-        native = core_schema.chain_schema(
-            [core_schema.str_schema(strict=True, pattern=_NATIVE_PATTERNS[scalar]), kind()]
-        )
+    known = _NATIVE_KINDS.get(parse)
+    if known is None:
+        return None
+    scalar, make = known
+    native = make()
     exact = core_schema.no_info_plain_validator_function(parse)
     union = core_schema.union_schema(
         [
@@ -1121,7 +1154,7 @@ def _native_schema(parse: Callable[..., Any], node: dict[str, Any]) -> dict[str,
         mode="left_to_right",
     )
     schema: dict[str, Any]
-    if parse is parse_aws_timestamp:
+    if parse is parse_aws_timestamp:  # JSON integers only: Python ints stay as they are
         schema = dict(core_schema.json_or_python_schema(union, exact))
     else:
         schema = dict(union)
@@ -1132,31 +1165,69 @@ def _native_schema(parse: Callable[..., Any], node: dict[str, Any]) -> dict[str,
 
 
 def _kinds() -> dict[Callable[..., Any], tuple[str, Callable[[], Any]]]:
+    """Each parser's scalar name and a maker of its native half's schema (fresh for
+    each field: pydantic may change a schema in place while building)."""
     from pydantic_core import core_schema
 
+    def text(**constraints: Any) -> Any:
+        return core_schema.str_schema(strict=True, **constraints)
+
+    def then(function: Callable[[str], Any]) -> Any:
+        return core_schema.no_info_plain_validator_function(function)
+
+    def read(scalar: str, kind: Callable[[], Any], iso: Callable[[str], Any]) -> Any:
+        native = core_schema.chain_schema([text(pattern=_NATIVE_PATTERNS[scalar]), kind()])
+        if not _FULL_FROMISOFORMAT:
+            return native
+        checked = core_schema.chain_schema([text(pattern=_ISO_PATTERNS[scalar]), then(iso)])
+        return core_schema.union_schema([native, checked], mode="left_to_right")
+
     return {
-        parse_aws_date: ("AWSDate", core_schema.date_schema),
-        parse_aws_time: ("AWSTime", core_schema.time_schema),
-        parse_aws_datetime: ("AWSDateTime", core_schema.datetime_schema),
+        parse_aws_date: (
+            "AWSDate",
+            lambda: core_schema.chain_schema(
+                [text(pattern=_NATIVE_PATTERNS["AWSDate"]), core_schema.date_schema()]
+            ),
+        ),
+        parse_aws_time: ("AWSTime", lambda: read("AWSTime", core_schema.time_schema, _nano_time)),
+        parse_aws_datetime: (
+            "AWSDateTime",
+            lambda: read("AWSDateTime", core_schema.datetime_schema, _nano_datetime),
+        ),
+        parse_aws_timestamp: ("AWSTimestamp", lambda: core_schema.int_schema(strict=True)),
+        parse_aws_json: (
+            "AWSJSON",
+            lambda: core_schema.chain_schema(
+                [text(max_length=_JSON_NATIVE_MAX_LENGTH), core_schema.json_schema()]
+            ),
+        ),
     }
 
 
 _NATIVE_KINDS: dict[Callable[..., Any], tuple[str, Callable[[], Any]]] = {}
 _NATIVE_PARSERS: Final = frozenset(
-    {parse_aws_date, parse_aws_time, parse_aws_datetime, parse_aws_timestamp}
+    {
+        parse_aws_date,
+        parse_aws_time,
+        parse_aws_datetime,
+        parse_aws_timestamp,
+        parse_aws_json,
+    }
 )
 _SKIPPED_KEYS: Final = frozenset({"metadata", "serialization", "default", "ref"})
 
 
 def _native_scalars(schema: Any) -> Any:  # pyright: ignore[reportUnusedFunction]
     """``schema`` (a pydantic core schema) with each ``PlainValidator`` of
-    :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime` and
-    :func:`parse_aws_timestamp` replaced by pydantic's own parser for the values it
-    reads without loss, falling back to the exact parser (see ``_NATIVE_PATTERNS``).
+    :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime`,
+    :func:`parse_aws_timestamp` and :func:`parse_aws_json` replaced by pydantic's own
+    parser for the values it reads without loss, falling back to the exact parser (see
+    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``).
 
     A value read natively is a plain ``date``, ``time`` (with pydantic's ``TzInfo``)
     or ``datetime``, equal to what the exact parser gives and serialized back to the
-    same text; the exact parser still reads every other shape, and explains errors.
+    same text, or the decoded JSON value ``json.loads`` gives; the exact parser still
+    reads every other text, and explains errors.
     Changed in place where the tree is a dict; the new tree is returned."""
     if not _NATIVE_KINDS:
         _NATIVE_KINDS.update(_kinds())
@@ -1173,7 +1244,12 @@ def _rewrite(node: Any) -> Any:
 
 
 def _rewrite_dict(mapping: dict[str, Any]) -> dict[str, Any]:
-    if mapping.get("type") == "function-plain":
+    kind: Any = mapping.get("type")
+    skipped: frozenset[str] = _SKIPPED_KEYS
+    if type(kind) is not str:
+        # not a schema node: fields by name (a field may be called "metadata"...)
+        skipped = frozenset()
+    elif kind == "function-plain":
         function: Any = mapping.get("function")
         parse: Any = None
         if type(function) is dict:
@@ -1182,11 +1258,12 @@ def _rewrite_dict(mapping: dict[str, Any]) -> dict[str, Any]:
             replaced = _native_schema(parse, mapping)
             return mapping if replaced is None else replaced
         return mapping
-    metadata: Any = mapping.get("metadata")
-    if type(metadata) is dict and _NATIVE_MARK in metadata:
-        return mapping  # rewritten already (a nested model's schema)
+    else:
+        metadata: Any = mapping.get("metadata")
+        if type(metadata) is dict and _NATIVE_MARK in metadata:
+            return mapping  # rewritten already (a nested model's schema)
     for key, value in mapping.items():
-        if key not in _SKIPPED_KEYS and type(value) in (dict, list):
+        if key not in skipped and type(value) in (dict, list):
             new = _rewrite(value)
             if new is not value:
                 mapping[key] = new

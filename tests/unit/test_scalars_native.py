@@ -1,36 +1,44 @@
 """AppSync scalars read by pydantic's own parsers: the same values as the exact parsers.
 
 Generated models (subclasses of :class:`appsync_runtime.model.BaseModel`) read dates,
-times, datetimes and timestamps of the common shapes in pydantic's Rust code and fall
-back to the exact Python parsers for every other text. These properties compare the
-two paths on generated wire text, valid and near-miss alike: the same value, offset
-and wire text back, or both refusing; and the native path really taken where it may.
+times, datetimes, timestamps and AWSJSON texts of the common shapes in pydantic's Rust
+code (datetimes and times the native parser would change, such as ``.000Z``, through a
+shape checked in Rust and ``fromisoformat``) and fall back to the exact Python parsers
+for every other text. These properties compare the paths on generated wire text, valid
+and near-miss alike: the same value, offset and wire text back, or both refusing with
+the exact parser's error; and each path really taken where it may.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import struct
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from appsync_runtime import scalars
 from appsync_runtime.model import BaseModel
 from appsync_runtime.scalars import (
     AWSDateField,
     AWSDateTimeField,
+    AWSJSONField,
     AWSTimeField,
     AWSTimestampField,
     NanoDateTime,
     NanoTime,
     parse_aws_date,
     parse_aws_datetime,
+    parse_aws_json,
     parse_aws_time,
     parse_aws_timestamp,
     serialize_aws_date,
@@ -42,6 +50,31 @@ NATIVE = {
     name: re.compile(pattern)
     for name, pattern in scalars._NATIVE_PATTERNS.items()  # pyright: ignore[reportPrivateUsage]
 }
+
+ISO = {
+    name: re.compile(pattern)
+    for name, pattern in scalars._ISO_PATTERNS.items()  # pyright: ignore[reportPrivateUsage]
+}
+ISO_READERS = {"AWSTime": "_nano_time", "AWSDateTime": "_nano_datetime"}
+
+
+def _python_calls(read: Callable[[], Any]) -> tuple[Any, set[str]]:
+    """``read()``'s result (or the ``ValidationError`` it raised) and the names of the
+    functions of :mod:`appsync_runtime.scalars` it called: which path was taken."""
+    called: set[str] = set()
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename == scalars.__file__:
+            called.add(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        result = read()
+    except ValidationError as error:
+        result = error
+    finally:
+        sys.setprofile(None)
+    return result, called
 
 
 class Fields(BaseModel):
@@ -91,9 +124,18 @@ def _same(field: str, text: str) -> None:
             assert len(problems) == 1, error
             assert problems[0]["loc"][-1] == scalar
             assert str(exact) in problems[0]["msg"]
+    _, called = _python_calls(lambda: Fields.model_validate({field: text}))
     if isinstance(exact, ValueError):
         assert not readings, (text, readings)
+        assert parse.__name__ in called
         return
+    iso = scalars._FULL_FROMISOFORMAT and scalar in ISO and ISO[scalar].fullmatch(text)  # pyright: ignore[reportPrivateUsage]
+    if NATIVE[scalar].fullmatch(text):
+        assert called == set(), called  # no Python at all
+    elif iso:
+        assert called == {ISO_READERS[scalar]}, called  # checked in Rust, read by fromisoformat
+    else:
+        assert parse.__name__ in called
     for value in readings:
         assert value == exact
         assert exact == value
@@ -231,3 +273,252 @@ def test_the_client_reports_the_exact_parsers_error() -> None:
         "for month"
     )
     client.close()
+
+
+# --------------------------------------------------------------------------- AWSJSON
+
+
+class Documents(BaseModel):
+    doc: AWSJSONField | None = None
+    docs: list[AWSJSONField] | None = None
+
+
+class Holder(BaseModel):
+    inner: Documents
+
+
+def _same_json(ours: Any, theirs: Any) -> bool:
+    """Identical decoded JSON: the same types all the way down (``True`` is not ``1``,
+    ``1`` is not ``1.0``), the same float bits (``-0.0``, NaN), keys in the same order."""
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, float):
+        return struct.pack("<d", ours) == struct.pack("<d", theirs) or (
+            math.isnan(ours) and math.isnan(theirs)
+        )
+    if isinstance(ours, dict):
+        mine, other = cast("dict[str, Any]", ours), cast("dict[str, Any]", theirs)
+        return list(mine) == list(other) and all(_same_json(mine[k], other[k]) for k in mine)
+    if isinstance(ours, list):
+        mine_list, other_list = cast("list[Any]", ours), cast("list[Any]", theirs)
+        return len(mine_list) == len(other_list) and all(
+            _same_json(a, b) for a, b in zip(mine_list, other_list, strict=True)
+        )
+    return bool(ours == theirs)
+
+
+def _readable_outer(document: str) -> bool:
+    """Whether pydantic's parser reads the outer JSON document at all (a lone surrogate
+    escape in it fails before any field is read, whichever path the field takes)."""
+    try:
+        from_json(document)
+    except (ValueError, TypeError):  # TypeError: a lone surrogate in the str itself
+        return False
+    return True
+
+
+def _first_document(model: Documents) -> Any:
+    return model.docs[0] if model.docs else model.doc
+
+
+def _same_document(text: str) -> None:
+    """``text`` as an AWSJSON field, in Python and JSON mode, alone, in a list and in a
+    nested model: exactly what :func:`parse_aws_json` gives, or its error; read without
+    Python exactly where pydantic's parser reads the text and it is short enough."""
+    exact = _exact(parse_aws_json, text)
+    reads: list[Callable[[], Any]] = [
+        lambda: Documents.model_validate({"doc": text}).doc,
+        lambda: Documents.model_validate({"docs": ["1", text]}).docs[1],  # type: ignore[index]
+        lambda: Holder.model_validate({"inner": {"doc": text}}).inner.doc,
+    ]
+    for document in (
+        json.dumps({"doc": text}),
+        json.dumps({"doc": text}, ensure_ascii=False),
+        json.dumps({"docs": [text, "{}"]}),
+    ):
+        if _readable_outer(document):
+            reads.append(lambda d=document: _first_document(Documents.model_validate_json(d)))
+    for read in reads:
+        try:
+            value = read()
+        except ValidationError as error:
+            assert isinstance(exact, ValueError), (text, error)
+            problems = [p for p in error.errors() if p["type"] != scalars._NATIVE_ERROR]  # pyright: ignore[reportPrivateUsage]
+            assert len(problems) == 1, error
+            assert problems[0]["loc"][-1] == "AWSJSON"
+            assert problems[0]["msg"] == f"Value error, {exact}"
+        else:
+            assert not isinstance(exact, ValueError), (text, value)
+            assert _same_json(value, exact), (text, value, exact)
+    _, called = _python_calls(lambda: Documents.model_validate({"doc": text}))
+    native = len(text) <= scalars._JSON_NATIVE_MAX_LENGTH and _readable_outer(text)  # pyright: ignore[reportPrivateUsage]
+    if native:
+        assert called == set(), (text, called)  # no Python at all
+    else:
+        assert "parse_aws_json" in called, (text, called)
+
+
+leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**63 - 3, max_value=2**64 + 3).map(lambda n: n * (-1) ** n)
+    | st.floats()  # NaN and infinities included: json.loads reads NaN and Infinity
+    | st.floats(min_value=-1e-300, max_value=1e-300)
+    | st.text()
+    | st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.characters())
+)
+json_values = st.recursive(
+    leaves,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=3), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def json_texts(draw: st.DrawFn) -> str:
+    """JSON texts as services write them: compact or spaced, ASCII or not, indented."""
+    value = draw(json_values)
+    return json.dumps(
+        value,
+        ensure_ascii=draw(st.booleans()),
+        separators=draw(st.sampled_from([(",", ":"), (", ", ": ")])),
+        indent=draw(st.sampled_from([None, 2, "\t"])),
+    )
+
+
+@st.composite
+def duplicate_keys(draw: st.DrawFn) -> str:
+    """An object naming some keys twice or more (the last value wins, in the first
+    key's place, in ``json.loads``)."""
+    keys = draw(st.lists(st.sampled_from(["a", "b", "\\u0061", "c"]), min_size=1, max_size=6))
+    values = draw(st.lists(json_texts(), min_size=len(keys), max_size=len(keys)))
+    return "{" + ",".join(f'"{key}":{value}' for key, value in zip(keys, values, strict=True)) + "}"
+
+
+@st.composite
+def numbers(draw: st.DrawFn) -> str:
+    """Numbers written every way JSON allows, and some ways it does not."""
+    sign = draw(st.sampled_from(["", "-", "+", "--"]))
+    whole = draw(st.text("0123456789", min_size=0, max_size=30))
+    digits = st.text("0123456789", max_size=25).map(".{}".format)
+    fraction = draw(st.sampled_from(["", "."]) | digits)
+    exponent = draw(
+        st.sampled_from(["", "e", "E+", "e-"]).flatmap(
+            lambda e: st.just(e) if not e else st.integers(0, 400).map(lambda n: f"{e}{n}")
+        )
+    )
+    return f"{sign}{whole}{fraction}{exponent}"
+
+
+@st.composite
+def nested(draw: st.DrawFn) -> str:
+    depth = draw(st.integers(1, 320))
+    opener = draw(st.sampled_from(["[", '{"k":']))
+    inside = draw(st.sampled_from(["", "1", '"x"']))
+    closer = "]" if opener == "[" else "}"
+    return opener * depth + inside + closer * depth
+
+
+HOSTILE = '"\\u{}[],:0123456789.eE+-NaIfnityrulsTF \t\n\r\x0b\x00\x1f\x7f\ufeff\ud800\udc00é'
+
+
+@st.composite
+def json_near_misses(draw: st.DrawFn) -> str:
+    """A valid text with a few characters replaced, inserted or removed, or cut short."""
+    text = draw(json_texts() | duplicate_keys() | numbers())
+    for _ in range(draw(st.integers(1, 3))):
+        if not text:
+            break
+        index = draw(st.integers(0, len(text) - 1))
+        how = draw(st.sampled_from(["replace", "insert", "delete", "cut"]))
+        char = draw(st.sampled_from(HOSTILE))
+        if how == "replace":
+            text = text[:index] + char + text[index + 1 :]
+        elif how == "insert":
+            text = text[:index] + char + text[index:]
+        elif how == "delete":
+            text = text[:index] + text[index + 1 :]
+        else:
+            text = text[:index]
+    return text
+
+
+@given(json_texts() | duplicate_keys() | numbers() | nested() | json_near_misses())
+@example('{"hours":3,"owners":["ana","li"]}')
+@example('{"a":1,"b":2,"a":3}')
+@example("NaN")
+@example("-Infinity")
+@example("-NaN")
+@example("1e400")
+@example("-0")
+@example("-0.0")
+@example("18446744073709551616")
+@example("2.4703282292062328e-324")
+@example('"\\ud800"')  # a lone surrogate escape: json.loads reads it, pydantic's parser does not
+@example('"\ud800"')  # a lone surrogate in the text itself
+@example('"\\ud83d\\ude00"')
+@example('\ufeff{"a":1}')
+@example(" [1] \n")
+@example("[1,]")
+@example("01")
+@example('"\x01"')
+@example("[" * 201 + "]" * 201)  # deeper than pydantic's parser goes: json.loads reads it
+@example("1" * 640)
+@example("1" * 641)
+@example("")
+def test_property_json_native_and_exact_agree(text: str) -> None:
+    _same_document(text)
+
+
+@pytest.mark.parametrize("limit", [640, 641, 4300, 0])
+def test_json_integers_past_the_interpreters_digit_limit(limit: int) -> None:
+    """Python refuses to read integers longer than ``sys.get_int_max_str_digits()``;
+    pydantic's parser has its own, fixed limit: a text long enough to differ is never
+    read natively, whatever the interpreter's limit is now."""
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(limit)
+    try:
+        for digits in (639, 640, 641, 700, 4300, 4301):
+            for text in ("1" * digits, f"[{'7' * digits}]", f'{{"n":-{"9" * digits}}}'):
+                _same_document(text)
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+def test_json_values_of_other_types_pass_through() -> None:
+    for value in ({"a": 1}, [1], 3, 1.5, True, b"[1]", bytearray(b"[1]")):
+        got = Documents.model_validate({"doc": value}).doc
+        assert got is value
+
+
+class Awkward(BaseModel):
+    """Fields named like the keys of pydantic's schema nodes."""
+
+    metadata: AWSJSONField | None = None
+    default: AWSDateTimeField | None = None
+    ref: AWSTimeField | None = None
+    serialization: AWSDateField | None = None
+    type: AWSJSONField | None = None
+
+
+def test_fields_named_like_schema_keys_are_read_natively_too() -> None:
+    wire = {
+        "metadata": '{"hours":3}',
+        "default": "2024-05-01T12:00:00.123Z",
+        "ref": "12:00:00Z",
+        "serialization": "2024-05-01",
+        "type": "[1]",
+    }
+    for read in (
+        lambda: Awkward.model_validate(wire),
+        lambda: Awkward.model_validate_json(json.dumps(wire)),
+    ):
+        model, called = _python_calls(read)
+        assert called == set()  # every field read without Python
+        assert isinstance(model, Awkward)
+        assert model.metadata == {"hours": 3}
+        assert model.type == [1]
+        assert model.default == parse_aws_datetime(wire["default"])
