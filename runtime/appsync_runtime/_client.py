@@ -19,6 +19,7 @@ skip finding it in the document, and ``hooks=CallHooks(...)`` on the client.
 # (isinstance checks here guard against callers that ignore the annotations)
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping, Sequence
@@ -41,7 +42,7 @@ from ._flow import (
     run_async,
     run_sync,
 )
-from ._observe import CallHooks, active_tracer
+from ._observe import OTEL_TRACE_MODULE, CallHooks, active_tracer
 from ._operation import Operation
 from ._options import (
     CALL_OPTIONS,
@@ -705,6 +706,13 @@ class AsyncAppSyncClient(_ClientCore):
 
     async def _run(self, call: Call) -> GraphQLResponse | Validated:
         """Make ``call`` (traced when OpenTelemetry is in use)."""
+        # the common case first, without a call: no tracing possible, no test fake
+        if (
+            self._tracer_provider is None
+            and OTEL_TRACE_MODULE not in sys.modules
+            and _seam.active is None
+        ):
+            return await run_async(call, self._transport)
         traced = self._traced(call)
         if traced is None:
             return await run_async(call, self._http(call))

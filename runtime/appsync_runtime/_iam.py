@@ -245,7 +245,8 @@ class IAMAuth(AuthStrategy):
     async def async_auth_headers(self, request: AuthRequest) -> dict[str, str]:
         """SigV4 headers for ``request``, loading credentials without blocking the loop."""
         prepared = self._prepare(request)
-        rejected = self._take_rejected()
+        # the usual case decided without the lock (or a call of _take_rejected)
+        rejected = None if self._rejected is None else self._take_rejected()
         if rejected is not None:
             credentials = await self.credentials.aforce_refresh(rejected=rejected)
         else:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from opentelemetry.trace import Tracer, TracerProvider
 
 __all__ = [
+    "OTEL_TRACE_MODULE",
     "AttemptRecord",
     "CallHook",
     "CallHooks",
@@ -154,11 +155,16 @@ _env_provider: bool | None = None  # OTEL_PYTHON_TRACER_PROVIDER set (read once)
 _MISSING: Any = object()
 
 
+OTEL_TRACE_MODULE = "opentelemetry.trace"
+"""While this module is not imported (and a client has no provider of its own),
+:func:`active_tracer` is None: callers may test that first, without a call."""
+
+
 def active_tracer(provider: TracerProvider | None) -> Tracer | None:
     """The tracer to trace with, or None: ``provider`` (a client's own), else the global
     one when the application has imported OpenTelemetry and set a provider."""
     if provider is None:
-        trace = sys.modules.get("opentelemetry.trace")
+        trace = sys.modules.get(OTEL_TRACE_MODULE)
         if trace is None:  # OpenTelemetry not in use: nothing imported, nothing traced
             return None
         # The global provider is set once (set_tracer_provider), or named by

@@ -291,7 +291,8 @@ def encode_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     JSON form."""
     if not variables:
         return {}
-    if not _is_mapping(variables):
+    kind: type[Any] = type(variables)
+    if kind is not dict and not _is_mapping(variables):
         raise AppSyncConfigError(
             f"variables must be a mapping of names to values, not {type(variables).__name__}"
         )

@@ -87,6 +87,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 _NO_AUTH = httpx.Auth()
 _HTTPX_LOGGER = logging.getLogger("httpx")
 _INFO = logging.INFO
+_monotonic = time.monotonic
 _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _MAX_GZIP_MEMBERS = 64
@@ -106,10 +107,14 @@ def _remaining(request: HttpRequest) -> float | None:
         return None
     remaining = request.deadline - time.monotonic()
     if remaining <= 0:
-        raise AppSyncTimeoutError(
-            "no time left before the call's deadline to send the request", sent=False
-        )
+        raise _no_time_left()
     return remaining
+
+
+def _no_time_left() -> AppSyncTimeoutError:
+    return AppSyncTimeoutError(
+        "no time left before the call's deadline to send the request", sent=False
+    )
 
 
 def _past(deadline: float | None) -> None:
@@ -749,6 +754,8 @@ def _guarded_protocol() -> Any:
         _appsync_done = False  # the last response is complete: more bytes are overrun
         _appsync_waiting = False  # a read wait is being timed (sock_read)
         _appsync_last = 0.0  # when it began, or when bytes last came
+        _appsync_armed: Any = None  # the timer this class armed last ...
+        _appsync_due = 0.0  # ... and when it fires (no TimerHandle.when() call)
 
         if lazy_read_timer:
             # aiohttp's sock_read timer, rescheduled (cancelled and made anew) at each
@@ -771,10 +778,11 @@ def _guarded_protocol() -> Any:
                 now = loop.time()
                 self._appsync_last = now
                 self._appsync_waiting = True
-                if handle is None or handle.when() > now + timeout:
+                due = now + timeout
+                if handle is None or handle is not self._appsync_armed or self._appsync_due > due:
                     if handle is not None:
                         handle.cancel()
-                    self._read_timeout_handle = loop.call_at(now + timeout, self._appsync_check)
+                    self._arm(due)
 
             def _drop_timeout(self) -> None:
                 self._appsync_waiting = False  # an armed timer finds nothing to time
@@ -795,7 +803,12 @@ def _guarded_protocol() -> Any:
                     self._appsync_waiting = False
                     self._on_read_timeout()
                 else:
-                    self._read_timeout_handle = loop.call_at(due, self._appsync_check)
+                    self._arm(due)
+
+            def _arm(self, due: float) -> None:
+                handle = self._read_timeout_handle = self._loop.call_at(due, self._appsync_check)
+                self._appsync_armed = handle
+                self._appsync_due = due
 
         def set_response_params(self, *args: Any, **kwargs: Any) -> None:
             self._appsync_done = False  # a new request: its response may come
@@ -888,7 +901,12 @@ class AiohttpTransport:
         itself rounds totals of 5 s and more up to the next second), the one built
         last for the same :class:`Timeout` is reused."""
         timeout = request.timeout
-        remaining = _remaining(request)
+        deadline = request.deadline  # _remaining(request), inlined: one frame fewer
+        remaining = None
+        if deadline is not None:
+            remaining = deadline - _monotonic()
+            if remaining <= 0:
+                raise _no_time_left()
         total = timeout.total
         if remaining is not None and (total is None or total - remaining >= _REUSE_WITHIN):
             return self._aiohttp.ClientTimeout(
