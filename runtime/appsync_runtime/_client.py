@@ -523,10 +523,14 @@ class AppSyncClient(_ClientCore):
         result model; ``options`` are :class:`OperationOptions` (unknown ones raise
         :class:`AppSyncConfigError`). A subclass's own ``execute`` is honoured."""
         given: Mapping[str, Any] = options or {}
-        model = operation.model
         if self._plain_execute:
             call = self._operation_call(operation, variables, given)
-            return self._result(model, self._run(call))
+            result = self._run(call)
+            if type(result) is Validated:  # _result's common case, without the call
+                value: M = result.value
+                return value
+            return self._result(operation.model, result)
+        model = operation.model
         response = self.execute(
             query=operation.document,
             operation_name=operation.name,
@@ -750,10 +754,14 @@ class AsyncAppSyncClient(_ClientCore):
         result model; ``options`` are :class:`OperationOptions` (unknown ones raise
         :class:`AppSyncConfigError`). A subclass's own ``execute`` is honoured."""
         given: Mapping[str, Any] = options or {}
-        model = operation.model
         if self._plain_execute:
             call = self._operation_call(operation, variables, given)
-            return self._result(model, await self._run(call))
+            result = await self._run(call)
+            if type(result) is Validated:  # _result's common case, without the call
+                value: M = result.value
+                return value
+            return self._result(operation.model, result)
+        model = operation.model
         response = await self.execute(
             query=operation.document,
             operation_name=operation.name,

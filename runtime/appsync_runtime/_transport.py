@@ -52,7 +52,7 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
@@ -68,6 +68,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
+
     import aiohttp
 
 __all__ = [
@@ -754,6 +756,7 @@ def _guarded_protocol() -> Any:
         _appsync_done = False  # the last response is complete: more bytes are overrun
         _appsync_waiting = False  # a read wait is being timed (sock_read)
         _appsync_last = 0.0  # when it began, or when bytes last came
+        _appsync_clock: Any = None  # the loop's time(), see _loop_clock
         _appsync_armed: Any = None  # the timer this class armed last ...
         _appsync_due = 0.0  # ... and when it fires (no TimerHandle.when() call)
 
@@ -774,8 +777,10 @@ def _guarded_protocol() -> Any:
                         handle.cancel()
                         self._read_timeout_handle = None
                     return
-                loop = self._loop
-                now = loop.time()
+                clock = self._appsync_clock
+                if clock is None:
+                    clock = self._appsync_clock = _loop_clock(self._loop)
+                now = clock()
                 self._appsync_last = now
                 self._appsync_waiting = True
                 due = now + timeout
@@ -828,6 +833,15 @@ def _guarded_protocol() -> Any:
                 self._appsync_done = True
 
     return GuardedResponseHandler
+
+
+def _loop_clock(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
+    """``loop.time``, or ``time.monotonic`` itself where that is all the loop's own
+    ``time()`` returns (asyncio's loops: one Python frame fewer per reading)."""
+    import asyncio
+
+    own: object = type(loop).time
+    return time.monotonic if own is asyncio.BaseEventLoop.time else loop.time
 
 
 def _guard_connector(connector: Any) -> None:
@@ -883,7 +897,7 @@ class AiohttpTransport:
 
             self._aiohttp = aiohttp
             self._timeout_error = asyncio.TimeoutError  # TimeoutError from Python 3.11
-        if self._session is None or (self._owned and self._session.closed):
+        if self._session is None:  # aclose forgets a session it closed
             aiohttp = self._aiohttp
             connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
             _guard_connector(connector)
@@ -967,5 +981,8 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         """Close the session if this transport created it."""
-        if self._owned and self._session is not None and not self._session.closed:
-            await self._session.close()
+        session = self._session
+        if self._owned and session is not None:
+            self._session = None  # the next call opens a new one
+            if not session.closed:
+                await session.close()
