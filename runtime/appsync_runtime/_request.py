@@ -383,6 +383,90 @@ def _body_parts(query: str, operation_name: str | None) -> tuple[bytes, bytes]:
     return parts
 
 
+def _quick_variables(variables: Mapping[Any, Any]) -> bytes | None:
+    """The JSON bytes :func:`encode_variables` and ``_dumps`` would send for
+    ``variables``, written in one pass when every value is ``UNSET`` (left out), a
+    string, an integer, a boolean, None, a finite float, or a pydantic model whose
+    ``model_dump`` is pydantic's own (serialized by its serializer straight to JSON
+    bytes); None for anything else, and whenever this path cannot be sure to send
+    what the general path sends: the caller then takes that path, which encodes or
+    refuses as it always has.
+
+    A model's JSON holding ``null``, ``NaN`` or ``Infinity`` anywhere (even inside a
+    string) goes the general way: pydantic writes a NaN or an infinity as ``null``
+    (or as the bare constants, by a model's configuration), where the general path
+    refuses it. Floats inside a model are written by pydantic (shortest round-trip
+    form, the same number; ``1e16`` where Python writes ``1e+16``)."""
+    pieces: list[bytes] = []
+    for key, value in variables.items():
+        kind: type[Any] = type(value)  # pyright: ignore[reportUnknownVariableType]
+        if kind is UnsetType:
+            continue
+        if type(key) is not str:
+            return None
+        if kind is str:
+            text = _encode_text(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif value is None:
+            text = "null"
+        elif kind is float:
+            if not -_INF < value < _INF:
+                return None
+            text = float.__repr__(value)
+        else:
+            plain_dump = _PLAIN_DUMP.get(kind)
+            if plain_dump is None:
+                plain_dump = _plain_dump(kind)
+            if not plain_dump:
+                return None
+            try:
+                dumped: bytes = value.__pydantic_serializer__.to_json(
+                    value, by_alias=True, exclude_unset=True, warnings=True
+                )
+            except Exception:  # the general path says what is wrong
+                return None
+            if b"null" in dumped or b"NaN" in dumped or b"Infinity" in dumped:
+                return None
+            name = _KEY_JSON.get(key)
+            if name is None:
+                name = _key_json(key)
+                if name is None:
+                    return None
+            pieces.append(name + dumped)
+            continue
+        name = _KEY_JSON.get(key)
+        if name is None:
+            name = _key_json(key)
+            if name is None:
+                return None
+        try:
+            pieces.append(name + text.encode())
+        except UnicodeError:  # a lone surrogate: refused by the general path
+            return None
+    return b"{" + b",".join(pieces) + b"}"
+
+
+_KEY_JSON: dict[str, bytes] = {}
+"""Per variable name met: its JSON text and the colon, as bytes."""
+
+
+def _key_json(key: str) -> bytes | None:
+    try:
+        name: bytes = (_encode_text(key) + ":").encode()
+    except UnicodeError:
+        return None
+    if len(_KEY_JSON) >= 1024:
+        _KEY_JSON.clear()
+    _KEY_JSON[key] = name
+    return name
+
+
+_encode_text: Any = getattr(json.encoder, "c_encode_basestring", None) or encode_basestring
+
+
 def encode_body(
     query: str, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> bytes:
@@ -394,6 +478,13 @@ def encode_body(
     parts = _BODY_PARTS.get((query, operation_name))
     if parts is None and not query.strip():
         raise AppSyncConfigError("query must be a non-empty GraphQL document")
+    given: object = type(variables)
+    if given is dict:  # a generated method's: one pass, when it can
+        quick = _quick_variables(cast("dict[Any, Any]", variables))
+        if quick is not None:
+            if parts is None:
+                parts = _body_parts(query, operation_name)
+            return b"".join((parts[0], quick, parts[1]))
     encoded = encode_variables(variables)
     try:
         text = _dumps(encoded)
