@@ -99,7 +99,9 @@ _OWN_HEADERS: Final = frozenset({"authorization", "x-amz-date", "x-amz-security-
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _KEY_CACHE_SIZE: Final = 8
 _NEVER: Final = float("inf")
-_sha256: Final = hashlib.sha256
+_EMPTY_SHA256: Final = hashlib.sha256()
+"""A fresh SHA-256 state, never updated: copied to hash a body (cheaper than a new
+object in the running call, and safe to share between threads as nothing writes it)."""
 _hexlify: Final = hexlify
 
 HeadersLike: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -566,7 +568,9 @@ class PreparedSigV4:
         else:
             window = self._open(credentials, amz_date(now), _NEVER)
         canonical = window.canonical.copy()
-        canonical.update(_hexlify(_sha256(body).digest()))
+        payload = _EMPTY_SHA256.copy()
+        payload.update(body)
+        canonical.update(_hexlify(payload.digest()))
         inner = window.inner.copy()
         inner.update(_hexlify(canonical.digest()))
         outer = window.outer.copy()
