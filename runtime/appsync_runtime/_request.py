@@ -479,8 +479,8 @@ def encode_body(
     if parts is None and not query.strip():
         raise AppSyncConfigError("query must be a non-empty GraphQL document")
     given: object = type(variables)
-    if given is dict:  # a generated method's: one pass, when it can
-        quick = _quick_variables(cast("dict[Any, Any]", variables))
+    if given is dict and variables is not None:  # a generated method's: one pass
+        quick = _quick_variables(variables)
         if quick is not None:
             if parts is None:
                 parts = _body_parts(query, operation_name)

@@ -940,8 +940,11 @@ class AiohttpTransport:
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response."""
-        session = self._ensure()
+        session = self._session
         aiohttp = self._aiohttp
+        if session is None or aiohttp is None:
+            session = self._ensure()
+            aiohttp = self._aiohttp
         client_timeout = self._client_timeout(request)
         headers = request.headers if self._owned else _with_accept_encoding(request.headers)
         try:
