@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from ._auth import (
     _PRINTABLE,  # pyright: ignore[reportPrivateUsage]
@@ -500,91 +500,76 @@ def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
     return headers
 
 
-def _lean_ready(call: Call) -> bool:
-    """Whether the lean path may make this call's first attempt: nothing watches it
-    (no hooks, no debug logging)."""
-    return call.hooks is None and not logger.isEnabledFor(_DEBUG)
-
-
-def _lean_result(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
-    """The result of a 2xx response on the lean path, or None when the flow must
-    judge it (the same checks and the same result as the flow's)."""
-    if call.model is not None:
-        validated = validate_json(call.model, response.content)
-        if validated is not None:
-            return validated
-    return _lean_parsed(call, response, auth_headers)
-
-
 def _lean_parsed(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
-    """A 2xx response parsed (:func:`_lean_result` without the model), or None."""
+    """A 2xx response parsed as the flow parses it, or None when the flow must judge
+    it (it parses it again, and decides about a retry)."""
     try:
         return parse_response(response, call.operation_name, _scrubber(call, auth_headers))
     except AppSyncError:
-        return None  # the flow parses it again, and decides about a retry
+        return None
 
 
 def _auth_request(call: Call) -> AuthRequest:
     return make_auth_request("POST", call.url, call.host, call.body, call.headers, call.region)
 
 
-def _lean_request(
-    call: Call, auth_headers: Mapping[str, str], deadline: float | None
-) -> HttpRequest:
-    return make_request(
-        "POST", call.url, _merged(call.headers, auth_headers), call.body, call.timeout, deadline
-    )
-
-
-def _merged(headers: Mapping[str, str], auth_headers: Mapping[str, str]) -> dict[str, str]:
-    """``{**headers, **auth_headers}``, a dict (or the read-only view of one the client
-    prepares) copied at C speed."""
-    kind = type(headers)
-    source: Any = headers
-    merged: dict[str, str] = (
-        source.copy() if kind is MappingProxyType or kind is dict else dict(headers)
-    )
-    merged.update(auth_headers)
-    return merged
-
-
 def run_sync(call: Call, transport: SyncTransport) -> GraphQLResponse | Validated:
     """Make ``call`` with blocking I/O: the lean path, else :func:`call_flow`."""
-    if not _lean_ready(call):
+    # lean when nothing watches the call (no hooks, no debug logging); written inline,
+    # as every call runs it (test_flow_lean compares the result with the flow's)
+    if call.hooks is not None or _debug_enabled(_DEBUG):
         return drive_sync(call_flow(call), transport)
     total = call.timeout.total
-    deadline = None if total is None else time.monotonic() + total
+    deadline = None if total is None else _monotonic() + total
     strategy = call.strategy
-    auth_request = _auth_request(call)
-    first: _FirstAttempt
+    headers = call.headers
+    auth_request = make_auth_request("POST", call.url, call.host, call.body, headers, call.region)
+    kind: type[Any] = type(strategy)
     try:
-        auth_headers = _checked(strategy.auth_headers(auth_request), strategy)
+        auth_headers = strategy.auth_headers(auth_request)
+        if not _PRINTABLE.get(kind):  # printable_headers(strategy), known: no call
+            auth_headers = _checked(auth_headers, strategy)
     except Exception as exc:
         first = _FirstAttempt(deadline, auth_request, exc)
-    else:
+        return drive_sync(call_flow(call, first=first), transport)
+    try:
+        vetted = auth_headers if _VETTED.get(kind) else vet_auth_headers(strategy, auth_headers)
+        source: Any = headers  # a dict, or the client's read-only view of one
+        headers_kind: object = type(headers)
+        merged: dict[str, str] = (
+            source.copy()
+            if headers_kind is MappingProxyType or headers_kind is dict
+            else dict(headers)
+        )
+        merged.update(vetted)
+        request = make_request("POST", call.url, merged, call.body, call.timeout, deadline)
+    except Exception:  # the flow vets the headers again, and says what is wrong
         first = _FirstAttempt(deadline, auth_request, auth_headers)
-        try:
-            request = _lean_request(call, vet_auth_headers(strategy, auth_headers), deadline)
-        except Exception:
-            pass  # the flow vets the headers again, and says what is wrong
-        else:
-            try:
-                response = transport.send(request)
-            except Exception as exc:
-                first.sent = exc
-            else:
-                if 200 <= response.status < 300:
-                    result = _lean_result(call, response, auth_headers)
-                    if result is not None:
-                        return cast("GraphQLResponse | Validated", result)
-                first.sent = response
+        return drive_sync(call_flow(call, first=first), transport)
+    try:
+        response = transport.send(request)
+    except Exception as exc:
+        sent: object = exc
+    else:
+        if 200 <= response.status < 300:
+            model = call.model
+            if model is not None:
+                validated = validate_json(model, response.content)
+                if validated is not None:
+                    return validated
+            result: Any = _lean_parsed(call, response, auth_headers)
+            if result is not None:
+                return result  # type: ignore[no-any-return]
+        sent = response
+    first = _FirstAttempt(deadline, auth_request, auth_headers)
+    first.sent = sent
     return drive_sync(call_flow(call, first=first), transport)
 
 
 async def run_async(call: Call, transport: AsyncTransport) -> GraphQLResponse | Validated:
     """Make ``call`` with asyncio I/O: the lean path, else :func:`call_flow`."""
-    # _lean_ready, _auth_request and _lean_request inlined: one frame fewer each, on
-    # every call (what they do is written once, there; test_flow_lean compares)
+    # lean when nothing watches the call (no hooks, no debug logging); written inline,
+    # as every call runs it (test_flow_lean compares the result with the flow's)
     if call.hooks is not None or _debug_enabled(_DEBUG):
         return await drive_async(call_flow(call), transport)
     total = call.timeout.total
