@@ -35,9 +35,11 @@ Decisions:
   ``-00:00``, ``+hh:mm:ss`` offsets, lowercase ``t``: all kept). :class:`NanoTime` and
   :class:`NanoDateTime` remember their wire text and keep digits past microseconds in
   ``nanosecond`` (0 to 999, as in pandas); they compare and hash with it. A value made
-  in Python serializes in one canonical form: seconds always written, no fractional
-  digits, 3 for whole milliseconds (AppSync's own form), 6, or (with nanoseconds) 9;
-  ``Z`` for a zero offset, ``+hh:mm``, or ``+hh:mm:ss`` when the offset has seconds.
+  in Python serializes in one canonical form: seconds always written; fractional
+  digits 3 for whole milliseconds (AppSync's own form; a datetime on a whole second
+  is written ``.000`` too, as AppSync and JavaScript write it, a time with none), 6,
+  or (with nanoseconds) 9; ``Z`` for a zero offset, ``+hh:mm``, or ``+hh:mm:ss`` when
+  the offset has seconds.
   Copy, pickle, ``replace()`` and ``astimezone()`` keep nanoseconds; arithmetic works
   in microseconds, like ``datetime`` (the result has ``nanosecond == 0``).
 - **Dates with an offset** (``2024-05-01+05:30``, which ``date.fromisoformat`` rejects)
@@ -57,21 +59,21 @@ Decisions:
   (use ``value.replace(microsecond=0)``). ``bool`` and ``float`` are refused.
 - **Native reading in models.** In models built on :class:`appsync_runtime.model.BaseModel`
   (every generated model), a date, time, datetime or timestamp whose text is already
-  in that canonical form (``2024-05-01T12:00:00.123Z``: what AppSync itself writes) is
-  read by pydantic's own Rust parser, which gives exactly the same value, and is a
-  plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's ``TzInfo``): it
-  serializes back to the same text, so nothing needs remembering. Any other text
-  (more than 6 fractional digits, ``-00:00``, lowercase ``t``...) takes the parsers
-  here and gives a :class:`NanoTime` or :class:`NanoDateTime` (on Python 3.11+, the
-  shapes ``fromisoformat`` reads exactly, ``.000Z`` among them, are checked in Rust
-  and skip the parsers' Python checks). An AWSJSON text of up to 640 characters is
-  decoded by pydantic's JSON parser where it reads it (the value ``json.loads`` gives;
-  lone surrogates, nesting deeper than 200 and longer texts, which could hold an
-  integer past the interpreter's digit limit, take :func:`parse_aws_json`). A value
-  that neither reads fails with two errors on its field: a pointer from the native
-  half (``appsync_scalar_not_native``) and the exact parser's own, at
-  ``<field>.<scalar>``. The ``parse_*`` functions called directly always give the
-  types in the table.
+  in that canonical form (``2024-05-01T12:00:00.123Z``, ``...:00.000Z``: what AppSync
+  itself writes) is read by pydantic's own Rust parser, which gives exactly the same
+  value, and is a plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's
+  ``TzInfo``): it serializes back to the same text, so nothing needs remembering. Any
+  other text (no fraction on a datetime, more than 6 fractional digits, ``-00:00``,
+  lowercase ``t``...) takes the parsers here and gives a :class:`NanoTime` or
+  :class:`NanoDateTime` (on Python 3.11+, the shapes ``fromisoformat`` reads exactly,
+  ``...:00Z`` among them, are checked in Rust and skip the parsers' Python checks).
+  An AWSJSON text of up to 640 characters is decoded by pydantic's JSON parser where
+  it reads it (the value ``json.loads`` gives; lone surrogates, nesting deeper than
+  200 and longer texts, which could hold an integer past the interpreter's digit
+  limit, take :func:`parse_aws_json`). A value that neither reads fails with two
+  errors on its field: a pointer from the native half (``appsync_scalar_not_native``)
+  and the exact parser's own, at ``<field>.<scalar>``. The ``parse_*`` functions
+  called directly always give the types in the table.
 - **Speed.** Parsing is on the hot path of every typed result. The common shapes take
   fast paths that give the same values and errors as the exact ones (tests compare
   them on near-miss texts): a date, time or datetime whose punctuation is checked
@@ -907,9 +909,8 @@ def _datetime_to_wire(value: Any) -> str:
         text = f"{text[:26]}{nanosecond:03d}{text[26:]}"
     elif value.microsecond % 1000:
         text = datetime.isoformat(value)
-    else:  # whole seconds: no fraction; whole milliseconds: 3 digits
-        spec = "milliseconds" if value.microsecond else "seconds"
-        text = datetime.isoformat(value, timespec=spec)
+    else:  # whole milliseconds, whole seconds too: 3 digits, as AppSync writes them
+        text = datetime.isoformat(value, timespec="milliseconds")
     return text if offset else text[:-6] + "Z"
 
 
@@ -1089,21 +1090,25 @@ AWSIPAddressField: TypeAlias = Annotated[
 
 # The wire shapes pydantic's own (Rust) parsers read into exactly the value the exact
 # parsers above give, and that the serializers write back byte for byte: seconds
-# written, no fraction or 3 or 6 digits (not ending in "000": those are written
-# shorter), uppercase ``T`` and ``Z``, an offset ``±hh:mm`` other than ``±00:00``
-# (a zero offset is written ``Z``). Every other text takes the exact parser.
+# written; for a time no fraction or 3 or 6 digits (not ending in "000": those are
+# written shorter), for a datetime 3 digits (``.000`` included: a whole second is
+# written so, as AppSync's ``$util.time.nowISO8601()`` and JavaScript's
+# ``toISOString()`` write it) or 6 not ending in "000"; uppercase ``T`` and ``Z``, an
+# offset ``±hh:mm`` other than ``±00:00`` (a zero offset is written ``Z``). Every
+# other text takes the exact parser.
 _NATIVE_NONZERO3 = r"(?:[1-9]\d\d|0[1-9]\d|00[1-9])"
 _NATIVE_FRACTION = rf"(?:\.{_NATIVE_NONZERO3}|\.\d{{3}}{_NATIVE_NONZERO3})?"
+_NATIVE_MILLIS = rf"\.\d{{3}}(?:{_NATIVE_NONZERO3})?"
 _NATIVE_OFFSET = r"(?:Z|[+-](?:0[1-9]|1\d|2[0-3]):[0-5]\d|[+-]00:(?:0[1-9]|[1-5]\d))"
-_NATIVE_TIME = rf"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d{_NATIVE_FRACTION}"
+_NATIVE_HMS = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 _NATIVE_PATTERNS: Final = {
     "AWSDate": r"^\d{4}-\d{2}-\d{2}$",
-    "AWSTime": rf"^{_NATIVE_TIME}{_NATIVE_OFFSET}?$",
-    "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_TIME}{_NATIVE_OFFSET}$",
+    "AWSTime": rf"^{_NATIVE_HMS}{_NATIVE_FRACTION}{_NATIVE_OFFSET}?$",
+    "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_HMS}{_NATIVE_MILLIS}{_NATIVE_OFFSET}$",
 }
 # Texts on which Python 3.11+'s ``fromisoformat`` reads exactly what the exact parsers
 # read (the shapes of their fast paths, see ``_fast_offset_start``): in models, those
-# the native pattern leaves out (``.000Z``, ``-00:00``, 1 or 2 digits...) go to
+# the native pattern leaves out (a datetime's ``:00Z``, ``-00:00``, 1 or 2 digits...) go to
 # ``_nano_datetime``/``_nano_time`` with these checks made in Rust, not in Python.
 _ISO_OFFSET = r"(?:Z|[+-][0-9]{2}:[0-5][0-9](?::[0-5][0-9])?)"
 _ISO_TIME = r"(?:[01][0-9]|2[0-3]):[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"

@@ -2,11 +2,12 @@
 
 Generated models (subclasses of :class:`appsync_runtime.model.BaseModel`) read dates,
 times, datetimes, timestamps and AWSJSON texts of the common shapes in pydantic's Rust
-code (datetimes and times the native parser would change, such as ``.000Z``, through a
-shape checked in Rust and ``fromisoformat``) and fall back to the exact Python parsers
-for every other text. These properties compare the paths on generated wire text, valid
-and near-miss alike: the same value, offset and wire text back, or both refusing with
-the exact parser's error; and each path really taken where it may.
+code (datetimes and times the native parser would change, such as a datetime's ``:00Z``
+without fraction, through a shape checked in Rust and ``fromisoformat``) and fall back
+to the exact Python parsers for every other text. These properties compare the paths
+on generated wire text, valid and near-miss alike: the same value, offset and wire
+text back, or both refusing with the exact parser's error; and each path really taken
+where it may.
 """
 
 from __future__ import annotations
@@ -193,7 +194,11 @@ def near_misses(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
 @example("2024-05-01T12:00:00.123Z")
 @example("2024-05-01T12:00:00.123456Z")
 @example("2024-05-01T12:00:00.123000Z")  # 6 digits ending in 000: the exact path
-@example("2024-05-01T12:00:00.000Z")
+@example("2024-05-01T12:00:00.000Z")  # a whole second as AppSync writes it: native
+@example("2024-05-01T12:00:00.000+05:30")
+@example("2024-05-01T12:00:00.000-00:00")
+@example("2024-05-01T12:00:00Z")  # no fraction: fromisoformat, the text kept
+@example("2024-05-01T12:00:00.100Z")
 @example("2024-05-01T12:00:00.1234567Z")  # 7 digits: pydantic would truncate
 @example("2024-05-01T12:00:00+00:00")
 @example("2024-02-30T12:00:00Z")
