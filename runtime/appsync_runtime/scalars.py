@@ -70,7 +70,11 @@ Decisions:
   An AWSJSON text of up to 640 characters is decoded by pydantic's JSON parser where
   it reads it (the value ``json.loads`` gives; lone surrogates, nesting deeper than
   200 and longer texts, which could hold an integer past the interpreter's digit
-  limit, take :func:`parse_aws_json`). A value that neither reads fails with two
+  limit, take :func:`parse_aws_json`). An AWSIPAddress address (no ``/prefix``) read
+  before is found by its text without a Python call: ``ipaddress`` addresses are
+  immutable, so events repeating an address share one object (up to 1,024 texts
+  kept; interfaces, scoped addresses and texts it refuses are read by
+  :func:`parse_aws_ip_address` every time). A value that neither reads fails with two
   errors on its field: a pointer from the native half (``appsync_scalar_not_native``)
   and the exact parser's own, at ``<field>.<scalar>``. The ``parse_*`` functions
   called directly always give the types in the table.
@@ -833,6 +837,38 @@ def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
     raise ValueError(f"invalid AWSIPAddress {_show(value)}: expected a str or an IP address")
 
 
+_ADDRESS_CACHE_LIMIT: Final = 1024
+
+
+class _Addresses(dict[str, "IPv4Address | IPv6Address"]):
+    """Addresses (no ``/prefix``) read from their wire text, by text: in models, an
+    address met before is a lookup in C (no Python frame) instead of a parse. An
+    ``IPv4Address``/``IPv6Address`` is immutable (slotted, no ``__dict__``), so one
+    object serves every event that repeats the text. ``__missing__`` parses the text
+    (raising :func:`parse_aws_ip_address`'s ``ValueError``) and keeps the address; the
+    cache is emptied when it holds ``_ADDRESS_CACHE_LIMIT`` texts."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> AWSIPAddress:
+        if type(text) is not str or "/" in text:
+            return parse_aws_ip_address(text)  # an interface is not kept: it has a __dict__
+        try:  # parse_aws_ip_address's fast path
+            if ":" in text:
+                value: IPv4Address | IPv6Address = IPv6Address(inet_pton(AF_INET6, text))
+            else:
+                value = IPv4Address(inet_pton(AF_INET, text))
+        except (OSError, ValueError):
+            return parse_aws_ip_address(text)  # ipaddress explains, or reads a scope
+        if len(self) >= _ADDRESS_CACHE_LIMIT:
+            self.clear()
+        self[text] = value
+        return value
+
+
+_ADDRESSES: Final = _Addresses()
+
+
 # --------------------------------------------------------------------------- serialize
 
 
@@ -1200,6 +1236,10 @@ def _kinds() -> dict[Callable[..., Any], tuple[str, Callable[[], Any]]]:
             lambda: read("AWSDateTime", core_schema.datetime_schema, _nano_datetime),
         ),
         parse_aws_timestamp: ("AWSTimestamp", lambda: core_schema.int_schema(strict=True)),
+        parse_aws_ip_address: (
+            "AWSIPAddress",
+            lambda: core_schema.chain_schema([text(), then(_ADDRESSES.__getitem__)]),
+        ),
         parse_aws_json: (
             "AWSJSON",
             lambda: core_schema.chain_schema(
@@ -1217,6 +1257,7 @@ _NATIVE_PARSERS: Final = frozenset(
         parse_aws_datetime,
         parse_aws_timestamp,
         parse_aws_json,
+        parse_aws_ip_address,
     }
 )
 _SKIPPED_KEYS: Final = frozenset({"metadata", "serialization", "default", "ref"})
@@ -1227,7 +1268,9 @@ def _native_scalars(schema: Any) -> Any:  # pyright: ignore[reportUnusedFunction
     :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime`,
     :func:`parse_aws_timestamp` and :func:`parse_aws_json` replaced by pydantic's own
     parser for the values it reads without loss, falling back to the exact parser (see
-    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``).
+    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``), and of
+    :func:`parse_aws_ip_address` by a lookup of the addresses read before
+    (``_ADDRESSES``), falling back to it.
 
     A value read natively is a plain ``date``, ``time`` (with pydantic's ``TzInfo``)
     or ``datetime``, equal to what the exact parser gives and serialized back to the
