@@ -225,6 +225,9 @@ _ZERO: Final = timedelta(0)
 # selectors imports). typeshed gives make_scanner's argument a type of its own: any
 # JSONDecoder serves.
 _scan_json: Final = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+# An address is made from its integer: the constructors' cheapest path (from the packed
+# bytes they check the length and convert in Python).
+_from_bytes: Final = int.from_bytes
 
 _TZ_CACHE: dict[str, timezone] = {}
 _OFFSET_TEXT_CACHE: dict[timedelta, str] = {}
@@ -824,8 +827,8 @@ def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
         if "/" not in value:
             try:
                 if ":" in value:
-                    return IPv6Address(inet_pton(AF_INET6, value))
-                return IPv4Address(inet_pton(AF_INET, value))
+                    return IPv6Address(_from_bytes(inet_pton(AF_INET6, value), "big"))
+                return IPv4Address(_from_bytes(inet_pton(AF_INET, value), "big"))
             except (OSError, ValueError):
                 pass  # ipaddress explains, or reads a scope ("fe80::1%eth0")
         try:
@@ -855,9 +858,11 @@ class _Addresses(dict[str, "IPv4Address | IPv6Address"]):
             return parse_aws_ip_address(text)  # an interface is not kept: it has a __dict__
         try:  # parse_aws_ip_address's fast path
             if ":" in text:
-                value: IPv4Address | IPv6Address = IPv6Address(inet_pton(AF_INET6, text))
+                value: IPv4Address | IPv6Address = IPv6Address(
+                    _from_bytes(inet_pton(AF_INET6, text), "big")
+                )
             else:
-                value = IPv4Address(inet_pton(AF_INET, text))
+                value = IPv4Address(_from_bytes(inet_pton(AF_INET, text), "big"))
         except (OSError, ValueError):
             return parse_aws_ip_address(text)  # ipaddress explains, or reads a scope
         if len(self) >= _ADDRESS_CACHE_LIMIT:
