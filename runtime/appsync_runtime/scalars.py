@@ -35,9 +35,11 @@ Decisions:
   ``-00:00``, ``+hh:mm:ss`` offsets, lowercase ``t``: all kept). :class:`NanoTime` and
   :class:`NanoDateTime` remember their wire text and keep digits past microseconds in
   ``nanosecond`` (0 to 999, as in pandas); they compare and hash with it. A value made
-  in Python serializes in one canonical form: seconds always written, no fractional
-  digits, 3 for whole milliseconds (AppSync's own form), 6, or (with nanoseconds) 9;
-  ``Z`` for a zero offset, ``+hh:mm``, or ``+hh:mm:ss`` when the offset has seconds.
+  in Python serializes in one canonical form: seconds always written; fractional
+  digits 3 for whole milliseconds (AppSync's own form; a datetime on a whole second
+  is written ``.000`` too, as AppSync and JavaScript write it, a time with none), 6,
+  or (with nanoseconds) 9; ``Z`` for a zero offset, ``+hh:mm``, or ``+hh:mm:ss`` when
+  the offset has seconds.
   Copy, pickle, ``replace()`` and ``astimezone()`` keep nanoseconds; arithmetic works
   in microseconds, like ``datetime`` (the result has ``nanosecond == 0``).
 - **Dates with an offset** (``2024-05-01+05:30``, which ``date.fromisoformat`` rejects)
@@ -57,21 +59,25 @@ Decisions:
   (use ``value.replace(microsecond=0)``). ``bool`` and ``float`` are refused.
 - **Native reading in models.** In models built on :class:`appsync_runtime.model.BaseModel`
   (every generated model), a date, time, datetime or timestamp whose text is already
-  in that canonical form (``2024-05-01T12:00:00.123Z``: what AppSync itself writes) is
-  read by pydantic's own Rust parser, which gives exactly the same value, and is a
-  plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's ``TzInfo``): it
-  serializes back to the same text, so nothing needs remembering. Any other text
-  (more than 6 fractional digits, ``-00:00``, lowercase ``t``...) takes the parsers
-  here and gives a :class:`NanoTime` or :class:`NanoDateTime` (on Python 3.11+, the
-  shapes ``fromisoformat`` reads exactly, ``.000Z`` among them, are checked in Rust
-  and skip the parsers' Python checks). An AWSJSON text of up to 640 characters is
-  decoded by pydantic's JSON parser where it reads it (the value ``json.loads`` gives;
-  lone surrogates, nesting deeper than 200 and longer texts, which could hold an
-  integer past the interpreter's digit limit, take :func:`parse_aws_json`). A value
-  that neither reads fails with two errors on its field: a pointer from the native
-  half (``appsync_scalar_not_native``) and the exact parser's own, at
-  ``<field>.<scalar>``. The ``parse_*`` functions called directly always give the
-  types in the table.
+  in that canonical form (``2024-05-01T12:00:00.123Z``, ``...:00.000Z``: what AppSync
+  itself writes) is read by pydantic's own Rust parser, which gives exactly the same
+  value, and is a plain ``date``, ``time`` or ``datetime`` (its ``tzinfo`` pydantic's
+  ``TzInfo``): it serializes back to the same text, so nothing needs remembering. Any
+  other text (no fraction on a datetime, more than 6 fractional digits, ``-00:00``,
+  lowercase ``t``...) takes the parsers here and gives a :class:`NanoTime` or
+  :class:`NanoDateTime` (on Python 3.11+, the shapes ``fromisoformat`` reads exactly,
+  ``...:00Z`` among them, are checked in Rust and skip the parsers' Python checks).
+  An AWSJSON text of up to 640 characters is decoded by pydantic's JSON parser where
+  it reads it (the value ``json.loads`` gives; lone surrogates, nesting deeper than
+  200 and longer texts, which could hold an integer past the interpreter's digit
+  limit, take :func:`parse_aws_json`). An AWSIPAddress address (no ``/prefix``) read
+  before is found by its text without a Python call: ``ipaddress`` addresses are
+  immutable, so events repeating an address share one object (up to 1,024 texts
+  kept; interfaces, scoped addresses and texts it refuses are read by
+  :func:`parse_aws_ip_address` every time). A value that neither reads fails with two
+  errors on its field: a pointer from the native half (``appsync_scalar_not_native``)
+  and the exact parser's own, at ``<field>.<scalar>``. The ``parse_*`` functions
+  called directly always give the types in the table.
 - **Speed.** Parsing is on the hot path of every typed result. The common shapes take
   fast paths that give the same values and errors as the exact ones (tests compare
   them on near-miss texts): a date, time or datetime whose punctuation is checked
@@ -219,6 +225,9 @@ _ZERO: Final = timedelta(0)
 # selectors imports). typeshed gives make_scanner's argument a type of its own: any
 # JSONDecoder serves.
 _scan_json: Final = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+# An address is made from its integer: the constructors' cheapest path (from the packed
+# bytes they check the length and convert in Python).
+_from_bytes: Final = int.from_bytes
 
 _TZ_CACHE: dict[str, timezone] = {}
 _OFFSET_TEXT_CACHE: dict[timedelta, str] = {}
@@ -818,8 +827,8 @@ def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
         if "/" not in value:
             try:
                 if ":" in value:
-                    return IPv6Address(inet_pton(AF_INET6, value))
-                return IPv4Address(inet_pton(AF_INET, value))
+                    return IPv6Address(_from_bytes(inet_pton(AF_INET6, value), "big"))
+                return IPv4Address(_from_bytes(inet_pton(AF_INET, value), "big"))
             except (OSError, ValueError):
                 pass  # ipaddress explains, or reads a scope ("fe80::1%eth0")
         try:
@@ -829,6 +838,40 @@ def parse_aws_ip_address(value: str | AWSIPAddress) -> AWSIPAddress:
     if isinstance(value, (IPv4Address, IPv6Address)):  # interfaces are subclasses
         return value
     raise ValueError(f"invalid AWSIPAddress {_show(value)}: expected a str or an IP address")
+
+
+_ADDRESS_CACHE_LIMIT: Final = 1024
+
+
+class _Addresses(dict[str, "IPv4Address | IPv6Address"]):
+    """Addresses (no ``/prefix``) read from their wire text, by text: in models, an
+    address met before is a lookup in C (no Python frame) instead of a parse. An
+    ``IPv4Address``/``IPv6Address`` is immutable (slotted, no ``__dict__``), so one
+    object serves every event that repeats the text. ``__missing__`` parses the text
+    (raising :func:`parse_aws_ip_address`'s ``ValueError``) and keeps the address; the
+    cache is emptied when it holds ``_ADDRESS_CACHE_LIMIT`` texts."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> AWSIPAddress:
+        if type(text) is not str or "/" in text:
+            return parse_aws_ip_address(text)  # an interface is not kept: it has a __dict__
+        try:  # parse_aws_ip_address's fast path
+            if ":" in text:
+                value: IPv4Address | IPv6Address = IPv6Address(
+                    _from_bytes(inet_pton(AF_INET6, text), "big")
+                )
+            else:
+                value = IPv4Address(_from_bytes(inet_pton(AF_INET, text), "big"))
+        except (OSError, ValueError):
+            return parse_aws_ip_address(text)  # ipaddress explains, or reads a scope
+        if len(self) >= _ADDRESS_CACHE_LIMIT:
+            self.clear()
+        self[text] = value
+        return value
+
+
+_ADDRESSES: Final = _Addresses()
 
 
 # --------------------------------------------------------------------------- serialize
@@ -907,9 +950,8 @@ def _datetime_to_wire(value: Any) -> str:
         text = f"{text[:26]}{nanosecond:03d}{text[26:]}"
     elif value.microsecond % 1000:
         text = datetime.isoformat(value)
-    else:  # whole seconds: no fraction; whole milliseconds: 3 digits
-        spec = "milliseconds" if value.microsecond else "seconds"
-        text = datetime.isoformat(value, timespec=spec)
+    else:  # whole milliseconds, whole seconds too: 3 digits, as AppSync writes them
+        text = datetime.isoformat(value, timespec="milliseconds")
     return text if offset else text[:-6] + "Z"
 
 
@@ -1089,21 +1131,25 @@ AWSIPAddressField: TypeAlias = Annotated[
 
 # The wire shapes pydantic's own (Rust) parsers read into exactly the value the exact
 # parsers above give, and that the serializers write back byte for byte: seconds
-# written, no fraction or 3 or 6 digits (not ending in "000": those are written
-# shorter), uppercase ``T`` and ``Z``, an offset ``±hh:mm`` other than ``±00:00``
-# (a zero offset is written ``Z``). Every other text takes the exact parser.
+# written; for a time no fraction or 3 or 6 digits (not ending in "000": those are
+# written shorter), for a datetime 3 digits (``.000`` included: a whole second is
+# written so, as AppSync's ``$util.time.nowISO8601()`` and JavaScript's
+# ``toISOString()`` write it) or 6 not ending in "000"; uppercase ``T`` and ``Z``, an
+# offset ``±hh:mm`` other than ``±00:00`` (a zero offset is written ``Z``). Every
+# other text takes the exact parser.
 _NATIVE_NONZERO3 = r"(?:[1-9]\d\d|0[1-9]\d|00[1-9])"
 _NATIVE_FRACTION = rf"(?:\.{_NATIVE_NONZERO3}|\.\d{{3}}{_NATIVE_NONZERO3})?"
+_NATIVE_MILLIS = rf"\.\d{{3}}(?:{_NATIVE_NONZERO3})?"
 _NATIVE_OFFSET = r"(?:Z|[+-](?:0[1-9]|1\d|2[0-3]):[0-5]\d|[+-]00:(?:0[1-9]|[1-5]\d))"
-_NATIVE_TIME = rf"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d{_NATIVE_FRACTION}"
+_NATIVE_HMS = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 _NATIVE_PATTERNS: Final = {
     "AWSDate": r"^\d{4}-\d{2}-\d{2}$",
-    "AWSTime": rf"^{_NATIVE_TIME}{_NATIVE_OFFSET}?$",
-    "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_TIME}{_NATIVE_OFFSET}$",
+    "AWSTime": rf"^{_NATIVE_HMS}{_NATIVE_FRACTION}{_NATIVE_OFFSET}?$",
+    "AWSDateTime": rf"^\d{{4}}-\d{{2}}-\d{{2}}T{_NATIVE_HMS}{_NATIVE_MILLIS}{_NATIVE_OFFSET}$",
 }
 # Texts on which Python 3.11+'s ``fromisoformat`` reads exactly what the exact parsers
 # read (the shapes of their fast paths, see ``_fast_offset_start``): in models, those
-# the native pattern leaves out (``.000Z``, ``-00:00``, 1 or 2 digits...) go to
+# the native pattern leaves out (a datetime's ``:00Z``, ``-00:00``, 1 or 2 digits...) go to
 # ``_nano_datetime``/``_nano_time`` with these checks made in Rust, not in Python.
 _ISO_OFFSET = r"(?:Z|[+-][0-9]{2}:[0-5][0-9](?::[0-5][0-9])?)"
 _ISO_TIME = r"(?:[01][0-9]|2[0-3]):[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
@@ -1195,6 +1241,10 @@ def _kinds() -> dict[Callable[..., Any], tuple[str, Callable[[], Any]]]:
             lambda: read("AWSDateTime", core_schema.datetime_schema, _nano_datetime),
         ),
         parse_aws_timestamp: ("AWSTimestamp", lambda: core_schema.int_schema(strict=True)),
+        parse_aws_ip_address: (
+            "AWSIPAddress",
+            lambda: core_schema.chain_schema([text(), then(_ADDRESSES.__getitem__)]),
+        ),
         parse_aws_json: (
             "AWSJSON",
             lambda: core_schema.chain_schema(
@@ -1212,6 +1262,7 @@ _NATIVE_PARSERS: Final = frozenset(
         parse_aws_datetime,
         parse_aws_timestamp,
         parse_aws_json,
+        parse_aws_ip_address,
     }
 )
 _SKIPPED_KEYS: Final = frozenset({"metadata", "serialization", "default", "ref"})
@@ -1222,7 +1273,9 @@ def _native_scalars(schema: Any) -> Any:  # pyright: ignore[reportUnusedFunction
     :func:`parse_aws_date`, :func:`parse_aws_time`, :func:`parse_aws_datetime`,
     :func:`parse_aws_timestamp` and :func:`parse_aws_json` replaced by pydantic's own
     parser for the values it reads without loss, falling back to the exact parser (see
-    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``).
+    ``_NATIVE_PATTERNS``, ``_ISO_PATTERNS``, ``_JSON_NATIVE_MAX_LENGTH``), and of
+    :func:`parse_aws_ip_address` by a lookup of the addresses read before
+    (``_ADDRESSES``), falling back to it.
 
     A value read natively is a plain ``date``, ``time`` (with pydantic's ``TzInfo``)
     or ``datetime``, equal to what the exact parser gives and serialized back to the

@@ -87,7 +87,7 @@ def test_scalar_arguments_are_serialized_when_given(client_package: ModuleType) 
         client.list_tasks()
     first, second, third = (body["variables"] for body in seen)
     assert first == {
-        "at": ["2024-05-01T08:00:00Z", None],
+        "at": ["2024-05-01T08:00:00.000Z", None],
         "payloads": ['{"a":1}', "[1,2]"],  # one JSON document per list item
     }
     assert second == {"since": None}  # null is sent, UNSET is left out
@@ -111,7 +111,7 @@ def test_input_models_are_serialized(client_package: ModuleType) -> None:
     assert sent["title"] == "Ship"
     assert sent["due"] == "2024-06-01"
     assert sent["data"] == '{"x":true}'
-    assert sent["reminders"] == ["2024-06-01T09:00:00Z"]
+    assert sent["reminders"] == ["2024-06-01T09:00:00.000Z"]
     assert sent["remindAt"] == "09:15:00"  # camelCase on the wire
     assert sent["labelGrid"] == [["a"], []]
     assert "state" not in sent  # unset fields are left to the server's defaults

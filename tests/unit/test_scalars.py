@@ -374,13 +374,13 @@ def test_datetime_parses_and_round_trips_exactly(
 
 def test_datetime_made_in_python_serializes_canonically() -> None:
     cases = {
-        datetime(2024, 5, 1, 12, 0, tzinfo=UTC): "2024-05-01T12:00:00Z",
+        datetime(2024, 5, 1, 12, 0, tzinfo=UTC): "2024-05-01T12:00:00.000Z",
         datetime(2024, 5, 1, 12, 0, 0, 123, tzinfo=UTC): "2024-05-01T12:00:00.000123Z",
         datetime(2024, 5, 1, 12, 0, 0, 123000, tzinfo=UTC): "2024-05-01T12:00:00.123Z",
         datetime(2024, 5, 1, 12, 0, 0, 120000, tzinfo=tz(1)): "2024-05-01T12:00:00.120+01:00",
-        datetime(2024, 5, 1, 12, tzinfo=tz(-7)): "2024-05-01T12:00:00-07:00",
-        datetime(2024, 5, 1, 12, tzinfo=tz(5, 30, 10)): "2024-05-01T12:00:00+05:30:10",
-        datetime(999, 1, 2, 3, 4, 5, tzinfo=tz(0)): "0999-01-02T03:04:05Z",
+        datetime(2024, 5, 1, 12, tzinfo=tz(-7)): "2024-05-01T12:00:00.000-07:00",
+        datetime(2024, 5, 1, 12, tzinfo=tz(5, 30, 10)): "2024-05-01T12:00:00.000+05:30:10",
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=tz(0)): "0999-01-02T03:04:05.000Z",
         NanoDateTime(2024, 5, 1, tzinfo=UTC).replace(nanosecond=7): (
             "2024-05-01T00:00:00.000000007Z"
         ),
@@ -725,7 +725,7 @@ def test_ip_parse_passes_addresses_through_and_serialize_takes_networks() -> Non
 SERIALIZERS_AND_VALUES = [
     (serialize_aws_date, date(2024, 5, 1), "2024-05-01"),
     (serialize_aws_time, time(1, 2, 3), "01:02:03"),
-    (serialize_aws_datetime, datetime(2024, 5, 1, tzinfo=UTC), "2024-05-01T00:00:00Z"),
+    (serialize_aws_datetime, datetime(2024, 5, 1, tzinfo=UTC), "2024-05-01T00:00:00.000Z"),
     (serialize_aws_timestamp, 7, 7),
     (serialize_aws_email, "a@example.com", "a@example.com"),
     (serialize_aws_phone, "206-555-0100", "206-555-0100"),
@@ -813,8 +813,13 @@ def time_fields(value: time) -> tuple[int, ...]:
 
 CANONICAL_OFFSET = r"(Z|[+-]\d\d:\d\d(:(0[1-9]|[1-5]\d))?)"
 # whole milliseconds as 3 digits, other microseconds as 6, nanoseconds as 9
-CANONICAL_TIME = r"\d\d:\d\d:\d\d(\.\d{3}|\.\d{3}(?!000)\d{3}|\.\d{9})?"
-CANONICAL_DATETIME = re.compile(rf"\d{{4}}-\d\d-\d\dT{CANONICAL_TIME}{CANONICAL_OFFSET}")
+# (a time on a whole second has no fraction, a datetime ".000", as AppSync writes it)
+CANONICAL_HMS = r"\d\d:\d\d:\d\d"
+CANONICAL_FRACTION = r"\.\d{3}(?!000)\d{3}|\.\d{9}"
+CANONICAL_TIME = rf"{CANONICAL_HMS}(\.(?!000)\d{{3}}|{CANONICAL_FRACTION})?"
+CANONICAL_DATETIME = re.compile(
+    rf"\d{{4}}-\d\d-\d\dT{CANONICAL_HMS}(\.\d{{3}}|{CANONICAL_FRACTION}){CANONICAL_OFFSET}"
+)
 CANONICAL_TIME_RE = re.compile(rf"{CANONICAL_TIME}{CANONICAL_OFFSET}?")
 
 
@@ -1263,11 +1268,11 @@ def test_pydantic_model_takes_python_values_and_dumps_canonical_text() -> None:
     dumped = event.model_dump(mode="json")
     assert dumped["on"] == "2024-05-01"
     assert dumped["at"] == "12:30:00Z"
-    assert dumped["when"] == "2024-05-01T12:30:00+02:00"
+    assert dumped["when"] == "2024-05-01T12:30:00.000+02:00"
     assert dumped["data"] == '[1,{"k":null}]'
     assert dumped["tags"] == ['{"a":1}', None]  # None is GraphQL null
     assert dumped["ip"] == "10.0.0.1"
-    assert dumped["maybe"] == "2024-05-01T00:00:00Z"
+    assert dumped["maybe"] == "2024-05-01T00:00:00.000Z"
     event.when = "2024-05-01T00:00:00.000000001Z"  # type: ignore[assignment]  # validate_assignment
     assert isinstance(event.when, NanoDateTime)
     assert event.model_dump(mode="json")["when"] == "2024-05-01T00:00:00.000000001Z"
@@ -1419,7 +1424,7 @@ def test_ariadne_codegen_with_scalar_types_makes_working_models(
         assert given_input.model_dump(mode="json") == {
             "date": "2024-05-01",
             "time": "01:02:00",
-            "datetime": "2024-05-01T00:00:00Z",
+            "datetime": "2024-05-01T00:00:00.000Z",
             "ip": "::1",
         }
     finally:

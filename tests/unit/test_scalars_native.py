@@ -2,11 +2,12 @@
 
 Generated models (subclasses of :class:`appsync_runtime.model.BaseModel`) read dates,
 times, datetimes, timestamps and AWSJSON texts of the common shapes in pydantic's Rust
-code (datetimes and times the native parser would change, such as ``.000Z``, through a
-shape checked in Rust and ``fromisoformat``) and fall back to the exact Python parsers
-for every other text. These properties compare the paths on generated wire text, valid
-and near-miss alike: the same value, offset and wire text back, or both refusing with
-the exact parser's error; and each path really taken where it may.
+code (datetimes and times the native parser would change, such as a datetime's ``:00Z``
+without fraction, through a shape checked in Rust and ``fromisoformat``) and fall back
+to the exact Python parsers for every other text. These properties compare the paths
+on generated wire text, valid and near-miss alike: the same value, offset and wire
+text back, or both refusing with the exact parser's error; and each path really taken
+where it may.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import struct
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
+from ipaddress import IPv4Address, IPv6Address, ip_interface
 from typing import Any, cast
 
 import pytest
@@ -31,6 +33,7 @@ from appsync_runtime.model import BaseModel
 from appsync_runtime.scalars import (
     AWSDateField,
     AWSDateTimeField,
+    AWSIPAddressField,
     AWSJSONField,
     AWSTimeField,
     AWSTimestampField,
@@ -38,6 +41,7 @@ from appsync_runtime.scalars import (
     NanoTime,
     parse_aws_date,
     parse_aws_datetime,
+    parse_aws_ip_address,
     parse_aws_json,
     parse_aws_time,
     parse_aws_timestamp,
@@ -193,7 +197,11 @@ def near_misses(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
 @example("2024-05-01T12:00:00.123Z")
 @example("2024-05-01T12:00:00.123456Z")
 @example("2024-05-01T12:00:00.123000Z")  # 6 digits ending in 000: the exact path
-@example("2024-05-01T12:00:00.000Z")
+@example("2024-05-01T12:00:00.000Z")  # a whole second as AppSync writes it: native
+@example("2024-05-01T12:00:00.000+05:30")
+@example("2024-05-01T12:00:00.000-00:00")
+@example("2024-05-01T12:00:00Z")  # no fraction: fromisoformat, the text kept
+@example("2024-05-01T12:00:00.100Z")
 @example("2024-05-01T12:00:00.1234567Z")  # 7 digits: pydantic would truncate
 @example("2024-05-01T12:00:00+00:00")
 @example("2024-02-30T12:00:00Z")
@@ -522,3 +530,149 @@ def test_fields_named_like_schema_keys_are_read_natively_too() -> None:
         assert model.metadata == {"hours": 3}
         assert model.type == [1]
         assert model.default == parse_aws_datetime(wire["default"])
+
+
+# --------------------------------------------------------------------------- AWSIPAddress
+
+
+class Addresses(BaseModel):
+    ip: AWSIPAddressField | None = None
+    ips: list[AWSIPAddressField] | None = None
+
+
+class AddressHolder(BaseModel):
+    inner: Addresses
+
+
+def _exact_ip(value: Any) -> Any:
+    try:
+        return parse_aws_ip_address(value)
+    except ValueError as exc:
+        return exc
+
+
+def _same_address(value: Any) -> None:
+    """``value`` as an AWSIPAddress field, in Python and JSON mode, alone, in a list and
+    in a nested model: what :func:`parse_aws_ip_address` gives (type, value, text), or
+    its error at ``<field>.AWSIPAddress``; an address read before is the same object."""
+    cache = scalars._ADDRESSES  # pyright: ignore[reportPrivateUsage]
+    cache.clear()  # (far from its bound: nothing is dropped while this runs)
+    exact = _exact_ip(value)
+    reads: list[Callable[[], Any]] = [
+        lambda: Addresses.model_validate({"ip": value}).ip,
+        lambda: Addresses.model_validate({"ips": ["10.0.0.1", value]}).ips[1],  # type: ignore[index]
+        lambda: AddressHolder.model_validate({"inner": {"ip": value}}).inner.ip,
+    ]
+    if isinstance(value, str):
+        document = json.dumps({"ip": value})
+        if _readable_outer(document):
+            reads.append(lambda: Addresses.model_validate_json(document).ip)
+            reads.append(
+                lambda: (
+                    AddressHolder.model_validate_json(json.dumps({"inner": {"ip": value}})).inner.ip
+                )
+            )
+    results: list[Any] = []
+    for read in reads:
+        try:
+            got = read()
+        except ValidationError as error:
+            assert isinstance(exact, ValueError), (value, error)
+            problems = [p for p in error.errors() if p["type"] != scalars._NATIVE_ERROR]  # pyright: ignore[reportPrivateUsage]
+            assert len(problems) == 1, error
+            assert problems[0]["loc"][-1] == "AWSIPAddress"
+            assert problems[0]["msg"] == f"Value error, {exact}"
+        else:
+            assert not isinstance(exact, ValueError), (value, got)
+            assert type(got) is type(exact)
+            assert got == exact and hash(got) == hash(exact)
+            assert str(got) == str(exact)
+            assert getattr(got, "scope_id", None) == getattr(exact, "scope_id", None)
+            results.append(got)
+    kept = type(exact) in (IPv4Address, IPv6Address) and type(value) is str and "%" not in value
+    if type(value) is not str:
+        assert not cache or list(cache) == ["10.0.0.1"]  # only the list's other text
+        return
+    assert (value in cache) is (kept and bool(results))  # a scope is read by ipaddress: not kept
+    if value in cache:
+        assert all(got is cache[value] for got in results)  # read once, then found
+
+
+ipv4_texts = st.ip_addresses(v=4).map(str)
+ipv6_texts = (
+    st.ip_addresses(v=6).map(str)
+    | st.ip_addresses(v=6).map(lambda a: a.exploded.upper())
+    | st.ip_addresses(v=6).map(lambda a: f"{a}%eth0")
+)
+prefixes = st.builds(lambda a, n: f"{a}/{n}", ipv4_texts | ipv6_texts, st.integers(0, 130))
+
+
+@st.composite
+def address_near_misses(draw: st.DrawFn) -> str:
+    """A valid address text with a few characters replaced, inserted or removed."""
+    text = draw(ipv4_texts | ipv6_texts | prefixes)
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, max(len(text) - 1, 0)))
+        char = draw(st.sampled_from("0123456789abcdefABCDEF:./% \x00\u0661"))
+        how = draw(st.sampled_from(["replace", "insert", "delete"]))
+        if how == "replace":
+            text = text[:index] + char + text[index + 1 :]
+        elif how == "insert":
+            text = text[:index] + char + text[index:]
+        else:
+            text = text[:index] + text[index + 1 :]
+    return text
+
+
+@given(ipv4_texts | ipv6_texts | prefixes | address_near_misses())
+@example("192.0.2.10")
+@example("2001:0DB8::1")
+@example("fe80::1%eth0")
+@example("10.0.0.1/8")
+@example("10.0.0.1/255.0.0.0")
+@example("01.2.3.4")
+@example("1.2.3.4\x00")
+@example("")
+def test_property_ip_native_and_exact_agree(text: str) -> None:
+    _same_address(text)
+    _same_address(text)  # found in the cache the second time
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        IPv4Address("10.0.0.1"),
+        IPv6Address("::1"),
+        ip_interface("10.0.0.1/8"),
+        3232235521,
+        None,
+        ["10.0.0.1"],
+        {"a": 1},
+        b"10.0.0.1",
+    ],
+)
+def test_ip_values_of_other_types_are_what_the_exact_parser_makes_of_them(value: Any) -> None:
+    if value is None:
+        assert Addresses.model_validate({"ip": None}).ip is None
+        return
+    _same_address(value)
+    if not isinstance(_exact_ip(value), ValueError):
+        assert Addresses.model_validate({"ip": value}).ip is value  # passed through
+
+
+def test_ip_addresses_are_kept_up_to_a_bound_and_interfaces_not_at_all() -> None:
+    cache = scalars._ADDRESSES  # pyright: ignore[reportPrivateUsage]
+    limit = scalars._ADDRESS_CACHE_LIMIT  # pyright: ignore[reportPrivateUsage]
+    cache.clear()
+    Addresses.model_validate({"ip": "10.0.0.1/8"})
+    Addresses.model_validate({"ip": "fe80::1%eth0"})
+    assert "10.0.0.1/8" not in cache
+    for i in range(limit + 10):
+        Addresses.model_validate({"ip": f"10.{i // 65536}.{i // 256 % 256}.{i % 256}"})
+        assert len(cache) <= limit
+    first = Addresses.model_validate({"ips": ["192.0.2.1", "192.0.2.1"]}).ips
+    assert first is not None and first[0] is first[1]
+    _, called = _python_calls(lambda: Addresses.model_validate({"ip": "192.0.2.1"}))
+    assert called == set()  # found without Python
+    _, called = _python_calls(lambda: Addresses.model_validate({"ip": "192.0.2.2"}))
+    assert called == {"__missing__"}  # read once
