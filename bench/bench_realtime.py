@@ -7,7 +7,8 @@ each ``start`` with its ``start_ack`` and then pushes N ``data`` frames as fast 
 kernel takes them: ``onCommentAdded`` events of about 560 bytes (``--event note``:
 ``onNoteCreated`` events of about 700 bytes, 23 fields, several null; ``--event
 changed``: ``onNoteChanged`` events of about 880 bytes, an updated note with every
-field set and three AWSDateTime on milliseconds). Each client subscribes over
+field set, three AWSDateTime on milliseconds and a source address no other event of
+the burst repeats; ``onNoteCreated`` events all carry the same address). Each client subscribes over
 AppSync's ``graphql-ws`` protocol with an API key and consumes the burst; the clock
 runs from the first event to the last, so connecting and the first model build are
 left out. Measured in one run, round-robin:
@@ -66,9 +67,10 @@ EVENTS: dict[EventKind, str] = {
     "comment": "about 560-byte onCommentAdded events: AWSDateTime, AWSDate, AWSEmail, "
     "AWSPhone, AWSURL",
     "note": "about 700-byte onNoteCreated events: 3 AWSDateTime (one .000Z), AWSDate, "
-    "AWSTime, AWSTimestamp, AWSIPAddress, AWSEmail, several null",
+    "AWSTime, AWSTimestamp, AWSIPAddress (the same in each), AWSEmail, several null",
     "changed": "about 880-byte onNoteChanged events, every field set: 3 AWSDateTime on "
-    "milliseconds, AWSJSON, AWSIPAddress, AWSDate, AWSTime, AWSTimestamp, AWSEmail...",
+    "milliseconds, AWSJSON, AWSIPAddress (a new one in each), AWSDate, AWSTime, "
+    "AWSTimestamp, AWSEmail...",
 }
 """The events measured, and what AppSync scalars each holds."""
 

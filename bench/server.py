@@ -173,9 +173,12 @@ def note_event(subscription_id: str, i: int) -> bytes:
 
 def changed_note(i: int) -> dict[str, Any]:
     """A note as an update publishes it: every field set, its three datetimes on
-    milliseconds as AppSync writes them (``$util.time.nowISO8601()``)."""
+    milliseconds as AppSync writes them (``$util.time.nowISO8601()``), and a source
+    address of its own (``10.x.y.z`` from ``i``), so no two events of a burst repeat
+    one: the client's cache of addresses read before never serves this event."""
     value = note(i)
     value.update(
+        sourceIp=f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}",
         scheduledAt="2026-09-01T08:00:00.250Z",
         createdAt="2026-08-01T12:00:03.617Z",
         updatedAt=f"2026-08-02T15:30:45.{100 + i % 900:03d}Z",
