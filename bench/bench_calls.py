@@ -535,13 +535,16 @@ class CallRow:
     rejected: tuple[str, ...]
 
 
-QUICK_CALLS = 180
-QUICK_ROUNDS = 5
-"""``--quick``: 5 rounds of 180 calls per client and mode (the full run: 5 of 2,000).
+QUICK_CALLS: dict[str, int] = {"sync": 400, "async c=1": 180, "async c=10": 180, "async c=100": 600}
+"""``--quick``: calls per round, by mode (the full run: 2,000 each), over 5 rounds.
 Ratios are medians of per-round ratios and each round runs the clients in a rotated
 order, so 5 shorter rounds resist a burst of load on a shared machine better than 3
 long ones (3 rounds of 300 calls put a quick run's ratios up to 0.29 from a full
-run's)."""
+run's). At 100 in flight a round of 180 calls is mostly the ramp up and down (each
+worker makes one or two calls), whose cost differs between clients: 600 calls keep
+it a small part. Blocking calls of gql's take about 1 ms each and swing with load:
+400 of them."""
+QUICK_ROUNDS = 5
 
 
 def run(
@@ -554,7 +557,7 @@ def run(
     clients, notes = _clients()
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    calls = calls or (QUICK_CALLS if quick else 2_000)
+    per_mode = {m: calls or (QUICK_CALLS.get(m, 180) if quick else 2_000) for m in modes}
     rounds = rounds or (QUICK_ROUNDS if quick else 5)
     runs: dict[tuple[str, str], list[_Run]] = {(m, c): [] for m in modes for c in clients}
     with BenchServer() as server:
@@ -563,7 +566,7 @@ def run(
             order = names[index % len(names) :] + names[: index % len(names)]  # rotated
             for mode in modes:
                 for name in order:
-                    runs[mode, name].append(_measure(server, clients[name], mode, calls))
+                    runs[mode, name].append(_measure(server, clients[name], mode, per_mode[mode]))
     rows: list[CallRow] = []
     for mode in modes:
         cpu = {c: statistics.median(r.cpu / r.calls for r in runs[mode, c]) for c in clients}
@@ -580,7 +583,7 @@ def run(
                 CallRow(
                     mode=mode,
                     client=name,
-                    calls=calls,
+                    calls=per_mode[mode],
                     calls_per_s=statistics.median(r.calls / r.wall for r in done),
                     cpu_us=cpu[name] * 1e6,
                     vs_ours=ratio(name, OURS),
