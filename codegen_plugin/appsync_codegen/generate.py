@@ -51,7 +51,17 @@ from typing import Any
 
 from ariadne_codegen.client_generators.arguments import ArgumentsGenerator
 from ariadne_codegen.client_generators.client import ClientGenerator
-from ariadne_codegen.client_generators.constants import UNSET_IMPORT, UPLOAD_IMPORT
+from ariadne_codegen.client_generators.constants import (
+    BASE_MODEL_FILE_PATH,
+    BASE_MODEL_IMPORT,
+    BASE_MODEL_NO_UPLOAD_FILE_PATH,
+    UNSET_IMPORT,
+    UPLOAD_IMPORT,
+)
+from ariadne_codegen.client_generators.enums import EnumsGenerator
+from ariadne_codegen.client_generators.fragments import FragmentsGenerator
+from ariadne_codegen.client_generators.init_file import InitFileGenerator
+from ariadne_codegen.client_generators.input_types import InputTypesGenerator
 from ariadne_codegen.client_generators.package import PackageGenerator, get_package_generator
 from ariadne_codegen.codegen import generate_import_from
 from ariadne_codegen.config import (
@@ -973,10 +983,90 @@ def _client_package(
     settings: ClientSettings,
     plugin_manager: PluginManager,
 ) -> PackageGenerator:
-    """ariadne-codegen's package generator for a client's settings."""
-    generator = get_package_generator(schema, operations.fragments, settings, plugin_manager)
-    assert isinstance(generator, PackageGenerator)  # client settings give a client package
-    return generator
+    """ariadne-codegen's package generator for a client's settings, without its
+    custom-operation generators.
+
+    ``get_package_generator`` also builds ariadne's custom-operation classes for
+    every schema type (about 0.4 s for 300 types) whether or not
+    ``enable_custom_operations`` asks for them; ``appsync-codegen`` refuses that
+    setting (:mod:`appsync_codegen.config`), so they are never written. The other
+    pieces are made here as ariadne-codegen makes them, in its order (their plugin
+    hooks run in the same sequence).
+    """
+    if settings.enable_custom_operations:  # refused by the configuration; kept exact
+        generator = get_package_generator(schema, operations.fragments, settings, plugin_manager)
+        assert isinstance(generator, PackageGenerator)  # client settings give a client package
+        return generator
+    uploads = settings.multipart_uploads
+    fragments = {fragment.name.value: fragment for fragment in operations.fragments}
+    init_generator = InitFileGenerator(
+        plugin_manager=plugin_manager, lazy_imports=settings.lazy_imports
+    )
+    enums_generator = EnumsGenerator(schema=schema, plugin_manager=plugin_manager)
+    input_types_generator = InputTypesGenerator(
+        schema=schema,
+        enums_module=settings.enums_module_name,
+        base_model_import=BASE_MODEL_IMPORT,
+        upload_import=UPLOAD_IMPORT if uploads else None,
+        convert_to_snake_case=settings.convert_to_snake_case,
+        custom_scalars=settings.scalars,
+        plugin_manager=plugin_manager,
+        defer_model_build=settings.defer_model_build,
+        use_alias_generator=settings.use_alias_generator,
+    )
+    fragments_generator = FragmentsGenerator(
+        schema=schema,
+        fragments_definitions=fragments,
+        enums_module_name=settings.enums_module_name,
+        base_model_import=BASE_MODEL_IMPORT,
+        convert_to_snake_case=settings.convert_to_snake_case,
+        custom_scalars=settings.scalars,
+        plugin_manager=plugin_manager,
+        default_optional_fields_to_none=settings.default_optional_fields_to_none,
+        include_typename=settings.include_typename,
+        defer_model_build=settings.defer_model_build,
+        use_alias_generator=settings.use_alias_generator,
+    )
+    base_model = BASE_MODEL_FILE_PATH if uploads else BASE_MODEL_NO_UPLOAD_FILE_PATH
+    return PackageGenerator(
+        package_name=settings.target_package_name,
+        target_path=settings.target_package_path,
+        schema=schema,
+        init_generator=init_generator,
+        client_generator=_client_generator(schema, settings, plugin_manager),
+        enums_generator=enums_generator,
+        input_types_generator=input_types_generator,
+        fragments_generator=fragments_generator,
+        fragments_definitions=fragments,
+        client_name=settings.client_name,
+        async_client=settings.async_client,
+        base_client_name=settings.base_client_name,
+        base_client_file_path=settings.base_client_file_path,
+        client_file_name=settings.client_file_name,
+        enums_module_name=settings.enums_module_name,
+        input_types_module_name=settings.input_types_module_name,
+        fragments_module_name=settings.fragments_module_name,
+        comments_strategy=settings.include_comments,
+        queries_source=settings.queries_path,
+        schema_source=settings.schema_source,
+        convert_to_snake_case=settings.convert_to_snake_case,
+        include_all_inputs=settings.include_all_inputs,
+        include_all_enums=settings.include_all_enums,
+        base_client_module_name=settings.base_client_module_name,
+        base_model_file_path=base_model.as_posix(),
+        base_model_import=BASE_MODEL_IMPORT,
+        unset_import=UNSET_IMPORT,
+        multipart_uploads=uploads,
+        files_to_include=settings.files_to_include,
+        custom_scalars=settings.scalars,
+        plugin_manager=plugin_manager,
+        enable_custom_operations=False,
+        default_optional_fields_to_none=settings.default_optional_fields_to_none,
+        include_typename=settings.include_typename,
+        ignore_extra_fields=settings.ignore_extra_fields,
+        defer_model_build=settings.defer_model_build,
+        use_alias_generator=settings.use_alias_generator,
+    )
 
 
 def _client_generator(
