@@ -9,13 +9,18 @@ input::
     {"parent": "/dir/holding/the/package", "package": "notes_client",
      "clients": [["client", "Client"], ["async_client", "AsyncClient"]]}
 
-(end of input instead: the package was not made, it exits at once). It puts
-``parent`` first on ``sys.path`` and proves, one step after another:
+(end of input instead: the package was not made, it exits at once), and a second
+line once the package's modules are imported: the ``from .module import Name``
+statements of each module (``{"file.py": [[line, "module", ["Name", ...]], ...]}``),
+which the generating process finds in the files while this one imports them
+(:func:`appsync_codegen.selfcheck.relative_imports`). It puts ``parent`` first on
+``sys.path`` and proves, one step after another:
 
 1. every module of the package imports (syntax included);
 2. every ``from .module import Name`` in the package, also those inside
    functions or under ``TYPE_CHECKING`` (run only at call time or by type
-   checkers), names something ``module`` defines;
+   checkers), names something ``module`` defines (a module missing from the
+   second line, or the line itself missing, is a problem too);
 3. every name in the package's ``__all__`` resolves (the lazy ``__getattr__``);
 4. every pydantic model of the package builds (``defer_build`` leaves that to
    the first call: a broken annotation would only fail then), each module's
@@ -32,12 +37,13 @@ unknown), ``name`` (class or member concerned, may be empty) and ``message``.
 
 from __future__ import annotations
 
-import ast
+import gc
 import importlib
 import json
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -76,8 +82,11 @@ _CLASS_BOOKKEEPING = frozenset(
 )
 
 
-def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """The problems of the package ``spec`` describes (empty: sound)."""
+def probe(spec: dict[str, Any], imports: Callable[[], str]) -> list[dict[str, Any]]:
+    """The problems of the package ``spec`` describes (empty: sound).
+
+    ``imports`` gives the line of its relative imports (see the module's docstring),
+    read once every module is imported."""
     parent = Path(spec["parent"]).resolve()
     package_name = str(spec["package"])
     package_dir = parent / package_name
@@ -113,7 +122,7 @@ def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
             problems.append(_failure("import", package_dir, path.name, exc))
     if problems:
         return problems
-    problems += _relative_imports(package_dir, modules)
+    problems += _relative_imports(modules, imports())
     problems += _exports(root)
     problems += _models(modules)
     for module_name, class_name in spec.get("clients", []):
@@ -121,43 +130,29 @@ def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return problems
 
 
-def _relative_imports(package_dir: Path, modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
+def _relative_imports(modules: dict[str, ModuleType], line: str) -> list[dict[str, Any]]:
+    try:
+        table: dict[str, list[list[Any]]] = json.loads(line) if line.strip() else {}
+    except ValueError:
+        table = {}
     problems: list[dict[str, Any]] = []
     for file_name in modules:
-        tree = ast.parse((package_dir / file_name).read_text(encoding="utf-8"))
-        for node in _import_statements(tree.body):
-            if node.level != 1 or not node.module or "." in node.module:
-                continue
-            target = modules.get(f"{node.module}.py")
-            if target is None:
-                message = f"imports from .{node.module}, which the package does not have"
-                problems.append(_problem("import", file_name, node.lineno, "", message))
-                continue
-            for alias in node.names:
-                if alias.name != "*" and not hasattr(target, alias.name):
-                    message = f"imports {alias.name} from .{node.module}, which does not define it"
-                    problems.append(_problem("import", file_name, node.lineno, alias.name, message))
-    return problems
-
-
-def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
-    """The ``from ... import`` statements among ``body`` and the blocks nested in it.
-
-    Statements only (never expressions): text inside strings, such as a schema
-    description reading ``from .x import y``, is not code.
-    """
-    found: list[ast.ImportFrom] = []
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ImportFrom):
-            found.append(node)
+        statements = table.get(file_name)
+        if statements is None:
+            message = "its relative imports were not received: they are not checked"
+            problems.append(_problem("import", file_name, 0, "", message))
             continue
-        for name in ("body", "orelse", "finalbody", "handlers"):
-            block: object = getattr(node, name, None)
-            if isinstance(block, list):
-                pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]
-    return sorted(found, key=lambda node: node.lineno)
+        for lineno, module, names in statements:
+            target = modules.get(f"{module}.py")
+            if target is None:
+                message = f"imports from .{module}, which the package does not have"
+                problems.append(_problem("import", file_name, lineno, "", message))
+                continue
+            for name in names:
+                if name != "*" and not hasattr(target, name):
+                    message = f"imports {name} from .{module}, which does not define it"
+                    problems.append(_problem("import", file_name, lineno, name, message))
+    return problems
 
 
 def _exports(root: ModuleType) -> list[dict[str, Any]]:
@@ -287,12 +282,16 @@ def warm_up() -> None:
 
 def main() -> None:
     """Warm up, then probe the package named by the JSON line read from standard
-    input; print the answer line (nothing when the input ends first)."""
+    input; print the answer line (nothing when the input ends first).
+
+    The cyclic garbage collector stays off: this interpreter lives for one check,
+    and its full passes over the models being built cost about an eighth of it."""
+    gc.disable()
     warm_up()
     line = sys.stdin.readline()
     if not line.strip():
         return
-    problems = probe(json.loads(line))
+    problems = probe(json.loads(line), sys.stdin.readline)
     sys.stdout.write(MARKER + json.dumps(problems) + "\n")
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import gc
 import os
 import shutil
 import subprocess
@@ -409,6 +410,7 @@ class _Run:
         # The check's fresh interpreter starts now: it loads pydantic and the runtime
         # while the package is made.
         with (
+            _collector_paused(),
             tempfile.TemporaryDirectory(prefix="appsync-codegen-") as scratch,
             Probe() as probe,
         ):
@@ -1098,6 +1100,26 @@ def _client_generator(
         custom_scalars=settings.scalars,
         plugin_manager=plugin_manager,
     )
+
+
+@contextmanager
+def _collector_paused() -> Generator[None, None, None]:
+    """Python's cyclic garbage collector paused for one generation, then restored.
+
+    Generation builds a large, long-lived heap (the schema, the operations, every
+    module's syntax tree), and each of the collector's full passes walks all of it:
+    on a 300-type schema they took about a quarter of the generating process's CPU
+    (0.8-1.3 s), for 9 MB more memory at the peak without them. Reference counting
+    still frees everything else at once.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextmanager

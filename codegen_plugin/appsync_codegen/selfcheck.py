@@ -30,6 +30,7 @@ problems name the generated class or method rather than the GraphQL element.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -68,6 +69,7 @@ __all__ = [
     "check_package",
     "check_written_package",
     "locate",
+    "relative_imports",
     "syntax_problems",
 ]
 
@@ -393,6 +395,7 @@ class Probe:
             text=True,
         )
         self._package: tuple[Path, Sequence[ClientClass]] | None = None
+        self._imports = ""
 
     def __enter__(self) -> Probe:
         return self
@@ -410,11 +413,13 @@ class Probe:
         self._package = (package_dir, clients)
         stdin = self._process.stdin
         assert stdin is not None  # opened with PIPE
-        try:  # one line; communicate() in result() closes the pipe
+        try:  # the first line; result() sends the second and closes the pipe
             stdin.write(json.dumps(spec) + "\n")
             stdin.flush()
         except OSError:  # it died before reading: result() says what it printed
             pass
+        # Found here while the interpreter imports the modules: it needs them after.
+        self._imports = json.dumps(relative_imports(package_dir)) + "\n"
 
     def result(
         self,
@@ -433,7 +438,7 @@ class Probe:
         package_dir, _ = self._package
         shown = shown_dir if shown_dir is not None else package_dir
         try:
-            stdout, stderr = self._process.communicate(timeout=_PROBE_TIMEOUT)
+            stdout, stderr = self._process.communicate(self._imports, timeout=_PROBE_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.close()
             message = f"importing the generated package took over {_PROBE_TIMEOUT:.0f} s"
@@ -458,6 +463,45 @@ class Probe:
             self._process.kill()
         self._process.communicate()
         self._empty.cleanup()
+
+
+def relative_imports(package_dir: Path) -> dict[str, list[tuple[int, str, list[str]]]]:
+    """The ``from .module import Name`` statements of each module in ``package_dir``
+    (by file name; line, module, names), also those inside functions or under
+    ``TYPE_CHECKING``; the probe checks that each name exists.
+
+    Statements only (never expressions): text inside strings, such as a schema
+    description reading ``from .x import y``, is not code. A module that does not
+    parse is left out (the probe fails to import it).
+    """
+    table: dict[str, list[tuple[int, str, list[str]]]] = {}
+    for path in sorted(package_dir.glob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError, OSError):
+            continue
+        table[path.name] = [
+            (node.lineno, node.module, [alias.name for alias in node.names])
+            for node in _import_statements(tree.body)
+            if node.level == 1 and node.module and "." not in node.module
+        ]
+    return table
+
+
+def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
+    """The ``from ... import`` statements among ``body`` and the blocks nested in it."""
+    found: list[ast.ImportFrom] = []
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ImportFrom):
+            found.append(node)
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            block: object = getattr(node, name, None)
+            if isinstance(block, list):
+                pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]
+    return sorted(found, key=lambda node: node.lineno)
 
 
 def check_package(

@@ -429,6 +429,33 @@ def test_a_probe_started_early_passes_a_sound_package(tmp_path: Path) -> None:
     assert _probed(package, write_late={"models.py": sound}) == []
 
 
+def test_a_probe_checks_relative_imports_found_by_the_generating_process(
+    tmp_path: Path,
+) -> None:
+    """The generating process finds the relative imports while the probe imports the
+    modules; one inside a function names nothing, and is reported."""
+    package = _hand_made(tmp_path, {"a.py": "X = 1\n"})
+    late = {"b.py": "def f():\n    from .a import Y\n    return Y\n"}
+    messages = _probed(package, write_late=late)
+    assert messages == [
+        "generated code is broken (module level): imports Y from .a, which does not define "
+        "it; nothing was written"
+    ]
+
+
+def test_a_probe_not_told_the_relative_imports_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a silent pass: modules whose relative imports the probe did not get are
+    problems."""
+    from appsync_codegen import selfcheck
+
+    package = _hand_made(tmp_path, {"a.py": "X = 1\n"})
+    monkeypatch.setattr(selfcheck, "relative_imports", lambda _: {})
+    messages = _probed(package)
+    assert messages and all("relative imports were not received" in m for m in messages)
+
+
 def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
     from appsync_codegen.selfcheck import Probe
 
