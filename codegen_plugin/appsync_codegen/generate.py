@@ -56,6 +56,7 @@ from ariadne_codegen.client_generators.constants import (
     BASE_MODEL_FILE_PATH,
     BASE_MODEL_IMPORT,
     BASE_MODEL_NO_UPLOAD_FILE_PATH,
+    MIXIN_NAME,
     UNSET_IMPORT,
     UPLOAD_IMPORT,
 )
@@ -64,12 +65,13 @@ from ariadne_codegen.client_generators.fragments import FragmentsGenerator
 from ariadne_codegen.client_generators.init_file import InitFileGenerator
 from ariadne_codegen.client_generators.input_types import InputTypesGenerator
 from ariadne_codegen.client_generators.package import PackageGenerator, get_package_generator
+from ariadne_codegen.client_generators.result_types import ResultTypesGenerator
 from ariadne_codegen.codegen import generate_import_from
 from ariadne_codegen.config import (
     # ariadne-codegen annotates config_dict as a bare dict (key and value types unknown)
     get_client_settings,  # pyright: ignore[reportUnknownVariableType]
 )
-from ariadne_codegen.exceptions import CodeGenException
+from ariadne_codegen.exceptions import CodeGenException, ParsingError
 from ariadne_codegen.plugins.explorer import get_plugins_types
 from ariadne_codegen.plugins.manager import PluginManager
 from ariadne_codegen.schema import (
@@ -78,12 +80,13 @@ from ariadne_codegen.schema import (
     get_graphql_schema,  # pyright: ignore[reportUnknownVariableType]
 )
 from ariadne_codegen.settings import ClientSettings, get_validation_rule
-from ariadne_codegen.utils import format_multiline_strings
+from ariadne_codegen.utils import format_multiline_strings, process_name, str_to_pascal_case
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLSchema,
+    Node,
     OperationDefinitionNode,
     OperationType,
     Undefined,
@@ -200,6 +203,24 @@ class OperationInfo:
     result_class: str = ""
 
 
+class _ResultTypes(ResultTypesGenerator):
+    """ariadne-codegen's result-model generator, printing an operation or fragment
+    that carries no ``@mixin`` directive as it is.
+
+    ariadne-codegen prints each (and each fragment it spreads) from a deep copy with
+    ``@mixin`` directives removed: about 0.3 s for 300 operations, which rarely
+    hold any. The directive's name appears in the text of a node that uses it; a
+    node whose text does not hold it prints the same from the original.
+    """
+
+    def _get_node_without_mixin_directive(self, node: Node) -> Node:
+        loc = node.loc
+        if loc is not None and MIXIN_NAME not in loc.source.body[loc.start : loc.end]:
+            return node
+        copied: Node = super()._get_node_without_mixin_directive(node)
+        return copied
+
+
 class AppSyncPackageGenerator(PackageGenerator):
     """ariadne-codegen's package generator, writing a second client beside its own.
 
@@ -245,6 +266,41 @@ class AppSyncPackageGenerator(PackageGenerator):
         if multiline:
             pending = self._pending_files[-1]
             pending.code = _multiline_operation_texts(pending.code)
+
+    def _add_operation(self, definition: OperationDefinitionNode) -> tuple[str, str, str, str]:
+        """ariadne-codegen's step for one operation (its result models, the names of
+        its method, model and module, its text), with :class:`_ResultTypes` making
+        the models and text."""
+        if definition.name is None:
+            raise ParsingError("Query without name.")
+        method_name: str = process_name(
+            definition.name.value,
+            convert_to_snake_case=True,
+            plugin_manager=self.plugin_manager,
+            node=definition,
+        )
+        result_types = _ResultTypes(
+            schema=self.schema,
+            operation_definition=definition,
+            enums_module_name=self.enums_module_name,
+            fragments_module_name=self.fragments_module_name,
+            fragments_definitions=self.fragments_definitions,
+            base_model_import=self.base_model_import,
+            convert_to_snake_case=self.convert_to_snake_case,
+            custom_scalars=self.custom_scalars,
+            plugin_manager=self.plugin_manager,
+            default_optional_fields_to_none=self.default_optional_fields_to_none,
+            include_typename=self.include_typename,
+            defer_model_build=self.defer_model_build,
+            use_alias_generator=self.use_alias_generator,
+        )
+        self._unpacked_fragments |= result_types.get_unpacked_fragments()
+        self._used_enums.extend(result_types.get_used_enums())
+        self._result_types_files[f"{method_name}.py"] = result_types.generate()
+        operation_str: str = result_types.get_operation_as_str()
+        self.init_generator.add_import(result_types.get_generated_public_names(), method_name, 1)
+        return_type: str = str_to_pascal_case(definition.name.value)
+        return method_name, return_type, method_name, operation_str
 
     def add_client(self, kind: _ClientKind, generator: ClientGenerator) -> None:
         """Write ``generator``'s client too, as ``kind.module``."""
