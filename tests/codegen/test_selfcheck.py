@@ -456,13 +456,92 @@ def test_a_probe_not_told_the_relative_imports_says_so(
     assert messages and all("relative imports were not received" in m for m in messages)
 
 
+def test_interpreters_sharing_a_check_report_what_one_reports(tmp_path: Path) -> None:
+    """One, two or three interpreters sharing the modules find the same problems, in
+    the same order: imports of names defined in another part's module, exports, models
+    in every part, a client replacing a base's member."""
+    from appsync_codegen.selfcheck import ClientClass, Probe
+
+    model = f"{_BASE}class {{name}}(BaseModel):\n{_DEFERRED}    value: {{annotation}}\n"
+    modules = {
+        "__init__.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from .m0 import M0\n    from .m3 import M3\n"
+            "__all__ = ['M0', 'M3', 'Nowhere']\n"
+            "def __getattr__(name):\n"
+            "    import importlib\n"
+            "    home = {'M0': '.m0', 'M3': '.m3'}.get(name)\n"
+            "    if home is None:\n        raise AttributeError(name)\n"
+            "    return getattr(importlib.import_module(home, __name__), name)\n"
+        ),
+        "client.py": (
+            "class Base:\n    def close(self): ...\n"
+            "class Client(Base):\n    def close(self): ...\n"
+            "    def get(self):\n        from .m1 import NotThere\n        return NotThere\n"
+        ),
+    }
+    for number in range(6):
+        annotation = "'NoSuchType'" if number in (1, 2, 4) else "int"
+        modules[f"m{number}.py"] = model.format(name=f"M{number}", annotation=annotation) + (
+            f"def f():\n    from .m{(number + 1) % 6} import Absent{number}\n"
+            "    from .gone import Thing\n"
+        )
+    package = _hand_made(tmp_path, {})
+    for name, text in modules.items():
+        (package / name).write_text(text, encoding="utf-8")
+    found = []
+    for parts in (1, 2, 3):
+        with Probe(parts) as probe:
+            probe.start(package, [ClientClass("client", "Client")])
+            found.append([str(diagnostic) for diagnostic in probe.result(None)])
+    assert found[0] == found[1] == found[2]
+    text = "\n".join(found[0])
+    for number in range(6):
+        assert f"imports Absent{number} from .m{(number + 1) % 6}" in text
+    assert text.count("imports from .gone, which the package does not have") == 6
+    assert "imports NotThere from .m1" in text
+    assert "Nowhere does not resolve" in text
+    assert [m for m in ("M1", "M2", "M4") if f"model {m} does not build" in text] == [
+        "M1",
+        "M2",
+        "M4",
+    ]
+    assert "model M0 does not build" not in text
+    assert "Client.close replaces" in text
+    assert len(found[0]) == 6 + 6 + 1 + 1 + 3 + 1
+
+
+def test_interpreters_sharing_a_check_report_a_module_that_does_not_import(
+    tmp_path: Path,
+) -> None:
+    from appsync_codegen.selfcheck import Probe
+
+    package = _hand_made(
+        tmp_path,
+        {
+            "a.py": f"{_BASE}class A(BaseModel):\n{_DEFERRED}    value: 'Nope'\n",
+            "b.py": "import appsync_no_such_module\n",
+            "c.py": "X = 1\n",
+        },
+    )
+    found = []
+    for parts in (1, 2, 3):
+        with Probe(parts) as probe:
+            probe.start(package, [])
+            found.append([diagnostic.message for diagnostic in probe.result(None)])
+    assert found[0] == found[1] == found[2]
+    assert len(found[0]) == 1  # the import failure alone: nothing else was checked
+    assert "No module named 'appsync_no_such_module'" in found[0][0]
+
+
 def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
     from appsync_codegen.selfcheck import Probe
 
     probe = Probe()
-    process = probe._process  # pyright: ignore[reportPrivateUsage]
+    processes = probe._processes  # pyright: ignore[reportPrivateUsage]
+    assert processes
     with pytest.raises(RuntimeError, match=r"before Probe\.start"):
         probe.result(None)
     probe.close()
-    assert process.poll() is not None
+    assert all(process.poll() is not None for process in processes)
     probe.close()  # twice is harmless
