@@ -3,9 +3,10 @@
 ``generate`` writes the package into a scratch directory first. There, after
 formatting, the probe (:mod:`appsync_codegen._probe`) checks it in a fresh
 interpreter (the same ``sys.executable``, the scratch directory first on
-``sys.path``), started with generation as a :class:`Probe` so that it has loaded
-pydantic and the runtime by the time the package is written (:func:`check_package`
-starts one and hands it the package at once): every module imports, every
+``sys.path``; two sharing the modules when a second CPU is free), started with
+generation as a :class:`Probe` so that it has loaded pydantic and the runtime by
+the time the package is written (:func:`check_package` starts one and hands it
+the package at once): every module imports, every
 relative import (also those inside methods and under ``TYPE_CHECKING``) names
 something real, the package's ``__all__`` resolves, every pydantic model builds,
 and no generated client member replaces one of the classes it extends (an
