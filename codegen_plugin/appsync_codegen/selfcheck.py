@@ -40,6 +40,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.util import decode_source
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ __all__ = [
 ]
 
 _PROBE_TIMEOUT = 600.0
+_RELATIVE_FROM = re.compile(r"\bfrom[\s\\]*\.")
 _CLASS_LINE = re.compile(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)")
 # Class members: generated code is indented by four spaces (ast.unparse, ruff).
 _MEMBER_LINE = re.compile(
@@ -524,8 +526,10 @@ def relative_imports(package_dir: Path) -> dict[str, list[tuple[int, str, list[s
     table: dict[str, list[tuple[int, str, list[str]]]] = {}
     for path in sorted(package_dir.glob("*.py")):
         try:
-            tree = ast.parse(path.read_bytes())
-        except (SyntaxError, ValueError, OSError):
+            source = decode_source(path.read_bytes())
+            # Without the text of one (`from`, spaces or continuations, `.`), none.
+            tree = ast.parse(source) if _RELATIVE_FROM.search(source) else ast.Module([], [])
+        except (SyntaxError, ValueError, LookupError, OSError):
             continue
         table[path.name] = [
             (node.lineno, node.module, [alias.name for alias in node.names])
@@ -544,7 +548,7 @@ def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
         if isinstance(node, ast.ImportFrom):
             found.append(node)
             continue
-        for name in ("body", "orelse", "finalbody", "handlers"):
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
             block: object = getattr(node, name, None)
             if isinstance(block, list):
                 pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]

@@ -545,3 +545,48 @@ def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
     probe.close()
     assert all(process.poll() is not None for process in processes)
     probe.close()  # twice is harmless
+
+
+_IMPORT_PIECES = st.sampled_from(
+    [
+        "from .a import X\n",
+        "from \\\n    .b import (Y,\n Z)\n",
+        "from  .c import W as V\n",
+        "def f():\n    from .d import U\n",
+        "if TYPE_CHECKING:\n    from .e import T\n",
+        "x = 'from .f import S'\n",
+        '"""\nfrom .g import R\n"""\n',
+        "# from .h import Q\n",
+        "from os import path\n",
+        "import json\n",
+        "y = 1  # fromage.\n",
+        "class K:\n    '''From .i, nothing.'''\n",
+        "match x:\n    case 1:\n        from .j import P\n",
+        "try:\n    pass\nexcept E:\n    from .k import O\nfinally:\n    from .l import N\n",
+    ]
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(_IMPORT_PIECES, max_size=8))
+def test_relative_imports_are_the_statements_a_full_parse_finds(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[str]
+) -> None:
+    """Files are parsed only where the text can hold a relative import: the table is
+    what parsing every file gives."""
+    import ast
+
+    from appsync_codegen.selfcheck import relative_imports
+
+    package = tmp_path_factory.mktemp("package")
+    source = "".join(pieces)
+    (package / "m.py").write_text(source, encoding="utf-8")
+    expected = sorted(
+        (node.lineno, node.module, [alias.name for alias in node.names])
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and node.level == 1
+        and node.module
+        and "." not in node.module
+    )
+    assert sorted(relative_imports(package)["m.py"]) == expected
