@@ -371,3 +371,27 @@ def test_operation_texts_print_as_ariadne_codegen_prints_them(operation: str) ->
     assert "@mixin" not in expected
     assert text(_ResultTypes) == expected
     assert text(ResultTypesGenerator) == expected  # the originals are left unchanged
+
+
+def test_the_command_leaves_the_collector_off_and_its_heap_frozen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the command (no arguments given: the process ends next), the collector is
+    off and the heap frozen for the exit; called with arguments, nothing changes."""
+    import gc
+
+    from appsync_codegen.cli import main
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert main(["scalars"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    monkeypatch.setattr(sys, "argv", ["appsync-codegen", "scalars"])
+    try:
+        assert main() == 0
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert "AWSDateTime" in capsys.readouterr().out
