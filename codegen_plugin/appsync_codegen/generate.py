@@ -487,6 +487,7 @@ class _Run:
             schema = plugin_manager.process_schema(add_mixin_directive_to_schema(schema))
             check_schema(schema, self.config.path)
             operations = self._operations(settings, schema)
+            probe.share(len(operations.operations))  # about one module each
             auth, auth_notices = self._analyse_auth(schema, operations)
             notices += auth_notices
             notices += check_subscription_selections(

@@ -590,3 +590,23 @@ def test_relative_imports_are_the_statements_a_full_parse_finds(
         and "." not in node.module
     )
     assert sorted(relative_imports(package)["m.py"]) == expected
+
+
+def test_a_second_interpreter_is_started_for_large_packages_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from appsync_codegen import selfcheck
+    from appsync_codegen.selfcheck import Probe
+
+    monkeypatch.setattr(selfcheck, "_probe_parts", lambda: 2)
+    counts = []
+    for parts, modules in ((None, 10), (None, 60), (1, 60), (None, 0)):
+        with Probe(parts) as probe:
+            probe.share(modules)
+            probe.share(modules)  # never a third
+            counts.append(len(probe._processes))  # pyright: ignore[reportPrivateUsage]
+    assert counts == [1, 2, 1, 1]
+    monkeypatch.setattr(selfcheck, "_probe_parts", lambda: 1)  # no CPU free
+    with Probe() as probe:
+        probe.share(1000)
+        assert len(probe._processes) == 1  # pyright: ignore[reportPrivateUsage]
