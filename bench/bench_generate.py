@@ -12,8 +12,9 @@ prelude as a second schema file, its defaults otherwise), then:
    self-check's interpreter);
 2. profiles one in-process ``generate()`` by phase, wall and CPU (schema and
    operations loading, the ariadne-codegen pass with our plugin's hooks, docstring
-   wrapping, ruff, the wait for the self-check's fresh interpreter, which starts
-   with generation and checks while the manifest and notes are made).
+   wrapping, ruff, the wait for the self-check's fresh interpreters, which start
+   with generation and check while the manifest and notes are made; two share the
+   modules when a second CPU is free, see ``appsync_codegen.selfcheck.Probe``).
 
 :func:`run` returns the rows for ``python -m bench``. Figures only: nothing here
 fails on a time.
@@ -87,7 +88,12 @@ def _phases() -> list[_Phase]:
             "manifest, notes, editor files (while the check runs)", generation, "build_manifest"
         ),
         _Phase("manifest, notes, editor files (while the check runs)", generation, "editor_files"),
-        _Phase("self-check: waiting for the fresh interpreter", selfcheck.Probe, "result"),
+        _Phase(
+            "self-check: relative imports (here, while it imports)",
+            selfcheck,
+            "relative_imports",
+        ),
+        _Phase("self-check: waiting for the fresh interpreters", selfcheck.Probe, "result"),
         _Phase("install into the target package", generation, "_install"),
     ]
 

@@ -7,15 +7,23 @@ and the runtime, :data:`WARM_UP`), then reads one line of JSON from its standard
 input::
 
     {"parent": "/dir/holding/the/package", "package": "notes_client",
-     "clients": [["client", "Client"], ["async_client", "AsyncClient"]]}
+     "clients": [["client", "Client"], ["async_client", "AsyncClient"]],
+     "part": [0, 2]}
 
-(end of input instead: the package was not made, it exits at once). It puts
-``parent`` first on ``sys.path`` and proves, one step after another:
+(end of input instead: the package was not made, it exits at once), and a second
+line once the package's modules are imported: the path of a JSON file holding the
+``from .module import Name`` statements of each module (``{"file.py": [[line,
+"module", ["Name", ...]], ...]}``), which the generating process finds in the
+files while this one imports them (:func:`appsync_codegen.selfcheck.relative_imports`).
+``part`` (default ``[0, 1]``, the whole package) shares the work among several
+interpreters (see :func:`probe`). It puts ``parent`` first on ``sys.path`` and
+proves, one step after another:
 
 1. every module of the package imports (syntax included);
 2. every ``from .module import Name`` in the package, also those inside
    functions or under ``TYPE_CHECKING`` (run only at call time or by type
-   checkers), names something ``module`` defines;
+   checkers), names something ``module`` defines (a module missing from the
+   second line, or the line itself missing, is a problem too);
 3. every name in the package's ``__all__`` resolves (the lazy ``__getattr__``);
 4. every pydantic model of the package builds (``defer_build`` leaves that to
    the first call: a broken annotation would only fail then), each module's
@@ -27,20 +35,22 @@ input::
 
 It prints one line, :data:`MARKER` followed by a JSON list of problems, each an
 object with ``kind``, ``module`` (file name in the package), ``line`` (0 when
-unknown), ``name`` (class or member concerned, may be empty) and ``message``.
+unknown), ``name`` (class or member concerned, may be empty), ``message`` and
+``order`` (how the problems of all parts are sorted).
 """
 
 from __future__ import annotations
 
-import ast
+import gc
 import importlib
 import json
 import re
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 MARKER = "appsync-codegen-probe:"
 """Prefix of the probe's answer line."""
@@ -76,103 +86,151 @@ _CLASS_BOOKKEEPING = frozenset(
 )
 
 
-def probe(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """The problems of the package ``spec`` describes (empty: sound)."""
+def probe(spec: dict[str, Any], imports: Callable[[], str]) -> list[dict[str, Any]]:
+    """The problems of the package ``spec`` describes (empty: sound), each with an
+    ``order`` key: the problems of all parts sorted by it read as one probe's.
+
+    ``imports`` gives the package's relative imports (see the module's docstring),
+    asked for once the modules are imported. With ``"part": [k, n]`` in ``spec``,
+    this interpreter is one of ``n`` sharing the work: it imports the package and
+    the ``k``-th of every ``n`` modules (sorted by name; ``__init__.py`` and names
+    found nowhere else belong to part 0), builds their models, checks the imports
+    of names they define, the exported names they define and their clients.
+    """
     parent = Path(spec["parent"]).resolve()
     package_name = str(spec["package"])
     package_dir = parent / package_name
+    part, parts = (int(value) for value in spec.get("part", (0, 1)))
     sys.path.insert(0, str(parent))
-    problems: list[dict[str, Any]] = []
     try:
         root = importlib.import_module(package_name)
     except BaseException as exc:  # every failure is a finding
-        return [_failure("import", package_dir, "__init__.py", exc)]
+        return [_ordered(_failure("import", package_dir, "__init__.py", exc), 0, 0)]
     # A regular package, or a namespace package when no __init__.py was written.
     places = [Path(place).resolve() for place in getattr(root, "__path__", ())]
     if package_dir.resolve() not in places:
         where = getattr(root, "__file__", None) or ", ".join(map(str, places)) or "a module"
-        return [
-            _problem(
-                "shadowed",
-                "__init__.py",
-                0,
-                package_name,
-                f"`import {package_name}` finds {where} first: the name is taken by a module "
-                "Python loads before the package",
-            )
-        ]
+        problem = _problem(
+            "shadowed",
+            "__init__.py",
+            0,
+            package_name,
+            f"`import {package_name}` finds {where} first: the name is taken by a module "
+            "Python loads before the package",
+        )
+        return [_ordered(problem, 0, 0)]
+    names = [
+        "__init__.py",
+        *sorted(path.name for path in package_dir.glob("*.py") if path.name != "__init__.py"),
+    ]
+    index = {name: position for position, name in enumerate(names)}
+    mine: set[str] = {"__init__.py"} if part == 0 else set()
+    mine.update(names[1:][part::parts])
+
+    def owns(file_name: str) -> bool:
+        return file_name in mine if file_name in index else part == 0
+
+    problems: list[dict[str, Any]] = []
     modules: dict[str, ModuleType] = {}
-    if getattr(root, "__file__", None):
+    if part == 0 and getattr(root, "__file__", None):
         modules["__init__.py"] = root
-    for path in sorted(package_dir.glob("*.py")):
-        if path.name == "__init__.py":
+    for name in names[1:]:
+        if name not in mine:
             continue
         try:
-            modules[path.name] = importlib.import_module(f"{package_name}.{path.stem}")
+            modules[name] = importlib.import_module(f"{package_name}.{name[:-3]}")
         except BaseException as exc:
-            problems.append(_failure("import", package_dir, path.name, exc))
+            problems.append(_ordered(_failure("import", package_dir, name, exc), 0, index[name]))
     if problems:
         return problems
-    problems += _relative_imports(package_dir, modules)
-    problems += _exports(root)
-    problems += _models(modules)
-    for module_name, class_name in spec.get("clients", []):
-        problems += _overrides(modules.get(f"{module_name}.py"), f"{module_name}.py", class_name)
+    table = _table(imports())
+    problems += _relative_imports(modules, table, index, owns)
+    problems += _exports(root, (table or {}).get("__init__.py") or [], owns)
+    problems += _models(modules, index)
+    for position, (module_name, class_name) in enumerate(spec.get("clients", [])):
+        file_name = f"{module_name}.py"
+        if owns(file_name):
+            problems += [
+                _ordered(problem, 4, position, count)
+                for count, problem in enumerate(
+                    _overrides(modules.get(file_name), file_name, class_name)
+                )
+            ]
     return problems
 
 
-def _relative_imports(package_dir: Path, modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
+def _ordered(problem: dict[str, Any], *order: int) -> dict[str, Any]:
+    problem["order"] = list(order)
+    return problem
+
+
+def _table(text: str) -> dict[str, list[list[Any]]] | None:
+    try:
+        table: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        return None
+    return cast("dict[str, list[list[Any]]]", table) if isinstance(table, dict) else None
+
+
+def _relative_imports(
+    modules: dict[str, ModuleType],
+    table: dict[str, list[list[Any]]] | None,
+    index: dict[str, int],
+    owns: Callable[[str], bool],
+) -> list[dict[str, Any]]:
+    """Each relative import of a name checked where the module holding it is imported
+    (a module the package does not have: where the importing module is)."""
     problems: list[dict[str, Any]] = []
-    for file_name in modules:
-        tree = ast.parse((package_dir / file_name).read_text(encoding="utf-8"))
-        for node in _import_statements(tree.body):
-            if node.level != 1 or not node.module or "." in node.module:
-                continue
-            target = modules.get(f"{node.module}.py")
-            if target is None:
-                message = f"imports from .{node.module}, which the package does not have"
-                problems.append(_problem("import", file_name, node.lineno, "", message))
-                continue
-            for alias in node.names:
-                if alias.name != "*" and not hasattr(target, alias.name):
-                    message = f"imports {alias.name} from .{node.module}, which does not define it"
-                    problems.append(_problem("import", file_name, node.lineno, alias.name, message))
-    return problems
-
-
-def _import_statements(body: list[ast.stmt]) -> list[ast.ImportFrom]:
-    """The ``from ... import`` statements among ``body`` and the blocks nested in it.
-
-    Statements only (never expressions): text inside strings, such as a schema
-    description reading ``from .x import y``, is not code.
-    """
-    found: list[ast.ImportFrom] = []
-    pending: list[ast.AST] = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ImportFrom):
-            found.append(node)
+    for file_name, position in index.items():
+        statements = table.get(file_name) if table is not None else None
+        if statements is None:
+            if file_name in modules:
+                message = "its relative imports were not received: they are not checked"
+                problems.append(
+                    _ordered(_problem("import", file_name, 0, "", message), 1, position)
+                )
             continue
-        for name in ("body", "orelse", "finalbody", "handlers"):
-            block: object = getattr(node, name, None)
-            if isinstance(block, list):
-                pending += [item for item in block if isinstance(item, ast.AST)]  # pyright: ignore[reportUnknownVariableType]
-    return sorted(found, key=lambda node: node.lineno)
+        for count, (lineno, module, imported) in enumerate(statements):
+            target_file = f"{module}.py"
+            if target_file not in index:
+                if owns(file_name):
+                    message = f"imports from .{module}, which the package does not have"
+                    problem = _problem("import", file_name, lineno, "", message)
+                    problems.append(_ordered(problem, 1, position, count))
+                continue
+            target = modules.get(target_file)
+            if target is None:  # another part's module
+                continue
+            for number, name in enumerate(imported):
+                if name != "*" and not hasattr(target, name):
+                    message = f"imports {name} from .{module}, which does not define it"
+                    problem = _problem("import", file_name, lineno, name, message)
+                    problems.append(_ordered(problem, 1, position, count, number))
+    return problems
 
 
-def _exports(root: ModuleType) -> list[dict[str, Any]]:
+def _exports(
+    root: ModuleType, init_imports: list[list[Any]], owns: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """Each name of ``__all__`` resolved (by the lazy ``__getattr__``) in the part that
+    imports the module ``__init__.py`` names for it, so that it resolves without
+    importing another part's modules; any other name in part 0."""
+    homes = {name: f"{module}.py" for _, module, names in init_imports for name in names}
     problems: list[dict[str, Any]] = []
-    for name in getattr(root, "__all__", ()):
+    for position, name in enumerate(getattr(root, "__all__", ())):
+        if not owns(homes.get(name, "__init__.py")):
+            continue
         try:
             getattr(root, name)
         except BaseException as exc:
+            message = f"{name} does not resolve: {exc!r}"
             problems.append(
-                _problem("export", "__init__.py", 0, name, f"{name} does not resolve: {exc!r}")
+                _ordered(_problem("export", "__init__.py", 0, name, message), 2, position)
             )
     return problems
 
 
-def _models(modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
+def _models(modules: dict[str, ModuleType], index: dict[str, int]) -> list[dict[str, Any]]:
     try:
         from pydantic import BaseModel
     except ImportError:  # pragma: no cover - the runtime depends on pydantic
@@ -186,13 +244,14 @@ def _models(modules: dict[str, ModuleType]) -> list[dict[str, Any]]:
             and issubclass(value, BaseModel)
             and value.__module__ == module.__name__
         ]
-        for value in reversed(models):  # the models a model's fields hold first
+        for count, value in enumerate(reversed(models)):  # the models a model's fields hold first
             try:
                 value.model_rebuild()
             except BaseException as exc:
                 line = _class_line(module, value.__name__)
                 message = f"model {value.__name__} does not build: {_describe(exc)}"
-                problems.append(_problem("model", file_name, line, value.__name__, message))
+                problem = _problem("model", file_name, line, value.__name__, message)
+                problems.append(_ordered(problem, 3, index[file_name], count))
     return problems
 
 
@@ -285,14 +344,27 @@ def warm_up() -> None:
             continue
 
 
+def _read_imports() -> str:
+    """The relative-import table: the second line of input names the file holding it."""
+    path = sys.stdin.readline().strip()
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except OSError:
+        return ""
+
+
 def main() -> None:
     """Warm up, then probe the package named by the JSON line read from standard
-    input; print the answer line (nothing when the input ends first)."""
+    input; print the answer line (nothing when the input ends first).
+
+    The cyclic garbage collector stays off: this interpreter lives for one check,
+    and its full passes over the models being built cost about an eighth of it."""
+    gc.disable()
     warm_up()
     line = sys.stdin.readline()
     if not line.strip():
         return
-    problems = probe(json.loads(line))
+    problems = probe(json.loads(line), _read_imports)
     sys.stdout.write(MARKER + json.dumps(problems) + "\n")
 
 

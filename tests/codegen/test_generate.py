@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -229,6 +230,48 @@ def test_regenerating_in_place_changes_nothing(
     result = generate(fixture_project)
     assert package_files(fixture_package) == before
     assert result.removed == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_generation_leaves_the_garbage_collector_as_it_found_it(
+    tmp_path: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generation pauses Python's cyclic collector; it restores the caller's setting,
+    also when generation fails."""
+    import gc
+
+    from appsync_codegen import generate as generation
+    from appsync_codegen.errors import CodegenError
+
+    config = make_project(tmp_path / "project")
+    broken = make_project(
+        tmp_path / "broken",
+        operations={"a.graphql": "query A { noSuchField }\n"},
+        appsync='default_auth_mode = "API_KEY"',
+    )
+    seen: list[bool] = []
+    install = generation._install  # pyright: ignore[reportPrivateUsage]
+
+    def spy(*args: Any) -> list[str]:
+        seen.append(gc.isenabled())
+        return install(*args)
+
+    monkeypatch.setattr(generation, "_install", spy)
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        generate(config, editor=False)
+        assert seen == [False]  # paused while generating
+        assert gc.isenabled() is enabled
+        with pytest.raises(CodegenError):
+            generate(broken, editor=False)
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 def test_prelude_is_harmless_where_the_schema_declares_it(tmp_path: Path) -> None:

@@ -320,3 +320,78 @@ def test_help(tmp_path: Path, command: list[str]) -> None:
     result = run_cli(command, tmp_path)
     assert result.returncode == 0
     assert "appsync-codegen" in result.stdout
+
+
+_MIXIN_SCHEMA = """
+directive @mixin(from: String!, import: String!) repeatable on FIELD | FRAGMENT_DEFINITION
+type Note { id: ID! body: String related: [Note] }
+type Query { note(id: ID!): Note mixinNote: Note }
+"""
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        'query A { note(id: "1") { id body @mixin(from: ".m", import: "M") } }',
+        'query A { note(id: "1") { ...F } }\n'
+        'fragment F on Note { id related @mixin(from: ".m", import: "M") { id } }',
+        'query A { note(id: "1") { ...F } }\nfragment F on Note { id body }',
+        "query A {\n  # mixin in a comment only\n  mixinNote { id }\n}",
+        'query A($id: ID! = "mixin") { note(id: $id) { id } }',
+    ],
+)
+def test_operation_texts_print_as_ariadne_codegen_prints_them(operation: str) -> None:
+    """The result generator printing a node with no @mixin as it is gives ariadne-codegen's
+    text (directives removed from a deep copy) for operations with and without them."""
+    from ariadne_codegen.client_generators.constants import BASE_MODEL_IMPORT
+    from ariadne_codegen.client_generators.result_types import ResultTypesGenerator
+    from graphql import FragmentDefinitionNode, OperationDefinitionNode
+
+    from appsync_codegen.generate import _ResultTypes  # pyright: ignore[reportPrivateUsage]
+
+    schema = build_ast_schema(parse(_MIXIN_SCHEMA))
+    document = parse(operation)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    definition = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+
+    def text(kind: type[ResultTypesGenerator]) -> str:
+        generator = kind(
+            schema=schema,
+            operation_definition=definition,
+            enums_module_name="enums",
+            fragments_definitions=fragments,
+            base_model_import=BASE_MODEL_IMPORT,
+        )
+        printed: str = generator.get_operation_as_str()
+        return printed
+
+    expected = text(ResultTypesGenerator)
+    assert "@mixin" not in expected
+    assert text(_ResultTypes) == expected
+    assert text(ResultTypesGenerator) == expected  # the originals are left unchanged
+
+
+def test_the_command_leaves_the_collector_off_and_its_heap_frozen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the command (no arguments given: the process ends next), the collector is
+    off and the heap frozen for the exit; called with arguments, nothing changes."""
+    import gc
+
+    from appsync_codegen.cli import main
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert main(["scalars"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    monkeypatch.setattr(sys, "argv", ["appsync-codegen", "scalars"])
+    try:
+        assert main() == 0
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert "AWSDateTime" in capsys.readouterr().out

@@ -429,13 +429,184 @@ def test_a_probe_started_early_passes_a_sound_package(tmp_path: Path) -> None:
     assert _probed(package, write_late={"models.py": sound}) == []
 
 
+def test_a_probe_checks_relative_imports_found_by_the_generating_process(
+    tmp_path: Path,
+) -> None:
+    """The generating process finds the relative imports while the probe imports the
+    modules; one inside a function names nothing, and is reported."""
+    package = _hand_made(tmp_path, {"a.py": "X = 1\n"})
+    late = {"b.py": "def f():\n    from .a import Y\n    return Y\n"}
+    messages = _probed(package, write_late=late)
+    assert messages == [
+        "generated code is broken (module level): imports Y from .a, which does not define "
+        "it; nothing was written"
+    ]
+
+
+def test_a_probe_not_told_the_relative_imports_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a silent pass: modules whose relative imports the probe did not get are
+    problems."""
+    from appsync_codegen import selfcheck
+
+    package = _hand_made(tmp_path, {"a.py": "X = 1\n"})
+    monkeypatch.setattr(selfcheck, "relative_imports", lambda _: {})
+    messages = _probed(package)
+    assert messages and all("relative imports were not received" in m for m in messages)
+
+
+def test_interpreters_sharing_a_check_report_what_one_reports(tmp_path: Path) -> None:
+    """One, two or three interpreters sharing the modules find the same problems, in
+    the same order: imports of names defined in another part's module, exports, models
+    in every part, a client replacing a base's member."""
+    from appsync_codegen.selfcheck import ClientClass, Probe
+
+    model = f"{_BASE}class {{name}}(BaseModel):\n{_DEFERRED}    value: {{annotation}}\n"
+    modules = {
+        "__init__.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from .m0 import M0\n    from .m3 import M3\n"
+            "__all__ = ['M0', 'M3', 'Nowhere']\n"
+            "def __getattr__(name):\n"
+            "    import importlib\n"
+            "    home = {'M0': '.m0', 'M3': '.m3'}.get(name)\n"
+            "    if home is None:\n        raise AttributeError(name)\n"
+            "    return getattr(importlib.import_module(home, __name__), name)\n"
+        ),
+        "client.py": (
+            "class Base:\n    def close(self): ...\n"
+            "class Client(Base):\n    def close(self): ...\n"
+            "    def get(self):\n        from .m1 import NotThere\n        return NotThere\n"
+        ),
+    }
+    for number in range(6):
+        annotation = "'NoSuchType'" if number in (1, 2, 4) else "int"
+        modules[f"m{number}.py"] = model.format(name=f"M{number}", annotation=annotation) + (
+            f"def f():\n    from .m{(number + 1) % 6} import Absent{number}\n"
+            "    from .gone import Thing\n"
+        )
+    package = _hand_made(tmp_path, {})
+    for name, text in modules.items():
+        (package / name).write_text(text, encoding="utf-8")
+    found = []
+    for parts in (1, 2, 3):
+        with Probe(parts) as probe:
+            probe.start(package, [ClientClass("client", "Client")])
+            found.append([str(diagnostic) for diagnostic in probe.result(None)])
+    assert found[0] == found[1] == found[2]
+    text = "\n".join(found[0])
+    for number in range(6):
+        assert f"imports Absent{number} from .m{(number + 1) % 6}" in text
+    assert text.count("imports from .gone, which the package does not have") == 6
+    assert "imports NotThere from .m1" in text
+    assert "Nowhere does not resolve" in text
+    assert [m for m in ("M1", "M2", "M4") if f"model {m} does not build" in text] == [
+        "M1",
+        "M2",
+        "M4",
+    ]
+    assert "model M0 does not build" not in text
+    assert "Client.close replaces" in text
+    assert len(found[0]) == 6 + 6 + 1 + 1 + 3 + 1
+
+
+def test_interpreters_sharing_a_check_report_a_module_that_does_not_import(
+    tmp_path: Path,
+) -> None:
+    from appsync_codegen.selfcheck import Probe
+
+    package = _hand_made(
+        tmp_path,
+        {
+            "a.py": f"{_BASE}class A(BaseModel):\n{_DEFERRED}    value: 'Nope'\n",
+            "b.py": "import appsync_no_such_module\n",
+            "c.py": "X = 1\n",
+        },
+    )
+    found = []
+    for parts in (1, 2, 3):
+        with Probe(parts) as probe:
+            probe.start(package, [])
+            found.append([diagnostic.message for diagnostic in probe.result(None)])
+    assert found[0] == found[1] == found[2]
+    assert len(found[0]) == 1  # the import failure alone: nothing else was checked
+    assert "No module named 'appsync_no_such_module'" in found[0][0]
+
+
 def test_a_probe_never_handed_a_package_is_stopped(tmp_path: Path) -> None:
     from appsync_codegen.selfcheck import Probe
 
     probe = Probe()
-    process = probe._process  # pyright: ignore[reportPrivateUsage]
+    processes = probe._processes  # pyright: ignore[reportPrivateUsage]
+    assert processes
     with pytest.raises(RuntimeError, match=r"before Probe\.start"):
         probe.result(None)
     probe.close()
-    assert process.poll() is not None
+    assert all(process.poll() is not None for process in processes)
     probe.close()  # twice is harmless
+
+
+_IMPORT_PIECES = st.sampled_from(
+    [
+        "from .a import X\n",
+        "from \\\n    .b import (Y,\n Z)\n",
+        "from  .c import W as V\n",
+        "def f():\n    from .d import U\n",
+        "if TYPE_CHECKING:\n    from .e import T\n",
+        "x = 'from .f import S'\n",
+        '"""\nfrom .g import R\n"""\n',
+        "# from .h import Q\n",
+        "from os import path\n",
+        "import json\n",
+        "y = 1  # fromage.\n",
+        "class K:\n    '''From .i, nothing.'''\n",
+        "match x:\n    case 1:\n        from .j import P\n",
+        "try:\n    pass\nexcept E:\n    from .k import O\nfinally:\n    from .l import N\n",
+    ]
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(_IMPORT_PIECES, max_size=8))
+def test_relative_imports_are_the_statements_a_full_parse_finds(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[str]
+) -> None:
+    """Files are parsed only where the text can hold a relative import: the table is
+    what parsing every file gives."""
+    import ast
+
+    from appsync_codegen.selfcheck import relative_imports
+
+    package = tmp_path_factory.mktemp("package")
+    source = "".join(pieces)
+    (package / "m.py").write_text(source, encoding="utf-8")
+    expected = sorted(
+        (node.lineno, node.module, [alias.name for alias in node.names])
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and node.level == 1
+        and node.module
+        and "." not in node.module
+    )
+    assert sorted(relative_imports(package)["m.py"]) == expected
+
+
+def test_a_second_interpreter_is_started_for_large_packages_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from appsync_codegen import selfcheck
+    from appsync_codegen.selfcheck import Probe
+
+    monkeypatch.setattr(selfcheck, "_probe_parts", lambda: 2)
+    counts = []
+    for parts, modules in ((None, 10), (None, 60), (1, 60), (None, 0)):
+        with Probe(parts) as probe:
+            probe.share(modules)
+            probe.share(modules)  # never a third
+            counts.append(len(probe._processes))  # pyright: ignore[reportPrivateUsage]
+    assert counts == [1, 2, 1, 1]
+    monkeypatch.setattr(selfcheck, "_probe_parts", lambda: 1)  # no CPU free
+    with Probe() as probe:
+        probe.share(1000)
+        assert len(probe._processes) == 1  # pyright: ignore[reportPrivateUsage]
