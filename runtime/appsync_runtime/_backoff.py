@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 __all__ = ["backoff_delay"]
@@ -25,11 +26,23 @@ def backoff_delay(
     """
     if attempt < 1:
         return 0.0
+    steps = attempt - 1
     try:
-        step = initial * base ** min(attempt - 1, 1100)
-    except OverflowError:  # a huge step: capped, unless there is nothing to grow
-        step = maximum if initial > 0 else 0.0
+        step = initial * float(base) ** steps  # float power: no huge integers
+    except OverflowError:  # base ** steps is past float range; the product may not be
+        step = _huge_step(initial, float(base), steps, maximum)
     ceiling = min(maximum, step)
     if not jitter:
         return ceiling
     return ceiling * (1.0 - jitter * (rand or random).random())
+
+
+def _huge_step(initial: float, base: float, steps: int, maximum: float) -> float:
+    """``initial * base ** steps`` when the power alone overflows: worked out from
+    logarithms, since a tiny ``initial`` can bring it back under ``maximum``."""
+    if initial <= 0:
+        return 0.0
+    log_step = math.log(initial) + steps * math.log(base)
+    if maximum <= 0 or log_step >= math.log(maximum):
+        return maximum
+    return math.exp(log_step)

@@ -8,10 +8,11 @@ import dataclasses
 import json
 import logging
 import random
+from decimal import Context, Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from appsync_runtime import ApiKeyAuth, RetryPolicy, SubscriptionGap
@@ -150,6 +151,11 @@ def test_a_gap_nobody_listens_to_is_a_warning(caplog: pytest.LogCaptureFixture) 
     jitter=st.floats(min_value=0, max_value=1),
     seed=st.integers(min_value=0, max_value=2**32),
 )
+# a tiny start that only reaches a nanosecond after 1,352 steps of 1.5 (the power
+# alone was once cut at 1,100 steps, which left the delay 5e-54 s)
+@example(attempt=1353, initial=1.0654254641219496e-247, maximum=1.0, base=1.5, jitter=0.0, seed=0)
+# the power overflows a float, but the tiny start brings the step back under the cap
+@example(attempt=1800, initial=1e-320, maximum=1000.0, base=1.5, jitter=0.0, seed=0)
 def test_backoff_is_capped_and_jittered_within_its_step(
     attempt: int, initial: float, maximum: float, base: float, jitter: float, seed: int
 ) -> None:
@@ -164,11 +170,13 @@ def test_backoff_is_capped_and_jittered_within_its_step(
     if attempt < 1:
         assert delay == 0.0
         return
-    try:
-        step = min(maximum, initial * base ** (attempt - 1))
-    except OverflowError:  # a huge step, capped; nothing grows from a zero start
-        step = maximum if initial > 0 else 0.0
+    # the step in decimal arithmetic, whose exponents do not overflow
+    exact = _WIDE.multiply(Decimal(initial), _WIDE.power(Decimal(base), attempt - 1))
+    step = maximum if exact >= Decimal(maximum) else float(exact)
     assert step * (1 - jitter) - 1e-9 <= delay <= step + 1e-9
+
+
+_WIDE = Context(prec=40, Emax=10**9, Emin=-(10**9))
 
 
 def test_retry_policy_waits_by_the_same_backoff() -> None:
