@@ -16,7 +16,7 @@ import textwrap
 
 from ._rewrite import statements
 
-__all__ = ["remember_wrapped", "rewrap_docstrings"]
+__all__ = ["remember_wrapped", "rewrap_docstrings", "rewrap_parsed"]
 
 _QUOTES = '"""'
 
@@ -33,13 +33,33 @@ def rewrap_docstrings(code: str, line_length: int) -> str:
 
     Idempotent; code that does not parse is returned unchanged.
     """
+    return rewrap_parsed(code, line_length)[0]
+
+
+def rewrap_parsed(
+    code: str, line_length: int
+) -> tuple[str, ast.Module | None, list[tuple[int, int]]]:
+    """:func:`rewrap_docstrings`' result, the tree it parsed ``code`` into (``None``
+    when it parsed nothing: a text it had already wrapped, or a syntax error) and,
+    for each docstring it rewrote, its last line in ``code`` (1-based) and the lines
+    it gained there (negative: lost).
+
+    With these a caller can find ``code``'s statements in the result without
+    parsing it again.
+    """
     if (code, line_length) in _DONE:
-        return code
-    result = _rewrap(code, line_length)
+        return code, None, []
+    shifts: list[tuple[int, int]] = []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        result, parsed = code, None
+    else:
+        result, parsed = _rewrap(code, tree, line_length, shifts), tree
     if len(_DONE) >= _DONE_LIMIT:
         _DONE.clear()
     _DONE[result, line_length] = None
-    return result
+    return result, parsed, shifts
 
 
 def remember_wrapped(code: str, line_length: int) -> str:
@@ -55,11 +75,7 @@ def remember_wrapped(code: str, line_length: int) -> str:
     return code
 
 
-def _rewrap(code: str, line_length: int) -> str:
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return code
+def _rewrap(code: str, tree: ast.Module, line_length: int, shifts: list[tuple[int, int]]) -> str:
     found = sorted(_docstring_nodes(tree), key=lambda node: node.lineno, reverse=True)
     if not found:
         return code
@@ -73,7 +89,9 @@ def _rewrap(code: str, line_length: int) -> str:
             continue
         value = node.value
         assert isinstance(value, ast.Constant) and isinstance(value.value, str)
-        lines[first : last + 1] = [_render(value.value, node.col_offset, line_length)]
+        rendered = _render(value.value, node.col_offset, line_length)
+        lines[first : last + 1] = [rendered]
+        shifts.append((last + 1, rendered.count("\n") - (last + 1 - first)))
     return "".join(lines)
 
 
@@ -147,6 +165,8 @@ def _escape(line: str, *, last: bool, first: bool = False) -> str:
     escaped = line.replace("\\", "\\\\").replace(_QUOTES, '\\"\\"\\"')
     if first and escaped.startswith('"'):
         escaped = "\\" + escaped
-    if last and escaped.endswith('"') and not escaped.endswith('\\"'):
-        escaped = escaped[:-1] + '\\"'
+    if last and escaped.endswith('"'):
+        body = escaped[:-1]
+        if (len(body) - len(body.rstrip("\\"))) % 2 == 0:  # the quote is not escaped
+            escaped = body + '\\"'
     return escaped

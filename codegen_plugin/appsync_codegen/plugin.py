@@ -10,6 +10,7 @@ clash to :mod:`appsync_codegen._module_checks`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -57,7 +58,7 @@ from .auth_modes import (
 )
 from .compact import split_text
 from .config import DEFAULT_LINE_LENGTH
-from .docstrings import remember_wrapped, rewrap_docstrings
+from .docstrings import remember_wrapped, rewrap_docstrings, rewrap_parsed
 from .names import (
     FIELD_RESERVED,
     argument_reserved,
@@ -454,7 +455,7 @@ class AppSyncPlugin(Plugin):
     def generate_client_code(self, generated_code: str) -> str:
         """Wrap docstrings to the line length (see :mod:`appsync_codegen.docstrings`);
         write long operation texts as implicitly joined pieces that fit it."""
-        code = _merge_type_checking_blocks(rewrap_docstrings(generated_code, self._line_length))
+        code = _wrap_and_merge(generated_code, self._line_length)
         documents = {spec.document for spec in self._methods.operations.values()}
         split = _split_documents(code, documents, self._line_length)
         # Neither step above touches a docstring: the final pass need not parse it again.
@@ -501,6 +502,30 @@ class AppSyncPlugin(Plugin):
         return self._fragments
 
 
+def _wrap_and_merge(code: str, line_length: int) -> str:
+    """``_merge_type_checking_blocks(rewrap_docstrings(code, line_length))``, parsing
+    ``code`` once: the blocks are found in the tree the wrapping parsed, their lines
+    moved by what the rewritten docstrings above them gained or lost."""
+    wrapped, tree, shifts = rewrap_parsed(code, line_length)
+    if tree is None or _OTHER_BREAKS.search(code) or _OTHER_BREAKS.search(wrapped):
+        # Nothing parsed; characters that ``str.splitlines`` or the parser (but not
+        # ``split("\n")``) count as line breaks, so the tree's line numbers may not
+        # index the lines below; or a null byte or a lone surrogate (written out of a
+        # docstring), which the second parse refuses.
+        return _merge_type_checking_blocks(wrapped)
+
+    def moved(line: int) -> int:
+        return line + sum(gained for end, gained in shifts if end <= line)
+
+    blocks = _type_checking_blocks(tree)
+    if len(blocks) < 2:
+        return wrapped
+    return _merge_blocks(wrapped, [(moved(first), moved(last)) for first, last in blocks])
+
+
+_OTHER_BREAKS = re.compile("[\x00\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\ud800-\udfff]")
+
+
 def _merge_type_checking_blocks(code: str) -> str:
     """One ``if TYPE_CHECKING:`` block: the forward-reference plugin adds its own
     after the plugin added one for the names the iterators and options need."""
@@ -510,8 +535,16 @@ def _merge_type_checking_blocks(code: str) -> str:
         module = ast.parse(code)
     except SyntaxError:
         return code
-    blocks = [
-        node
+    blocks = _type_checking_blocks(module)
+    if len(blocks) < 2:
+        return code
+    return _merge_blocks(code, blocks)
+
+
+def _type_checking_blocks(module: ast.Module) -> list[tuple[int, int]]:
+    """First and last lines (1-based) of each top-level ``if TYPE_CHECKING:`` block."""
+    return [
+        (node.lineno, node.end_lineno)
         for node in module.body
         if isinstance(node, ast.If)
         and isinstance(node.test, ast.Name)
@@ -519,15 +552,17 @@ def _merge_type_checking_blocks(code: str) -> str:
         and not node.orelse
         and node.end_lineno is not None
     ]
-    if len(blocks) < 2:
-        return code
+
+
+def _merge_blocks(code: str, blocks: list[tuple[int, int]]) -> str:
+    """``code`` with the bodies of ``blocks`` after the first moved into the first."""
     lines = code.split("\n")
     moved: list[str] = []
-    for block in blocks[1:]:
-        moved += lines[block.lineno : block.end_lineno]
-    for block in reversed(blocks[1:]):
-        del lines[block.lineno - 1 : block.end_lineno]
-    first_end = blocks[0].end_lineno or blocks[0].lineno
+    for first, last in blocks[1:]:
+        moved += lines[first:last]
+    for first, last in reversed(blocks[1:]):
+        del lines[first - 1 : last]
+    first_end = blocks[0][1]
     lines[first_end:first_end] = moved
     return "\n".join(lines)
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from graphql import DirectiveLocation, build_ast_schema, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from appsync_codegen import PRELUDE_PATH, AppSyncPlugin
+from appsync_codegen import PRELUDE_PATH, AppSyncPlugin, docstrings
 from appsync_codegen.config import key_position, load_config
 from appsync_codegen.docstrings import rewrap_docstrings
+from appsync_codegen.plugin import (  # pyright: ignore[reportPrivateUsage]
+    _merge_type_checking_blocks,
+    _wrap_and_merge,
+)
 from appsync_codegen.prelude import AWS_DIRECTIVES, AWS_SCALARS, defined_names, prelude_document
 
 from .conftest import make_project, run_cli, tool
@@ -117,8 +124,87 @@ def test_docstring_quotes_and_backslashes_survive() -> None:
     assert ast.get_docstring(function, clean=False) == text
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(st.sampled_from('ab "\\'), min_size=1, max_size=12).filter(
+        lambda text: text.strip() == text
+    ),
+    width=st.integers(20, 60),
+)
+def test_docstrings_ending_in_quotes_and_backslashes_survive(text: str, width: int) -> None:
+    result = _rewrapped(f"def f():\n    {text!r}\n", width)
+    function = ast.parse(result).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert ast.get_docstring(function, clean=False) == text
+
+
 def test_short_docstrings_stay_on_one_line() -> None:
     assert _rewrapped("x = 1\n'Short.'\n") == 'x = 1\n"""Short."""\n'
+
+
+_DOC_TEXT = st.text(
+    st.characters() | st.sampled_from(" \n\"'\\"),
+    max_size=120,
+)
+
+
+def _docstring(text: str, triple: bool, indent: str) -> str:
+    if not triple or any("\ud800" <= char <= "\udfff" for char in text):
+        return f"{indent}{text!r}\n"  # as ariadne-codegen writes it
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{indent}"""{escaped}"""\n'
+
+
+@st.composite
+def _client_modules(draw: st.DrawFn) -> str:
+    """Modules shaped like a client: docstrings (one-line or triple-quoted, hostile
+    texts) above, between and inside several top-level ``if TYPE_CHECKING:`` blocks."""
+    parts = ["from typing import TYPE_CHECKING\n"]
+    if draw(st.booleans()):
+        parts.insert(0, _docstring(draw(_DOC_TEXT), draw(st.booleans()), ""))
+    for index in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(("block", "class", "attribute")))
+        if kind == "block":
+            body = f"    from .m{index} import A{index}\n"
+            if draw(st.booleans()):
+                body += f"    x{index}: int = 1\n" + _docstring(
+                    draw(_DOC_TEXT), draw(st.booleans()), "    "
+                )
+            parts.append("if TYPE_CHECKING:\n" + body)
+        elif kind == "class":
+            parts.append(
+                f"class C{index}:\n"
+                + _docstring(draw(_DOC_TEXT), draw(st.booleans()), "    ")
+                + "    def f(self) -> None:\n"
+                + _docstring(draw(_DOC_TEXT), draw(st.booleans()), "        ")
+            )
+        else:
+            parts.append(f"y{index} = 1\n" + _docstring(draw(_DOC_TEXT), draw(st.booleans()), ""))
+    return "\n".join(parts)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(code=_client_modules(), width=st.integers(30, 100))
+def test_client_code_wrapped_and_merged_in_one_parse_as_in_two(code: str, width: int) -> None:
+    def outcome(step: Callable[[], str]) -> str | type[Exception]:
+        docstrings._DONE.clear()  # pyright: ignore[reportPrivateUsage]
+        try:
+            return step()
+        except UnicodeEncodeError:  # a lone surrogate written out of a docstring
+            return UnicodeEncodeError
+
+    two_parses = outcome(lambda: _merge_type_checking_blocks(rewrap_docstrings(code, width)))
+    one_parse = outcome(lambda: _wrap_and_merge(code, width))
+    assert one_parse == two_parses
+    if not isinstance(one_parse, str):
+        return
+    try:
+        tree = ast.parse(one_parse)
+    except (SyntaxError, ValueError):
+        # rewrap_docstrings writes control characters and some line separators as
+        # they are: its own limit, the same for both ways.
+        return
+    assert sum(isinstance(node, ast.If) for node in tree.body) <= 1
 
 
 # -- deprecated arguments -----------------------------------------------------------
