@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from appsync_codegen import PRELUDE_PATH, AppSyncPlugin, docstrings
 from appsync_codegen.config import key_position, load_config
 from appsync_codegen.docstrings import rewrap_docstrings
-from appsync_codegen.plugin import (  # pyright: ignore[reportPrivateUsage]
-    _merge_type_checking_blocks,
-    _wrap_and_merge,
+from appsync_codegen.plugin import (
+    _merge_type_checking_blocks,  # pyright: ignore[reportPrivateUsage]
+    _wrap_and_merge,  # pyright: ignore[reportPrivateUsage]
 )
 from appsync_codegen.prelude import AWS_DIRECTIVES, AWS_SCALARS, defined_names, prelude_document
 
