@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 
 from ._rewrite import statements
@@ -160,9 +161,21 @@ def _wrap(text: str, width: int) -> list[str]:
     return wrapped
 
 
+_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+"""Characters a source file cannot hold as they are (a null byte; a lone surrogate,
+which UTF-8 cannot encode) or that would hide in it (other control characters):
+written as escapes, so the docstring's value is still the description's text."""
+
+
+def _escape_unwritable(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _escape(line: str, *, last: bool, first: bool = False) -> str:
     """A line safe inside a triple-quoted literal (``first``/``last``: next to the quotes)."""
     escaped = line.replace("\\", "\\\\").replace(_QUOTES, '\\"\\"\\"')
+    escaped = _UNWRITABLE.sub(_escape_unwritable, escaped)
     if first and escaped.startswith('"'):
         escaped = "\\" + escaped
     if last and escaped.endswith('"'):

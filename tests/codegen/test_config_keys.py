@@ -197,6 +197,36 @@ def test_the_comment_above_an_operation_is_its_docstring(tmp_path: Path) -> None
     assert (docs["next"] or "").startswith("Sends the ``Next`` query")
 
 
+def test_descriptions_with_any_character_give_a_package_that_imports(tmp_path: Path) -> None:
+    # GraphQL escapes for a null byte, control characters and line separators (a
+    # lone surrogate is refused by the GraphQL parser): each docstring keeps the
+    # description's words
+    hostile = "Null \\u0000 lone bell \\u0007 sep \\u001C line \\u2028 end \\u0085 tab\\t."
+    schema = (
+        f'"{hostile}"\ntype Note @aws_api_key {{ "{hostile}" id: ID! body: String }}\n'
+        "type Query @aws_api_key { note(id: ID!): Note }\n"
+    )
+    config = make_project(
+        tmp_path,
+        schema=schema,
+        operations={"n.graphql": "query GetNote { note(id: 1) { id body } }\n"},
+        appsync='default_auth_mode = "API_KEY"',
+    )
+    generate(config)  # its self-check imports the package in a fresh interpreter
+    words = ["Null", "\x00", "lone", "bell", "\x07", "sep", "line", "end", "tab", "."]
+    module = (tmp_path / PACKAGE / "get_note.py").read_text(encoding="utf-8")
+    tree = ast.parse(module)
+    found = [
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and "lone" in node.value.value
+    ]
+    assert found and all(text.split() == words for text in found)
+
+
 _COMMENT_TEXT = st.text(
     alphabet=string.printable.replace("\n", "").replace("\r", "") + "\u00e9\u4e2d",
     max_size=30,

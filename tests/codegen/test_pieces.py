@@ -138,6 +138,32 @@ def test_docstrings_ending_in_quotes_and_backslashes_survive(text: str, width: i
     assert ast.get_docstring(function, clean=False) == text
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    text=st.text(
+        st.one_of(
+            st.characters(codec=None, blacklist_categories=()),  # surrogates included
+            st.sampled_from(" \t\n\r\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\\\"'"),
+        ),
+        max_size=60,
+    ),
+    width=st.integers(20, 80),
+)
+def test_any_description_gives_a_docstring_that_parses_and_keeps_its_words(
+    text: str, width: int
+) -> None:
+    # a schema's description may hold null bytes, control characters, line
+    # separators of every kind and lone surrogates (GraphQL's \uD800 escape)
+    code = f"class A:\n    x: int\n    {text!r}\n"
+    result = _rewrapped(code, width)
+    result.encode("utf-8")  # writable as a file
+    class_def = ast.parse(result).body[0]
+    assert isinstance(class_def, ast.ClassDef)
+    docstring = class_def.body[1]
+    assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
+    assert docstring.value.value.split() == text.split()
+
+
 def test_short_docstrings_stay_on_one_line() -> None:
     assert _rewrapped("x = 1\n'Short.'\n") == 'x = 1\n"""Short."""\n'
 
@@ -188,10 +214,7 @@ def _client_modules(draw: st.DrawFn) -> str:
 def test_client_code_wrapped_and_merged_in_one_parse_as_in_two(code: str, width: int) -> None:
     def outcome(step: Callable[[], str]) -> str | type[Exception]:
         docstrings._DONE.clear()  # pyright: ignore[reportPrivateUsage]
-        try:
-            return step()
-        except UnicodeEncodeError:  # a lone surrogate written out of a docstring
-            return UnicodeEncodeError
+        return step()
 
     two_parses = outcome(lambda: _merge_type_checking_blocks(rewrap_docstrings(code, width)))
     one_parse = outcome(lambda: _wrap_and_merge(code, width))
@@ -200,9 +223,10 @@ def test_client_code_wrapped_and_merged_in_one_parse_as_in_two(code: str, width:
         return
     try:
         tree = ast.parse(one_parse)
-    except (SyntaxError, ValueError):
-        # rewrap_docstrings writes control characters and some line separators as
-        # they are: its own limit, the same for both ways.
+    except SyntaxError:
+        # a module whose source holds line separators other than \n and \r as they
+        # are (in a triple-quoted docstring written here; ariadne-codegen writes them
+        # escaped) is beyond rewrap_docstrings' line arithmetic: the same both ways
         return
     assert sum(isinstance(node, ast.If) for node in tree.body) <= 1
 
