@@ -53,7 +53,7 @@ def rewrap_parsed(
     shifts: list[tuple[int, int]] = []
     try:
         tree = ast.parse(code)
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: a null byte, before Python 3.11
         result, parsed = code, None
     else:
         result, parsed = _rewrap(code, tree, line_length, shifts), tree

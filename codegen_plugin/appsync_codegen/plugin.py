@@ -533,7 +533,7 @@ def _merge_type_checking_blocks(code: str) -> str:
         return code
     try:
         module = ast.parse(code)
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: a null byte, before Python 3.11
         return code
     blocks = _type_checking_blocks(module)
     if len(blocks) < 2:
