@@ -500,6 +500,40 @@ def _checked(headers: dict[str, str], strategy: AuthStrategy) -> dict[str, str]:
     return headers
 
 
+def _lean_request(
+    call: Call, strategy: Any, kind: type[Any], auth_headers: Any, deadline: float | None
+) -> HttpRequest | None:
+    """The lean path's request: the call's headers with the vetted auth headers over
+    them; None when they do not pass (the flow then says what is wrong)."""
+    try:
+        vetted = auth_headers if _VETTED.get(kind) else vet_auth_headers(strategy, auth_headers)
+        headers = call.headers
+        source: Any = headers  # a dict, or the client's read-only view of one
+        headers_kind: object = type(headers)
+        merged: dict[str, str] = (
+            source.copy()
+            if headers_kind is MappingProxyType or headers_kind is dict
+            else dict(headers)
+        )
+        merged.update(vetted)
+        return make_request("POST", call.url, merged, call.body, call.timeout, deadline)
+    except Exception:
+        return None
+
+
+def _lean_outcome(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
+    """The lean path's result for ``response``: a 2xx validated into the call's model
+    or parsed as the flow parses it; None when the flow must judge it."""
+    if not 200 <= response.status < 300:
+        return None
+    model = call.model
+    if model is not None:
+        validated = validate_json(model, response.content)
+        if validated is not None:
+            return validated
+    return _lean_parsed(call, response, auth_headers)
+
+
 def _lean_parsed(call: Call, response: HttpResponse, auth_headers: Any) -> Any:
     """A 2xx response parsed as the flow parses it, or None when the flow must judge
     it (it parses it again, and decides about a retry)."""
@@ -532,18 +566,8 @@ def run_sync(call: Call, transport: SyncTransport) -> GraphQLResponse | Validate
     except Exception as exc:
         first = _FirstAttempt(deadline, auth_request, exc)
         return drive_sync(call_flow(call, first=first), transport)
-    try:
-        vetted = auth_headers if _VETTED.get(kind) else vet_auth_headers(strategy, auth_headers)
-        source: Any = headers  # a dict, or the client's read-only view of one
-        headers_kind: object = type(headers)
-        merged: dict[str, str] = (
-            source.copy()
-            if headers_kind is MappingProxyType or headers_kind is dict
-            else dict(headers)
-        )
-        merged.update(vetted)
-        request = make_request("POST", call.url, merged, call.body, call.timeout, deadline)
-    except Exception:  # the flow vets the headers again, and says what is wrong
+    request = _lean_request(call, strategy, kind, auth_headers, deadline)
+    if request is None:  # the flow vets the headers again, and says what is wrong
         first = _FirstAttempt(deadline, auth_request, auth_headers)
         return drive_sync(call_flow(call, first=first), transport)
     try:
@@ -551,15 +575,9 @@ def run_sync(call: Call, transport: SyncTransport) -> GraphQLResponse | Validate
     except Exception as exc:
         sent: object = exc
     else:
-        if 200 <= response.status < 300:
-            model = call.model
-            if model is not None:
-                validated = validate_json(model, response.content)
-                if validated is not None:
-                    return validated
-            result: Any = _lean_parsed(call, response, auth_headers)
-            if result is not None:
-                return result  # type: ignore[no-any-return]
+        result: Any = _lean_outcome(call, response, auth_headers)
+        if result is not None:
+            return result  # type: ignore[no-any-return]
         sent = response
     first = _FirstAttempt(deadline, auth_request, auth_headers)
     first.sent = sent
@@ -585,18 +603,8 @@ async def run_async(call: Call, transport: AsyncTransport) -> GraphQLResponse | 
     except Exception as exc:
         first = _FirstAttempt(deadline, auth_request, exc)
         return await drive_async(call_flow(call, first=first), transport)
-    try:
-        vetted = auth_headers if _VETTED.get(kind) else vet_auth_headers(strategy, auth_headers)
-        source: Any = headers  # a dict, or the client's read-only view of one
-        headers_kind: object = type(headers)
-        merged: dict[str, str] = (
-            source.copy()
-            if headers_kind is MappingProxyType or headers_kind is dict
-            else dict(headers)
-        )
-        merged.update(vetted)
-        request = make_request("POST", call.url, merged, call.body, call.timeout, deadline)
-    except Exception:  # the flow vets the headers again, and says what is wrong
+    request = _lean_request(call, strategy, kind, auth_headers, deadline)
+    if request is None:  # the flow vets the headers again, and says what is wrong
         first = _FirstAttempt(deadline, auth_request, auth_headers)
         return await drive_async(call_flow(call, first=first), transport)
     try:
@@ -604,15 +612,9 @@ async def run_async(call: Call, transport: AsyncTransport) -> GraphQLResponse | 
     except Exception as exc:
         sent: object = exc
     else:
-        if 200 <= response.status < 300:
-            model = call.model
-            if model is not None:
-                validated = validate_json(model, response.content)
-                if validated is not None:
-                    return validated
-            result: Any = _lean_parsed(call, response, auth_headers)
-            if result is not None:
-                return result  # type: ignore[no-any-return]
+        result: Any = _lean_outcome(call, response, auth_headers)
+        if result is not None:
+            return result  # type: ignore[no-any-return]
         sent = response
     first = _FirstAttempt(deadline, auth_request, auth_headers)
     first.sent = sent
