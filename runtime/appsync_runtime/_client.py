@@ -40,6 +40,7 @@ from pydantic_core import ValidationError
 
 from . import _seam
 from ._auth import HEADER_NAME, AuthMode, AuthStrategy, check_header_value, select_strategy
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes
 from ._endpoints import Endpoint, parse_endpoint
 from ._flow import (
     AsyncTransport,
@@ -66,13 +67,7 @@ from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout, encode_body, operation_type
 from ._response import GraphQLResponse, Validated, reported_problems
 from ._retry import DEFAULT_RETRY, RetryPolicy
-from ._transport import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    AiohttpTransport,
-    AsyncHttpxTransport,
-    HttpxTransport,
-    check_max_response_bytes,
-)
+from ._transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
 from .errors import AppSyncConfigError, AppSyncResponseError
 from .unset import UNSET, UnsetType
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 import httpx
 
 from ._auth import AuthMode, AuthStrategy, mode_name, select_strategy
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes
 from ._client import AuthArg, auth_strategies, checked_headers, retry_policy
 from ._events import (
     MAX_EVENTS_PER_PUBLISH,
@@ -45,13 +46,7 @@ from ._redaction import MAX_MESSAGE, Scrubber
 from ._request import JSON_CONTENT_TYPE, Timeout
 from ._response import AuthRejection, HttpResponse
 from ._retry import DEFAULT_RETRY, RetryPolicy
-from ._transport import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    AiohttpTransport,
-    AsyncHttpxTransport,
-    HttpxTransport,
-    check_max_response_bytes,
-)
+from ._transport import AiohttpTransport, AsyncHttpxTransport, HttpxTransport
 from .errors import (
     AppSyncAuthError,
     AppSyncConfigError,

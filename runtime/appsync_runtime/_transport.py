@@ -47,23 +47,29 @@ cookie jar (AppSync sets no cookies, so none are kept).
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
-import zlib
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
+from ._bodies import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    BodyReader,
+    DecodeError,
+    check_max_response_bytes,
+    decode_failed,
+)
+from ._deadlines import async_deadline, no_time_left, past, time_left
 from ._observe import logger
 from ._request import HttpRequest, Timeout
 from ._response import HttpResponse
 from .errors import (
     AppSyncConfigError,
     AppSyncNetworkError,
-    AppSyncResponseTooLargeError,
     AppSyncTimeoutError,
 )
 
@@ -72,202 +78,19 @@ if TYPE_CHECKING:
 
     import aiohttp
 
+    from ._pool import Http1Pool
+
 __all__ = [
-    "DEFAULT_MAX_RESPONSE_BYTES",
     "AiohttpTransport",
     "AsyncHttpxTransport",
     "HttpxTransport",
 ]
-
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-"""The largest response body a client accepts by default (on the wire and decoded):
-far above anything AppSync's quotas let a response reach."""
-
-ACCEPT_ENCODING = "gzip, deflate"
-"""The content codings the transports decode themselves (with a bounded output)."""
 
 _NO_AUTH = httpx.Auth()
 _HTTPX_LOGGER = logging.getLogger("httpx")
 _INFO = logging.INFO
 _monotonic = time.monotonic
 _REUSE_WITHIN = 0.001  # seconds: see AiohttpTransport._client_timeout
-_GZIP_WBITS = 16 + zlib.MAX_WBITS
-_MAX_GZIP_MEMBERS = 64
-_PIECE = 1024 * 1024  # most bytes one decompress call may put out
-
-
-def check_max_response_bytes(value: object) -> int:
-    """``value`` if it is a usable ``max_response_bytes`` (a positive integer)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise AppSyncConfigError("max_response_bytes must be a positive integer (bytes)")
-    return value
-
-
-def _remaining(request: HttpRequest) -> float | None:
-    """Seconds left before the call's deadline; raises when none are."""
-    if request.deadline is None:
-        return None
-    remaining = request.deadline - time.monotonic()
-    if remaining <= 0:
-        raise _no_time_left()
-    return remaining
-
-
-def _no_time_left() -> AppSyncTimeoutError:
-    return AppSyncTimeoutError(
-        "no time left before the call's deadline to send the request", sent=False
-    )
-
-
-def _past(deadline: float | None) -> None:
-    """Raise the read timeout of a body still arriving at the call's deadline."""
-    if deadline is not None and time.monotonic() >= deadline:
-        raise AppSyncTimeoutError("the call's deadline passed while the response was arriving")
-
-
-# ----------------------------------------------------------------- response bodies
-
-
-class _DecodeError(Exception):
-    """A compressed body that does not decode."""
-
-
-class _Inflater:
-    """One ``gzip`` or ``deflate`` layer, decoded into pieces of at most 1 MiB, its
-    total output capped.
-
-    ``deflate`` is meant to be zlib-wrapped; some servers send it raw: its first two
-    bytes (a zlib header or not) decide."""
-
-    __slots__ = ("_coding", "_head", "_members", "_obj", "_started", "total")
-
-    def __init__(self, coding: str) -> None:
-        self._coding = coding
-        self._obj: Any = zlib.decompressobj(_GZIP_WBITS) if coding == "gzip" else None
-        self._head = b""  # deflate: bytes held until the first two are known
-        self._members = 1
-        self._started = False
-        self.total = 0  # bytes this layer has put out
-
-    def feed(self, data: bytes, limit: int) -> list[bytes]:
-        """Decode ``data``; stops as soon as the layer's output passes ``limit`` (the
-        caller then refuses the body), so at most ``limit`` + 1 MiB is ever held."""
-        if data:
-            self._started = True
-        obj = self._obj
-        if obj is None:
-            data = self._head + data
-            if len(data) < 2:
-                self._head = data
-                return []
-            self._head = b""
-            wrapped = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-            obj = self._obj = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        pieces: list[bytes] = []
-        while True:
-            want = min(limit - self.total + 1, _PIECE)
-            try:
-                piece = obj.decompress(data, want)
-            except zlib.error as exc:
-                raise _DecodeError(f"{self._coding}: {exc}") from None
-            if piece:
-                pieces.append(piece)
-                self.total += len(piece)
-                if self.total > limit:
-                    return pieces
-            if obj.eof:
-                data = obj.unused_data
-                if not data:
-                    return pieces
-                if self._coding != "gzip" or self._members >= _MAX_GZIP_MEMBERS:
-                    raise _DecodeError(f"{self._coding}: data after the end of the stream")
-                self._members += 1  # a gzip body may hold several members
-                obj = self._obj = zlib.decompressobj(_GZIP_WBITS)
-                continue
-            data = obj.unconsumed_tail
-            if not data and len(piece) < want:  # all input taken, no output pending
-                return pieces
-
-    def finish(self) -> None:
-        """Raise if the compressed stream was cut short."""
-        if self._started and (self._obj is None or not self._obj.eof):
-            raise _DecodeError(f"{self._coding}: the compressed body is incomplete")
-
-
-class _BodyReader:
-    """Collects one response body, at most ``limit`` bytes on the wire and decoded.
-
-    Written once for every transport: they feed it raw chunks (as they came off the
-    connection, still compressed) and take :meth:`finish`'s bytes.
-    """
-
-    __slots__ = ("_chunks", "_layers", "_limit", "_raw", "_status")
-
-    def __init__(self, status: int, headers: Mapping[str, str], limit: int) -> None:
-        self._status = status
-        self._limit = limit
-        self._raw = 0
-        self._chunks: list[bytes] = []
-        self._layers: list[_Inflater] = []
-        length = headers.get("content-length")
-        if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
-            self._too_large(f"announces {int(length)} bytes")
-        coding = headers.get("content-encoding")
-        if coding:
-            codings = [part.strip().lower() for part in coding.split(",")]
-            codings = [part for part in codings if part and part != "identity"]
-            if all(part in ("gzip", "x-gzip", "deflate") for part in codings):
-                # applied in the order listed: undone in reverse
-                self._layers = [
-                    _Inflater("deflate" if part == "deflate" else "gzip")
-                    for part in reversed(codings)
-                ]
-            # else: a coding we did not ask for: the body is passed on as it came
-
-    def _too_large(self, what: str) -> None:
-        raise AppSyncResponseTooLargeError(
-            f"the response body {what}, over the client's max_response_bytes "
-            f"({self._limit} bytes); nothing more was read",
-            status=self._status,
-            body=self._first(2048),
-        )
-
-    def _first(self, size: int) -> bytes:
-        first = bytearray()
-        for chunk in self._chunks:
-            first += chunk[: size - len(first)]
-            if len(first) >= size:
-                break
-        return bytes(first)
-
-    def feed(self, chunk: bytes) -> None:
-        """Take one raw chunk."""
-        self._raw += len(chunk)
-        limit = self._limit
-        if self._raw > limit:
-            self._too_large(f"is more than {limit} bytes on the wire")
-        if not self._layers:
-            if chunk:
-                self._chunks.append(chunk)
-            return
-        pieces = [chunk]
-        for layer in self._layers:
-            pieces = [out for piece in pieces for out in layer.feed(piece, limit)]
-            if layer.total > limit:
-                self._chunks.extend(pieces)
-                self._too_large(f"decodes to more than {limit} bytes")
-        self._chunks.extend(pieces)
-
-    def finish(self) -> bytes:
-        """The whole decoded body."""
-        for layer in self._layers:
-            layer.finish()
-        chunks = self._chunks
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _decode_failed(exc: _DecodeError) -> AppSyncNetworkError:
-    return AppSyncNetworkError(f"DecodingError: the response body does not decode ({exc})")
 
 
 # ----------------------------------------------------------------- connection reuse
@@ -445,7 +268,7 @@ class _HttpxTimeouts:
         """The timeout, and the request ``extensions`` that carry it."""
         timeout = request.timeout
         connect, read = timeout.connect, timeout.read
-        remaining = _remaining(request)
+        remaining = time_left(request)
         if remaining is not None and remaining < (connect if connect > read else read):
             connect, read = min(connect, remaining), min(read, remaining)
             cut = httpx.Timeout(read, connect=connect, pool=connect)
@@ -500,16 +323,16 @@ def _read_httpx(response: httpx.Response, request: HttpRequest, limit: int) -> b
     """The body of a streamed httpx response, bounded; the connection is retired if
     bytes followed the response's end. Closes the response."""
     try:
-        reader = _BodyReader(response.status_code, _framing(response.headers), limit)
+        reader = BodyReader(response.status_code, _framing(response.headers), limit)
         stream = cast("Iterable[bytes]", response.stream)
         deadline = request.deadline
         for chunk in stream:
             reader.feed(chunk)
-            _past(deadline)
+            past(deadline)
         _retire_if_overrun(stream, request.url)
         return reader.finish()
-    except _DecodeError as exc:
-        raise _decode_failed(exc) from None
+    except DecodeError as exc:
+        raise decode_failed(exc) from None
     finally:
         response.close()
 
@@ -517,7 +340,7 @@ def _read_httpx(response: httpx.Response, request: HttpRequest, limit: int) -> b
 class _Route:
     """How the owned client reaches one URL: the parsed URL, the transport its mounts
     and proxy settings pick, and the client's default headers, less
-    ``Accept-Encoding``: ours (the codings :class:`_BodyReader` decodes) goes last,
+    ``Accept-Encoding``: ours (the codings :class:`BodyReader` decodes) goes last,
     where ``client.post`` would put it."""
 
     __slots__ = ("default_names", "defaults", "transport", "url")
@@ -643,49 +466,6 @@ class HttpxTransport:
             self._client = None
 
 
-def _async_deadline(seconds: float | None) -> Any:
-    """A context manager cancelling its block after ``seconds`` (None: never)."""
-    import asyncio
-    import contextlib
-
-    if seconds is None:
-        return contextlib.nullcontext()
-    timeout = getattr(asyncio, "timeout", None)  # Python 3.11 and later
-    if timeout is not None:
-        return timeout(seconds)
-    return _WaitFor(seconds)  # pragma: no cover - Python 3.10
-
-
-class _WaitFor:  # pragma: no cover - Python 3.10 only
-    """``asyncio.timeout`` for Python 3.10: cancels the current task at the deadline
-    and turns that cancellation into ``TimeoutError``."""
-
-    def __init__(self, seconds: float) -> None:
-        self._seconds = seconds
-        self._handle: Any = None
-        self._fired = False
-
-    async def __aenter__(self) -> None:
-        import asyncio
-
-        task = asyncio.current_task()
-        assert task is not None
-
-        def fire() -> None:
-            self._fired = True
-            task.cancel()
-
-        self._handle = asyncio.get_running_loop().call_later(self._seconds, fire)
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        import asyncio
-
-        self._handle.cancel()
-        if self._fired and exc_type is asyncio.CancelledError:
-            raise TimeoutError from exc
-        return False
-
-
 class AsyncHttpxTransport:
     """Async transport over a user's ``httpx.AsyncClient``, used as given."""
 
@@ -699,7 +479,7 @@ class AsyncHttpxTransport:
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response, within the call's deadline."""
         try:
-            async with _async_deadline(_remaining(request)):
+            async with async_deadline(time_left(request)):
                 return await self._send(request)
         except TimeoutError as exc:  # the deadline's cancellation
             raise AppSyncTimeoutError("the call's deadline passed during the request") from exc
@@ -714,7 +494,7 @@ class AsyncHttpxTransport:
                 follow_redirects=False,  # a redirect must not carry our auth elsewhere
             )
             try:
-                reader = _BodyReader(response.status_code, _framing(response.headers), self._limit)
+                reader = BodyReader(response.status_code, _framing(response.headers), self._limit)
                 stream = cast("AsyncIterable[bytes]", response.stream)
                 async for chunk in stream:
                     reader.feed(chunk)
@@ -726,8 +506,8 @@ class AsyncHttpxTransport:
             raise _httpx_error(exc) from exc
         except httpx.HTTPError as exc:
             raise AppSyncNetworkError(f"{type(exc).__name__}: {exc}") from exc
-        except _DecodeError as exc:
-            raise _decode_failed(exc) from None
+        except DecodeError as exc:
+            raise decode_failed(exc) from None
         except UnicodeError as exc:
             raise _not_ascii(exc) from None
         return HttpResponse(response.status_code, response.headers, content)
@@ -739,121 +519,10 @@ class AsyncHttpxTransport:
 # ----------------------------------------------------------------- aiohttp
 
 
-@functools.cache
-def _guarded_protocol() -> Any:
-    """aiohttp's ``ResponseHandler``, made to retire a connection that receives bytes
-    while no request is waiting for them (aiohttp parses bytes arriving on an idle
-    pooled connection into a queued response, and the next request on it reads that
-    as its answer). Built on first use, so aiohttp is imported only by async users."""
-    from aiohttp.client_proto import ResponseHandler
-
-    lazy_read_timer = all(
-        hasattr(ResponseHandler, name)
-        for name in ("_reschedule_timeout", "_drop_timeout", "_on_read_timeout")
-    )
-
-    class GuardedResponseHandler(ResponseHandler):
-        _appsync_done = False  # the last response is complete: more bytes are overrun
-        _appsync_waiting = False  # a read wait is being timed (sock_read)
-        _appsync_last = 0.0  # when it began, or when bytes last came
-        _appsync_clock: Any = None  # the loop's time(), see _loop_clock
-        _appsync_armed: Any = None  # the timer this class armed last ...
-        _appsync_due = 0.0  # ... and when it fires (no TimerHandle.when() call)
-
-        if lazy_read_timer:
-            # aiohttp's sock_read timer, rescheduled (cancelled and made anew) at each
-            # request's start and on every chunk: here one timer per connection stays
-            # armed while requests follow each other, and each start or chunk only
-            # notes the time. When it fires it checks: the wait began (or bytes came)
-            # `timeout` ago or more -> aiohttp's own read timeout; else re-armed for
-            # then. Same deadline, no timer object per request or chunk.
-
-            def _reschedule_timeout(self) -> None:
-                timeout = self._read_timeout
-                handle = self._read_timeout_handle
-                if not timeout:
-                    self._appsync_waiting = False
-                    if handle is not None:
-                        handle.cancel()
-                        self._read_timeout_handle = None
-                    return
-                clock = self._appsync_clock
-                if clock is None:
-                    clock = self._appsync_clock = _loop_clock(self._loop)
-                now = clock()
-                self._appsync_last = now
-                self._appsync_waiting = True
-                due = now + timeout
-                if handle is None or handle is not self._appsync_armed or self._appsync_due > due:
-                    if handle is not None:
-                        handle.cancel()
-                    self._arm(due)
-
-            def _drop_timeout(self) -> None:
-                self._appsync_waiting = False  # an armed timer finds nothing to time
-                if self.transport is None or getattr(self, "_connection_lost_called", False):
-                    handle = self._read_timeout_handle
-                    if handle is not None:  # closed: nothing will be timed here again
-                        handle.cancel()
-                        self._read_timeout_handle = None
-
-            def _appsync_check(self) -> None:
-                self._read_timeout_handle = None
-                timeout = self._read_timeout
-                if not self._appsync_waiting or not timeout:
-                    return
-                due = self._appsync_last + timeout
-                loop = self._loop
-                if loop.time() >= due:
-                    self._appsync_waiting = False
-                    self._on_read_timeout()
-                else:
-                    self._arm(due)
-
-            def _arm(self, due: float) -> None:
-                handle = self._read_timeout_handle = self._loop.call_at(due, self._appsync_check)
-                self._appsync_armed = handle
-                self._appsync_due = due
-
-        def set_response_params(self, *args: Any, **kwargs: Any) -> None:
-            self._appsync_done = False  # a new request: its response may come
-            super().set_response_params(*args, **kwargs)
-
-        def data_received(self, data: bytes) -> None:
-            if self._appsync_done and data:
-                self._appsync_done = False
-                self.force_close()  # never pooled again
-                transport = self.transport
-                if transport is not None and len(self) == 0:  # not while one is unread
-                    transport.close()
-                return
-            super().data_received(data)
-            payload = self._payload
-            if payload is not None and payload.is_eof():
-                self._appsync_done = True
-
-    return GuardedResponseHandler
-
-
-def _loop_clock(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
-    """``loop.time``, or ``time.monotonic`` itself where that is all the loop's own
-    ``time()`` returns (asyncio's loops: one Python frame fewer per reading)."""
+def _running_loop() -> asyncio.AbstractEventLoop:
     import asyncio
 
-    own: object = type(loop).time
-    return time.monotonic if own is asyncio.BaseEventLoop.time else loop.time
-
-
-def _guard_connector(connector: Any) -> None:
-    """Have our own connector build :func:`_guarded_protocol` s (left as it is when its
-    protocol factory is not the one this code knows)."""
-    from aiohttp.client_proto import ResponseHandler
-
-    factory = getattr(connector, "_factory", None)
-    if isinstance(factory, functools.partial) and factory.func is ResponseHandler:
-        connector._factory = functools.partial(
-            _guarded_protocol(), *factory.args, **factory.keywords
-        )
+    return asyncio.get_running_loop()
 
 
 def _read_wait(total: float | None, read: float) -> float | None:
@@ -866,11 +535,10 @@ def _read_wait(total: float | None, read: float) -> float | None:
 
 
 class AiohttpTransport:
-    """Async transport over one aiohttp session (one connection pool per client).
-
-    The session is created lazily inside the running event loop; ``limit`` caps the
-    pool's open connections. Bodies are decoded here, not by aiohttp (see
-    :class:`_BodyReader`).
+    """The async transport: the client's own HTTP/1.1 connections (:class:`~._pool.Http1Pool`,
+    one pool per client and event loop, at most ``limit`` connections), or a user's
+    ``aiohttp.ClientSession``, used as given. Bodies are decoded here, not by aiohttp
+    (see :class:`~._bodies.BodyReader`).
     """
 
     def __init__(
@@ -882,6 +550,7 @@ class AiohttpTransport:
     ) -> None:
         self._session = session
         self._owned = session is None
+        self._pool: Http1Pool | None = None  # our own connections, when we own them
         self._limit = limit
         self._max_bytes = check_max_response_bytes(max_response_bytes)
         self._aiohttp: Any = None
@@ -890,6 +559,7 @@ class AiohttpTransport:
         self._last_timeout: tuple[Timeout | None, float | None, Any] = (None, None, None)
 
     def _ensure(self) -> aiohttp.ClientSession:
+        """The user's session, with aiohttp imported."""
         if self._aiohttp is None:
             import asyncio
 
@@ -897,16 +567,10 @@ class AiohttpTransport:
 
             self._aiohttp = aiohttp
             self._timeout_error = asyncio.TimeoutError  # TimeoutError from Python 3.11
-        if self._session is None:  # aclose forgets a session it closed
-            aiohttp = self._aiohttp
-            connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
-            _guard_connector(connector)
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                auto_decompress=False,
-                headers={"Accept-Encoding": ACCEPT_ENCODING},
-            )
-        return self._session
+        session = self._session
+        if session is None:
+            raise AppSyncConfigError("this transport sends over its own connections")
+        return session
 
     def _client_timeout(self, request: HttpRequest) -> Any:
         """``aiohttp.ClientTimeout`` for ``request``: connect and read waits, and the
@@ -915,12 +579,12 @@ class AiohttpTransport:
         itself rounds totals of 5 s and more up to the next second), the one built
         last for the same :class:`Timeout` is reused."""
         timeout = request.timeout
-        deadline = request.deadline  # _remaining(request), inlined: one frame fewer
+        deadline = request.deadline  # time_left(request), inlined: one frame fewer
         remaining = None
         if deadline is not None:
             remaining = deadline - _monotonic()
             if remaining <= 0:
-                raise _no_time_left()
+                raise no_time_left()
         total = timeout.total
         if remaining is not None and (total is None or total - remaining >= _REUSE_WITHIN):
             return self._aiohttp.ClientTimeout(
@@ -940,13 +604,18 @@ class AiohttpTransport:
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Send ``request`` and read the whole response."""
+        if self._owned:
+            pool = self._pool
+            if pool is None or pool.loop is not _running_loop():
+                pool = self._new_pool()
+            return await pool.send(request)
         session = self._session
         aiohttp = self._aiohttp
         if session is None or aiohttp is None:
             session = self._ensure()
             aiohttp = self._aiohttp
         client_timeout = self._client_timeout(request)
-        headers = request.headers if self._owned else _with_accept_encoding(request.headers)
+        headers = _with_accept_encoding(request.headers)
         try:
             async with session.post(
                 request.url,
@@ -954,10 +623,10 @@ class AiohttpTransport:
                 headers=headers,
                 timeout=client_timeout,
                 allow_redirects=False,  # a redirect must not carry our auth elsewhere
-                auto_decompress=False,  # decoded by _BodyReader, within max_response_bytes
+                auto_decompress=False,  # decoded by BodyReader, within max_response_bytes
             ) as response:
                 status, response_headers = response.status, response.headers
-                reader = _BodyReader(status, response_headers, self._max_bytes)
+                reader = BodyReader(status, response_headers, self._max_bytes)
                 content_stream = response.content
                 while True:
                     chunk = await content_stream.readany()
@@ -971,8 +640,8 @@ class AiohttpTransport:
             raise AppSyncTimeoutError("connect timed out", sent=False) from exc
         except self._timeout_error as exc:
             raise AppSyncTimeoutError("timed out waiting for the response") from exc
-        except _DecodeError as exc:
-            raise _decode_failed(exc) from None
+        except DecodeError as exc:
+            raise decode_failed(exc) from None
         except UnicodeError as exc:
             raise _not_ascii(exc) from None
         except (aiohttp.ClientError, OSError) as exc:
@@ -982,10 +651,20 @@ class AiohttpTransport:
                 "a request header holds a character aiohttp refuses; nothing was sent"
             ) from None
 
+    def _new_pool(self) -> Http1Pool:
+        """Our own connections, for the running event loop (those of a loop no longer
+        running are dropped: they cannot be used from another)."""
+        from ._pool import Http1Pool
+
+        old = self._pool
+        if old is not None:
+            old.drop()
+        pool = self._pool = Http1Pool(self._limit, self._max_bytes)
+        return pool
+
     async def aclose(self) -> None:
-        """Close the session if this transport created it."""
-        session = self._session
-        if self._owned and session is not None:
-            self._session = None  # the next call opens a new one
-            if not session.closed:
-                await session.close()
+        """Close the connections this transport opened (a user's session stays open)."""
+        pool = self._pool
+        if pool is not None:
+            self._pool = None  # the next call opens new ones
+            await pool.aclose()

@@ -36,12 +36,8 @@ from appsync_runtime import (
     AsyncAppSyncClient,
     BaseModel,
 )
+from appsync_runtime._bodies import DEFAULT_MAX_RESPONSE_BYTES, BodyReader, DecodeError
 from appsync_runtime._response import HttpResponse, parse_response, validate_json
-from appsync_runtime._transport import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    _BodyReader,  # pyright: ignore[reportPrivateUsage]
-    _DecodeError,  # pyright: ignore[reportPrivateUsage]
-)
 from tests.reliability.clients import KINDS, QUERY, calls, echoed
 from tests.reliability.conftest import KEY
 from tests.support.examples import examples
@@ -114,7 +110,7 @@ def test_the_reader_holds_the_limit_plus_one_piece_at_most(chunk: int) -> None:
     wire = bomb()
     tracemalloc.start()
     try:
-        reader = _BodyReader(200, {"content-encoding": "gzip"}, limit)
+        reader = BodyReader(200, {"content-encoding": "gzip"}, limit)
         with pytest.raises(AppSyncResponseTooLargeError):
             for at in range(0, len(wire), chunk):
                 reader.feed(wire[at : at + chunk])
@@ -236,7 +232,7 @@ def test_the_reader_returns_the_body_or_refuses_it_past_the_limit(
     chunks.append(wire[at:])
     fits = len(payload) <= limit and len(wire) <= limit
     try:
-        reader = _BodyReader(200, headers, limit)
+        reader = BodyReader(200, headers, limit)
         for chunk in chunks:
             reader.feed(chunk)
         body = reader.finish()
@@ -257,14 +253,14 @@ def test_the_reader_returns_the_body_or_refuses_it_past_the_limit(
     ],
 )
 def test_a_broken_compressed_body_is_a_decode_error(wire: bytes, coding: str) -> None:
-    reader = _BodyReader(200, {"content-encoding": coding}, MiB)
-    with pytest.raises(_DecodeError):
+    reader = BodyReader(200, {"content-encoding": coding}, MiB)
+    with pytest.raises(DecodeError):
         reader.feed(wire)
         reader.finish()
 
 
 def test_a_coding_not_asked_for_passes_through_untouched() -> None:
-    reader = _BodyReader(200, {"content-encoding": "br"}, MiB)
+    reader = BodyReader(200, {"content-encoding": "br"}, MiB)
     reader.feed(b"\x8b\x02\x80{}\x03")
     assert reader.finish() == b"\x8b\x02\x80{}\x03"
 

@@ -18,6 +18,7 @@ import logging
 import time
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from pydantic import Field
@@ -278,9 +279,10 @@ def test_decoding_refuses_what_json_refuses(body: bytes) -> None:
 # ------------------------------------------------------------------ aiohttp timeouts
 
 
-def test_aiohttp_timeout_is_reused_only_while_the_whole_total_is_ahead() -> None:
+def test_aiohttp_session_timeout_is_reused_only_while_the_whole_total_is_ahead() -> None:
     async def run() -> None:
-        transport = AiohttpTransport()
+        session = aiohttp.ClientSession()  # a user's session: aiohttp's own timeouts
+        transport = AiohttpTransport(session)
         transport._ensure()
         timeout = Timeout(connect=2, read=3, total=10)
 
@@ -295,6 +297,7 @@ def test_aiohttp_timeout_is_reused_only_while_the_whole_total_is_ahead() -> None
         none = transport._client_timeout(request(None))
         assert none.total is None and transport._client_timeout(request(None)) is none
         await transport.aclose()
+        await session.close()
 
     asyncio.run(run())
 
@@ -313,9 +316,12 @@ def test_iam_prepares_once_for_the_clients_own_headers(fake: FakeAppSync) -> Non
     assert signed[0] == signed[1] != signed[2]
 
 
-def test_aiohttp_read_timer_is_left_out_only_where_the_total_ends_the_read_in_time() -> None:
+def test_aiohttp_session_read_timer_is_left_out_only_where_the_total_ends_the_read_in_time() -> (
+    None
+):
     async def run() -> None:
-        transport = AiohttpTransport()
+        session = aiohttp.ClientSession()  # a user's session: aiohttp's own timeouts
+        transport = AiohttpTransport(session)
         transport._ensure()
 
         def timeout_for(total: float, read: float, left: float) -> Any:
@@ -333,11 +339,12 @@ def test_aiohttp_read_timer_is_left_out_only_where_the_total_ends_the_read_in_ti
         assert timeout_for(60, 30, 20).sock_read is None  # a retry with 20 s left
         assert timeout_for(60, 30, 29.5).sock_read == 30
         await transport.aclose()
+        await session.close()
 
     asyncio.run(run())
 
 
-def test_aiohttp_read_timeout_still_times_each_wait_on_a_reused_connection() -> None:
+def test_read_timeout_still_times_each_wait_on_a_reused_connection() -> None:
     """The read timer kept armed per connection: a body whose bytes keep coming
     within the read timeout is read whole, however long it takes; a silence as long
     as the read timeout fails the call, on the same pooled connection, also when a

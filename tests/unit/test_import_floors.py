@@ -33,12 +33,16 @@ FLOORS: dict[str, int] = {
     "_operation": 0,
     "_events": 0,
     "_useragent": 0,
+    "_http1": 0,
+    "_bodies": 0,
+    "_deadlines": 0,
     # 1: credentials, signing, auth strategies, transports
     "_credentials": 1,
     "_sigv4": 1,
     "_auth": 1,
     "_iam": 1,
     "_transport": 1,
+    "_pool": 1,
     "_options": 1,
     "_pages": 1,
     # 2: the call flow and the real-time core

@@ -1,0 +1,485 @@
+"""The async client's own HTTP/1.1 connections: a pool of asyncio protocols.
+
+The async client sends each request over one of its own keep-alive connections: the
+request is written as one buffer, the response is read by :class:`~._http1.ResponseParser`
+straight from the protocol's ``data_received``, and the caller's task wakes once, when
+the whole body has arrived. Compared with going through ``aiohttp.ClientSession``, a
+call builds no request, response or stream objects and arms no timer of its own; the
+saving is most of the transport's CPU per call.
+
+The guarantees are those of the other transports (:mod:`._transport`):
+
+- **One answer per connection turn.** A connection carries one request at a time and
+  goes back to the pool only when its response ended exactly by its framing and the
+  server did not ask to close. Bytes past the end of a response, or arriving while the
+  connection is idle, retire it. A call that fails or is cancelled half-way closes its
+  connection: nothing it left unread can reach another call.
+- **Deadlines.** Connecting (TCP and TLS) is cut to the connect timeout and to the
+  call's deadline; waiting for the response is cut to the read timeout (reset by each
+  arriving chunk, as ``sock_read`` is) and to the deadline. One timer per connection,
+  re-armed only when it fires early, serves every request the connection carries.
+- **Bounded bodies**, decoded by :class:`~._transport.BodyReader`.
+- **A bounded pool.** At most ``limit`` connections are open; a call finding none free
+  waits for one (first come, first served) within its deadline. Idle connections are
+  kept 15 seconds at most.
+
+TLS uses the system's trust store with hostname checking (``ssl.create_default_context``)
+and offers only ``http/1.1``. Requests go straight to the URL's host: like the client's
+aiohttp session before, no proxy settings from the environment apply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Final
+from urllib.parse import urlsplit
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ._bodies import ACCEPT_ENCODING, BodyReader, DecodeError, decode_failed
+from ._deadlines import async_deadline, no_time_left
+from ._http1 import FramingError, ResponseHead, ResponseParser
+from ._request import HttpRequest
+from ._response import HttpResponse
+from .errors import AppSyncConfigError, AppSyncNetworkError, AppSyncTimeoutError
+
+__all__ = ["Http1Pool"]
+
+KEEP_IDLE: Final = 15.0
+"""Seconds an idle connection is kept for reuse."""
+
+_monotonic = time.monotonic
+_HEADER_BREAKERS = frozenset("\r\n\x00")
+_Result = tuple[ResponseHead, "CIMultiDictProxy[str]", BodyReader]
+
+
+class _Target:
+    """What one URL needs for its requests: where to connect, and the request line."""
+
+    __slots__ = ("host", "key", "port", "request_line", "tls", "wire_host")
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+            raise AppSyncConfigError("the async client sends to http(s)://host/path URLs only")
+        self.tls = scheme == "https"
+        self.host = parts.hostname
+        try:
+            port = parts.port
+        except ValueError:
+            raise AppSyncConfigError("the URL's port is not a number from 0 to 65535") from None
+        self.port = port if port is not None else (443 if self.tls else 80)
+        self.key = (self.tls, self.host, self.port)
+        target = parts.path or "/"
+        if parts.query:
+            target = f"{target}?{parts.query}"
+        if any(char in target for char in " \r\n\x00"):
+            raise AppSyncConfigError("the URL's path holds a space or a line break")
+        self.request_line = f" {target} HTTP/1.1\r\n"
+        # the Host header a request without one gets: the URL's, less a default port
+        default = ":443" if self.tls else ":80"
+        netloc = parts.netloc
+        self.wire_host = netloc[: -len(default)] if netloc.endswith(default) else netloc
+
+
+def _bad_header() -> AppSyncConfigError:
+    # The value itself (a key or token, perhaps) is never repeated.
+    return AppSyncConfigError(
+        "a request header holds a character that is not printable ASCII; nothing was sent"
+    )
+
+
+def _request_bytes(request: HttpRequest, target: _Target) -> bytes:
+    """The request's head and body, as written."""
+    lines = [request.method, target.request_line]
+    host = accept = False
+    for name, value in request.headers.items():
+        lowered = name.lower()
+        if lowered == "host":
+            host = True
+        elif lowered == "accept-encoding":
+            accept = True
+        elif lowered == "content-length" or lowered == "transfer-encoding":
+            continue  # the body's own length is sent below
+        if not _HEADER_BREAKERS.isdisjoint(value) or not _HEADER_BREAKERS.isdisjoint(name):
+            raise _bad_header()
+        lines += (name, ": ", value, "\r\n")
+    if not host:
+        lines += ("Host: ", target.wire_host, "\r\n")
+    if not accept:
+        lines += ("Accept-Encoding: ", ACCEPT_ENCODING, "\r\n")
+    lines += ("Content-Length: ", str(len(request.content)), "\r\n\r\n")
+    try:
+        head = "".join(lines).encode("ascii")
+    except UnicodeError:
+        raise _bad_header() from None
+    if not head.isascii() or any(byte < 0x20 and byte not in b"\t\r\n" for byte in head):
+        raise _bad_header()
+    return head + request.content
+
+
+class _Connection(asyncio.Protocol):
+    """One connection: carries one request at a time for :class:`Http1Pool`."""
+
+    def __init__(self, pool: Http1Pool, key: tuple[bool, str, int]) -> None:
+        self._pool = pool
+        self.key = key
+        self.transport: asyncio.Transport | None = None
+        self.parser = ResponseParser()
+        self.waiter: asyncio.Future[_Result] | None = None
+        self.reader: BodyReader | None = None
+        self.headers: CIMultiDictProxy[str] | None = None
+        self.reusable = False  # idle, and may carry the next request
+        self.closed = False
+        self.idle_since = 0.0
+        self._limit = 0
+        self._loop = pool.loop
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_due = 0.0
+        self._read = 0.0  # the read wait of the request in flight (0: none timed)
+        self._deadline = 0.0  # its deadline on the loop's clock (inf: none)
+        self._last = 0.0  # when its wait began, or its last bytes came
+
+    # -- asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        waiter = self.waiter
+        if waiter is None or waiter.done():
+            self._retire()  # bytes nobody asked for: the framing is in doubt
+            return
+        self._last = self._clock()
+        try:
+            complete = self.parser.feed(data)
+        except BaseException as exc:  # framing, body limit, decoding
+            self._fail(exc)
+            return
+        if complete:
+            self._finish()
+
+    def eof_received(self) -> bool:
+        return False  # close the transport: connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.reusable = False
+        self._cancel_timer()
+        self._pool.lost(self)
+        waiter = self.waiter
+        if waiter is None or waiter.done():
+            return
+        try:
+            complete = self.parser.closed()
+        except BaseException as error:  # pragma: no cover - closed() raises nothing today
+            self._fail(error)
+            return
+        if complete:
+            self._finish()
+            return
+        started = self.parser.started
+        reason = f": {type(exc).__name__}: {exc}" if exc is not None else ""
+        what = "in the middle of the response" if started else "before answering"
+        waiter.set_exception(
+            AppSyncNetworkError(f"the server closed the connection {what}{reason}")
+        )
+
+    # -- one request
+
+    def _clock(self) -> float:
+        return self._loop.time()
+
+    def start(self, request: HttpRequest, limit: int) -> asyncio.Future[_Result]:
+        """Ready the connection for ``request``'s response; returns what to await."""
+        waiter: asyncio.Future[_Result] = self._loop.create_future()
+        self.waiter = waiter
+        self.reader = None
+        self.reusable = False
+        self._limit = limit
+        self.parser.start(self._on_head)
+        now = self._loop.time()
+        deadline = request.deadline
+        self._deadline = float("inf") if deadline is None else deadline - _monotonic() + now
+        read = self._read = request.timeout.read
+        self._last = now
+        due = min(now + read, self._deadline)
+        if self._timer is None or self._timer_due > due:
+            self._arm(due)
+        return waiter
+
+    def _on_head(self, head: ResponseHead) -> Callable[[bytes], object]:
+        headers = self.headers = CIMultiDictProxy(CIMultiDict(head.fields))
+        reader = self.reader = BodyReader(head.status, headers, self._limit)
+        return reader.feed
+
+    def _finish(self) -> None:
+        parser = self.parser
+        head = parser.head
+        waiter = self.waiter
+        reader = self.reader
+        headers = self.headers
+        assert head is not None and headers is not None and reader is not None
+        assert waiter is not None
+        self._read = 0.0
+        self.reusable = head.keep_alive and not parser.surplus and not self.closed
+        if not self.reusable and not self.closed:
+            self._close_transport()
+        waiter.set_result((head, headers, reader))
+
+    def _fail(self, exc: BaseException) -> None:
+        self._read = 0.0
+        self._retire()
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(exc)
+
+    # -- the read timer
+
+    def _arm(self, due: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._loop.call_at(due, self._on_timer)
+        self._timer_due = due
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        waiter = self.waiter
+        if not self._read or waiter is None or waiter.done():
+            return  # nothing is waiting: armed again by the next request
+        due = min(self._last + self._read, self._deadline)
+        if self._loop.time() >= due:
+            self._fail(AppSyncTimeoutError("timed out waiting for the response"))
+        else:
+            self._arm(due)
+
+    # -- closing
+
+    def _close_transport(self) -> None:
+        self.reusable = False
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            transport.close()
+
+    def _retire(self) -> None:
+        """Close the connection now, dropping whatever it holds unread."""
+        self.reusable = False
+        self._cancel_timer()
+        transport = self.transport
+        if transport is not None:
+            transport.abort()
+
+    def abort(self) -> None:
+        """Close the connection at once (its call failed or was cancelled)."""
+        self._read = 0.0
+        self._retire()
+
+
+class Http1Pool:
+    """Keep-alive HTTP/1.1 connections of one event loop, at most ``limit`` open."""
+
+    def __init__(self, limit: int, max_response_bytes: int) -> None:
+        self.limit = limit
+        self._max_bytes = max_response_bytes
+        self.loop: asyncio.AbstractEventLoop = asyncio.get_running_loop()
+        self._targets: dict[str, _Target] = {}
+        self._idle: dict[tuple[bool, str, int], list[_Connection]] = {}
+        self._open: set[_Connection] = set()
+        self._opening = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._ssl: ssl.SSLContext | None = None
+        self.closed = False
+
+    # -- bookkeeping
+
+    def lost(self, connection: _Connection) -> None:
+        """``connection`` closed: forget it and let a waiting call open another."""
+        if connection in self._open:
+            self._open.discard(connection)
+            idle = self._idle.get(connection.key)
+            if idle and connection in idle:
+                idle.remove(connection)
+            self._wake()
+
+    def _wake(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def _take(self, key: tuple[bool, str, int]) -> _Connection | None:
+        idle = self._idle.get(key)
+        if not idle:
+            return None
+        now = self.loop.time()
+        while idle:
+            connection = idle.pop()
+            transport = connection.transport
+            if (
+                connection.reusable
+                and transport is not None
+                and not transport.is_closing()
+                and now - connection.idle_since < KEEP_IDLE
+            ):
+                return connection
+            connection.abort()
+            self._open.discard(connection)
+        return None
+
+    def _release(self, connection: _Connection) -> None:
+        connection.waiter = None
+        connection.reader = None
+        connection.headers = None
+        if connection.reusable and not self.closed:
+            connection.idle_since = self.loop.time()
+            self._idle.setdefault(connection.key, []).append(connection)
+            if self._waiters:
+                self._wake()
+        else:
+            connection.abort()
+            if connection in self._open:
+                self._open.discard(connection)
+                self._wake()
+
+    # -- connecting
+
+    def _context(self) -> ssl.SSLContext:
+        context = self._ssl
+        if context is None:
+            context = self._ssl = ssl.create_default_context()
+            context.set_alpn_protocols(["http/1.1"])
+        return context
+
+    async def _connect(self, target: _Target, request: HttpRequest) -> _Connection:
+        key = target.key
+        while len(self._open) + self._opening >= self.limit:
+            connection = self._take(key)
+            if connection is not None:
+                return connection
+            waiter: asyncio.Future[None] = self.loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                await _within(waiter, request, "waiting for a free connection")
+            finally:
+                if not waiter.done():
+                    waiter.cancel()
+            connection = self._take(key)
+            if connection is not None:
+                return connection
+        timeout = request.timeout.connect
+        if request.deadline is not None:
+            left = request.deadline - _monotonic()
+            if left <= 0:
+                raise no_time_left()
+            timeout = min(timeout, left)
+        self._opening += 1
+        try:
+            connection = _Connection(self, key)
+            try:
+                async with async_deadline(timeout):
+                    await self.loop.create_connection(
+                        lambda: connection,
+                        target.host,
+                        target.port,
+                        ssl=self._context() if target.tls else None,
+                        server_hostname=target.host if target.tls else None,
+                        happy_eyeballs_delay=0.25,
+                    )
+            except (TimeoutError, asyncio.TimeoutError):
+                connection.abort()
+                raise AppSyncTimeoutError("connect timed out", sent=False) from None
+            except ssl.SSLError as exc:
+                connection.abort()
+                raise AppSyncNetworkError(
+                    f"cannot connect: TLS failed: {exc.reason or exc}", sent=False
+                ) from None
+            except (OSError, ValueError) as exc:  # refused, unreachable, DNS, IDNA
+                connection.abort()
+                raise AppSyncNetworkError(
+                    f"cannot connect: {type(exc).__name__}: {exc}", sent=False
+                ) from None
+            self._open.add(connection)
+            return connection
+        finally:
+            self._opening -= 1
+            if len(self._open) + self._opening < self.limit:
+                self._wake()
+
+    # -- sending
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` and read the whole response."""
+        target = self._targets.get(request.url)
+        if target is None:
+            target = self._targets[request.url] = _Target(request.url)
+        data = _request_bytes(request, target)
+        connection = self._take(target.key) or await self._connect(target, request)
+        waiter = connection.start(request, self._max_bytes)
+        transport = connection.transport
+        assert transport is not None
+        try:
+            transport.write(data)
+            head, headers, reader = await waiter
+            content = reader.finish()
+        except DecodeError as exc:
+            connection.abort()
+            raise decode_failed(exc) from None
+        except FramingError as exc:
+            connection.abort()
+            raise AppSyncNetworkError(f"the response is not valid HTTP/1.1: {exc}") from None
+        except BaseException:
+            connection.abort()
+            raise
+        finally:
+            self._release(connection)
+        return HttpResponse(head.status, headers, content)
+
+    def drop(self) -> None:
+        """Forget every connection (their loop is no longer the running one: they are
+        closed if it can still do that)."""
+        self.closed = True
+        for connection in list(self._open):
+            with contextlib.suppress(RuntimeError):  # its loop is closed, socket and all
+                connection.abort()
+        self._open.clear()
+        self._idle.clear()
+        self._waiters.clear()
+
+    async def aclose(self) -> None:
+        """Close every connection; a waiting call gets a network error."""
+        self.closed = True
+        for connection in list(self._open):
+            connection.abort()
+        self._open.clear()
+        self._idle.clear()
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(AppSyncNetworkError("the client was closed", sent=False))
+
+
+async def _within(waiter: asyncio.Future[None], request: HttpRequest, what: str) -> None:
+    if request.deadline is None:
+        await waiter
+        return
+    left = request.deadline - _monotonic()
+    if left <= 0:
+        raise no_time_left()
+    try:
+        async with async_deadline(left):
+            await asyncio.shield(waiter)
+    except (TimeoutError, asyncio.TimeoutError):
+        raise AppSyncTimeoutError(f"timed out {what}", sent=False) from None
