@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import ssl
 import time
 from collections import deque
@@ -54,7 +55,8 @@ KEEP_IDLE: Final = 15.0
 """Seconds an idle connection is kept for reuse."""
 
 _monotonic = time.monotonic
-_HEADER_BREAKERS = frozenset("\r\n\x00")
+_FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
+_INF = float("inf")
 _Result = tuple[ResponseHead, "CIMultiDictProxy[str]", BodyReader]
 
 
@@ -97,7 +99,8 @@ def _bad_header() -> AppSyncConfigError:
 
 def _request_bytes(request: HttpRequest, target: _Target) -> bytes:
     """The request's head and body, as written."""
-    lines = [request.method, target.request_line]
+    start = target.request_line
+    lines = [request.method, start]
     host = accept = False
     for name, value in request.headers.items():
         lowered = name.lower()
@@ -107,21 +110,17 @@ def _request_bytes(request: HttpRequest, target: _Target) -> bytes:
             accept = True
         elif lowered == "content-length" or lowered == "transfer-encoding":
             continue  # the body's own length is sent below
-        if not _HEADER_BREAKERS.isdisjoint(value) or not _HEADER_BREAKERS.isdisjoint(name):
-            raise _bad_header()
         lines += (name, ": ", value, "\r\n")
     if not host:
         lines += ("Host: ", target.wire_host, "\r\n")
     if not accept:
         lines += ("Accept-Encoding: ", ACCEPT_ENCODING, "\r\n")
     lines += ("Content-Length: ", str(len(request.content)), "\r\n\r\n")
-    try:
-        head = "".join(lines).encode("ascii")
-    except UnicodeError:
-        raise _bad_header() from None
-    if not head.isascii() or any(byte < 0x20 and byte not in b"\t\r\n" for byte in head):
+    head = "".join(lines)
+    # names are tokens, values printable ASCII or tabs: no line break can slip in
+    if _FIELDS.fullmatch(head, len(request.method) + len(start)) is None:
         raise _bad_header()
-    return head + request.content
+    return head.encode("ascii") + request.content
 
 
 class _Connection(asyncio.Protocol):
@@ -156,7 +155,7 @@ class _Connection(asyncio.Protocol):
         if waiter is None or waiter.done():
             self._retire()  # bytes nobody asked for: the framing is in doubt
             return
-        self._last = self._clock()
+        self._last = self._loop.time()
         try:
             complete = self.parser.feed(data)
         except BaseException as exc:  # framing, body limit, decoding
@@ -192,9 +191,6 @@ class _Connection(asyncio.Protocol):
         )
 
     # -- one request
-
-    def _clock(self) -> float:
-        return self._loop.time()
 
     def start(self, request: HttpRequest, limit: int) -> asyncio.Future[_Result]:
         """Ready the connection for ``request``'s response; returns what to await."""
@@ -373,9 +369,12 @@ class Http1Pool:
             self._waiters.append(waiter)
             try:
                 await _within(waiter, request, "waiting for a free connection")
-            finally:
-                if not waiter.done():
+            except BaseException:
+                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                    self._wake()  # the turn this call was given goes to the next in line
+                else:
                     waiter.cancel()
+                raise
             connection = self._take(key)
             if connection is not None:
                 return connection

@@ -7,10 +7,11 @@ an error: a redirect must not carry a key or token to another host), and raise o
 request provably never left the machine; :class:`AppSyncTimeoutError` for timeouts),
 :class:`AppSyncResponseTooLargeError`, and :class:`AppSyncConfigError` for a header
 value HTTP cannot carry (never repeated). The sync default is httpx; the async
-default is aiohttp, imported on first async use only, so sync users (most Lambda
-functions) never pay for importing it. A user's own ``httpx.Client`` or
-``httpx.AsyncClient`` is used as given, through its public API (its event hooks,
-auth, proxies and mounts all apply).
+default is the client's own HTTP/1.1 connections (:mod:`._pool`), loaded on first
+async use only, so sync users (most Lambda functions) never pay for importing them. A
+user's own ``httpx.Client``, ``httpx.AsyncClient`` or ``aiohttp.ClientSession`` is
+used as given, through its public API (its event hooks, auth, proxies and mounts all
+apply).
 
 Three guards hold on every transport:
 
@@ -27,8 +28,7 @@ Three guards hold on every transport:
   which is complete by its own framing (RFC 9112, section 6.3: the extra bytes are
   discarded, never read as a response). Bytes arriving later, while the connection
   is idle, make httpcore retire it when it is next taken (its idle socket is
-  readable); aiohttp would queue them as the next answer, so the async client's own
-  connector builds a protocol that closes such a connection instead.
+  readable); the async client's own connections close at once on such bytes.
 - **The call's deadline.** Each connect, write and read wait is cut to the time left
   before :attr:`HttpRequest.deadline`, and the time is checked between body chunks.
   On the sync client's own pool the cut is applied to every socket operation (a
