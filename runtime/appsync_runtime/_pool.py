@@ -112,13 +112,18 @@ def _request_bytes(request: HttpRequest, target: _Target) -> bytes:
             continue  # the body's own length is sent below
         lines += (name, ": ", value, "\r\n")
     if not host:
-        lines += ("Host: ", target.wire_host, "\r\n")
+        lines += ("Host", ": ", target.wire_host, "\r\n")
     if not accept:
-        lines += ("Accept-Encoding: ", ACCEPT_ENCODING, "\r\n")
-    lines += ("Content-Length: ", str(len(request.content)), "\r\n\r\n")
+        lines += ("Accept-Encoding", ": ", ACCEPT_ENCODING, "\r\n")
+    lines += ("Content-Length", ": ", str(len(request.content)), "\r\n", "\r\n")
     head = "".join(lines)
-    # names are tokens, values printable ASCII or tabs: no line break can slip in
-    if _FIELDS.fullmatch(head, len(request.method) + len(start)) is None:
+    # Names are tokens and values printable ASCII or tabs, and the head has a line per
+    # field (four pieces each) besides the request line and the blank line: no line
+    # break, and so no injected header, can slip in through a name or value.
+    if (
+        _FIELDS.fullmatch(head, len(request.method) + len(start)) is None
+        or head.count("\n") != (len(lines) - 3) // 4 + 2
+    ):
         raise _bad_header()
     return head.encode("ascii") + request.content
 
