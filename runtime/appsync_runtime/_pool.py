@@ -340,6 +340,16 @@ class Http1Pool:
             self._open.discard(connection)
         return None
 
+    def _close_one_idle(self) -> bool:
+        """Close an idle connection (to another host: none is left for this one)."""
+        for idle in self._idle.values():
+            if idle:
+                connection = idle.pop(0)  # the longest idle
+                connection.abort()
+                self._open.discard(connection)
+                return True
+        return False
+
     def _release(self, connection: _Connection) -> None:
         connection.waiter = None
         connection.reader = None
@@ -370,6 +380,8 @@ class Http1Pool:
             connection = self._take(key)
             if connection is not None:
                 return connection
+            if self._close_one_idle():
+                break  # an idle connection to another host made room
             waiter: asyncio.Future[None] = self.loop.create_future()
             self._waiters.append(waiter)
             try:
