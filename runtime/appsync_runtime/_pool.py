@@ -141,6 +141,7 @@ class _Connection(asyncio.Protocol):
         self.headers: CIMultiDictProxy[str] | None = None
         self.reusable = False  # idle, and may carry the next request
         self.closed = False
+        self._eof = False  # the server ended its side cleanly (FIN, or TLS close)
         self.idle_since = 0.0
         self._limit = 0
         self._loop = pool.loop
@@ -170,6 +171,7 @@ class _Connection(asyncio.Protocol):
             self._finish()
 
     def eof_received(self) -> bool:
+        self._eof = True
         return False  # close the transport: connection_lost follows
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -180,20 +182,18 @@ class _Connection(asyncio.Protocol):
         waiter = self.waiter
         if waiter is None or waiter.done():
             return
-        try:
-            complete = self.parser.closed()
-        except BaseException as error:  # pragma: no cover - closed() raises nothing today
-            self._fail(error)
-            return
-        if complete:
+        # Only the server ending its side cleanly ends a body read to the close: a reset
+        # (exc) cuts it short, and so does the client closing its own connection (no
+        # EOF). Over TLS, asyncio reports a TCP close without TLS close_notify as an
+        # EOF too, so there a truncated close-delimited body cannot be told apart.
+        if exc is None and self._eof and self.parser.closed():
             self._finish()
             return
         started = self.parser.started
         reason = f": {type(exc).__name__}: {exc}" if exc is not None else ""
         what = "in the middle of the response" if started else "before answering"
-        waiter.set_exception(
-            AppSyncNetworkError(f"the server closed the connection {what}{reason}")
-        )
+        who = "server" if self._eof or exc is not None else "client"
+        waiter.set_exception(AppSyncNetworkError(f"the {who} closed the connection {what}{reason}"))
 
     # -- one request
 
