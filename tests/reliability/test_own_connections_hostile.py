@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import socket
 import ssl
 import struct
@@ -22,9 +23,14 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from appsync_runtime import (
+    AppSyncError,
     AppSyncNetworkError,
+    AppSyncResponseTooLargeError,
+    AppSyncTimeoutError,
     Timeout,
 )
 from appsync_runtime._pool import Http1Pool
@@ -202,5 +208,285 @@ def test_aclose_during_a_close_delimited_body_fails_the_call() -> None:
             await transport.aclose()
             with pytest.raises(AppSyncNetworkError, match="the client closed the connection"):
                 await bounded(call, 1.0)
+
+    run(go())
+
+
+# ------------------------------------------------------------------ every failure, then the pool
+
+
+async def _then_pause(writer: asyncio.StreamWriter, data: bytes) -> None:
+    writer.write(data)
+    await writer.drain()
+    await asyncio.sleep(3)
+
+
+BEHAVIOURS: dict[str, tuple[Callable[[asyncio.StreamWriter], Awaitable[None]], type[BaseException]]]
+BEHAVIOURS = {}
+
+
+def behaviour(
+    error: type[BaseException],
+) -> Callable[
+    [Callable[[asyncio.StreamWriter], Awaitable[None]]],
+    Callable[[asyncio.StreamWriter], Awaitable[None]],
+]:
+    def register(
+        script: Callable[[asyncio.StreamWriter], Awaitable[None]],
+    ) -> Callable[[asyncio.StreamWriter], Awaitable[None]]:
+        BEHAVIOURS[script.__name__] = (script, error)
+        return script
+
+    return register
+
+
+@behaviour(AppSyncNetworkError)
+async def close_at_once(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+@behaviour(AppSyncNetworkError)
+async def reset_at_once(writer: asyncio.StreamWriter) -> None:
+    reset(writer)
+
+
+@behaviour(AppSyncNetworkError)
+async def reset_mid_head(writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-")
+    await writer.drain()
+    await asyncio.sleep(0.02)
+    reset(writer)
+
+
+@behaviour(AppSyncNetworkError)
+async def reset_mid_body(writer: asyncio.StreamWriter) -> None:
+    writer.write(answer(b"0123456789")[:-3])
+    await writer.drain()
+    await asyncio.sleep(0.02)
+    reset(writer)
+
+
+@behaviour(AppSyncNetworkError)
+async def close_mid_chunk(writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")
+    await writer.drain()
+    writer.close()
+
+
+@behaviour(AppSyncNetworkError)
+async def garbage(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+
+
+@behaviour(AppSyncNetworkError)
+async def switch_protocols(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n")
+
+
+@behaviour(AppSyncNetworkError)
+async def bad_gzip(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, answer(b"\x1f\x8b\x08\x00not gzip", b"Content-Encoding: gzip\r\n"))
+
+
+@behaviour(AppSyncNetworkError)
+async def truncated_gzip(writer: asyncio.StreamWriter) -> None:
+    body = gzip.compress(b'{"data": {"x": 1}}')[:-6]
+    await _then_pause(writer, answer(body, b"Content-Encoding: gzip\r\n"))
+
+
+@behaviour(AppSyncResponseTooLargeError)
+async def too_large_announced(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nabc")
+
+
+@behaviour(AppSyncResponseTooLargeError)
+async def too_large_chunked(writer: asyncio.StreamWriter) -> None:
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    await _then_pause(writer, head + b"800\r\n" + b"x" * 0x800 + b"\r\n" * 2)
+
+
+@behaviour(AppSyncResponseTooLargeError)
+async def gzip_bomb(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, answer(gzip.compress(b"\0" * 200_000), b"Content-Encoding: gzip\r\n"))
+
+
+@behaviour(AppSyncTimeoutError)
+async def silent(writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(3)
+
+
+@behaviour(AppSyncTimeoutError)
+async def head_then_silent(writer: asyncio.StreamWriter) -> None:
+    await _then_pause(writer, b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01")
+
+
+@behaviour(AppSyncTimeoutError)
+async def informational_storm(writer: asyncio.StreamWriter) -> None:
+    for _ in range(400):
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.005)
+
+
+LIMIT = 1024  # max_response_bytes for these calls
+
+
+@pytest.mark.parametrize("name", sorted(BEHAVIOURS))
+def test_after_any_failure_the_connection_goes_and_the_next_call_does_not_wait(name: str) -> None:
+    script, error = BEHAVIOURS[name]
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            body = await read_request(reader)
+            if body == b"hostile":
+                await script(writer)
+                return
+            writer.write(answer(body))
+            await writer.drain()
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(limit=1, max_response_bytes=LIMIT)
+            first = await transport.send(request(server.port, b"warm"))
+            assert first.content == b"warm"
+            started = time.monotonic()
+            with pytest.raises(error) as caught:
+                await bounded(
+                    transport.send(request(server.port, b"hostile", read=0.3, total=1)), 3
+                )
+            assert time.monotonic() - started < 1 + 1.5
+            assert isinstance(caught.value, AppSyncError)
+            await settled(pool_of(transport))
+            after = await bounded(transport.send(request(server.port, b"after", total=2)), 3)
+            assert after.content == b"after"
+            assert server.connections == 2
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
+
+
+# ------------------------------------------------------------------ cancellation, concurrency
+
+
+async def planned(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers each request as its body plans: ``id:delay_ms:pieces:mode`` (mode 0:
+    answer in ``pieces`` parts ``delay_ms`` apart; 1: close half-way; 2: reset
+    half-way; 3: answer twice)."""
+    while True:
+        body = await read_request(reader)
+        _, delay, pieces, mode = (int(part) for part in body.split(b":"))
+        data = answer(body)
+        if mode in (1, 2):
+            data = data[: len(data) // 2]
+        size = max(1, len(data) // pieces)
+        for at in range(0, len(data), size):
+            await asyncio.sleep(delay / 1000)
+            last = at + size >= len(data)
+            # a second answer comes with the end of the first (one write: one segment)
+            writer.write(
+                data[at : at + size] + (answer(b"not yours") if mode == 3 and last else b"")
+            )
+            await writer.drain()
+        if mode == 1:
+            writer.close()
+            return
+        if mode == 2:
+            await asyncio.sleep(delay / 1000)
+            reset(writer)
+            return
+
+
+_TLS: dict[str, ssl.SSLContext] = {}
+
+
+def _tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    if not _TLS:
+        trustme = pytest.importorskip("trustme")
+        ca = trustme.CA()
+        server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(server)
+        client = ssl.create_default_context()
+        ca.configure_trust(client)
+        _TLS.update(server=server, client=client)
+    return _TLS["server"], _TLS["client"]
+
+
+_CALLS = st.lists(
+    st.tuples(
+        st.integers(0, 6),  # server delay between pieces, ms
+        st.integers(1, 4),  # pieces
+        st.sampled_from([0, 0, 0, 1, 2, 3]),  # mode
+        st.one_of(st.none(), st.floats(0, 0.03)),  # cancel after (s)
+        st.sampled_from(["cancel", "timeout"]),  # how
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(calls=_CALLS, limit=st.integers(1, 3), tls=st.booleans())
+def test_cancelled_failed_and_answered_calls_in_any_mix(
+    calls: list[tuple[int, int, int, float | None, str]], limit: int, tls: bool
+) -> None:
+    """Calls sharing a small pool, cancelled at generated moments (while waiting for
+    a connection, connecting, or reading) or failed by the server: each gets its own
+    answer, CancelledError/TimeoutError (cancelled by its caller) or an AppSyncError;
+    no call lasts past its deadline, and the pool ends with nothing in flight."""
+    server_context, client_context = _tls_contexts() if tls else (None, None)
+
+    async def one(
+        transport: AiohttpTransport,
+        port: int,
+        n: int,
+        call: tuple[int, int, int, float | None, str],
+    ) -> None:
+        delay, pieces, mode, cancel_after, how = call
+        body = b"%d:%d:%d:%d" % (n, delay, pieces, mode)
+        req = request(port, body, read=1, total=2, scheme="https" if tls else "http")
+        started = time.monotonic()
+        try:
+            if cancel_after is not None and how == "timeout":
+                async with asyncio.timeout(cancel_after):
+                    response = await transport.send(req)
+            else:
+                response = await transport.send(req)
+        except (asyncio.CancelledError, TimeoutError):
+            assert cancel_after is not None
+            raise
+        except AppSyncError:
+            pass
+        else:
+            assert response.content == body
+            assert mode in (0, 3)
+        finally:
+            assert time.monotonic() - started < 2 + 1.5
+
+    async def go() -> None:
+        async with serving(planned, server_context) as server:
+            transport = AiohttpTransport(limit=limit)
+            pool = transport._new_pool()  # pyright: ignore[reportPrivateUsage]
+            pool._ssl = client_context  # pyright: ignore[reportPrivateUsage]
+            tasks = [
+                asyncio.ensure_future(one(transport, server.port, n, call))
+                for n, call in enumerate(calls)
+            ]
+            for task, call in zip(tasks, calls, strict=True):
+                if call[3] is not None and call[4] == "cancel":
+                    asyncio.get_running_loop().call_later(call[3], task.cancel)
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException) and not isinstance(
+                    result, (asyncio.CancelledError, TimeoutError)
+                ):
+                    raise result
+            await settled(pool)
+            assert len(pool._open) <= limit  # pyright: ignore[reportPrivateUsage]
+            body = b"%d:0:1:0" % len(calls)
+            scheme = "https" if tls else "http"
+            after = await bounded(transport.send(request(server.port, body, scheme=scheme)), 3)
+            assert after.content == body
+            await transport.aclose()
 
     run(go())
