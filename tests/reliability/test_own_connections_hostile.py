@@ -490,3 +490,150 @@ def test_cancelled_failed_and_answered_calls_in_any_mix(
             await transport.aclose()
 
     run(go())
+
+
+# ------------------------------------------------------------------ connecting
+
+
+@contextlib.contextmanager
+def full_backlog() -> Any:
+    """A listening port that completes no more handshakes: its backlog is full."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(8):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def _refused_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+@pytest.mark.parametrize("how", ["refused", "unresolvable", "connect timeout", "tls hangs"])
+def test_a_failed_connect_gives_back_its_slot(how: str) -> None:
+    """limit=1: a failed connect must free the one slot for the next call, and each
+    failure says nothing was sent."""
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(3)  # takes the TCP connection, never answers the TLS hello
+
+    async def go() -> None:
+        async with serving(silent) as hang, serving(echo_forever) as good:
+            transport = AiohttpTransport(limit=1)
+            with full_backlog() as backlog:
+                target, error = {
+                    "refused": (request(_refused_port(), b"x"), AppSyncNetworkError),
+                    "unresolvable": (
+                        request(80, b"x", host="nonexistent.invalid"),
+                        AppSyncNetworkError,
+                    ),
+                    "connect timeout": (request(backlog, b"x", connect=0.3), AppSyncTimeoutError),
+                    "tls hangs": (
+                        request(hang.port, b"x", connect=0.3, scheme="https"),
+                        AppSyncTimeoutError,
+                    ),
+                }[how]
+                for _ in range(2):
+                    with pytest.raises(error) as caught:
+                        await bounded(transport.send(target), 3)
+                    assert caught.value.sent is False
+                    await settled(pool_of(transport))
+            after = await bounded(transport.send(request(good.port, b"after")), 3)
+            assert after.content == b"after"
+            await transport.aclose()
+
+    run(go())
+
+
+def test_calls_waiting_behind_a_failing_connect_each_get_a_turn() -> None:
+    """limit=1, many calls at once to a port where connects time out: each call fails
+    by its own deadline, none waits for ever, and the slot is free after."""
+
+    async def go() -> None:
+        async with serving(echo_forever) as good:
+            transport = AiohttpTransport(limit=1)
+            with full_backlog() as port:
+                calls = [
+                    transport.send(request(port, b"%d" % n, connect=0.1, total=0.6))
+                    for n in range(6)
+                ]
+                results = await bounded(asyncio.gather(*calls, return_exceptions=True), 3)
+            assert all(isinstance(result, AppSyncTimeoutError) for result in results), results
+            await settled(pool_of(transport))
+            after = await bounded(transport.send(request(good.port, b"after")), 3)
+            assert after.content == b"after"
+            await transport.aclose()
+
+    run(go())
+
+
+# ------------------------------------------------------------------ closing
+
+
+def test_aclose_with_calls_in_flight_and_waiting() -> None:
+    """Every call then ends at once with an AppSyncError; the transport works after."""
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            body = await read_request(reader)
+            if body.startswith(b"stall"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01")
+                await writer.drain()
+                await asyncio.sleep(3)
+            writer.write(answer(body))
+            await writer.drain()
+
+    async def go() -> None:
+        async with serving(stall) as server:
+            transport = AiohttpTransport(limit=2)
+            calls = [
+                asyncio.ensure_future(transport.send(request(server.port, b"stall-%d" % n)))
+                for n in range(5)
+            ]
+            await asyncio.sleep(0.2)
+            await transport.aclose()
+            results = await bounded(asyncio.gather(*calls, return_exceptions=True), 1)
+            assert all(isinstance(result, AppSyncNetworkError) for result in results), results
+            after = await bounded(transport.send(request(server.port, b"after")), 3)
+            assert after.content == b"after"
+            await transport.aclose()
+
+    run(go())
+
+
+# ------------------------------------------------------------------ status lines
+
+
+@pytest.mark.parametrize("status", [b"000", b"099", b"042"])
+def test_a_status_below_100_is_refused_not_skipped_as_informational(status: bytes) -> None:
+    """Only 1xx heads are informational: a head with a status under 100 is not a
+    response at all, and what follows it must not be taken as the answer."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        body = await read_request(reader)
+        await _then_pause(writer, b"HTTP/1.1 " + status + b" Odd\r\n\r\n" + answer(body))
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport()
+            with pytest.raises(AppSyncNetworkError, match="status line"):
+                await bounded(transport.send(request(server.port, b"x")), 3)
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
