@@ -637,3 +637,26 @@ def test_a_status_below_100_is_refused_not_skipped_as_informational(status: byte
             await transport.aclose()
 
     run(go())
+
+
+def test_an_endless_stream_of_informational_heads_is_refused() -> None:
+    """With no total deadline, each 1xx head resets the read timeout: without a bound
+    on the heads of one response, a server sending them for ever holds the call for
+    ever. They count towards the head limit."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        for _ in range(20_000):
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" * 10)
+            await writer.drain()
+            await asyncio.sleep(0.0005)
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport()
+            with pytest.raises(AppSyncNetworkError, match="head"):
+                await bounded(transport.send(request(server.port, b"x", read=1, total=None)), 5)
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
