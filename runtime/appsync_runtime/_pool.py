@@ -10,8 +10,8 @@ saving is most of the transport's CPU per call.
 The guarantees are those of the other transports (:mod:`._transport`):
 
 - **One answer per connection turn.** A connection carries one request at a time and
-  goes back to the pool only when its response ended exactly by its framing and the
-  server did not ask to close. Bytes past the end of a response, or arriving while the
+  goes back to the pool only when its response ended exactly by its framing, the
+  server did not ask to close, and the request had gone out whole. Bytes past the end of a response, or arriving while the
   connection is idle, retire it. A call that fails or is cancelled half-way closes its
   connection: nothing it left unread can reach another call.
 - **Deadlines.** Connecting (TCP and TLS) is cut to the connect timeout and to the
@@ -229,7 +229,16 @@ class _Connection(asyncio.Protocol):
         assert head is not None and headers is not None and reader is not None
         assert waiter is not None
         self._read = 0.0
-        self.reusable = head.keep_alive and not parser.surplus and not self.closed
+        transport = self.transport
+        # reused only if the request went out whole: a server answering early (before
+        # reading a large body) would read the rest as the start of the next request
+        self.reusable = (
+            head.keep_alive
+            and not parser.surplus
+            and not self.closed
+            and transport is not None
+            and not transport.get_write_buffer_size()
+        )
         if not self.reusable and not self.closed:
             self._close_transport()
         waiter.set_result((head, headers, reader))

@@ -660,3 +660,43 @@ def test_an_endless_stream_of_informational_heads_is_refused() -> None:
             await transport.aclose()
 
     run(go())
+
+
+# ------------------------------------------------------------------ answered early
+
+
+def test_a_connection_answered_before_its_request_was_sent_is_not_reused() -> None:
+    """A server may answer before it has read the whole request (a large body). That
+    connection then still holds the rest of the body to send: reused, its next request
+    would go out behind it, and a server reading those bytes as a request would answer
+    them, in the next call's place. Like h11, the client reuses a connection only when
+    its request went out whole."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b"early" not in head:
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            writer.write(answer(await reader.readexactly(length)))
+            await echo_forever(reader, writer)
+            return
+        writer.write(answer(b"early"))
+        await writer.drain()
+        await asyncio.sleep(0.2)
+        rest = await reader.read(65536)
+        if not rest.startswith(b"POST"):  # what a server reading a request finds
+            writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 7\r\n\r\ngarbage")
+        while await reader.read(1 << 20):
+            pass
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport()
+            big = request(server.port, b"early" + b"x" * (32 << 20))
+            big.headers["x-mode"] = "early"
+            first = await bounded(transport.send(big), 5)
+            assert first.content == b"early"
+            second = await bounded(transport.send(request(server.port, b"second")), 5)
+            assert (second.status, second.content) == (200, b"second")
+            await transport.aclose()
+
+    run(go())
