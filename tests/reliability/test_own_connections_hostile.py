@@ -33,6 +33,7 @@ from appsync_runtime import (
     AppSyncTimeoutError,
     Timeout,
 )
+from appsync_runtime._deadlines import async_deadline
 from appsync_runtime._pool import Http1Pool
 from appsync_runtime._request import HttpRequest
 from appsync_runtime._transport import AiohttpTransport
@@ -221,19 +222,12 @@ async def _then_pause(writer: asyncio.StreamWriter, data: bytes) -> None:
     await asyncio.sleep(3)
 
 
-BEHAVIOURS: dict[str, tuple[Callable[[asyncio.StreamWriter], Awaitable[None]], type[BaseException]]]
-BEHAVIOURS = {}
+Script = Callable[[asyncio.StreamWriter], Awaitable[None]]
+BEHAVIOURS: dict[str, tuple[Script, type[BaseException]]] = {}
 
 
-def behaviour(
-    error: type[BaseException],
-) -> Callable[
-    [Callable[[asyncio.StreamWriter], Awaitable[None]]],
-    Callable[[asyncio.StreamWriter], Awaitable[None]],
-]:
-    def register(
-        script: Callable[[asyncio.StreamWriter], Awaitable[None]],
-    ) -> Callable[[asyncio.StreamWriter], Awaitable[None]]:
+def behaviour(error: type[BaseException]) -> Callable[[Script], Script]:
+    def register(script: Script) -> Script:
         BEHAVIOURS[script.__name__] = (script, error)
         return script
 
@@ -448,7 +442,7 @@ def test_cancelled_failed_and_answered_calls_in_any_mix(
         started = time.monotonic()
         try:
             if cancel_after is not None and how == "timeout":
-                async with asyncio.timeout(cancel_after):
+                async with async_deadline(cancel_after):  # asyncio.timeout from 3.11
                     response = await transport.send(req)
             else:
                 response = await transport.send(req)
