@@ -11,9 +11,10 @@ The guarantees are those of the other transports (:mod:`._transport`):
 
 - **One answer per connection turn.** A connection carries one request at a time and
   goes back to the pool only when its response ended exactly by its framing, the
-  server did not ask to close, and the request had gone out whole. Bytes past the end of a response, or arriving while the
-  connection is idle, retire it. A call that fails or is cancelled half-way closes its
-  connection: nothing it left unread can reach another call.
+  server did not ask to close, and the request had gone out whole. Bytes past the end
+  of a response, or arriving while the connection is idle, retire it. A call that
+  fails or is cancelled half-way closes its connection: nothing it left unread can
+  reach another call.
 - **Deadlines.** Connecting (TCP and TLS) is cut to the connect timeout and to the
   call's deadline; waiting for the response is cut to the read timeout (reset by each
   arriving chunk, as ``sock_read`` is) and to the deadline. One timer per connection,
@@ -33,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import socket
 import ssl
 import time
 from collections import deque
@@ -295,6 +297,16 @@ class _Connection(asyncio.Protocol):
         self._read = 0.0
         self._retire()
 
+    def shut_down(self) -> None:
+        """End the connection of an event loop that is closed: asyncio can no longer
+        close its transport (that takes a turn of the loop), so the socket is shut down
+        (the server sees the close now; the garbage collector frees the rest)."""
+        transport = self.transport
+        sock = None if transport is None else transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
 
 class Http1Pool:
     """Keep-alive HTTP/1.1 connections of one event loop, at most ``limit`` open."""
@@ -472,23 +484,25 @@ class Http1Pool:
             self._release(connection)
         return HttpResponse(head.status, headers, content)
 
-    def drop(self) -> None:
-        """Forget every connection (their loop is no longer the running one: they are
-        closed if it can still do that)."""
+    def _close_all(self) -> None:
         self.closed = True
+        ended = self.loop.is_closed()
         for connection in list(self._open):
-            with contextlib.suppress(RuntimeError):  # its loop is closed, socket and all
+            if ended:
+                connection.shut_down()
+            else:
                 connection.abort()
         self._open.clear()
+
+    def drop(self) -> None:
+        """Close and forget every connection (their loop is no longer the running one)."""
+        self._close_all()
         self._idle.clear()
         self._waiters.clear()
 
     async def aclose(self) -> None:
         """Close every connection; a waiting call gets a network error."""
-        self.closed = True
-        for connection in list(self._open):
-            connection.abort()
-        self._open.clear()
+        self._close_all()
         self._idle.clear()
         while self._waiters:
             waiter = self._waiters.popleft()

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import gzip
 import socket
 import ssl
 import struct
+import threading
 import time
+import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -694,3 +697,114 @@ def test_a_connection_answered_before_its_request_was_sent_is_not_reused() -> No
             await transport.aclose()
 
     run(go())
+
+
+# ------------------------------------------------------------------ event loops ending
+
+
+@contextlib.contextmanager
+def threaded_echo() -> Any:
+    """An echo server in a thread (it outlives event loops); yields its port and a
+    list that gets one entry per connection the client closed."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    closed: list[int] = []
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        conn.settimeout(0.05)
+        buffer = b""
+        with conn:
+            while not stop.is_set():
+                try:
+                    data = conn.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    closed.append(1)
+                    return
+                buffer += data
+                if b"\r\n\r\n" in buffer:
+                    head, _, body = buffer.partition(b"\r\n\r\n")
+                    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                    if len(body) >= length:
+                        conn.sendall(answer(body[:length]))
+                        buffer = body[length:]
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], closed
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def test_connections_of_an_event_loop_that_ended_are_closed_by_the_next() -> None:
+    """``asyncio.run`` per call (as a Lambda handler may do) with one client: the idle
+    connection the first loop left cannot be used by the next; it is closed then,
+    not left open until the garbage collector finds it."""
+    transport = AiohttpTransport()
+
+    async def call(port: int, body: bytes) -> None:
+        assert (await transport.send(request(port, body))).content == body
+
+    collecting = gc.isenabled()
+    gc.disable()  # the collector would close it too, at some later time
+    try:
+        with threaded_echo() as (port, closed):
+            run(call(port, b"first loop"))
+            time.sleep(0.1)
+            assert not closed
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                run(call(port, b"second loop"))
+            for _ in range(40):
+                if closed:
+                    break
+                time.sleep(0.025)
+            assert closed, "the first loop's connection is still open"
+            run(transport.aclose())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def test_aclose_after_the_event_loop_ended_closes_the_connections() -> None:
+    """A client used in one ``asyncio.run`` and closed in another: aclose neither
+    raises (asyncio cannot close a transport of a closed loop) nor leaves the first
+    loop's connection open."""
+    transport = AiohttpTransport()
+
+    async def call(port: int) -> None:
+        assert (await transport.send(request(port, b"x"))).content == b"x"
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with threaded_echo() as (port, closed):
+            run(call(port))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                run(transport.aclose())
+            for _ in range(40):
+                if closed:
+                    break
+                time.sleep(0.025)
+            assert closed, "the connection is still open"
+    finally:
+        if collecting:
+            gc.enable()
