@@ -808,3 +808,83 @@ def test_aclose_after_the_event_loop_ended_closes_the_connections() -> None:
     finally:
         if collecting:
             gc.enable()
+
+
+# ------------------------------------------------------------------ framings, generated
+
+
+@st.composite
+def planned_responses(draw: st.DrawFn) -> tuple[bytes, bytes, bool]:
+    """A valid response: its bytes, the body a caller must get (decoded), and whether
+    its connection may carry the next request."""
+    body = draw(st.binary(max_size=400))
+    wire = body
+    fields = [b"Content-Type: application/json"]
+    if draw(st.booleans()):
+        wire = gzip.compress(body)
+        fields.append(b"Content-Encoding: gzip")
+    out = b""
+    for _ in range(draw(st.integers(0, 2))):
+        out += b"HTTP/1.1 %d Info\r\nX-Hint: a\r\n\r\n" % draw(st.sampled_from([100, 102, 103]))
+    minor = draw(st.sampled_from([b"1", b"1", b"0"]))
+    framing = draw(st.sampled_from(["length", "chunked", "close"]))
+    keep = minor == b"1" and framing != "close"
+    if keep and draw(st.integers(0, 3)) == 0:
+        fields.append(b"Connection: close")
+        keep = False
+    if framing == "length":
+        fields.append(b"Content-Length: %d" % len(wire))
+        payload = wire
+    elif framing == "chunked":
+        fields.append(b"Transfer-Encoding: chunked")
+        payload = b""
+        rest = wire
+        while rest:
+            size = draw(st.integers(1, max(1, len(rest))))
+            ext = draw(st.sampled_from([b"", b";x=1", b';name="v"']))
+            payload += b"%x%s\r\n%s\r\n" % (size, ext, rest[:size])
+            rest = rest[size:]
+        payload += b"0\r\n" + draw(st.sampled_from([b"", b"X-Trailer: t\r\n"])) + b"\r\n"
+    else:
+        payload = wire
+    out += b"HTTP/1." + minor + b" 200 OK\r\n" + b"".join(f + b"\r\n" for f in fields) + b"\r\n"
+    return out + payload, body, keep
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plans=st.lists(planned_responses(), min_size=1, max_size=4),
+    cuts=st.lists(st.integers(1, 600), max_size=4),
+)
+def test_generated_framings_over_a_keep_alive_connection(
+    plans: list[tuple[bytes, bytes, bool]], cuts: list[int]
+) -> None:
+    """Calls in turn, each answered with a generated response (1xx heads, length,
+    chunked or read-to-close, gzip, Connection: close) sent in generated pieces: each
+    call gets exactly its body, and a connection is reused exactly when it may be."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            data, _, keep = plans[int(await read_request(reader))]
+            start = 0
+            for cut in [*sorted(set(cuts)), len(data)]:
+                if start < cut <= len(data):
+                    writer.write(data[start:cut])
+                    await writer.drain()
+                    await asyncio.sleep(0.001)
+                    start = cut
+            if not keep:
+                writer.close()
+                return
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(limit=1)
+            for n, (_, body, _) in enumerate(plans):
+                response = await bounded(transport.send(request(server.port, b"%d" % n)), 3)
+                assert response.content == body
+            assert server.connections == 1 + sum(not keep for _, _, keep in plans[:-1])
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
