@@ -19,7 +19,9 @@ The guarantees are those of the other transports (:mod:`._transport`):
   call's deadline; waiting for the response is cut to the read timeout (reset by each
   arriving chunk, as ``sock_read`` is) and to the deadline. One timer per connection,
   re-armed only when it fires early, serves every request the connection carries.
-- **Bounded bodies**, decoded by :class:`~._transport.BodyReader`.
+- **Bounded bodies**, decoded by :class:`~._transport.BodyReader`; and bounded
+  responses: all the bytes read for one (heads and chunk framing too) stay under
+  twice the body limit plus 128 KiB.
 - **A bounded pool.** At most ``limit`` connections are open; a call finding none free
   waits for one (first come, first served) within its deadline. Idle connections are
   kept 15 seconds at most.
@@ -46,10 +48,15 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._bodies import ACCEPT_ENCODING, BodyReader, DecodeError, decode_failed
 from ._deadlines import async_deadline, no_time_left
-from ._http1 import FramingError, ResponseHead, ResponseParser
+from ._http1 import MAX_HEAD_BYTES, FramingError, ResponseHead, ResponseParser
 from ._request import HttpRequest
 from ._response import HttpResponse
-from .errors import AppSyncConfigError, AppSyncNetworkError, AppSyncTimeoutError
+from .errors import (
+    AppSyncConfigError,
+    AppSyncNetworkError,
+    AppSyncResponseTooLargeError,
+    AppSyncTimeoutError,
+)
 
 __all__ = ["Http1Pool"]
 
@@ -146,6 +153,7 @@ class _Connection(asyncio.Protocol):
         self._eof = False  # the server ended its side cleanly (FIN, or TLS close)
         self.idle_since = 0.0
         self._limit = 0
+        self._wire = 0  # bytes received for the response in flight
         self._loop = pool.loop
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due = 0.0
@@ -171,6 +179,10 @@ class _Connection(asyncio.Protocol):
             return
         if complete:
             self._finish()
+            return
+        self._wire += len(data)
+        if self._wire > 2 * (self._limit + MAX_HEAD_BYTES):
+            self._fail(self._too_much())
 
     def eof_received(self) -> bool:
         self._eof = True
@@ -206,6 +218,7 @@ class _Connection(asyncio.Protocol):
         self.reader = None
         self.reusable = False
         self._limit = limit
+        self._wire = 0
         self.parser.start(self._on_head)
         now = self._loop.time()
         deadline = request.deadline
@@ -216,6 +229,15 @@ class _Connection(asyncio.Protocol):
         if self._timer is None or self._timer_due > due:
             self._arm(due)
         return waiter
+
+    def _too_much(self) -> AppSyncResponseTooLargeError:
+        head = self.parser.head
+        return AppSyncResponseTooLargeError(
+            f"the response is more than {2 * (self._limit + MAX_HEAD_BYTES)} bytes on the "
+            f"wire (heads and chunk framing included), more than the client's "
+            f"max_response_bytes ({self._limit} bytes) allows; nothing more was read",
+            status=None if head is None else head.status,
+        )
 
     def _on_head(self, head: ResponseHead) -> Callable[[bytes], object]:
         headers = self.headers = CIMultiDictProxy(CIMultiDict(head.fields))

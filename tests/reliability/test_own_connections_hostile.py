@@ -888,3 +888,30 @@ def test_generated_framings_over_a_keep_alive_connection(
             await transport.aclose()
 
     run(go())
+
+
+def test_chunk_framing_cannot_make_a_response_read_without_bound() -> None:
+    """Chunk-size lines (extensions and all) are not body bytes: one byte of body per
+    kilobyte of framing would let a server make a call read ``max_response_bytes``
+    thousandfold (64 GB by default) before the body limit applies. The bytes read for
+    one response are bounded too."""
+    extension = b";e=" + b"x" * 1000
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(1000):  # 1000 body bytes (under the limit), about 1 MB in all
+            writer.write(b"1" + extension + b"\r\nA\r\n")
+            await writer.drain()
+        writer.write(b"0\r\n\r\n")
+        await _then_pause(writer, b"")
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(max_response_bytes=LIMIT)
+            with pytest.raises(AppSyncResponseTooLargeError):
+                await bounded(transport.send(request(server.port, b"x", total=None)), 5)
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
