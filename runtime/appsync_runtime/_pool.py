@@ -42,7 +42,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -66,6 +66,7 @@ KEEP_IDLE: Final = 15.0
 _monotonic = time.monotonic
 _FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
 _INF = float("inf")
+_TARGET_SAFE = "".join(map(chr, range(0x21, 0x7F)))  # kept as they are in a request target
 _Result = tuple[ResponseHead, "CIMultiDictProxy[str]", BodyReader]
 
 
@@ -75,28 +76,44 @@ class _Target:
     __slots__ = ("host", "key", "port", "request_line", "tls", "wire_host")
 
     def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unclosed IPv6 bracket
+            raise AppSyncConfigError("the URL is not a valid http(s) URL") from None
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
             raise AppSyncConfigError("the async client sends to http(s)://host/path URLs only")
         self.tls = scheme == "https"
-        self.host = parts.hostname
         try:
             port = parts.port
         except ValueError:
             raise AppSyncConfigError("the URL's port is not a number from 0 to 65535") from None
         self.port = port if port is not None else (443 if self.tls else 80)
+        # the Host header a request without one gets: the URL's, less a default port
+        default = ":443" if self.tls else ":80"
+        netloc = parts.netloc
+        self.wire_host = netloc[: -len(default)] if netloc.endswith(default) else netloc
+        host = parts.hostname
+        if not host.isascii():  # an internationalized name: sent in its ASCII form
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise AppSyncConfigError("the URL's host is not a valid host name") from None
+            self.wire_host = host if port is None or f":{port}" == default else f"{host}:{port}"
+        if not host.isprintable() or " " in host:
+            raise AppSyncConfigError("the URL's host is not a valid host name")
+        self.host = host
         self.key = (self.tls, self.host, self.port)
         target = parts.path or "/"
         if parts.query:
             target = f"{target}?{parts.query}"
         if any(char in target for char in " \r\n\x00"):
             raise AppSyncConfigError("the URL's path holds a space or a line break")
+        try:  # other characters HTTP cannot carry as UTF-8 percent-escapes, as httpx does
+            target = quote(target, safe=_TARGET_SAFE)
+        except UnicodeError:
+            raise AppSyncConfigError("the URL's path is not valid Unicode text") from None
         self.request_line = f" {target} HTTP/1.1\r\n"
-        # the Host header a request without one gets: the URL's, less a default port
-        default = ":443" if self.tls else ":80"
-        netloc = parts.netloc
-        self.wire_host = netloc[: -len(default)] if netloc.endswith(default) else netloc
 
 
 def _bad_header() -> AppSyncConfigError:
