@@ -223,7 +223,7 @@ class _Connection(asyncio.Protocol):
         started = self.parser.started
         reason = f": {type(exc).__name__}: {exc}" if exc is not None else ""
         what = "in the middle of the response" if started else "before answering"
-        who = "server" if self._eof or exc is not None else "client"
+        who = "client" if self._pool.closed and exc is None and not self._eof else "server"
         waiter.set_exception(AppSyncNetworkError(f"the {who} closed the connection {what}{reason}"))
 
     # -- one request
