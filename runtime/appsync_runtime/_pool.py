@@ -23,8 +23,9 @@ The guarantees are those of the other transports (:mod:`._transport`):
   responses: all the bytes read for one (heads and chunk framing too) stay under
   twice the body limit plus 128 KiB.
 - **A bounded pool.** At most ``limit`` connections are open; a call finding none free
-  waits for one (first come, first served) within its deadline. Idle connections are
-  kept 15 seconds at most.
+  waits for one (first come, first served) within its deadline: a connection freed,
+  or a slot to open one, is handed to the longest-waiting call, never taken by a call
+  coming later. Idle connections are kept 15 seconds at most.
 
 TLS uses the system's trust store with hostname checking (``ssl.create_default_context``)
 and offers only ``http/1.1``. Requests go straight to the URL's host: like the client's
@@ -41,7 +42,7 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -358,43 +359,51 @@ class Http1Pool:
         self._idle: dict[tuple[bool, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._opening = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._waiters: deque[asyncio.Future[_Connection | None]] = deque()
         self._ssl: ssl.SSLContext | None = None
         self.closed = False
 
     # -- bookkeeping
 
     def lost(self, connection: _Connection) -> None:
-        """``connection`` closed: forget it and let a waiting call open another."""
+        """``connection`` closed: forget it; its slot goes to the longest-waiting call."""
         if connection in self._open:
             self._open.discard(connection)
             idle = self._idle.get(connection.key)
             if idle and connection in idle:
                 idle.remove(connection)
-            self._wake()
+            self._free_slot()
 
-    def _wake(self) -> None:
+    def _next_waiter(self) -> asyncio.Future[_Connection | None] | None:
         waiters = self._waiters
         while waiters:
             waiter = waiters.popleft()
             if not waiter.done():
-                waiter.set_result(None)
-                return
+                return waiter
+        return None
+
+    def _free_slot(self) -> None:
+        """A slot is free: the longest-waiting call gets it, counted as opening from now
+        on, so that no call coming later can take it first."""
+        waiter = self._next_waiter()
+        if waiter is not None:
+            self._opening += 1
+            waiter.set_result(None)
+
+    def _usable(self, connection: _Connection) -> bool:
+        transport = connection.transport
+        return (
+            connection.reusable
+            and transport is not None
+            and not transport.is_closing()
+            and self.loop.time() - connection.idle_since < KEEP_IDLE
+        )
 
     def _take(self, key: tuple[bool, str, int]) -> _Connection | None:
         idle = self._idle.get(key)
-        if not idle:
-            return None
-        now = self.loop.time()
         while idle:
             connection = idle.pop()
-            transport = connection.transport
-            if (
-                connection.reusable
-                and transport is not None
-                and not transport.is_closing()
-                and now - connection.idle_since < KEEP_IDLE
-            ):
+            if self._usable(connection):
                 return connection
             connection.abort()
             self._open.discard(connection)
@@ -410,20 +419,27 @@ class Http1Pool:
                 return True
         return False
 
+    def _reuse(self, connection: _Connection) -> None:
+        """An idle connection goes to the longest-waiting call, else to the idle list:
+        a call coming later cannot take it first."""
+        connection.idle_since = self.loop.time()
+        waiter = self._next_waiter()
+        if waiter is not None:
+            waiter.set_result(connection)
+        else:
+            self._idle.setdefault(connection.key, []).append(connection)
+
     def _release(self, connection: _Connection) -> None:
         connection.waiter = None
         connection.reader = None
         connection.headers = None
         if connection.reusable and not self.closed:
-            connection.idle_since = self.loop.time()
-            self._idle.setdefault(connection.key, []).append(connection)
-            if self._waiters:
-                self._wake()
+            self._reuse(connection)
         else:
             connection.abort()
             if connection in self._open:
                 self._open.discard(connection)
-                self._wake()
+                self._free_slot()
 
     # -- connecting
 
@@ -434,36 +450,62 @@ class Http1Pool:
             context.set_alpn_protocols(["http/1.1"])
         return context
 
-    async def _connect(self, target: _Target, request: HttpRequest) -> _Connection:
-        key = target.key
-        while len(self._open) + self._opening >= self.limit:
-            connection = self._take(key)
-            if connection is not None:
-                return connection
-            if self._close_one_idle():
-                break  # an idle connection to another host made room
-            waiter: asyncio.Future[None] = self.loop.create_future()
-            self._waiters.append(waiter)
+    async def _turn(self, key: tuple[bool, str, int], request: HttpRequest) -> _Connection | None:
+        """Wait (first come, first served) until a connection to ``key`` is free
+        (returned) or a slot to open one is (None; already counted as opening)."""
+        again = False
+        while True:
+            if again and (len(self._open) + self._opening < self.limit or self._close_one_idle()):
+                self._opening += 1
+                return None
+            waiter: asyncio.Future[_Connection | None] = self.loop.create_future()
+            if again:
+                self._waiters.appendleft(waiter)
+            else:
+                self._waiters.append(waiter)
             try:
                 await _within(waiter, request, "waiting for a free connection")
             except BaseException:
-                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
-                    self._wake()  # the turn this call was given goes to the next in line
-                else:
+                if not waiter.done() or waiter.cancelled() or waiter.exception() is not None:
                     waiter.cancel()
+                else:  # given a turn too late to take it: it goes to the next in line
+                    given = waiter.result()
+                    if given is None:
+                        self._opening -= 1
+                        self._free_slot()
+                    elif self._usable(given):
+                        self._reuse(given)
+                    elif given in self._open:
+                        given.abort()
+                        self._open.discard(given)
+                        self._free_slot()
                 raise
-            connection = self._take(key)
-            if connection is not None:
-                return connection
-        timeout = request.timeout.connect
-        if request.deadline is not None:
-            left = request.deadline - _monotonic()
-            if left <= 0:
-                raise no_time_left()
-            timeout = min(timeout, left)
-        self._opening += 1
+            given = waiter.result()
+            if given is None or (given.key == key and self._usable(given)):
+                return given
+            if given in self._open:  # another host's, or expired: its slot is this call's
+                given.abort()
+                self._open.discard(given)
+                self._opening += 1
+                return None
+            again = True  # it closed and its slot went on: wait again, first in line
+
+    async def _connect(self, target: _Target, request: HttpRequest) -> _Connection:
+        key = target.key
+        if len(self._open) + self._opening < self.limit or self._close_one_idle():
+            self._opening += 1
+        else:
+            given = await self._turn(key, request)
+            if given is not None:
+                return given
+        connection = _Connection(self, key)
         try:
-            connection = _Connection(self, key)
+            timeout = request.timeout.connect
+            if request.deadline is not None:
+                left = request.deadline - _monotonic()
+                if left <= 0:
+                    raise no_time_left()
+                timeout = min(timeout, left)
             try:
                 async with async_deadline(timeout):
                     await self.loop.create_connection(
@@ -491,8 +533,8 @@ class Http1Pool:
             return connection
         finally:
             self._opening -= 1
-            if len(self._open) + self._opening < self.limit:
-                self._wake()
+            if connection not in self._open:  # not opened: the slot goes to the next in line
+                self._free_slot()
 
     # -- sending
 
@@ -549,7 +591,7 @@ class Http1Pool:
                 waiter.set_exception(AppSyncNetworkError("the client was closed", sent=False))
 
 
-async def _within(waiter: asyncio.Future[None], request: HttpRequest, what: str) -> None:
+async def _within(waiter: asyncio.Future[Any], request: HttpRequest, what: str) -> None:
     if request.deadline is None:
         await waiter
         return

@@ -49,14 +49,17 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 class Server:
     """Runs ``handler`` on each connection; counts connections."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, gauge: list[int] | None = None) -> None:
         self.handler = handler
         self.connections = 0
         self.port = 0
         self.tasks: set[asyncio.Task[None]] = set()
+        self.gauge = [0, 0] if gauge is None else gauge  # open now, most open (shareable)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        self.gauge[0] += 1
+        self.gauge[1] = max(self.gauge)
         task = asyncio.current_task()
         assert task is not None
         self.tasks.add(task)
@@ -65,15 +68,16 @@ class Server:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
+            self.gauge[0] -= 1
             self.tasks.discard(task)
             writer.transport.abort()
 
 
 @contextlib.asynccontextmanager
 async def serving(
-    handler: Handler, context: ssl.SSLContext | None = None
+    handler: Handler, context: ssl.SSLContext | None = None, gauge: list[int] | None = None
 ) -> AsyncGenerator[Server]:
-    server = Server(handler)
+    server = Server(handler, gauge)
     listener = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=context)
     server.port = listener.sockets[0].getsockname()[1]
     try:
@@ -399,6 +403,29 @@ async def planned(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 _TLS: dict[str, ssl.SSLContext] = {}
 
 
+@contextlib.contextmanager
+def counting_connections(gauge: list[int]) -> Any:
+    """Count the client's connections from connection_made to connection_lost."""
+    made, lost = _pool._Connection.connection_made, _pool._Connection.connection_lost  # pyright: ignore[reportPrivateUsage]
+
+    def counted_made(self: Any, transport: Any) -> None:
+        gauge[0] += 1
+        gauge[1] = max(gauge)
+        made(self, transport)
+
+    def counted_lost(self: Any, exc: Exception | None) -> None:
+        gauge[0] -= 1
+        lost(self, exc)
+
+    _pool._Connection.connection_made = counted_made  # type: ignore[method-assign]  # pyright: ignore[reportPrivateUsage]
+    _pool._Connection.connection_lost = counted_lost  # type: ignore[method-assign]  # pyright: ignore[reportPrivateUsage]
+    try:
+        yield
+    finally:
+        _pool._Connection.connection_made = made  # type: ignore[method-assign]  # pyright: ignore[reportPrivateUsage]
+        _pool._Connection.connection_lost = lost  # type: ignore[method-assign]  # pyright: ignore[reportPrivateUsage]
+
+
 def _tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
     if not _TLS:
         trustme = pytest.importorskip("trustme")
@@ -418,6 +445,7 @@ _CALLS = st.lists(
         st.sampled_from([0, 0, 0, 1, 2, 3]),  # mode
         st.one_of(st.none(), st.floats(0, 0.03)),  # cancel after (s)
         st.sampled_from(["cancel", "timeout"]),  # how
+        st.integers(0, 1),  # which of two servers (hosts)
     ),
     min_size=1,
     max_size=8,
@@ -432,24 +460,25 @@ _CALLS = st.lists(
     total=st.sampled_from([2.0, None]),
 )
 def test_cancelled_failed_and_answered_calls_in_any_mix(
-    calls: list[tuple[int, int, int, float | None, str]],
+    calls: list[tuple[int, int, int, float | None, str, int]],
     limit: int,
     tls: bool,
     total: float | None,
 ) -> None:
-    """Calls sharing a small pool, cancelled at generated moments (while waiting for
-    a connection, connecting, or reading) or failed by the server: each gets its own
-    answer, CancelledError/TimeoutError (cancelled by its caller) or an AppSyncError;
-    no call lasts past its deadline, and the pool ends with nothing in flight."""
+    """Calls to two hosts sharing a small pool, cancelled at generated moments (while
+    waiting for a connection, connecting, or reading) or failed by the server: each gets
+    its own answer, CancelledError/TimeoutError (cancelled by its caller) or an
+    AppSyncError; no call lasts past its deadline, the limit holds across hosts, and
+    the pool ends with nothing in flight."""
     server_context, client_context = _tls_contexts() if tls else (None, None)
 
     async def one(
         transport: AiohttpTransport,
         port: int,
         n: int,
-        call: tuple[int, int, int, float | None, str],
+        call: tuple[int, int, int, float | None, str, int],
     ) -> None:
-        delay, pieces, mode, cancel_after, how = call
+        delay, pieces, mode, cancel_after, how, _ = call
         body = b"%d:%d:%d:%d" % (n, delay, pieces, mode)
         req = request(port, body, read=1, total=total, scheme="https" if tls else "http")
         started = time.monotonic()
@@ -472,12 +501,16 @@ def test_cancelled_failed_and_answered_calls_in_any_mix(
             assert time.monotonic() - started < (2 if total else 1 + len(calls)) + 1.5
 
     async def go() -> None:
-        async with serving(planned, server_context) as server:
+        async with (
+            serving(planned, server_context) as server,
+            serving(planned, server_context) as other,
+        ):
             transport = AiohttpTransport(limit=limit)
             pool = transport._new_pool()  # pyright: ignore[reportPrivateUsage]
             pool._ssl = client_context  # pyright: ignore[reportPrivateUsage]
+            ports = (server.port, other.port)
             tasks = [
-                asyncio.ensure_future(one(transport, server.port, n, call))
+                asyncio.ensure_future(one(transport, ports[call[5]], n, call))
                 for n, call in enumerate(calls)
             ]
             for task, call in zip(tasks, calls, strict=True):
@@ -490,14 +523,16 @@ def test_cancelled_failed_and_answered_calls_in_any_mix(
                 ):
                     raise result
             await settled(pool)
-            assert len(pool._open) <= limit  # pyright: ignore[reportPrivateUsage]
+            assert gauge[1] <= limit, "more connections open at once than the limit"
             body = b"%d:0:1:0" % len(calls)
             scheme = "https" if tls else "http"
             after = await bounded(transport.send(request(server.port, body, scheme=scheme)), 3)
             assert after.content == body
             await transport.aclose()
 
-    run(go())
+    gauge = [0, 0]  # the client's connections open now, and most open at once
+    with counting_connections(gauge):
+        run(go())
 
 
 # ------------------------------------------------------------------ connecting
@@ -982,3 +1017,113 @@ def test_an_internationalized_host_name_goes_out_in_its_ascii_form(url: str, hos
 def test_a_url_the_transport_cannot_use_is_a_config_error(url: str) -> None:
     with pytest.raises(AppSyncConfigError):
         _pool._Target(url)  # pyright: ignore[reportPrivateUsage]
+
+
+# ------------------------------------------------------------------ fairness
+
+
+def test_a_waiting_call_gets_the_next_free_connection_before_a_later_one() -> None:
+    """limit=1 and a task making calls back to back: a call that started waiting meanwhile
+    gets the connection when the task's current call ends; the task's next call, made
+    later, waits its turn (it used to take the connection straight back each time,
+    and the waiting call waited until the task stopped or its own deadline passed)."""
+    done: list[str] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            body = await read_request(reader)
+            await asyncio.sleep(0.01)
+            writer.write(answer(body))
+            await writer.drain()
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(limit=1)
+
+            async def busy() -> None:
+                for n in range(30):
+                    await transport.send(request(server.port, b"busy-%d" % n))
+                    done.append("busy")
+
+            async def waiting() -> None:
+                await asyncio.sleep(0.005)  # while the first busy call is in flight
+                await transport.send(request(server.port, b"waiting"))
+                done.append("waiting")
+
+            await bounded(asyncio.gather(busy(), waiting()), 5)
+            assert done.index("waiting") <= 2, done
+            await transport.aclose()
+
+    run(go())
+
+
+def test_queued_calls_all_get_turns_when_each_answer_comes_with_a_close() -> None:
+    """limit=1, calls queued; each answer says keep-alive but the server closes right
+    after it: the connection handed to the next call in line dies under it. Each call
+    still gets its own answer, over a new connection, none waiting for its deadline."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        body = await read_request(reader)
+        await asyncio.sleep(0.01)
+        writer.write(answer(body))
+        await writer.drain()
+        writer.close()
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(limit=1)
+            for total in (None, 3.0):  # waits with and without a deadline
+                bodies = [b"call-%d" % n for n in range(6)]
+                calls = [transport.send(request(server.port, b, total=total)) for b in bodies]
+                responses = await bounded(asyncio.gather(*calls), 3)
+                assert [response.content for response in responses] == bodies
+                await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
+
+
+@pytest.mark.parametrize("kill", [False, True])
+def test_a_call_cancelled_as_it_is_handed_a_connection_passes_it_on(
+    monkeypatch: pytest.MonkeyPatch, kill: bool
+) -> None:
+    """The turn given to a call cancelled at that moment goes to the next in line:
+    the connection itself (reused) or, if it died meanwhile, its slot."""
+    victims: list[asyncio.Task[Any]] = []
+    reuse = Http1Pool._reuse  # pyright: ignore[reportPrivateUsage]
+
+    def reuse_then_cancel(pool: Http1Pool, connection: Any) -> None:
+        reuse(pool, connection)
+        if victims:
+            victims.pop().cancel()  # handed its turn, not yet run
+            if kill:
+                connection.transport.abort()
+
+    monkeypatch.setattr(Http1Pool, "_reuse", reuse_then_cancel)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            body = await read_request(reader)
+            await asyncio.sleep(0.05)
+            writer.write(answer(body))
+            await writer.drain()
+
+    async def go() -> None:
+        async with serving(handler) as server:
+            transport = AiohttpTransport(limit=1)
+            first = asyncio.ensure_future(transport.send(request(server.port, b"first")))
+            await asyncio.sleep(0.01)
+            victim = asyncio.ensure_future(transport.send(request(server.port, b"victim")))
+            await asyncio.sleep(0.01)
+            last = asyncio.ensure_future(transport.send(request(server.port, b"last")))
+            await asyncio.sleep(0.01)
+            victims.append(victim)
+            assert (await bounded(first, 3)).content == b"first"
+            with pytest.raises(asyncio.CancelledError):
+                await victim
+            assert (await bounded(last, 3)).content == b"last"
+            assert server.connections == (2 if kill else 1)
+            await settled(pool_of(transport))
+            await transport.aclose()
+
+    run(go())
