@@ -67,6 +67,7 @@ KEEP_IDLE: Final = 15.0
 _monotonic = time.monotonic
 _FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
 _INF = float("inf")
+_SMALL_REQUEST = 16 * 1024  # goes out at once: the kernel's send buffer of an idle socket takes it
 _TARGET_SAFE = "".join(map(chr, range(0x21, 0x7F)))  # kept as they are in a request target
 _Result = tuple[ResponseHead, "CIMultiDictProxy[str]", BodyReader]
 
@@ -172,6 +173,7 @@ class _Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self._limit = 0
         self._wire = 0  # bytes received for the response in flight
+        self.request_size = 0  # bytes of the request in flight
         self._loop = pool.loop
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due = 0.0
@@ -271,19 +273,29 @@ class _Connection(asyncio.Protocol):
         assert head is not None and headers is not None and reader is not None
         assert waiter is not None
         self._read = 0.0
-        transport = self.transport
         # reused only if the request went out whole: a server answering early (before
         # reading a large body) would read the rest as the start of the next request
         self.reusable = (
-            head.keep_alive
-            and not parser.surplus
-            and not self.closed
-            and transport is not None
-            and not transport.get_write_buffer_size()
+            head.keep_alive and not parser.surplus and not self.closed and self._written()
         )
         if not self.reusable and not self.closed:
             self._close_transport()
         waiter.set_result((head, headers, reader))
+
+    def _written(self) -> bool:
+        """Whether the request has left for the kernel, none of it still buffered.
+        asyncio's TLS transport counts only its own buffer, not that of the TCP
+        transport under it (reached through asyncio's internals; if they change, only
+        a request small enough to have gone out at once counts as written)."""
+        transport = self.transport
+        if transport is None or transport.get_write_buffer_size():
+            return False
+        if not self.key[0]:
+            return True
+        tcp = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
+        if tcp is None:
+            return self.request_size <= _SMALL_REQUEST
+        return not tcp.get_write_buffer_size()
 
     def _fail(self, exc: BaseException) -> None:
         self._read = 0.0
@@ -548,6 +560,7 @@ class Http1Pool:
         waiter = connection.start(request, self._max_bytes)
         transport = connection.transport
         assert transport is not None
+        connection.request_size = len(data)
         try:
             transport.write(data)
             head, headers, reader = await waiter

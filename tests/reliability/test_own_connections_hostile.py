@@ -708,7 +708,8 @@ def test_an_endless_stream_of_informational_heads_is_refused() -> None:
 # ------------------------------------------------------------------ answered early
 
 
-def test_a_connection_answered_before_its_request_was_sent_is_not_reused() -> None:
+@pytest.mark.parametrize("tls", [False, True])
+def test_a_connection_answered_before_its_request_was_sent_is_not_reused(tls: bool) -> None:
     """A server may answer before it has read the whole request (a large body). That
     connection then still holds the rest of the body to send: reused, its next request
     would go out behind it, and a server reading those bytes as a request would answer
@@ -731,14 +732,20 @@ def test_a_connection_answered_before_its_request_was_sent_is_not_reused() -> No
         while await reader.read(1 << 20):
             pass
 
+    server_context, client_context = _tls_contexts() if tls else (None, None)
+    scheme = "https" if tls else "http"
+
     async def go() -> None:
-        async with serving(handler) as server:
+        async with serving(handler, server_context) as server:
             transport = AiohttpTransport()
-            big = request(server.port, b"early" + b"x" * (32 << 20))
+            transport._new_pool()._ssl = client_context  # pyright: ignore[reportPrivateUsage]
+            big = request(server.port, b"early" + b"x" * (32 << 20), scheme=scheme)
             big.headers["x-mode"] = "early"
             first = await bounded(transport.send(big), 5)
             assert first.content == b"early"
-            second = await bounded(transport.send(request(server.port, b"second")), 5)
+            second = await bounded(
+                transport.send(request(server.port, b"second", scheme=scheme)), 5
+            )
             assert (second.status, second.content) == (200, b"second")
             await transport.aclose()
 
