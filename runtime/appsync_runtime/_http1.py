@@ -13,8 +13,9 @@ allows a lenient reader to:
 - ``Content-Length`` is digits only, repeated values must agree, and a response
   carrying both ``Content-Length`` and ``Transfer-Encoding`` is refused (a sign of
   response splitting), as is any transfer coding but ``chunked``;
-- a head over :data:`MAX_HEAD_BYTES`, a chunk-size line over 1 KiB and trailers over
-  :data:`MAX_HEAD_BYTES` are refused, so a hostile server cannot make us buffer
+- heads over :data:`MAX_HEAD_BYTES` (all of one response's, informational ones
+  included), a chunk-size line over 1 KiB and trailers over :data:`MAX_HEAD_BYTES`
+  are refused, so a hostile server cannot make us buffer
   without end before the body limit applies.
 
 Whatever it refuses raises :class:`FramingError`, whose message says what was wrong and
@@ -30,11 +31,12 @@ from typing import Final
 __all__ = ["MAX_HEAD_BYTES", "FramingError", "ResponseHead", "ResponseParser"]
 
 MAX_HEAD_BYTES: Final = 64 * 1024
-"""The largest response head (or trailer section) read, in bytes."""
+"""The most bytes read of one response's heads (its informational heads and its final
+one), or of its trailer section."""
 
 _MAX_CHUNK_LINE: Final = 1024
 
-_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: ([\t\x20-\x7e\x80-\xff]*))?")
+_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([1-9][0-9]{2})(?: ([\t\x20-\x7e\x80-\xff]*))?")
 _FIELD_LINE = re.compile(
     rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+):[ \t]*"
     rb"((?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?)[ \t]*"
@@ -158,12 +160,13 @@ class ResponseParser:
     connection must then be closed.
     """
 
-    __slots__ = ("_buffer", "_left", "_on_head", "_sink", "_state", "head", "surplus")
+    __slots__ = ("_buffer", "_heads", "_left", "_on_head", "_sink", "_state", "head", "surplus")
 
     def __init__(self) -> None:
         self._buffer = b""
         self._state = _DONE
         self._left = 0
+        self._heads = 0  # bytes of this response's informational heads
         self._on_head: Callable[[ResponseHead], Callable[[bytes], object]] | None = None
         self._sink: Callable[[bytes], object] | None = None
         self.head: ResponseHead | None = None
@@ -174,6 +177,7 @@ class ResponseParser:
         self._buffer = b""
         self._state = _HEAD
         self._left = 0
+        self._heads = 0
         self._on_head = on_head
         self._sink = None
         self.head = None
@@ -215,19 +219,22 @@ class ResponseParser:
             state = self._state
             if state == _HEAD:
                 cut = buffer.find(b"\r\n\r\n", at)
+                room = MAX_HEAD_BYTES - self._heads
                 if cut < 0:
-                    if end - at > MAX_HEAD_BYTES:
-                        raise FramingError(f"the response head is over {MAX_HEAD_BYTES} bytes")
+                    if end - at > room:
+                        raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
                     self._buffer = buffer[at:]
                     return False
-                if cut - at > MAX_HEAD_BYTES:
-                    raise FramingError(f"the response head is over {MAX_HEAD_BYTES} bytes")
+                if cut - at > room:
+                    raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
                 head, state, left = parse_head(buffer[at:cut])
-                at = cut + 4
                 if head.status < 200:
                     if head.status == 101:
                         raise FramingError("the server switched protocols unasked")
+                    self._heads += cut + 4 - at
+                    at = cut + 4
                     continue  # an informational response: the final one follows
+                at = cut + 4
                 self.head = head
                 on_head = self._on_head
                 assert on_head is not None

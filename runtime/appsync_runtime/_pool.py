@@ -10,18 +10,22 @@ saving is most of the transport's CPU per call.
 The guarantees are those of the other transports (:mod:`._transport`):
 
 - **One answer per connection turn.** A connection carries one request at a time and
-  goes back to the pool only when its response ended exactly by its framing and the
-  server did not ask to close. Bytes past the end of a response, or arriving while the
-  connection is idle, retire it. A call that fails or is cancelled half-way closes its
-  connection: nothing it left unread can reach another call.
+  goes back to the pool only when its response ended exactly by its framing, the
+  server did not ask to close, and the request had gone out whole. Bytes past the end
+  of a response, or arriving while the connection is idle, retire it. A call that
+  fails or is cancelled half-way closes its connection: nothing it left unread can
+  reach another call.
 - **Deadlines.** Connecting (TCP and TLS) is cut to the connect timeout and to the
   call's deadline; waiting for the response is cut to the read timeout (reset by each
   arriving chunk, as ``sock_read`` is) and to the deadline. One timer per connection,
   re-armed only when it fires early, serves every request the connection carries.
-- **Bounded bodies**, decoded by :class:`~._transport.BodyReader`.
+- **Bounded bodies**, decoded by :class:`~._transport.BodyReader`; and bounded
+  responses: all the bytes read for one (heads and chunk framing too) stay under
+  twice the body limit plus 128 KiB.
 - **A bounded pool.** At most ``limit`` connections are open; a call finding none free
-  waits for one (first come, first served) within its deadline. Idle connections are
-  kept 15 seconds at most.
+  waits for one (first come, first served) within its deadline: a connection freed,
+  or a slot to open one, is handed to the longest-waiting call, never taken by a call
+  coming later. Idle connections are kept 15 seconds at most.
 
 TLS uses the system's trust store with hostname checking (``ssl.create_default_context``)
 and offers only ``http/1.1``. Requests go straight to the URL's host: like the client's
@@ -33,21 +37,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import socket
 import ssl
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Final
-from urllib.parse import urlsplit
+from typing import Any, Final
+from urllib.parse import quote, urlsplit
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._bodies import ACCEPT_ENCODING, BodyReader, DecodeError, decode_failed
 from ._deadlines import async_deadline, no_time_left
-from ._http1 import FramingError, ResponseHead, ResponseParser
+from ._http1 import MAX_HEAD_BYTES, FramingError, ResponseHead, ResponseParser
 from ._request import HttpRequest
 from ._response import HttpResponse
-from .errors import AppSyncConfigError, AppSyncNetworkError, AppSyncTimeoutError
+from .errors import (
+    AppSyncConfigError,
+    AppSyncNetworkError,
+    AppSyncResponseTooLargeError,
+    AppSyncTimeoutError,
+)
 
 __all__ = ["Http1Pool"]
 
@@ -57,6 +67,8 @@ KEEP_IDLE: Final = 15.0
 _monotonic = time.monotonic
 _FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
 _INF = float("inf")
+_SMALL_REQUEST = 16 * 1024  # goes out at once: the kernel's send buffer of an idle socket takes it
+_TARGET_SAFE = "".join(map(chr, range(0x21, 0x7F)))  # kept as they are in a request target
 _Result = tuple[ResponseHead, "CIMultiDictProxy[str]", BodyReader]
 
 
@@ -66,28 +78,44 @@ class _Target:
     __slots__ = ("host", "key", "port", "request_line", "tls", "wire_host")
 
     def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unclosed IPv6 bracket
+            raise AppSyncConfigError("the URL is not a valid http(s) URL") from None
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
             raise AppSyncConfigError("the async client sends to http(s)://host/path URLs only")
         self.tls = scheme == "https"
-        self.host = parts.hostname
         try:
             port = parts.port
         except ValueError:
             raise AppSyncConfigError("the URL's port is not a number from 0 to 65535") from None
         self.port = port if port is not None else (443 if self.tls else 80)
+        # the Host header a request without one gets: the URL's, less a default port
+        default = ":443" if self.tls else ":80"
+        netloc = parts.netloc
+        self.wire_host = netloc[: -len(default)] if netloc.endswith(default) else netloc
+        host = parts.hostname
+        if not host.isascii():  # an internationalized name: sent in its ASCII form
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise AppSyncConfigError("the URL's host is not a valid host name") from None
+            self.wire_host = host if port is None or f":{port}" == default else f"{host}:{port}"
+        if not host.isprintable() or " " in host:
+            raise AppSyncConfigError("the URL's host is not a valid host name")
+        self.host = host
         self.key = (self.tls, self.host, self.port)
         target = parts.path or "/"
         if parts.query:
             target = f"{target}?{parts.query}"
         if any(char in target for char in " \r\n\x00"):
             raise AppSyncConfigError("the URL's path holds a space or a line break")
+        try:  # other characters HTTP cannot carry as UTF-8 percent-escapes, as httpx does
+            target = quote(target, safe=_TARGET_SAFE)
+        except UnicodeError:
+            raise AppSyncConfigError("the URL's path is not valid Unicode text") from None
         self.request_line = f" {target} HTTP/1.1\r\n"
-        # the Host header a request without one gets: the URL's, less a default port
-        default = ":443" if self.tls else ":80"
-        netloc = parts.netloc
-        self.wire_host = netloc[: -len(default)] if netloc.endswith(default) else netloc
 
 
 def _bad_header() -> AppSyncConfigError:
@@ -141,8 +169,11 @@ class _Connection(asyncio.Protocol):
         self.headers: CIMultiDictProxy[str] | None = None
         self.reusable = False  # idle, and may carry the next request
         self.closed = False
+        self._eof = False  # the server ended its side cleanly (FIN, or TLS close)
         self.idle_since = 0.0
         self._limit = 0
+        self._wire = 0  # bytes received for the response in flight
+        self.request_size = 0  # bytes of the request in flight
         self._loop = pool.loop
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due = 0.0
@@ -168,8 +199,13 @@ class _Connection(asyncio.Protocol):
             return
         if complete:
             self._finish()
+            return
+        self._wire += len(data)
+        if self._wire > 2 * (self._limit + MAX_HEAD_BYTES):
+            self._fail(self._too_much())
 
     def eof_received(self) -> bool:
+        self._eof = True
         return False  # close the transport: connection_lost follows
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -180,20 +216,18 @@ class _Connection(asyncio.Protocol):
         waiter = self.waiter
         if waiter is None or waiter.done():
             return
-        try:
-            complete = self.parser.closed()
-        except BaseException as error:  # pragma: no cover - closed() raises nothing today
-            self._fail(error)
-            return
-        if complete:
+        # Only the server ending its side cleanly ends a body read to the close: a reset
+        # (exc) cuts it short, and so does the client closing its own connection (no
+        # EOF). Over TLS, asyncio reports a TCP close without TLS close_notify as an
+        # EOF too, so there a truncated close-delimited body cannot be told apart.
+        if exc is None and self._eof and self.parser.closed():
             self._finish()
             return
         started = self.parser.started
         reason = f": {type(exc).__name__}: {exc}" if exc is not None else ""
         what = "in the middle of the response" if started else "before answering"
-        waiter.set_exception(
-            AppSyncNetworkError(f"the server closed the connection {what}{reason}")
-        )
+        who = "client" if self._pool.closed and exc is None and not self._eof else "server"
+        waiter.set_exception(AppSyncNetworkError(f"the {who} closed the connection {what}{reason}"))
 
     # -- one request
 
@@ -204,6 +238,7 @@ class _Connection(asyncio.Protocol):
         self.reader = None
         self.reusable = False
         self._limit = limit
+        self._wire = 0
         self.parser.start(self._on_head)
         now = self._loop.time()
         deadline = request.deadline
@@ -214,6 +249,15 @@ class _Connection(asyncio.Protocol):
         if self._timer is None or self._timer_due > due:
             self._arm(due)
         return waiter
+
+    def _too_much(self) -> AppSyncResponseTooLargeError:
+        head = self.parser.head
+        return AppSyncResponseTooLargeError(
+            f"the response is more than {2 * (self._limit + MAX_HEAD_BYTES)} bytes on the "
+            f"wire (heads and chunk framing included), more than the client's "
+            f"max_response_bytes ({self._limit} bytes) allows; nothing more was read",
+            status=None if head is None else head.status,
+        )
 
     def _on_head(self, head: ResponseHead) -> Callable[[bytes], object]:
         headers = self.headers = CIMultiDictProxy(CIMultiDict(head.fields))
@@ -229,10 +273,29 @@ class _Connection(asyncio.Protocol):
         assert head is not None and headers is not None and reader is not None
         assert waiter is not None
         self._read = 0.0
-        self.reusable = head.keep_alive and not parser.surplus and not self.closed
+        # reused only if the request went out whole: a server answering early (before
+        # reading a large body) would read the rest as the start of the next request
+        self.reusable = (
+            head.keep_alive and not parser.surplus and not self.closed and self._written()
+        )
         if not self.reusable and not self.closed:
             self._close_transport()
         waiter.set_result((head, headers, reader))
+
+    def _written(self) -> bool:
+        """Whether the request has left for the kernel, none of it still buffered.
+        asyncio's TLS transport counts only its own buffer, not that of the TCP
+        transport under it (reached through asyncio's internals; if they change, only
+        a request small enough to have gone out at once counts as written)."""
+        transport = self.transport
+        if transport is None or transport.get_write_buffer_size():
+            return False
+        if not self.key[0]:
+            return True
+        tcp = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
+        if tcp is None:
+            return self.request_size <= _SMALL_REQUEST
+        return not tcp.get_write_buffer_size()
 
     def _fail(self, exc: BaseException) -> None:
         self._read = 0.0
@@ -286,6 +349,16 @@ class _Connection(asyncio.Protocol):
         self._read = 0.0
         self._retire()
 
+    def shut_down(self) -> None:
+        """End the connection of an event loop that is closed: asyncio can no longer
+        close its transport (that takes a turn of the loop), so the socket is shut down
+        (the server sees the close now; the garbage collector frees the rest)."""
+        transport = self.transport
+        sock = None if transport is None else transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
 
 class Http1Pool:
     """Keep-alive HTTP/1.1 connections of one event loop, at most ``limit`` open."""
@@ -298,43 +371,51 @@ class Http1Pool:
         self._idle: dict[tuple[bool, str, int], list[_Connection]] = {}
         self._open: set[_Connection] = set()
         self._opening = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._waiters: deque[asyncio.Future[_Connection | None]] = deque()
         self._ssl: ssl.SSLContext | None = None
         self.closed = False
 
     # -- bookkeeping
 
     def lost(self, connection: _Connection) -> None:
-        """``connection`` closed: forget it and let a waiting call open another."""
+        """``connection`` closed: forget it; its slot goes to the longest-waiting call."""
         if connection in self._open:
             self._open.discard(connection)
             idle = self._idle.get(connection.key)
             if idle and connection in idle:
                 idle.remove(connection)
-            self._wake()
+            self._free_slot()
 
-    def _wake(self) -> None:
+    def _next_waiter(self) -> asyncio.Future[_Connection | None] | None:
         waiters = self._waiters
         while waiters:
             waiter = waiters.popleft()
             if not waiter.done():
-                waiter.set_result(None)
-                return
+                return waiter
+        return None
+
+    def _free_slot(self) -> None:
+        """A slot is free: the longest-waiting call gets it, counted as opening from now
+        on, so that no call coming later can take it first."""
+        waiter = self._next_waiter()
+        if waiter is not None:
+            self._opening += 1
+            waiter.set_result(None)
+
+    def _usable(self, connection: _Connection) -> bool:
+        transport = connection.transport
+        return (
+            connection.reusable
+            and transport is not None
+            and not transport.is_closing()
+            and self.loop.time() - connection.idle_since < KEEP_IDLE
+        )
 
     def _take(self, key: tuple[bool, str, int]) -> _Connection | None:
         idle = self._idle.get(key)
-        if not idle:
-            return None
-        now = self.loop.time()
         while idle:
             connection = idle.pop()
-            transport = connection.transport
-            if (
-                connection.reusable
-                and transport is not None
-                and not transport.is_closing()
-                and now - connection.idle_since < KEEP_IDLE
-            ):
+            if self._usable(connection):
                 return connection
             connection.abort()
             self._open.discard(connection)
@@ -350,20 +431,27 @@ class Http1Pool:
                 return True
         return False
 
+    def _reuse(self, connection: _Connection) -> None:
+        """An idle connection goes to the longest-waiting call, else to the idle list:
+        a call coming later cannot take it first."""
+        connection.idle_since = self.loop.time()
+        waiter = self._next_waiter()
+        if waiter is not None:
+            waiter.set_result(connection)
+        else:
+            self._idle.setdefault(connection.key, []).append(connection)
+
     def _release(self, connection: _Connection) -> None:
         connection.waiter = None
         connection.reader = None
         connection.headers = None
         if connection.reusable and not self.closed:
-            connection.idle_since = self.loop.time()
-            self._idle.setdefault(connection.key, []).append(connection)
-            if self._waiters:
-                self._wake()
+            self._reuse(connection)
         else:
             connection.abort()
             if connection in self._open:
                 self._open.discard(connection)
-                self._wake()
+                self._free_slot()
 
     # -- connecting
 
@@ -374,36 +462,62 @@ class Http1Pool:
             context.set_alpn_protocols(["http/1.1"])
         return context
 
-    async def _connect(self, target: _Target, request: HttpRequest) -> _Connection:
-        key = target.key
-        while len(self._open) + self._opening >= self.limit:
-            connection = self._take(key)
-            if connection is not None:
-                return connection
-            if self._close_one_idle():
-                break  # an idle connection to another host made room
-            waiter: asyncio.Future[None] = self.loop.create_future()
-            self._waiters.append(waiter)
+    async def _turn(self, key: tuple[bool, str, int], request: HttpRequest) -> _Connection | None:
+        """Wait (first come, first served) until a connection to ``key`` is free
+        (returned) or a slot to open one is (None; already counted as opening)."""
+        again = False
+        while True:
+            if again and (len(self._open) + self._opening < self.limit or self._close_one_idle()):
+                self._opening += 1
+                return None
+            waiter: asyncio.Future[_Connection | None] = self.loop.create_future()
+            if again:
+                self._waiters.appendleft(waiter)
+            else:
+                self._waiters.append(waiter)
             try:
                 await _within(waiter, request, "waiting for a free connection")
             except BaseException:
-                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
-                    self._wake()  # the turn this call was given goes to the next in line
-                else:
+                if not waiter.done() or waiter.cancelled() or waiter.exception() is not None:
                     waiter.cancel()
+                else:  # given a turn too late to take it: it goes to the next in line
+                    given = waiter.result()
+                    if given is None:
+                        self._opening -= 1
+                        self._free_slot()
+                    elif self._usable(given):
+                        self._reuse(given)
+                    elif given in self._open:
+                        given.abort()
+                        self._open.discard(given)
+                        self._free_slot()
                 raise
-            connection = self._take(key)
-            if connection is not None:
-                return connection
-        timeout = request.timeout.connect
-        if request.deadline is not None:
-            left = request.deadline - _monotonic()
-            if left <= 0:
-                raise no_time_left()
-            timeout = min(timeout, left)
-        self._opening += 1
+            given = waiter.result()
+            if given is None or (given.key == key and self._usable(given)):
+                return given
+            if given in self._open:  # another host's, or expired: its slot is this call's
+                given.abort()
+                self._open.discard(given)
+                self._opening += 1
+                return None
+            again = True  # it closed and its slot went on: wait again, first in line
+
+    async def _connect(self, target: _Target, request: HttpRequest) -> _Connection:
+        key = target.key
+        if len(self._open) + self._opening < self.limit or self._close_one_idle():
+            self._opening += 1
+        else:
+            given = await self._turn(key, request)
+            if given is not None:
+                return given
+        connection = _Connection(self, key)
         try:
-            connection = _Connection(self, key)
+            timeout = request.timeout.connect
+            if request.deadline is not None:
+                left = request.deadline - _monotonic()
+                if left <= 0:
+                    raise no_time_left()
+                timeout = min(timeout, left)
             try:
                 async with async_deadline(timeout):
                     await self.loop.create_connection(
@@ -431,8 +545,8 @@ class Http1Pool:
             return connection
         finally:
             self._opening -= 1
-            if len(self._open) + self._opening < self.limit:
-                self._wake()
+            if connection not in self._open:  # not opened: the slot goes to the next in line
+                self._free_slot()
 
     # -- sending
 
@@ -446,6 +560,7 @@ class Http1Pool:
         waiter = connection.start(request, self._max_bytes)
         transport = connection.transport
         assert transport is not None
+        connection.request_size = len(data)
         try:
             transport.write(data)
             head, headers, reader = await waiter
@@ -463,23 +578,25 @@ class Http1Pool:
             self._release(connection)
         return HttpResponse(head.status, headers, content)
 
-    def drop(self) -> None:
-        """Forget every connection (their loop is no longer the running one: they are
-        closed if it can still do that)."""
+    def _close_all(self) -> None:
         self.closed = True
+        ended = self.loop.is_closed()
         for connection in list(self._open):
-            with contextlib.suppress(RuntimeError):  # its loop is closed, socket and all
+            if ended:
+                connection.shut_down()
+            else:
                 connection.abort()
         self._open.clear()
+
+    def drop(self) -> None:
+        """Close and forget every connection (their loop is no longer the running one)."""
+        self._close_all()
         self._idle.clear()
         self._waiters.clear()
 
     async def aclose(self) -> None:
         """Close every connection; a waiting call gets a network error."""
-        self.closed = True
-        for connection in list(self._open):
-            connection.abort()
-        self._open.clear()
+        self._close_all()
         self._idle.clear()
         while self._waiters:
             waiter = self._waiters.popleft()
@@ -487,7 +604,7 @@ class Http1Pool:
                 waiter.set_exception(AppSyncNetworkError("the client was closed", sent=False))
 
 
-async def _within(waiter: asyncio.Future[None], request: HttpRequest, what: str) -> None:
+async def _within(waiter: asyncio.Future[Any], request: HttpRequest, what: str) -> None:
     if request.deadline is None:
         await waiter
         return

@@ -241,6 +241,7 @@ def hostile(draw: st.DrawFn) -> bytes:
     data=b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdefg\r\n0\r\n\r\n", cuts=[3]
 )
 @example(data=b"HTTP/1.1 101 Switching\r\n\r\n", cuts=[])
+@example(data=b"HTTP/1.1 099 Odd\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", cuts=[])
 @example(data=_CHUNKED + b"5\r\nabcdeXY0\r\n\r\n", cuts=[])  # data longer than its size
 def test_hostile_bytes_are_refused_or_read_as_h11_reads_them(data: bytes, cuts: list[int]) -> None:
     try:
