@@ -54,6 +54,9 @@ _TRAILERS: Final = 5
 _UNTIL_CLOSE: Final = 6
 _DONE: Final = 7
 
+# what ends the line or head each state waits for
+_ENDS: Final = {_HEAD: b"\r\n\r\n", _CHUNK_SIZE: b"\r\n", _TRAILERS: b"\r\n\r\n"}
+
 
 class FramingError(Exception):
     """The bytes received are not a response this reader accepts (see the module)."""
@@ -160,10 +163,21 @@ class ResponseParser:
     connection must then be closed.
     """
 
-    __slots__ = ("_buffer", "_heads", "_left", "_on_head", "_sink", "_state", "head", "surplus")
+    __slots__ = (
+        "_buffer",
+        "_heads",
+        "_left",
+        "_on_head",
+        "_scanned",
+        "_sink",
+        "_state",
+        "head",
+        "surplus",
+    )
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._buffer = bytearray()  # bytes held until a line or head is complete
+        self._scanned = 0  # how much of it was searched for that line's end
         self._state = _DONE
         self._left = 0
         self._heads = 0  # bytes of this response's informational heads
@@ -174,7 +188,8 @@ class ResponseParser:
 
     def start(self, on_head: Callable[[ResponseHead], Callable[[bytes], object]]) -> None:
         """Expect a new response."""
-        self._buffer = b""
+        self._buffer = bytearray()  # bytes held until a line or head is complete
+        self._scanned = 0  # how much of it was searched for that line's end
         self._state = _HEAD
         self._left = 0
         self._heads = 0
@@ -208,9 +223,39 @@ class ResponseParser:
         if state == _DONE:
             self.surplus += data
             return True
-        buffer = self._buffer + data if self._buffer else data
-        self._buffer = b""
+        pending = self._buffer
+        if not pending:
+            return self._run(data)
+        pending += data
+        mark = _ENDS.get(state)
+        # Bytes trickling in: only what is new is searched for the end of the line or
+        # head (a byte at a time, searching all again would be quadratic).
+        if (
+            mark is not None
+            and not (state == _TRAILERS and pending.startswith(b"\r\n"))
+            and pending.find(mark, max(0, self._scanned - len(mark) + 1)) < 0
+        ):
+            self._scanned = len(pending)
+            self._check_held(state, len(pending))
+            return False
+        buffer = bytes(pending)
+        self._buffer = bytearray()
         return self._run(buffer)
+
+    def _check_held(self, state: int, held: int) -> None:
+        """Refuse a line or head still incomplete at ``held`` bytes, past its bound."""
+        if state == _HEAD and held > MAX_HEAD_BYTES - self._heads:
+            raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
+        if state == _CHUNK_SIZE and held > _MAX_CHUNK_LINE:
+            raise FramingError("a chunk-size line is over 1024 bytes")
+        if state == _TRAILERS and held > MAX_HEAD_BYTES:
+            raise FramingError(f"the trailers are over {MAX_HEAD_BYTES} bytes")
+
+    def _hold(self, rest: bytes) -> bool:
+        """Keep ``rest`` (searched through already) until more bytes come."""
+        self._buffer = bytearray(rest)
+        self._scanned = len(rest)
+        return False
 
     def _run(self, buffer: bytes) -> bool:
         at = 0
@@ -223,8 +268,7 @@ class ResponseParser:
                 if cut < 0:
                     if end - at > room:
                         raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
-                    self._buffer = buffer[at:]
-                    return False
+                    return self._hold(buffer[at:])
                 if cut - at > room:
                     raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
                 head, state, left = parse_head(buffer[at:cut])
@@ -259,8 +303,7 @@ class ResponseParser:
                 if cut < 0:
                     if end - at > _MAX_CHUNK_LINE:
                         raise FramingError("a chunk-size line is over 1024 bytes")
-                    self._buffer = buffer[at:]
-                    return False
+                    return self._hold(buffer[at:])
                 line = _CHUNK_LINE.fullmatch(buffer, at, cut)
                 if line is None:
                     raise FramingError("a chunk-size line is not valid")
@@ -283,8 +326,7 @@ class ResponseParser:
                 if end - at < 2:
                     if buffer[at:end] not in (b"", b"\r"):
                         raise FramingError("a chunk's data does not end where its size says")
-                    self._buffer = buffer[at:]
-                    return False
+                    return self._hold(buffer[at:])
                 if buffer[at : at + 2] != b"\r\n":
                     raise FramingError("a chunk's data does not end where its size says")
                 at += 2
@@ -298,8 +340,7 @@ class ResponseParser:
                 if cut < 0:
                     if end - at > MAX_HEAD_BYTES:
                         raise FramingError(f"the trailers are over {MAX_HEAD_BYTES} bytes")
-                    self._buffer = buffer[at:]
-                    return False
+                    return self._hold(buffer[at:])
                 if cut - at > MAX_HEAD_BYTES:
                     raise FramingError(f"the trailers are over {MAX_HEAD_BYTES} bytes")
                 _fields(buffer[at:cut].split(b"\r\n"), "trailer")
