@@ -101,7 +101,7 @@ def sync_part(simulator: AppSyncSimulator) -> str:
 
 
 async def async_part(simulator: AppSyncSimulator, note_id: str) -> None:
-    print("\nAsync client (aiohttp), Cognito user pool token:")
+    print("\nAsync client (asyncio), Cognito user pool token:")
     token = simulator.cognito_token(groups=["admins"])
     async with AsyncClient(url=simulator.url, auth=CognitoUserPoolsAuth(token)) as client:
         moderated = (await client.get_note_for_moderation(id=note_id)).get_note
