@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import select
 import socket
 import ssl
 import time
@@ -63,6 +64,8 @@ __all__ = ["Http1Pool"]
 
 KEEP_IDLE: Final = 15.0
 """Seconds an idle connection is kept for reuse."""
+
+_CHECK_IDLE_AFTER: Final = 0.1  # seconds idle after which the socket itself is checked
 
 _monotonic = time.monotonic
 _FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
@@ -116,6 +119,18 @@ class _Target:
         except UnicodeError:
             raise AppSyncConfigError("the URL's path is not valid Unicode text") from None
         self.request_line = f" {target} HTTP/1.1\r\n"
+
+
+def _readable(transport: asyncio.Transport) -> bool:
+    """Whether an idle connection's socket has something to read (or is closed)."""
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _bad_header() -> AppSyncConfigError:
@@ -404,12 +419,16 @@ class Http1Pool:
 
     def _usable(self, connection: _Connection) -> bool:
         transport = connection.transport
-        return (
-            connection.reusable
-            and transport is not None
-            and not transport.is_closing()
-            and self.loop.time() - connection.idle_since < KEEP_IDLE
-        )
+        if not connection.reusable or transport is None or transport.is_closing():
+            return False
+        idle = self.loop.time() - connection.idle_since
+        if idle >= KEEP_IDLE:
+            return False
+        # Idle a while: the server may have closed it (or sent bytes nobody asked for)
+        # while the event loop was busy elsewhere and has not seen it yet. A request
+        # written then would be lost with the connection, even a mutation the server
+        # never saw: the socket is asked directly, as httpcore does.
+        return idle < _CHECK_IDLE_AFTER or not _readable(transport)
 
     def _take(self, key: tuple[bool, str, int]) -> _Connection | None:
         idle = self._idle.get(key)

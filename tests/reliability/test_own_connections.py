@@ -470,3 +470,27 @@ def test_at_the_limit_an_idle_connection_to_another_host_makes_room() -> None:
             await transport.aclose()
 
     run(go())
+
+
+def test_a_connection_the_server_closed_while_the_loop_was_busy_is_not_reused() -> None:
+    # The server answers with keep-alive, then closes the connection. The client's
+    # event loop is blocked meanwhile (a CPU-bound stretch), so the close is still
+    # waiting in the kernel when the next call takes the connection: the socket is
+    # asked directly and the call goes out on a new connection instead of being lost.
+    async def script(body: bytes, writer: asyncio.StreamWriter) -> None:
+        writer.write(answer(body))
+        await writer.drain()
+        if body == b"first":
+            writer.close()
+
+    async def go() -> None:
+        async with serving(script) as server:
+            transport = AiohttpTransport()
+            assert (await transport.send(request(server.port, b"first"))).content == b"first"
+            time.sleep(0.5)  # no await: the loop does not see the close
+            second = await transport.send(request(server.port, b"second"))
+            assert second.content == b"second"
+            assert server.connections == 2
+            await transport.aclose()
+
+    run(go())
