@@ -66,6 +66,7 @@ KEEP_IDLE: Final = 15.0
 """Seconds an idle connection is kept for reuse."""
 
 _CHECK_IDLE_AFTER: Final = 0.1  # seconds idle after which the socket itself is checked
+_POLL: Any = getattr(select, "poll", None)  # not on Windows
 
 _monotonic = time.monotonic
 _FIELDS = re.compile(r"(?:[-!#$%&'*+.^_`|~0-9A-Za-z]+: [\t\x20-\x7e]*\r\n)*\r\n")
@@ -122,12 +123,21 @@ class _Target:
 
 
 def _readable(transport: asyncio.Transport) -> bool:
-    """Whether an idle connection's socket has something to read (or is closed)."""
+    """Whether an idle connection's socket has something to read (or is closed).
+    ``poll`` where there is one: ``select`` refuses descriptors past 1,023, which a
+    busy process reaches."""
     sock = transport.get_extra_info("socket")
     if sock is None:
         return False
     try:
-        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+        fd = sock.fileno()
+        if fd < 0:
+            return True
+        if _POLL is not None:
+            poller = _POLL()
+            poller.register(fd, select.POLLIN)
+            return bool(poller.poll(0))  # readable, or hung up or in error
+        readable, _, _ = select.select([fd], [], [], 0)
     except (OSError, ValueError):
         return True
     return bool(readable)

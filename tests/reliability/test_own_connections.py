@@ -494,3 +494,33 @@ def test_a_connection_the_server_closed_while_the_loop_was_busy_is_not_reused() 
             await transport.aclose()
 
     run(go())
+
+
+def test_the_idle_check_reads_sockets_past_descriptor_1023() -> None:
+    # select() refuses descriptors of 1,024 and more; a busy process has them, and
+    # the check must not then throw every idle connection away.
+    import os
+    import socket as sockets
+
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1500:
+        if hard != resource.RLIM_INFINITY and hard <= 1500:
+            pytest.skip("this process may not open descriptor 1500")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2048, hard))
+    left, right = sockets.socketpair()
+    high = os.dup2(left.fileno(), 1500)
+    try:
+        holder = sockets.socket(fileno=high)
+
+        class Transport:
+            def get_extra_info(self, name: str) -> Any:
+                return holder if name == "socket" else None
+
+        assert not _pool._readable(Transport())  # type: ignore[arg-type]  # pyright: ignore[reportPrivateUsage, reportArgumentType]
+        right.send(b"x")
+        assert _pool._readable(Transport())  # type: ignore[arg-type]  # pyright: ignore[reportPrivateUsage, reportArgumentType]
+        holder.close()
+    finally:
+        left.close()
+        right.close()
