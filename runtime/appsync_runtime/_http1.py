@@ -287,7 +287,7 @@ class ResponseParser:
                 self._left = left
                 if state == _LENGTH and left == 0:
                     self._state = _DONE
-            elif state == _LENGTH:
+            elif state in (_LENGTH, _CHUNK_DATA):  # _left body bytes to come
                 left = self._left
                 available = end - at
                 if available < left:
@@ -297,7 +297,7 @@ class ResponseParser:
                     return False
                 self._sink(buffer[at : at + left])  # type: ignore[misc]
                 at += left
-                self._state = _DONE
+                self._state = _DONE if state == _LENGTH else _CHUNK_END
             elif state == _CHUNK_SIZE:
                 cut = buffer.find(b"\r\n", at)
                 if cut < 0:
@@ -311,17 +311,6 @@ class ResponseParser:
                 at = cut + 2
                 self._left = size
                 self._state = _CHUNK_DATA if size else _TRAILERS
-            elif state == _CHUNK_DATA:
-                left = self._left
-                available = end - at
-                if available < left:
-                    if available:
-                        self._sink(buffer[at:] if at else buffer)  # type: ignore[misc]
-                    self._left = left - available
-                    return False
-                self._sink(buffer[at : at + left])  # type: ignore[misc]
-                at += left
-                self._state = _CHUNK_END
             elif state == _CHUNK_END:
                 if end - at < 2:
                     if buffer[at:end] not in (b"", b"\r"):
