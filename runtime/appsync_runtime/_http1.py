@@ -266,8 +266,7 @@ class ResponseParser:
                 cut = buffer.find(b"\r\n\r\n", at)
                 room = MAX_HEAD_BYTES - self._heads
                 if cut < 0:
-                    if end - at > room:
-                        raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
+                    self._check_held(_HEAD, end - at)
                     return self._hold(buffer[at:])
                 if cut - at > room:
                     raise FramingError(f"the response's heads are over {MAX_HEAD_BYTES} bytes")
@@ -301,8 +300,7 @@ class ResponseParser:
             elif state == _CHUNK_SIZE:
                 cut = buffer.find(b"\r\n", at)
                 if cut < 0:
-                    if end - at > _MAX_CHUNK_LINE:
-                        raise FramingError("a chunk-size line is over 1024 bytes")
+                    self._check_held(_CHUNK_SIZE, end - at)
                     return self._hold(buffer[at:])
                 line = _CHUNK_LINE.fullmatch(buffer, at, cut)
                 if line is None:
@@ -327,8 +325,7 @@ class ResponseParser:
                     continue
                 cut = buffer.find(b"\r\n\r\n", at)
                 if cut < 0:
-                    if end - at > MAX_HEAD_BYTES:
-                        raise FramingError(f"the trailers are over {MAX_HEAD_BYTES} bytes")
+                    self._check_held(_TRAILERS, end - at)
                     return self._hold(buffer[at:])
                 if cut - at > MAX_HEAD_BYTES:
                     raise FramingError(f"the trailers are over {MAX_HEAD_BYTES} bytes")

@@ -267,7 +267,7 @@ class _Connection(asyncio.Protocol):
         self.parser.start(self._on_head)
         now = self._loop.time()
         deadline = request.deadline
-        self._deadline = float("inf") if deadline is None else deadline - _monotonic() + now
+        self._deadline = _INF if deadline is None else deadline - _monotonic() + now
         read = self._read = request.timeout.read
         self._last = now
         due = min(now + read, self._deadline)
